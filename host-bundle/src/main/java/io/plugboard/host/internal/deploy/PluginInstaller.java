@@ -1,0 +1,44 @@
+package io.plugboard.host.internal.deploy;
+
+import java.util.List;
+import java.util.Optional;
+
+import org.osgi.framework.Bundle;
+
+/**
+ * Installs, updates and uninstalls plugin bundles in the running framework. Used by the
+ * {@code plugin:*} commands, the watched folder and the launcher's {@code --plugin} option.
+ *
+ * <p>Every method either succeeds or throws {@link PluginInstallException} with a message a user
+ * can act on (missing file, not a jar, duplicate bundle, unresolvable import and why); a failure
+ * never leaves other plugins stopped.
+ */
+public interface PluginInstaller {
+
+    /**
+     * Installs the plugin jar at the path or URL and starts it, refreshing packages if needed.
+     * Returns the bundle even when it cannot start: then {@link #whyNotActive} says why.
+     */
+    Bundle install(String pathOrUrl);
+
+    /**
+     * Updates the bundle from the path or URL, or from its own location when {@code pathOrUrl} is
+     * {@code null}; then refreshes packages so the old class loader can go, and starts it again.
+     */
+    Bundle update(Bundle bundle, String pathOrUrl);
+
+    /** Uninstalls the bundle and refreshes packages so its class loader can be collected. */
+    void uninstall(Bundle bundle);
+
+    /**
+     * Returns the bundles that are plugins: every bundle other than the host that imports an
+     * {@code io.plugboard.api} package, sorted by bundle id.
+     */
+    List<Bundle> pluginBundles();
+
+    /**
+     * Explains in plain words why the bundle is not active (for an unresolved bundle: each
+     * import no bundle can satisfy, with the versions that are available), or empty if it is.
+     */
+    Optional<String> whyNotActive(Bundle bundle);
+}
