@@ -1,0 +1,178 @@
+package io.plugboard.host.internal.commands;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+import org.apache.felix.service.command.Descriptor;
+import org.apache.felix.service.command.annotations.GogoCommand;
+import org.osgi.framework.Bundle;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.log.Logger;
+import org.osgi.service.log.LoggerFactory;
+
+import io.plugboard.api.greeter.Greeter;
+import io.plugboard.api.kv.KeyValueStore;
+import io.plugboard.api.registry.PluginInfo;
+import io.plugboard.api.registry.PluginRegistry;
+import io.plugboard.host.internal.deploy.PluginInstaller;
+
+/**
+ * The {@code plugin:*} Gogo commands. Each function takes its arguments as {@code String...} and
+ * checks them itself: Gogo's own message for a wrong argument count ("Cannot coerce ...") does not
+ * tell a user what to type. Every function returns the text Gogo prints.
+ */
+@Component(service = PluginCommands.class)
+@GogoCommand(scope = "plugin", function = {"list", "install", "update", "uninstall", "info", "use", "kv", "greet"})
+public final class PluginCommands {
+
+    private final PluginRegistry registry;
+    private final PluginInstaller installer;
+    private final Logger logger;
+
+    /** Creates the commands over the registry and the installer. */
+    @Activate
+    public PluginCommands(@Reference(name = "registry") PluginRegistry registry,
+            @Reference(name = "installer") PluginInstaller installer,
+            @Reference(name = "logger", service = LoggerFactory.class) Logger logger) {
+        this.registry = registry;
+        this.installer = installer;
+        this.logger = logger;
+    }
+
+    /** Lists every plugin service and every plugin bundle that registers none. */
+    @Descriptor("list plugins: bundle id, name, type, version, bundle state; * marks the plugin serving its type")
+    public String list(@Descriptor("no arguments") String... args) {
+        Arguments.check(args, 0, 0, "plugin:list");
+        List<Bundle> bundles = installer.pluginBundles();
+        List<PluginInfo> plugins = registry.plugins();
+        if (bundles.isEmpty() && plugins.isEmpty()) {
+            return "no plugins installed; add one with plugin:install <path-or-url>";
+        }
+        TextTable table = new TextTable("ID", "NAME", "TYPE", "VERSION", "STATE", "ACTIVE");
+        for (PluginInfo plugin : plugins) {
+            String state = bundles.stream().filter(b -> b.getBundleId() == plugin.bundleId()).findFirst()
+                    .map(b -> BundleDescriber.stateName(b.getState())).orElse("?");
+            table.row(String.valueOf(plugin.bundleId()), plugin.name(), plugin.type(), plugin.version(), state,
+                    plugin.active() ? "*" : "");
+        }
+        Set<Long> withPlugins = plugins.stream().map(PluginInfo::bundleId).collect(Collectors.toSet());
+        for (Bundle bundle : bundles) {
+            if (!withPlugins.contains(bundle.getBundleId())) {
+                table.row(String.valueOf(bundle.getBundleId()), String.valueOf(bundle.getSymbolicName()), "-",
+                        bundle.getVersion().toString(), BundleDescriber.stateName(bundle.getState()), "");
+            }
+        }
+        return table.toString();
+    }
+
+    /** Installs a plugin jar and starts it. */
+    @Descriptor("install a plugin jar and start it: plugin:install <path-or-url>")
+    public String install(@Descriptor("<path-or-url> of the plugin jar") String... args) {
+        String location = Arguments.check(args, 1, 1, "plugin:install <path-or-url>")[0];
+        Bundle bundle = installer.install(location);
+        return "installed " + bundle.getSymbolicName() + " " + bundle.getVersion() + " as bundle "
+                + bundle.getBundleId() + pluginsAndStatus(bundle);
+    }
+
+    /** Updates a plugin bundle from a new jar or from its own location. */
+    @Descriptor("update a plugin bundle, from a new jar or its own location: plugin:update <name-or-id> [path-or-url]")
+    public String update(@Descriptor("<name-or-id> [path-or-url]") String... args) {
+        String[] checked = Arguments.check(args, 1, 2, "plugin:update <name-or-id> [path-or-url]");
+        Bundle bundle = lookup().find(checked[0]);
+        String before = bundle.getVersion().toString();
+        Bundle updated = installer.update(bundle, checked.length > 1 ? checked[1] : null);
+        return "updated " + updated.getSymbolicName() + " (bundle " + updated.getBundleId() + ") from " + before
+                + " to " + updated.getVersion() + pluginsAndStatus(updated);
+    }
+
+    /** Uninstalls a plugin bundle. */
+    @Descriptor("uninstall a plugin bundle: plugin:uninstall <name-or-id>")
+    public String uninstall(@Descriptor("<name-or-id>: bundle id, plugin name or bundle symbolic name") String... args) {
+        Bundle bundle = lookup().find(Arguments.check(args, 1, 1, "plugin:uninstall <name-or-id>")[0]);
+        String what = bundle.getSymbolicName() + " " + bundle.getVersion() + " (bundle " + bundle.getBundleId() + ")";
+        installer.uninstall(bundle);
+        return "uninstalled " + what;
+    }
+
+    /** Describes a plugin bundle: headers, state, services, imports and why it is not active. */
+    @Descriptor("describe a plugin bundle: headers, state, services, imports and their wires: plugin:info <name-or-id>")
+    public String info(@Descriptor("<name-or-id>: bundle id, plugin name or bundle symbolic name") String... args) {
+        Bundle bundle = lookup().find(Arguments.check(args, 1, 1, "plugin:info <name-or-id>")[0]);
+        return BundleDescriber.describe(bundle, installer.whyNotActive(bundle));
+    }
+
+    /** Makes the named plugin serve its type, and keeps that choice. */
+    @Descriptor("make the named plugin serve its type, also after a restart: plugin:use <type> <name>")
+    public String use(@Descriptor("<type> <name>, e.g. kv kv.file") String... args) {
+        String[] checked = Arguments.check(args, 2, 2, "plugin:use <type> <name>");
+        registry.select(checked[0], checked[1]);
+        // The installer logs installs and updates; a selection is only visible here.
+        logger.info("plugin:use selected {} to serve type {}", checked[1], checked[0]);
+        return registry.active(checked[0])
+                .map(p -> checked[0] + " is now served by " + p.name() + " " + p.version() + " (bundle " + p.bundleId() + ")")
+                .orElse(checked[0] + " will be served by " + checked[1] + " when it is present");
+    }
+
+    /** Calls the active key-value store. */
+    @Descriptor("use the active key-value store: plugin:kv put <key> <value> | get <key> | del <key> | keys")
+    public String kv(@Descriptor("put <key> <value> | get <key> | del <key> | keys") String... args) {
+        String usage = "plugin:kv put <key> <value> | get <key> | del <key> | keys";
+        String subcommand = Arguments.check(args, 1, 3, usage)[0];
+        return switch (subcommand) {
+            case "put" -> {
+                String[] checked = Arguments.check(args, 3, 3, "plugin:kv put <key> <value> (quote a value with spaces)");
+                store().put(checked[1], checked[2].getBytes(StandardCharsets.UTF_8));
+                yield "stored " + checked[1] + " in " + activeName(KeyValueStore.TYPE);
+            }
+            case "get" -> {
+                String key = Arguments.check(args, 2, 2, "plugin:kv get <key>")[1];
+                yield store().get(key).map(value -> new String(value, StandardCharsets.UTF_8))
+                        .orElseGet(() -> "no value stored under " + key + " in " + activeName(KeyValueStore.TYPE));
+            }
+            case "del" -> {
+                String key = Arguments.check(args, 2, 2, "plugin:kv del <key>")[1];
+                yield store().delete(key) ? "deleted " + key
+                        : "no value stored under " + key + " in " + activeName(KeyValueStore.TYPE) + "; nothing deleted";
+            }
+            case "keys" -> {
+                Arguments.check(args, 1, 1, "plugin:kv keys");
+                List<String> keys = store().keys();
+                yield keys.isEmpty() ? "no keys in " + activeName(KeyValueStore.TYPE) : String.join("\n", keys);
+            }
+            default -> throw new IllegalArgumentException("unknown subcommand '" + subcommand + "'; type " + usage);
+        };
+    }
+
+    /** Greets someone through the active greeter. */
+    @Descriptor("greet someone with the active greeter: plugin:greet <name>")
+    public String greet(@Descriptor("<name> to greet (quote a name with spaces)") String... args) {
+        String name = Arguments.check(args, 1, 1, "plugin:greet <name> (quote a name with spaces)")[0];
+        return registry.activeService(Greeter.TYPE, Greeter.class).greet(name);
+    }
+
+    private KeyValueStore store() {
+        return registry.activeService(KeyValueStore.TYPE, KeyValueStore.class);
+    }
+
+    private String activeName(String type) {
+        return registry.active(type).map(PluginInfo::name).orElse(type);
+    }
+
+    private BundleLookup lookup() {
+        return new BundleLookup(installer.pluginBundles(), registry.plugins());
+    }
+
+    /** What a freshly installed or updated bundle offers, and why it is not active if it is not. */
+    private String pluginsAndStatus(Bundle bundle) {
+        String plugins = registry.plugins().stream().filter(p -> p.bundleId() == bundle.getBundleId())
+                .map(p -> p.name() + " (" + p.type() + ")").collect(Collectors.joining(", "));
+        Optional<String> why = installer.whyNotActive(bundle);
+        return (plugins.isEmpty() ? "; it registers no plugin yet" : "; plugins: " + plugins)
+                + why.map(w -> "\nnot active: " + w).orElse("");
+    }
+}

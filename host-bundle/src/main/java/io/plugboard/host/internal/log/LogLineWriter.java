@@ -1,0 +1,100 @@
+package io.plugboard.host.internal.log;
+
+import java.io.BufferedWriter;
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Locale;
+
+import org.osgi.service.log.LogLevel;
+
+/**
+ * Writes log entries as {@code LEVEL [origin] message} lines: to the console when at or above a
+ * threshold, and every entry to a file when one is given. Free of OSGi services, so it is tested
+ * without a framework.
+ */
+final class LogLineWriter implements Closeable {
+
+    private final PrintStream console;
+    private final LogLevel consoleLevel;
+    private final Writer file;
+
+    /** Creates a writer to the console only. */
+    LogLineWriter(PrintStream console, LogLevel consoleLevel) {
+        this.console = console;
+        this.consoleLevel = consoleLevel;
+        this.file = null;
+    }
+
+    /**
+     * Creates a writer to the console and to the file, which is opened for appending.
+     *
+     * @throws IOException when the file or its folder cannot be created or opened
+     */
+    LogLineWriter(PrintStream console, LogLevel consoleLevel, Path file) throws IOException {
+        this.console = console;
+        this.consoleLevel = consoleLevel;
+        if (file.getParent() != null) {
+            Files.createDirectories(file.getParent());
+        }
+        this.file = new BufferedWriter(Files.newBufferedWriter(file, StandardCharsets.UTF_8,
+                StandardOpenOption.CREATE, StandardOpenOption.APPEND));
+    }
+
+    /** Returns the level named by the text (any case), or the fallback when the text names none. */
+    static LogLevel parseLevel(String text, LogLevel fallback) {
+        if (text == null || text.isBlank()) {
+            return fallback;
+        }
+        try {
+            return LogLevel.valueOf(text.trim().toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            return fallback;
+        }
+    }
+
+    /** Returns the line for an entry: {@code LEVEL [origin] message}, then the stack trace if any. */
+    static String format(LogLevel level, String origin, String message, Throwable exception) {
+        StringBuilder line = new StringBuilder()
+                .append(level).append(" [").append(origin).append("] ").append(message);
+        if (exception != null) {
+            StringWriter trace = new StringWriter();
+            exception.printStackTrace(new PrintWriter(trace));
+            line.append(System.lineSeparator()).append(trace.toString().stripTrailing());
+        }
+        return line.toString();
+    }
+
+    /** Writes one entry: to the file always, to the console when the level is severe enough. */
+    synchronized void write(LogLevel level, String origin, String message, Throwable exception) {
+        String line = format(level, origin, message, exception);
+        // LogLevel.implies: WARN implies ERROR and AUDIT, so a WARN threshold lets those through.
+        if (consoleLevel.implies(level)) {
+            console.println(line);
+        }
+        if (file != null) {
+            try {
+                file.write(line);
+                file.write(System.lineSeparator());
+                // Flushed per line so a crash or kill -9 loses nothing already logged.
+                file.flush();
+            } catch (IOException e) {
+                console.println(format(LogLevel.ERROR, "io.plugboard.host", "Could not write the log file: " + e, null));
+            }
+        }
+    }
+
+    @Override
+    public synchronized void close() throws IOException {
+        if (file != null) {
+            file.close();
+        }
+    }
+}

@@ -1,0 +1,78 @@
+package io.plugboard.host.internal.log;
+
+import java.io.IOException;
+import java.nio.file.Path;
+
+import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleContext;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.log.LogEntry;
+import org.osgi.service.log.LogLevel;
+import org.osgi.service.log.LogListener;
+import org.osgi.service.log.LogReaderService;
+
+/**
+ * Prints every log entry with the symbolic name and version of the bundle that wrote it, so each
+ * line is attributed to its plugin: to standard error at or above
+ * {@code plugboard.log.console.level}, and to {@code <data>/plugboard.log}.
+ */
+@Component(immediate = true, service = {})
+public final class LogPrinter {
+
+    static final String CONSOLE_LEVEL_PROPERTY = "plugboard.log.console.level";
+    static final String DATA_DIR_PROPERTY = "plugboard.data.dir";
+    static final String LOG_FILE_NAME = "plugboard.log";
+
+    private final LogReaderService reader;
+    private final LogLineWriter writer;
+    private final LogListener listener = this::print;
+
+    /** Opens the log file and starts listening. */
+    @Activate
+    public LogPrinter(BundleContext context, @Reference(name = "logReader") LogReaderService reader) {
+        this.reader = reader;
+        String levelText = context.getProperty(CONSOLE_LEVEL_PROPERTY);
+        LogLevel consoleLevel = LogLineWriter.parseLevel(levelText, LogLevel.WARN);
+        String dataDir = context.getProperty(DATA_DIR_PROPERTY);
+        String self = origin(context.getBundle());
+        this.writer = openWriter(consoleLevel, dataDir, self);
+        if (levelText != null && LogLineWriter.parseLevel(levelText, null) == null) {
+            writer.write(LogLevel.WARN, self, CONSOLE_LEVEL_PROPERTY + " '" + levelText
+                    + "' is not a log level (AUDIT, ERROR, WARN, INFO, DEBUG, TRACE); using WARN", null);
+        }
+        reader.addLogListener(listener);
+    }
+
+    /** Stops listening and closes the log file. */
+    @Deactivate
+    void deactivate() throws IOException {
+        reader.removeLogListener(listener);
+        writer.close();
+    }
+
+    /** Opens the log file; a data folder that cannot be written must not silence the console too. */
+    private static LogLineWriter openWriter(LogLevel consoleLevel, String dataDir, String self) {
+        if (dataDir != null && !dataDir.isBlank()) {
+            Path file = Path.of(dataDir, LOG_FILE_NAME);
+            try {
+                return new LogLineWriter(System.err, consoleLevel, file);
+            } catch (IOException | RuntimeException e) {
+                System.err.println(LogLineWriter.format(LogLevel.ERROR, self,
+                        "Cannot open " + file + " (" + e + "); logging to the console only", null));
+            }
+        }
+        return new LogLineWriter(System.err, consoleLevel);
+    }
+
+    private void print(LogEntry entry) {
+        writer.write(entry.getLogLevel(), origin(entry.getBundle()), entry.getMessage(), entry.getException());
+    }
+
+    /** Returns {@code symbolic-name version} of the bundle, which is what users know a plugin by. */
+    static String origin(Bundle bundle) {
+        return bundle == null ? "unknown" : bundle.getSymbolicName() + " " + bundle.getVersion();
+    }
+}

@@ -1,0 +1,25 @@
+package io.plugboard.host.internal.registry;
+
+import org.osgi.framework.Version;
+
+import io.plugboard.api.registry.PluginInfo;
+
+/**
+ * One plugin service as the registry's core sees it: plain values, so the core needs no framework.
+ *
+ * @param name the plugin's name ({@code plugin.name})
+ * @param type the plugin's type ({@code plugin.type})
+ * @param version the version of the bundle that registered the service
+ * @param bundleId the id of that bundle
+ * @param serviceId the service id, unique for the framework's lifetime
+ * @param ranking the service ranking, 0 when unset
+ * @param service the service object
+ */
+public record PluginCandidate(String name, String type, Version version, long bundleId, long serviceId,
+        int ranking, Object service) {
+
+    /** Returns the public view of this plugin. */
+    PluginInfo toInfo(boolean active) {
+        return new PluginInfo(name, type, version.toString(), bundleId, serviceId, ranking, active);
+    }
+}

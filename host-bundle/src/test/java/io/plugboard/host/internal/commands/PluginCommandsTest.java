@@ -1,0 +1,190 @@
+package io.plugboard.host.internal.commands;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertThrows;
+import static org.junit.Assert.assertTrue;
+
+import java.util.List;
+
+import org.junit.Test;
+import org.osgi.framework.Bundle;
+
+import io.plugboard.api.greeter.Greeter;
+import io.plugboard.host.internal.deploy.PluginInstallException;
+
+/** plugin:list, install, update, uninstall, info and use, and the bad arguments of each. */
+public class PluginCommandsTest extends GogoCommandsTestBase {
+
+    @Test
+    public void listShowsPluginsAndPluginBundlesWithoutPlugins() throws Exception {
+        defaultPlugins();
+        installer.add(15, "io.plugboard.needs-api-2", "1.0.0").state = Bundle.INSTALLED;
+        assertEquals(String.join("\n",
+                "ID  NAME                      TYPE     VERSION  STATE      ACTIVE",
+                "14  greeter.en                greeter  1.0.0    ACTIVE     *",
+                "13  kv.file                   kv       1.1.0    ACTIVE",
+                "12  kv.memory                 kv       1.0.0    ACTIVE     *",
+                "15  io.plugboard.needs-api-2  -        1.0.0    INSTALLED"), run("plugin:list"));
+    }
+
+    @Test
+    public void listOfNothingSaysHowToInstall() throws Exception {
+        assertEquals("no plugins installed; add one with plugin:install <path-or-url>", run("plugin:list"));
+    }
+
+    @Test
+    public void listRejectsArguments() {
+        assertEquals("too many arguments (1); type plugin:list", fails("plugin:list kv"));
+    }
+
+    @Test
+    public void installPrintsWhatWasInstalled() throws Exception {
+        assertEquals("installed io.plugboard.greeter-zh 1.0.0 as bundle 20; it registers no plugin yet",
+                run("plugin:install /tmp/io.plugboard.greeter-zh-1.0.0.jar"));
+        assertEquals(List.of("install /tmp/io.plugboard.greeter-zh-1.0.0.jar"), installer.calls);
+    }
+
+    @Test
+    public void installOfABundleThatCannotStartSaysWhy() throws Exception {
+        installer.notActiveBecause.put(20L, "io.plugboard.api.kv [2.0,3) is not exported; io.plugboard.api exports 1.0.0");
+        assertEquals("installed io.plugboard.bad 1.0.0 as bundle 20; it registers no plugin yet\n"
+                + "not active: io.plugboard.api.kv [2.0,3) is not exported; io.plugboard.api exports 1.0.0",
+                run("plugin:install \"file:/plugins dir/io.plugboard.bad-1.0.0.jar\""));
+    }
+
+    @Test
+    public void installFailureKeepsTheInstallersMessage() {
+        PluginInstallException e = assertThrows(PluginInstallException.class,
+                () -> session.execute("plugin:install notes.txt"));
+        assertEquals("notes.txt is not a jar", e.getMessage());
+    }
+
+    @Test
+    public void installWithoutPathSaysWhatToType() {
+        assertEquals("missing argument; type plugin:install <path-or-url>", fails("plugin:install"));
+    }
+
+    @Test
+    public void installWithTwoPathsSaysWhatToType() {
+        assertEquals("too many arguments (2); type plugin:install <path-or-url>", fails("plugin:install a.jar b.jar"));
+    }
+
+    @Test
+    public void updateByPluginNameFromANewJar() throws Exception {
+        defaultPlugins();
+        assertEquals("updated io.plugboard.kv-file (bundle 13) from 1.1.0 to 1.2.0; plugins: kv.file (kv)",
+                run("plugin:update kv.file /tmp/io.plugboard.kv-file-1.2.0.jar"));
+        assertEquals(List.of("update 13 /tmp/io.plugboard.kv-file-1.2.0.jar"), installer.calls);
+    }
+
+    @Test
+    public void updateByIdFromItsOwnLocation() throws Exception {
+        defaultPlugins();
+        run("plugin:update 12");
+        assertEquals(List.of("update 12 null"), installer.calls);
+    }
+
+    @Test
+    public void updateWithoutNameSaysWhatToType() {
+        assertEquals("missing argument; type plugin:update <name-or-id> [path-or-url]", fails("plugin:update"));
+    }
+
+    @Test
+    public void uninstallBySymbolicName() throws Exception {
+        defaultPlugins();
+        assertEquals("uninstalled io.plugboard.greeter-en 1.0.0 (bundle 14)",
+                run("plugin:uninstall io.plugboard.greeter-en"));
+        assertEquals(List.of("uninstall 14"), installer.calls);
+    }
+
+    @Test
+    public void uninstallOfAnUnknownNameListsTheKnownNames() {
+        defaultPlugins();
+        assertEquals("no plugin or plugin bundle is named 'kv.redis'; known names: greeter.en, "
+                + "io.plugboard.greeter-en, io.plugboard.kv-file, io.plugboard.kv-memory, kv.file, kv.memory "
+                + "(or give a bundle id from plugin:list)", fails("plugin:uninstall kv.redis"));
+        assertEquals(List.of(), installer.calls);
+    }
+
+    @Test
+    public void uninstallOfAnIdThatIsNoPluginBundleListsThePluginBundles() {
+        plugin(installer.add(12, "io.plugboard.kv-memory", "1.0.0"), "kv", "kv.memory", store);
+        assertEquals("no plugin bundle has id 0; plugin bundles: 12 (io.plugboard.kv-memory 1.0.0)",
+                fails("plugin:uninstall 0"));
+    }
+
+    @Test
+    public void aNameOfTwoVersionsSideBySideIsAmbiguous() {
+        plugin(installer.add(14, "io.plugboard.greeter-en", "1.0.0"), "greeter", "greeter.en", (Greeter) n -> n);
+        plugin(installer.add(21, "io.plugboard.greeter-en", "2.0.0"), "greeter", "greeter.en", (Greeter) n -> n);
+        assertEquals("'greeter.en' matches 2 bundles: 14 (io.plugboard.greeter-en 1.0.0), "
+                + "21 (io.plugboard.greeter-en 2.0.0); give the bundle id instead", fails("plugin:uninstall greeter.en"));
+        assertEquals("'io.plugboard.greeter-en' matches 2 bundles: 14 (io.plugboard.greeter-en 1.0.0), "
+                + "21 (io.plugboard.greeter-en 2.0.0); give the bundle id instead",
+                fails("plugin:info io.plugboard.greeter-en"));
+    }
+
+    @Test
+    public void aNonNumericIdIsLookedUpAsANameAndReported() {
+        defaultPlugins();
+        assertTrue(fails("plugin:info 12x").startsWith("no plugin or plugin bundle is named '12x'; known names: "));
+    }
+
+    @Test
+    public void anIdTooLargeForALongIsReported() {
+        assertEquals("'99999999999999999999' is too large for a bundle id; plugin:list shows the ids",
+                fails("plugin:info 99999999999999999999"));
+    }
+
+    @Test
+    public void infoShowsHeadersStateAndWhyNotActive() throws Exception {
+        installer.add(15, "io.plugboard.needs-api-2", "1.0.0").state = Bundle.INSTALLED;
+        installer.notActiveBecause.put(15L, "io.plugboard.api.kv [2.0,3) is not available");
+        assertEquals(String.join("\n",
+                "io.plugboard.needs-api-2 1.0.0 (bundle 15)",
+                "  name:      Test io.plugboard.needs-api-2",
+                "  location:  file:/plugins/io.plugboard.needs-api-2.jar",
+                "  state:     INSTALLED",
+                "  services:",
+                "    none",
+                "  imports:",
+                "    unknown (the bundle is uninstalled)",
+                "  not active: io.plugboard.api.kv [2.0,3) is not available"), run("plugin:info 15"));
+    }
+
+    @Test
+    public void infoWithoutNameSaysWhatToType() {
+        assertEquals("missing argument; type plugin:info <name-or-id>", fails("plugin:info"));
+    }
+
+    @Test
+    public void useSelectsThePluginAtOnce() throws Exception {
+        defaultPlugins();
+        assertEquals("kv is now served by kv.file 1.1.0 (bundle 13)", run("plugin:use kv kv.file"));
+        assertEquals("kv.file", registry.active("kv").orElseThrow().name());
+        assertEquals(List.of("info: plugin:use selected {} to serve type {}"), log.lines);
+    }
+
+    @Test
+    public void useOfAnUnknownTypeListsTheKnownTypes() {
+        defaultPlugins();
+        assertEquals("unknown plugin type 'db'; known types: greeter, kv", fails("plugin:use db kv.file"));
+    }
+
+    @Test
+    public void useOfAnUnknownNameListsTheKnownNames() {
+        defaultPlugins();
+        assertEquals("no plugin of type 'kv' is named 'redis'; known names: kv.file, kv.memory",
+                fails("plugin:use kv redis"));
+    }
+
+    @Test
+    public void useWithOneArgumentSaysWhatToType() {
+        assertEquals("missing argument; type plugin:use <type> <name>", fails("plugin:use kv"));
+    }
+
+    @Test
+    public void anEmptyArgumentSaysWhatToType() {
+        assertEquals("argument 1 is empty; type plugin:info <name-or-id>", fails("plugin:info \"\""));
+    }
+}

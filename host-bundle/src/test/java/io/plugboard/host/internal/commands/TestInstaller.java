@@ -1,0 +1,68 @@
+package io.plugboard.host.internal.commands;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import org.osgi.framework.Bundle;
+
+import io.plugboard.host.internal.deploy.PluginInstallException;
+import io.plugboard.host.internal.deploy.PluginInstaller;
+
+/**
+ * An installer over {@link TestBundle}s: {@code install} takes locations of the form
+ * {@code <symbolic-name>-<version>.jar} and records every call.
+ */
+final class TestInstaller implements PluginInstaller {
+
+    final List<Bundle> bundles = new ArrayList<>();
+    final Map<Long, String> notActiveBecause = new HashMap<>();
+    final List<String> calls = new ArrayList<>();
+    private long nextId = 20;
+
+    TestBundle add(long id, String symbolicName, String version) {
+        TestBundle bundle = new TestBundle(id, symbolicName, version, "file:/plugins/" + symbolicName + ".jar");
+        bundles.add(bundle);
+        bundles.sort(Comparator.comparingLong(Bundle::getBundleId));
+        return bundle;
+    }
+
+    @Override
+    public Bundle install(String pathOrUrl) {
+        calls.add("install " + pathOrUrl);
+        if (!pathOrUrl.endsWith(".jar")) {
+            throw new PluginInstallException(pathOrUrl + " is not a jar");
+        }
+        String base = pathOrUrl.substring(pathOrUrl.lastIndexOf('/') + 1, pathOrUrl.length() - ".jar".length());
+        int dash = base.lastIndexOf('-');
+        return add(nextId++, base.substring(0, dash), base.substring(dash + 1));
+    }
+
+    @Override
+    public Bundle update(Bundle bundle, String pathOrUrl) {
+        calls.add("update " + bundle.getBundleId() + " " + pathOrUrl);
+        bundles.remove(bundle);
+        String version = pathOrUrl == null ? bundle.getVersion().toString()
+                : pathOrUrl.substring(pathOrUrl.lastIndexOf('-') + 1, pathOrUrl.length() - ".jar".length());
+        return add(bundle.getBundleId(), bundle.getSymbolicName(), version);
+    }
+
+    @Override
+    public void uninstall(Bundle bundle) {
+        calls.add("uninstall " + bundle.getBundleId());
+        bundles.remove(bundle);
+    }
+
+    @Override
+    public List<Bundle> pluginBundles() {
+        return List.copyOf(bundles);
+    }
+
+    @Override
+    public Optional<String> whyNotActive(Bundle bundle) {
+        return Optional.ofNullable(notActiveBecause.get(bundle.getBundleId()));
+    }
+}

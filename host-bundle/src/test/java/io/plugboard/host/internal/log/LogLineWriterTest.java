@@ -1,0 +1,92 @@
+package io.plugboard.host.internal.log;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import org.junit.Rule;
+import org.junit.Test;
+import org.junit.rules.TemporaryFolder;
+import org.osgi.service.log.LogLevel;
+
+public class LogLineWriterTest {
+
+    @Rule
+    public TemporaryFolder temp = new TemporaryFolder();
+
+    private final ByteArrayOutputStream consoleBytes = new ByteArrayOutputStream();
+    private final PrintStream console = new PrintStream(consoleBytes, true, StandardCharsets.UTF_8);
+
+    private List<String> consoleLines() {
+        return consoleBytes.toString(StandardCharsets.UTF_8).lines().toList();
+    }
+
+    @Test
+    public void formatsLevelOriginAndMessage() {
+        assertEquals("WARN [io.plugboard.kv-file 1.0.0] disk is full",
+                LogLineWriter.format(LogLevel.WARN, "io.plugboard.kv-file 1.0.0", "disk is full", null));
+    }
+
+    @Test
+    public void appendsTheStackTraceOfAnException() {
+        String line = LogLineWriter.format(LogLevel.ERROR, "b 1.0.0", "failed", new IllegalStateException("boom"));
+        List<String> lines = line.lines().toList();
+        assertEquals("ERROR [b 1.0.0] failed", lines.get(0));
+        assertEquals("java.lang.IllegalStateException: boom", lines.get(1));
+        assertTrue(lines.get(2), lines.get(2).trim().startsWith("at io.plugboard.host.internal.log.LogLineWriterTest"));
+    }
+
+    @Test
+    public void theConsoleGetsOnlyEntriesAtOrAboveItsLevelAndTheFileGetsAll() throws IOException {
+        Path file = temp.getRoot().toPath().resolve("data/plugboard.log");
+        try (LogLineWriter writer = new LogLineWriter(console, LogLevel.WARN, file)) {
+            writer.write(LogLevel.INFO, "a 1.0.0", "started", null);
+            writer.write(LogLevel.WARN, "a 1.0.0", "slow", null);
+            writer.write(LogLevel.ERROR, "a 1.0.0", "broken", null);
+            writer.write(LogLevel.AUDIT, "a 1.0.0", "audited", null);
+            writer.write(LogLevel.DEBUG, "a 1.0.0", "detail", null);
+            // Flushed per line: readable before close.
+            assertEquals(5, Files.readAllLines(file).size());
+        }
+        assertEquals(List.of("WARN [a 1.0.0] slow", "ERROR [a 1.0.0] broken", "AUDIT [a 1.0.0] audited"), consoleLines());
+        assertEquals(List.of("INFO [a 1.0.0] started", "WARN [a 1.0.0] slow", "ERROR [a 1.0.0] broken",
+                "AUDIT [a 1.0.0] audited", "DEBUG [a 1.0.0] detail"), Files.readAllLines(file));
+    }
+
+    @Test
+    public void theFileIsAppendedToNotReplaced() throws IOException {
+        Path file = temp.getRoot().toPath().resolve("plugboard.log");
+        Files.writeString(file, "INFO [old 1.0.0] from last run\n");
+        try (LogLineWriter writer = new LogLineWriter(console, LogLevel.ERROR, file)) {
+            writer.write(LogLevel.INFO, "new 1.0.0", "this run", null);
+        }
+        assertEquals(List.of("INFO [old 1.0.0] from last run", "INFO [new 1.0.0] this run"), Files.readAllLines(file));
+        assertEquals(List.of(), consoleLines());
+    }
+
+    @Test
+    public void aConsoleOnlyWriterWritesNoFile() throws IOException {
+        try (LogLineWriter writer = new LogLineWriter(console, LogLevel.DEBUG)) {
+            writer.write(LogLevel.DEBUG, "a 1.0.0", "detail", null);
+            writer.write(LogLevel.TRACE, "a 1.0.0", "finer", null);
+        }
+        assertEquals(List.of("DEBUG [a 1.0.0] detail"), consoleLines());
+        assertEquals(0, temp.getRoot().list().length);
+    }
+
+    @Test
+    public void parsesLevelsInAnyCaseAndFallsBackOnNonsense() {
+        assertEquals(LogLevel.INFO, LogLineWriter.parseLevel("info", LogLevel.WARN));
+        assertEquals(LogLevel.ERROR, LogLineWriter.parseLevel(" Error ", LogLevel.WARN));
+        assertEquals(LogLevel.WARN, LogLineWriter.parseLevel("loud", LogLevel.WARN));
+        assertEquals(LogLevel.WARN, LogLineWriter.parseLevel(null, LogLevel.WARN));
+        assertEquals(null, LogLineWriter.parseLevel("loud", null));
+    }
+}

@@ -1,0 +1,188 @@
+package io.plugboard.host.internal.registry;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.assertSame;
+import static org.junit.Assert.assertThrows;
+import static org.junit.Assert.assertTrue;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import org.junit.Test;
+import org.osgi.framework.Version;
+
+import io.plugboard.api.greeter.Greeter;
+import io.plugboard.api.kv.KeyValueStore;
+import io.plugboard.api.registry.PluginInfo;
+import io.plugboard.api.registry.PluginUnavailableException;
+
+public class PluginTableTest {
+
+    private final Map<String, String> frameworkProperties = new HashMap<>();
+    private final List<String> changes = new ArrayList<>();
+    private final PluginTable table = new PluginTable(frameworkProperties::get,
+            (type, active) -> changes.add(type + "=" + active.map(PluginInfo::name).orElse("none")));
+    private long nextServiceId = 100;
+
+    private PluginCandidate add(String type, String name, String version, int ranking) {
+        long serviceId = nextServiceId++;
+        PluginCandidate candidate = new PluginCandidate(name, type, Version.parseVersion(version), serviceId / 10,
+                serviceId, ranking, type.equals("kv") ? new Object[] {name} : (Greeter) n -> name + " " + n);
+        table.add(candidate);
+        return candidate;
+    }
+
+    private String activeName(String type) {
+        return table.active(type).map(PluginInfo::name).orElse("none");
+    }
+
+    @Test
+    public void highestRankingWins() {
+        add("kv", "kv.memory", "1.0.0", 0);
+        add("kv", "kv.file", "1.0.0", 5);
+        add("kv", "kv.other", "9.0.0", 1);
+        assertEquals("kv.file", activeName("kv"));
+    }
+
+    @Test
+    public void atEqualRankingTheNewestBundleVersionWins() {
+        add("greeter", "greeter.en", "1.2.0", 0);
+        add("greeter", "greeter.zh", "1.10.0", 0);
+        assertEquals("greeter.zh", activeName("greeter"));
+    }
+
+    @Test
+    public void atEqualRankingAndVersionTheLowestServiceIdWins() {
+        PluginCandidate first = add("greeter", "greeter.b", "1.0.0", 0);
+        add("greeter", "greeter.a", "1.0.0", 0);
+        assertEquals(first.serviceId(), table.active("greeter").orElseThrow().serviceId());
+    }
+
+    @Test
+    public void aConfiguredSelectionBeatsRankingAndTheFrameworkProperty() {
+        frameworkProperties.put("kv", "kv.memory");
+        add("kv", "kv.memory", "1.0.0", 0);
+        add("kv", "kv.file", "1.0.0", 0);
+        add("kv", "kv.ranked", "1.0.0", 10);
+        assertEquals("kv.memory", activeName("kv"));
+        table.replaceSelections(Map.of("kv", "kv.file"));
+        assertEquals("kv.file", activeName("kv"));
+        assertEquals(Optional.of("kv.file"), table.selection("kv"));
+    }
+
+    @Test
+    public void aSelectionOfAnAbsentPluginFallsBackToRankingUntilItArrives() {
+        table.replaceSelections(Map.of("kv", "kv.file"));
+        add("kv", "kv.memory", "1.0.0", 0);
+        assertEquals("kv.memory", activeName("kv"));
+        PluginCandidate file = add("kv", "kv.file", "1.0.0", 0);
+        assertEquals("kv.file", activeName("kv"));
+        table.remove(file.serviceId());
+        assertEquals("kv.memory", activeName("kv"));
+        assertEquals(List.of("kv=kv.memory", "kv=kv.file", "kv=kv.memory"), changes);
+    }
+
+    @Test
+    public void twoVersionsOfTheSelectedPluginPreferTheNewest() {
+        add("greeter", "greeter.en", "1.0.0", 0);
+        add("greeter", "greeter.en", "2.0.0", 0);
+        add("greeter", "greeter.zh", "3.0.0", 0);
+        table.select("greeter", "greeter.en");
+        assertEquals("2.0.0", table.active("greeter").orElseThrow().version());
+    }
+
+    @Test
+    public void pluginsAreSortedByTypeNameAndNewestVersionFirst() {
+        add("kv", "kv.memory", "1.0.0", 0);
+        add("greeter", "greeter.zh", "1.0.0", 0);
+        add("greeter", "greeter.en", "1.0.0", 0);
+        add("greeter", "greeter.en", "2.0.0", 0);
+        List<String> order = table.plugins().stream().map(p -> p.type() + "/" + p.name() + "/" + p.version()).toList();
+        assertEquals(List.of("greeter/greeter.en/2.0.0", "greeter/greeter.en/1.0.0", "greeter/greeter.zh/1.0.0",
+                "kv/kv.memory/1.0.0"), order);
+        assertEquals(1, table.plugins().stream().filter(PluginInfo::active).filter(p -> p.type().equals("greeter")).count());
+        assertEquals(3, table.plugins("greeter").size());
+        assertEquals(List.of(), table.plugins("nothing"));
+    }
+
+    @Test
+    public void activeServiceReturnsTheActiveServiceObject() {
+        add("greeter", "greeter.en", "1.0.0", 0);
+        assertEquals("greeter.en Ann", table.activeService("greeter", Greeter.class).greet("Ann"));
+    }
+
+    @Test
+    public void activeServiceOfAnEmptyTypeSaysWhatIsInstalled() {
+        add("greeter", "greeter.en", "1.0.0", 0);
+        PluginUnavailableException e = assertThrows(PluginUnavailableException.class,
+                () -> table.activeService("kv", KeyValueStore.class));
+        assertEquals("kv", e.type());
+        assertEquals("no plugin of type 'kv' is available (installed types: greeter); install one or check plugin:list",
+                e.getMessage());
+    }
+
+    @Test
+    public void activeServiceOfTheWrongApiIsRejected() {
+        add("kv", "kv.odd", "1.0.0", 0);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> table.activeService("kv", KeyValueStore.class));
+        assertTrue(e.getMessage(), e.getMessage().contains("'kv.odd'")
+                && e.getMessage().contains("not a " + KeyValueStore.class.getName()));
+    }
+
+    @Test
+    public void selectAppliesAtOnceAndRemembersTheName() {
+        add("kv", "kv.memory", "1.0.0", 10);
+        add("kv", "kv.file", "1.0.0", 0);
+        table.select("kv", "kv.file");
+        assertEquals("kv.file", activeName("kv"));
+        assertEquals(Optional.of("kv.file"), table.selection("kv"));
+    }
+
+    @Test
+    public void selectOfAnUnknownNameListsTheKnownNames() {
+        add("kv", "kv.memory", "1.0.0", 0);
+        add("kv", "kv.file", "1.0.0", 0);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> table.select("kv", "kv.redis"));
+        assertEquals("no plugin of type 'kv' is named 'kv.redis'; known names: kv.file, kv.memory", e.getMessage());
+        assertEquals(Optional.empty(), table.selection("kv"));
+    }
+
+    @Test
+    public void selectOfAnUnknownTypeListsTheKnownTypes() {
+        add("kv", "kv.memory", "1.0.0", 0);
+        add("greeter", "greeter.en", "1.0.0", 0);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> table.select("db", "x"));
+        assertEquals("unknown plugin type 'db'; known types: greeter, kv", e.getMessage());
+    }
+
+    @Test
+    public void selectionFallsBackToTheFrameworkProperty() {
+        assertEquals(Optional.empty(), table.selection("kv"));
+        frameworkProperties.put("kv", "kv.file");
+        assertEquals(Optional.of("kv.file"), table.selection("kv"));
+    }
+
+    @Test
+    public void removingTheLastPluginOfATypeEmptiesIt() {
+        PluginCandidate only = add("kv", "kv.memory", "1.0.0", 0);
+        assertTrue(table.remove(only.serviceId()));
+        assertFalse(table.remove(only.serviceId()));
+        assertEquals(Optional.empty(), table.active("kv"));
+        assertEquals(List.of("kv=kv.memory", "kv=none"), changes);
+    }
+
+    @Test
+    public void readersKeepTheSnapshotTheyHold() {
+        add("kv", "kv.memory", "1.0.0", 0);
+        List<PluginInfo> before = table.plugins();
+        add("kv", "kv.file", "1.0.0", 0);
+        assertEquals(1, before.size());
+        assertSame(table.plugins(), table.plugins());
+        assertThrows(UnsupportedOperationException.class, () -> table.plugins().clear());
+    }
+}
