@@ -1,7 +1,9 @@
 package io.plugboard.host.internal.deploy;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.BiConsumer;
 
 import org.osgi.framework.Bundle;
 
@@ -20,6 +22,23 @@ public interface PluginInstaller {
      * Returns the bundle even when it cannot start: then {@link #whyNotActive} says why.
      */
     Bundle install(String pathOrUrl);
+
+    /**
+     * Installs all the jars, then starts them all, so plugins that need each other start whatever
+     * their order; a jar that cannot be installed goes to {@code onFailure} and the rest still
+     * are. Returns the bundles installed. The watched folder uses this for its initial scan.
+     */
+    default List<Bundle> installAll(List<String> pathsOrUrls, BiConsumer<String, PluginInstallException> onFailure) {
+        List<Bundle> installed = new ArrayList<>();
+        for (String pathOrUrl : pathsOrUrls) {
+            try {
+                installed.add(install(pathOrUrl));
+            } catch (PluginInstallException e) {
+                onFailure.accept(pathOrUrl, e);
+            }
+        }
+        return installed;
+    }
 
     /**
      * Updates the bundle from the path or URL, or from its own location when {@code pathOrUrl} is

@@ -1,0 +1,108 @@
+package io.plugboard.host.internal.deploy;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+
+import org.osgi.framework.BundleContext;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.log.Logger;
+import org.osgi.service.log.LoggerFactory;
+
+/**
+ * Watches the folder named by the framework property {@value #PLUGINS_DIR}: a jar added is
+ * installed and started, a jar replaced is updated, a jar deleted is uninstalled. Does nothing
+ * when the property is unset. Our own watcher rather than Felix FileInstall: it reacts to
+ * inotify events within milliseconds instead of polling every 2 s, never installs a jar that is
+ * still being written, and survives bursts that overflow the event queue (by rescanning).
+ */
+@Component(immediate = true, service = {})
+public final class FolderWatcher {
+
+    static final String PLUGINS_DIR = "plugboard.plugins.dir";
+    static final String SETTLE_MS = "plugboard.watch.settle.ms";
+    static final String RESCAN_MS = "plugboard.watch.rescan.ms";
+    private static final long DEFAULT_SETTLE_MS = 50;
+    private static final long DEFAULT_RESCAN_MS = 2_000;
+
+    private final WatchedFolder folder;
+
+    @Activate
+    public FolderWatcher(BundleContext context, @Reference(name = "installer") PluginInstaller installer,
+            @Reference(name = "logger", service = LoggerFactory.class) Logger logger) {
+        Path dir = pluginsDir(context, logger);
+        if (dir == null) {
+            folder = null;
+            return;
+        }
+        WatchSettings settings = WatchSettings.of(
+                millis(context, SETTLE_MS, DEFAULT_SETTLE_MS, logger), millis(context, RESCAN_MS, DEFAULT_RESCAN_MS, logger));
+        WatchedFolder watched = new WatchedFolder(dir, new InstallerFolderActions(context, dir, installer, logger), settings);
+        try {
+            watched.start();
+            logger.info("Watching the plugins folder {}", dir);
+        } catch (IOException e) {
+            watched.close();
+            logger.error("Cannot watch the plugins folder {}: {}", dir, e.getMessage());
+            watched = null;
+        }
+        folder = watched;
+    }
+
+    /** Stops watching; no thread of ours outlives the component. */
+    @Deactivate
+    public void deactivate() {
+        if (folder != null) {
+            folder.close();
+        }
+    }
+
+    // The folder to watch, created if missing; null (with an ERROR naming it) if unusable.
+    private static Path pluginsDir(BundleContext context, Logger logger) {
+        String value = context.getProperty(PLUGINS_DIR);
+        if (value == null || value.isBlank()) {
+            logger.debug("{} is not set: no plugins folder is watched", PLUGINS_DIR);
+            return null;
+        }
+        Path dir;
+        try {
+            dir = Path.of(value.trim()).toAbsolutePath().normalize();
+        } catch (InvalidPathException e) {
+            logger.error("The plugins folder '{}' ({}) is not a valid path: {}", value, PLUGINS_DIR, e.getReason());
+            return null;
+        }
+        if (Files.exists(dir) && !Files.isDirectory(dir)) {
+            logger.error("The plugins folder {} ({}) is not a directory; no plugins folder is watched", dir, PLUGINS_DIR);
+            return null;
+        }
+        try {
+            Files.createDirectories(dir);
+            return dir;
+        } catch (IOException e) {
+            logger.error("Cannot create the plugins folder {} ({}): {}; no plugins folder is watched", dir,
+                    PLUGINS_DIR, e.toString());
+            return null;
+        }
+    }
+
+    private static long millis(BundleContext context, String property, long defaultValue, Logger logger) {
+        String value = context.getProperty(property);
+        if (value == null || value.isBlank()) {
+            return defaultValue;
+        }
+        try {
+            long millis = Long.parseLong(value.trim());
+            if (millis >= 0) {
+                return millis;
+            }
+        } catch (NumberFormatException e) {
+            // Reported below, like a negative number.
+        }
+        logger.warn("{}={} is not a number of milliseconds; using {}", property, value, defaultValue);
+        return defaultValue;
+    }
+}

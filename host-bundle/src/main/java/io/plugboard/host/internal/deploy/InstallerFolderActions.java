@@ -1,0 +1,91 @@
+package io.plugboard.host.internal.deploy;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleContext;
+import org.osgi.service.log.Logger;
+
+/** Carries out the watched folder's decisions through the {@link PluginInstaller}. */
+final class InstallerFolderActions implements FolderActions {
+
+    private final BundleContext context;
+    private final Path dir;
+    private final PluginInstaller installer;
+    private final Logger logger;
+
+    InstallerFolderActions(BundleContext context, Path dir, PluginInstaller installer, Logger logger) {
+        this.context = context;
+        this.dir = dir;
+        this.installer = installer;
+        this.logger = logger;
+    }
+
+    @Override
+    public Map<Path, Long> installed() {
+        Map<Path, Long> result = new HashMap<>();
+        for (Bundle bundle : context.getBundles()) {
+            Optional<Path> file = PluginSource.fileOf(bundle.getLocation());
+            if (file.isPresent() && dir.equals(file.get().getParent())) {
+                result.put(file.get(), bundle.getLastModified());
+            }
+        }
+        return result;
+    }
+
+    @Override
+    public void install(List<Path> files) {
+        List<String> fresh = new ArrayList<>();
+        for (Path file : files) {
+            // Installed already (by a command, or before a restart): the jar is newer, so update.
+            if (bundleOf(file).isPresent()) {
+                update(file);
+            } else {
+                fresh.add(file.toString());
+            }
+        }
+        installer.installAll(fresh, (file, e) -> logger.warn("Cannot install {} from the plugins folder: {}",
+                Path.of(file).getFileName(), e.getMessage()));
+    }
+
+    @Override
+    public void update(Path file) {
+        Optional<Bundle> bundle = bundleOf(file);
+        if (bundle.isEmpty()) {
+            install(List.of(file));
+            return;
+        }
+        try {
+            installer.update(bundle.get(), file.toString());
+        } catch (PluginInstallException e) {
+            logger.warn("Cannot update {} from the plugins folder: {}", file.getFileName(), e.getMessage());
+        }
+    }
+
+    @Override
+    public void uninstall(Path file) {
+        Optional<Bundle> bundle = bundleOf(file);
+        if (bundle.isEmpty()) {
+            return;
+        }
+        try {
+            installer.uninstall(bundle.get());
+        } catch (PluginInstallException e) {
+            logger.warn("Cannot uninstall {} after it left the plugins folder: {}", file.getFileName(), e.getMessage());
+        }
+    }
+
+    @Override
+    public void warn(String message) {
+        logger.warn(message);
+    }
+
+    private Optional<Bundle> bundleOf(Path file) {
+        return Optional.ofNullable(context.getBundle(PluginSource.locationOf(file)));
+    }
+}

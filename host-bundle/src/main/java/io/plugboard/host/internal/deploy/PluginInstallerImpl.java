@@ -1,0 +1,255 @@
+package io.plugboard.host.internal.deploy;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BiConsumer;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.BundleException;
+import org.osgi.framework.Constants;
+import org.osgi.framework.namespace.PackageNamespace;
+import org.osgi.framework.wiring.BundleRevision;
+import org.osgi.framework.wiring.FrameworkWiring;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.log.Logger;
+import org.osgi.service.log.LoggerFactory;
+
+/** Installs, updates and uninstalls plugin bundles, validating jars first. */
+@Component(service = PluginInstaller.class)
+public final class PluginInstallerImpl implements PluginInstaller {
+
+    private static final String API_PACKAGE = "io.plugboard.api";
+    private static final long REFRESH_TIMEOUT_MILLIS = 30_000;
+
+    private final BundleContext context;
+    private final Logger logger;
+    private final BundleDiagnostics diagnostics;
+    private final PackageRefresher refresher;
+    // Why each bundle last failed to start, by bundle id; whyNotActive shows it.
+    private final Map<Long, String> startFailures = new ConcurrentHashMap<>();
+
+    @Activate
+    public PluginInstallerImpl(BundleContext context, @Reference(name = "logger", service = LoggerFactory.class) Logger logger) {
+        this.context = context;
+        this.logger = logger;
+        this.diagnostics = new BundleDiagnostics(context);
+        this.refresher = new PackageRefresher(context, REFRESH_TIMEOUT_MILLIS);
+    }
+
+    @Override
+    public Bundle install(String pathOrUrl) {
+        Bundle bundle = installWithoutStart(pathOrUrl);
+        startWaitingPlugins();
+        return bundle;
+    }
+
+    @Override
+    public List<Bundle> installAll(List<String> pathsOrUrls, BiConsumer<String, PluginInstallException> onFailure) {
+        List<Bundle> installed = new ArrayList<>();
+        for (String pathOrUrl : pathsOrUrls) {
+            try {
+                installed.add(installWithoutStart(pathOrUrl));
+            } catch (PluginInstallException e) {
+                onFailure.accept(pathOrUrl, e);
+            }
+        }
+        // Start only after all are installed, so plugins that need each other resolve together.
+        startWaitingPlugins();
+        return installed;
+    }
+
+    @Override
+    public Bundle update(Bundle bundle, String pathOrUrl) {
+        checkIsPlugin(bundle);
+        PluginSource source = pathOrUrl == null ? sourceOfLocation(bundle) : PluginSource.parse(pathOrUrl);
+        String before = bundle.getVersion().toString();
+        withValidatedCopy(source, (jar, copy) -> {
+            if (!jar.symbolicName().equals(bundle.getSymbolicName())) {
+                throw new PluginInstallException(source.displayName() + " is " + jar.symbolicName()
+                        + ", but bundle " + bundle.getBundleId() + " is " + bundle.getSymbolicName()
+                        + "; install it as a new plugin instead");
+            }
+            checkNoDuplicate(jar, bundle);
+            try (InputStream in = Files.newInputStream(copy)) {
+                bundle.update(in);
+            } catch (BundleException | IOException e) {
+                throw new PluginInstallException("Cannot update " + BundleNames.describe(bundle) + ": " + e.getMessage(), e);
+            }
+        });
+        startFailures.remove(bundle.getBundleId());
+        refresh(bundle);
+        logger.info("Updated plugin {} from {} to {} (bundle {})", bundle.getSymbolicName(), before,
+                bundle.getVersion(), bundle.getBundleId());
+        startWaitingPlugins();
+        return bundle;
+    }
+
+    @Override
+    public void uninstall(Bundle bundle) {
+        checkIsPlugin(bundle);
+        String name = bundle.getSymbolicName() + " " + bundle.getVersion();
+        try {
+            bundle.uninstall();
+        } catch (BundleException e) {
+            throw new PluginInstallException("Cannot uninstall " + BundleNames.describe(bundle) + ": " + e.getMessage(), e);
+        }
+        startFailures.remove(bundle.getBundleId());
+        refresh(bundle);
+        logger.info("Uninstalled plugin {} (bundle {})", name, bundle.getBundleId());
+    }
+
+    @Override
+    public List<Bundle> pluginBundles() {
+        long host = context.getBundle().getBundleId();
+        return Stream.of(context.getBundles())
+                .filter(b -> b.getBundleId() != host && importsApi(b))
+                .sorted(Comparator.comparingLong(Bundle::getBundleId))
+                .collect(Collectors.toList());
+    }
+
+    @Override
+    public Optional<String> whyNotActive(Bundle bundle) {
+        return diagnostics.whyNotActive(bundle, startFailures.get(bundle.getBundleId()));
+    }
+
+    private Bundle installWithoutStart(String pathOrUrl) {
+        PluginSource source = PluginSource.parse(pathOrUrl);
+        Bundle existing = context.getBundle(source.location());
+        if (existing != null) {
+            throw new PluginInstallException(source.displayName() + " is already installed as bundle "
+                    + existing.getBundleId() + "; use plugin:update");
+        }
+        Bundle[] installed = new Bundle[1];
+        withValidatedCopy(source, (jar, copy) -> {
+            checkNoDuplicate(jar, null);
+            try (InputStream in = Files.newInputStream(copy)) {
+                installed[0] = context.installBundle(source.location(), in);
+            } catch (BundleException | IOException e) {
+                throw new PluginInstallException("Cannot install " + source.displayName() + ": " + e.getMessage(), e);
+            }
+        });
+        Bundle bundle = installed[0];
+        logger.info("Installed plugin {} {} (bundle {}) from {}", bundle.getSymbolicName(), bundle.getVersion(),
+                bundle.getBundleId(), source.location());
+        return bundle;
+    }
+
+    /** Copies the jar to a private temporary file, validates it and hands both to the action. */
+    private void withValidatedCopy(PluginSource source, BiConsumer<PluginJar, Path> action) {
+        Path copy;
+        try {
+            copy = Files.createTempFile("plugboard-", ".jar");
+        } catch (IOException e) {
+            throw new PluginInstallException("Cannot create a temporary file: " + e.getMessage(), e);
+        }
+        try {
+            source.copyTo(copy);
+            action.accept(PluginJar.read(copy, source.displayName()), copy);
+        } finally {
+            try {
+                Files.deleteIfExists(copy);
+            } catch (IOException e) {
+                logger.debug("Cannot delete temporary file {}: {}", copy, e.getMessage());
+            }
+        }
+    }
+
+    private void checkNoDuplicate(PluginJar jar, Bundle except) {
+        for (Bundle other : context.getBundles()) {
+            if (!other.equals(except) && jar.symbolicName().equals(other.getSymbolicName())
+                    && jar.version().equals(other.getVersion())) {
+                throw new PluginInstallException(jar + " is already installed as bundle " + other.getBundleId()
+                        + " (from " + other.getLocation() + "); use plugin:update");
+            }
+        }
+    }
+
+    private void checkIsPlugin(Bundle bundle) {
+        Objects.requireNonNull(bundle, "bundle");
+        if (bundle.getState() == Bundle.UNINSTALLED) {
+            throw new PluginInstallException("Bundle " + bundle.getBundleId() + " is no longer installed");
+        }
+        if (bundle.getBundleId() == 0 || bundle.getBundleId() == context.getBundle().getBundleId()) {
+            throw new PluginInstallException(BundleNames.describe(bundle) + " is part of the runtime, not a plugin");
+        }
+    }
+
+    private static PluginSource sourceOfLocation(Bundle bundle) {
+        try {
+            return PluginSource.parse(bundle.getLocation());
+        } catch (PluginInstallException e) {
+            throw new PluginInstallException("Bundle " + bundle.getBundleId() + " was installed from '"
+                    + bundle.getLocation() + "', which cannot be read again; give a path or URL", e);
+        }
+    }
+
+    private void refresh(Bundle bundle) {
+        if (!refresher.refresh(List.of(bundle))) {
+            logger.warn("Refreshing packages after changing bundle {} did not finish within {} ms",
+                    bundle.getBundleId(), REFRESH_TIMEOUT_MILLIS);
+        }
+    }
+
+    /**
+     * Starts every plugin that is not active yet, as Felix FileInstall does: a plugin whose
+     * missing import has just arrived starts now. All are resolved in one go first.
+     */
+    private void startWaitingPlugins() {
+        List<Bundle> waiting = pluginBundles().stream()
+                .filter(b -> (b.getState() & (Bundle.INSTALLED | Bundle.RESOLVED)) != 0 && !isFragment(b))
+                .collect(Collectors.toList());
+        if (waiting.isEmpty()) {
+            return;
+        }
+        context.getBundle(Constants.SYSTEM_BUNDLE_LOCATION).adapt(FrameworkWiring.class).resolveBundles(waiting);
+        for (Bundle bundle : waiting) {
+            start(bundle);
+        }
+    }
+
+    private void start(Bundle bundle) {
+        try {
+            bundle.start(Bundle.START_ACTIVATION_POLICY);
+            startFailures.remove(bundle.getBundleId());
+            logger.info("Started plugin {} {} (bundle {})", bundle.getSymbolicName(), bundle.getVersion(),
+                    bundle.getBundleId());
+        } catch (BundleException | IllegalStateException e) {
+            String message = e.getMessage();
+            // Waiting plugins are retried after every install: report each new reason once.
+            if (!Objects.equals(startFailures.put(bundle.getBundleId(), message), message)) {
+                logger.warn("Plugin {} {} (bundle {}) is installed but not active: {}", bundle.getSymbolicName(),
+                        bundle.getVersion(), bundle.getBundleId(), whyNotActive(bundle).orElse(message));
+            }
+        }
+    }
+
+    private static boolean isFragment(Bundle bundle) {
+        BundleRevision revision = bundle.adapt(BundleRevision.class);
+        return revision != null && (revision.getTypes() & BundleRevision.TYPE_FRAGMENT) != 0;
+    }
+
+    private static boolean importsApi(Bundle bundle) {
+        BundleRevision revision = bundle.adapt(BundleRevision.class);
+        if (revision == null) {
+            return false;
+        }
+        return revision.getDeclaredRequirements(PackageNamespace.PACKAGE_NAMESPACE).stream()
+                .filter(r -> !PackageNamespace.RESOLUTION_DYNAMIC.equals(r.getDirectives().get(Constants.RESOLUTION_DIRECTIVE)))
+                .map(r -> RequirementFilters.packageName(r.getDirectives().get(Constants.FILTER_DIRECTIVE)).orElse(""))
+                .anyMatch(p -> p.equals(API_PACKAGE) || p.startsWith(API_PACKAGE + "."));
+    }
+}

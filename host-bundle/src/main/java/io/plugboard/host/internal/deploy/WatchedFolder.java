@@ -1,0 +1,157 @@
+package io.plugboard.host.internal.deploy;
+
+import static java.nio.file.StandardWatchEventKinds.ENTRY_CREATE;
+import static java.nio.file.StandardWatchEventKinds.ENTRY_DELETE;
+import static java.nio.file.StandardWatchEventKinds.ENTRY_MODIFY;
+import static java.nio.file.StandardWatchEventKinds.OVERFLOW;
+
+import java.io.IOException;
+import java.nio.file.ClosedWatchServiceException;
+import java.nio.file.Path;
+import java.nio.file.WatchEvent;
+import java.nio.file.WatchKey;
+import java.nio.file.WatchService;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The threads behind the plugins folder: one daemon thread takes WatchService (inotify) events,
+ * one scheduled thread runs {@link FolderSync} (settle checks, rescans, installs). Events reach
+ * us within milliseconds, unlike polling; a lost event (inotify queue overflow) triggers a full
+ * rescan, and a periodic rescan catches anything else.
+ */
+final class WatchedFolder implements AutoCloseable {
+
+    private static final long STOP_TIMEOUT_MILLIS = 5_000;
+
+    private final Path dir;
+    private final FolderActions actions;
+    private final WatchSettings settings;
+    private final ScheduledExecutorService executor;
+    private final FolderSync sync;
+    private WatchService watchService;
+    private Thread watchThread;
+    private volatile boolean closed;
+
+    WatchedFolder(Path dir, FolderActions actions, WatchSettings settings) {
+        this.dir = dir;
+        this.actions = actions;
+        this.settings = settings;
+        this.executor = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "plugboard-folder-settle"));
+        this.sync = new FolderSync(dir, actions, settings, delay -> run(sync()::checkPending, delay));
+    }
+
+    /** Scans the folder synchronously (plugins are installed when this returns), then watches it. */
+    void start() throws IOException {
+        if (settings.watchEvents()) {
+            // Register before scanning, so that a jar landing during the scan is not missed.
+            watchService = dir.getFileSystem().newWatchService();
+            dir.register(watchService, ENTRY_CREATE, ENTRY_MODIFY, ENTRY_DELETE);
+        }
+        try {
+            executor.submit(sync::initialScan).get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException e) {
+            actions.warn("Scanning the plugins folder " + dir + " failed: " + e.getCause());
+        }
+        if (settings.rescanMillis() > 0) {
+            executor.scheduleWithFixedDelay(guarded(sync::rescan), settings.rescanMillis(), settings.rescanMillis(),
+                    TimeUnit.MILLISECONDS);
+        }
+        if (watchService != null) {
+            watchThread = daemon(this::takeEvents, "plugboard-folder-watcher");
+            watchThread.start();
+        }
+    }
+
+    /** Handles a lost-events signal as the WatchService gives it: a full rescan. */
+    void overflow() {
+        run(sync::rescan, 0);
+    }
+
+    /** Stops both threads, waiting a bounded time for an install in progress to finish. */
+    @Override
+    public void close() {
+        closed = true;
+        if (watchService != null) {
+            try {
+                watchService.close();
+            } catch (IOException e) {
+                // Closing only ends take(); nothing else to do.
+            }
+        }
+        executor.shutdown();
+        try {
+            if (watchThread != null) {
+                watchThread.join(STOP_TIMEOUT_MILLIS);
+            }
+            if (!executor.awaitTermination(STOP_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS)) {
+                executor.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            executor.shutdownNow();
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void takeEvents() {
+        try {
+            while (!closed) {
+                WatchKey key = watchService.take();
+                for (WatchEvent<?> event : key.pollEvents()) {
+                    if (event.kind() == OVERFLOW) {
+                        overflow();
+                    } else {
+                        Path file = dir.resolve((Path) event.context());
+                        run(() -> sync.fileChanged(file), 0);
+                    }
+                }
+                if (!key.reset()) {
+                    actions.warn("The plugins folder " + dir + " is no longer accessible; it is not watched any more");
+                    return;
+                }
+            }
+        } catch (ClosedWatchServiceException | InterruptedException e) {
+            // close() was called: end the thread.
+        }
+    }
+
+    private FolderSync sync() {
+        return sync;
+    }
+
+    private void run(Runnable task, long delayMillis) {
+        if (closed) {
+            return;
+        }
+        try {
+            executor.schedule(guarded(task), delayMillis, TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException e) {
+            // Closing: the task is no longer needed.
+        }
+    }
+
+    // An exception must not kill the thread (or silently cancel the periodic rescan).
+    private Runnable guarded(Runnable task) {
+        return () -> {
+            if (closed) {
+                return;
+            }
+            try {
+                task.run();
+            } catch (RuntimeException e) {
+                actions.warn("Handling the plugins folder " + dir + " failed: " + e);
+            }
+        };
+    }
+
+    private static Thread daemon(Runnable runnable, String name) {
+        Thread thread = new Thread(runnable, name);
+        thread.setDaemon(true);
+        return thread;
+    }
+}

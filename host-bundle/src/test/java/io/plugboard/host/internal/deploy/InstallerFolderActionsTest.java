@@ -1,0 +1,69 @@
+package io.plugboard.host.internal.deploy;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertTrue;
+import static org.junit.Assert.fail;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.function.BooleanSupplier;
+
+import org.junit.Rule;
+import org.junit.Test;
+import org.junit.rules.RuleChain;
+import org.junit.rules.TemporaryFolder;
+import org.osgi.framework.Bundle;
+import org.osgi.framework.Version;
+
+/** The watched folder driving the real installer in a real Felix framework. */
+public class InstallerFolderActionsTest {
+
+    private final TemporaryFolder temp = new TemporaryFolder();
+    private final FelixFramework felix = new FelixFramework(temp);
+
+    @Rule
+    public RuleChain rules = RuleChain.outerRule(temp).around(felix);
+
+    @Test
+    public void folderInstallsUpdatesAndUninstallsPlugins() throws Exception {
+        RecordingLogger log = new RecordingLogger();
+        PluginInstallerImpl installer = new PluginInstallerImpl(felix.hostContext(), log.logger);
+        Path dir = temp.newFolder("plugins").toPath();
+        Path jar = TestJars.write(dir.resolve("a.jar"), TestJars.plugin("io.example.a", "1.0.0"));
+        Files.writeString(dir.resolve("bad.jar"), "not a jar");
+
+        try (WatchedFolder folder = new WatchedFolder(dir,
+                new InstallerFolderActions(felix.hostContext(), dir, installer, log.logger), WatchSettings.of(50, 2_000))) {
+            folder.start();
+
+            List<Bundle> plugins = installer.pluginBundles();
+            assertEquals("installed and active when start() returns", 1, plugins.size());
+            Bundle bundle = plugins.get(0);
+            assertEquals(Bundle.ACTIVE, bundle.getState());
+
+            TestJars.write(dir.resolve("a.jar.tmp"), TestJars.plugin("io.example.a", "2.0.0"));
+            Files.move(dir.resolve("a.jar.tmp"), jar, java.nio.file.StandardCopyOption.ATOMIC_MOVE,
+                    java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            await(() -> bundle.getVersion().equals(new Version(2, 0, 0)));
+
+            Files.delete(jar);
+            await(() -> bundle.getState() == Bundle.UNINSTALLED);
+            await(() -> !log.lines("WARN").isEmpty());
+        }
+        assertEquals(List.of(), installer.pluginBundles());
+        List<String> warnings = log.lines("WARN");
+        assertEquals(warnings.toString(), 1, warnings.size());
+        assertTrue(warnings.get(0), warnings.get(0).startsWith("WARN Not installing bad.jar from the plugins folder: bad.jar is not a valid jar"));
+    }
+
+    private static void await(BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + 20_000_000_000L;
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                fail("condition not met within 20 s");
+            }
+            Thread.sleep(10);
+        }
+    }
+}

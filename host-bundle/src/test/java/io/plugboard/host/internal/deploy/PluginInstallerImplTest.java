@@ -1,0 +1,213 @@
+package io.plugboard.host.internal.deploy;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertThrows;
+import static org.junit.Assert.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+import org.junit.Before;
+import org.junit.Rule;
+import org.junit.Test;
+import org.junit.rules.RuleChain;
+import org.junit.rules.TemporaryFolder;
+import org.osgi.framework.Bundle;
+import org.osgi.framework.Version;
+import org.osgi.framework.wiring.BundleRevisions;
+
+/** The installer in a real Felix framework. */
+public class PluginInstallerImplTest {
+
+    private final TemporaryFolder temp = new TemporaryFolder();
+    private final FelixFramework felix = new FelixFramework(temp);
+
+    @Rule
+    public RuleChain rules = RuleChain.outerRule(temp).around(felix);
+
+    private final RecordingLogger log = new RecordingLogger();
+    private PluginInstallerImpl installer;
+
+    @Before
+    public void createInstaller() {
+        installer = new PluginInstallerImpl(felix.hostContext(), log.logger);
+    }
+
+    @Test
+    public void installsAndStartsAPlugin() throws Exception {
+        Path jar = jar("a.jar", TestJars.plugin("io.example.a", "1.0.0"));
+
+        Bundle bundle = installer.install(jar.toString());
+
+        assertEquals(Bundle.ACTIVE, bundle.getState());
+        assertEquals(jar.toUri().toString(), bundle.getLocation());
+        assertEquals(Optional.empty(), installer.whyNotActive(bundle));
+        assertEquals(List.of(bundle), installer.pluginBundles());
+        assertEquals("INFO Installed plugin io.example.a 1.0.0 (bundle " + bundle.getBundleId() + ") from "
+                + jar.toUri(), log.lines("INFO").get(0));
+    }
+
+    @Test
+    public void sameLocationTwiceIsRejected() throws Exception {
+        Path jar = jar("a.jar", TestJars.plugin("io.example.a", "1.0.0"));
+        Bundle bundle = installer.install(jar.toString());
+
+        assertInstallFails(jar.toString(), jar + " is already installed as bundle " + bundle.getBundleId() + "; use plugin:update");
+    }
+
+    @Test
+    public void sameNameAndVersionFromAnotherFileIsRejected() throws Exception {
+        Bundle bundle = installer.install(jar("a.jar", TestJars.plugin("io.example.a", "1.0.0")).toString());
+        Path copy = jar("copy.jar", TestJars.plugin("io.example.a", "1.0.0"));
+
+        assertInstallFails(copy.toString(), "io.example.a 1.0.0 is already installed as bundle " + bundle.getBundleId()
+                + " (from " + bundle.getLocation() + "); use plugin:update");
+    }
+
+    @Test
+    public void invalidJarsAreRejectedBeforeTheFrameworkSeesThem() throws Exception {
+        Path text = Files.writeString(temp.getRoot().toPath().resolve("text.jar"), "hello");
+
+        assertInstallFails(text.toString(), text + " is not a valid jar (zip) file: zip END header not found");
+        assertEquals(3, felix.hostContext().getBundles().length);
+    }
+
+    @Test
+    public void explainsAnImportRangeTheFrameworkCannotSatisfy() throws Exception {
+        Path jar = jar("new.jar", TestJars.bundle(10, "Bundle-SymbolicName", "io.example.new", "Bundle-Version", "1.0.0",
+                "Import-Package", "io.plugboard.api.kv;version=\"[2.0,3)\",io.plugboard.api.foo"));
+
+        Bundle bundle = installer.install(jar.toString());
+
+        assertEquals(Bundle.INSTALLED, bundle.getState());
+        assertEquals(Optional.of("io.example.new 1.0.0, bundle " + bundle.getBundleId() + " is not resolved: it imports "
+                + "io.plugboard.api.kv [2.0.0,3.0.0), but the framework has io.plugboard.api.kv 1.0.0 (from "
+                + "io.plugboard.api 0.1.0, bundle " + felix.api.getBundleId() + "); it imports io.plugboard.api.foo, "
+                + "which no bundle exports"), installer.whyNotActive(bundle));
+        assertEquals(1, log.lines("WARN").size());
+    }
+
+    @Test
+    public void explainsAMissingExecutionEnvironment() throws Exception {
+        Path jar = jar("ee.jar", TestJars.bundle(10, "Bundle-SymbolicName", "io.example.ee",
+                "Import-Package", "io.plugboard.api", "Require-Capability", "osgi.ee;filter:=\"(&(osgi.ee=JavaSE)(version=99))\""));
+
+        Bundle bundle = installer.install(jar.toString());
+
+        assertEquals(Optional.of("io.example.ee 0.0.0, bundle " + bundle.getBundleId() + " is not resolved: it requires "
+                + "osgi.ee (&(osgi.ee=JavaSE)(version=99)), which no bundle provides"), installer.whyNotActive(bundle));
+    }
+
+    @Test
+    public void explainsAFailedStart() throws Exception {
+        Path jar = jar("broken.jar", TestJars.bundle(10, "Bundle-SymbolicName", "io.example.broken",
+                "Import-Package", "io.plugboard.api", "Bundle-Activator", "io.example.Missing"));
+
+        Bundle bundle = installer.install(jar.toString());
+
+        assertEquals(Bundle.RESOLVED, bundle.getState());
+        String why = installer.whyNotActive(bundle).orElseThrow();
+        assertTrue(why, why.startsWith("io.example.broken 0.0.0, bundle " + bundle.getBundleId()
+                + " is resolved but failed to start: "));
+        assertTrue(why, why.contains("io.example.Missing"));
+    }
+
+    @Test
+    public void aWaitingPluginStartsWhenItsImportArrives() throws Exception {
+        Bundle user = installer.install(jar("user.jar", user()).toString());
+        assertEquals(Bundle.INSTALLED, user.getState());
+
+        installer.install(jar("shared.jar", shared()).toString());
+
+        assertEquals(Bundle.ACTIVE, user.getState());
+        assertEquals(Optional.empty(), installer.whyNotActive(user));
+    }
+
+    @Test
+    public void installAllStartsPluginsThatNeedEachOtherWithoutWarnings() throws Exception {
+        List<String> failures = new ArrayList<>();
+
+        List<Bundle> bundles = installer.installAll(List.of(jar("user.jar", user()).toString(),
+                temp.getRoot() + "/missing.jar", jar("shared.jar", shared()).toString()),
+                (file, e) -> failures.add(e.getMessage()));
+
+        assertEquals(2, bundles.size());
+        bundles.forEach(b -> assertEquals(b.getSymbolicName(), Bundle.ACTIVE, b.getState()));
+        assertEquals(List.of(temp.getRoot() + "/missing.jar does not exist"), failures);
+        assertEquals(List.of(), log.lines("WARN"));
+    }
+
+    @Test
+    public void updateReplacesTheCodeAndWaitsForTheRefresh() throws Exception {
+        Path jar = jar("a.jar", TestJars.plugin("io.example.a", "1.0.0"));
+        Bundle bundle = installer.install(jar.toString());
+        jar("a.jar", TestJars.plugin("io.example.a", "1.1.0"));
+
+        installer.update(bundle, null);
+
+        assertEquals(new Version(1, 1, 0), bundle.getVersion());
+        assertEquals(Bundle.ACTIVE, bundle.getState());
+        assertEquals("the old revision is gone once update returns", 1,
+                bundle.adapt(BundleRevisions.class).getRevisions().size());
+        assertTrue(log.lines("INFO").contains("INFO Updated plugin io.example.a from 1.0.0 to 1.1.0 (bundle "
+                + bundle.getBundleId() + ")"));
+    }
+
+    @Test
+    public void updateWithAnotherPluginIsRejected() throws Exception {
+        Bundle bundle = installer.install(jar("a.jar", TestJars.plugin("io.example.a", "1.0.0")).toString());
+        Path other = jar("b.jar", TestJars.plugin("io.example.b", "1.0.0"));
+
+        PluginInstallException e = assertThrows(PluginInstallException.class, () -> installer.update(bundle, other.toString()));
+
+        assertEquals(other + " is io.example.b, but bundle " + bundle.getBundleId()
+                + " is io.example.a; install it as a new plugin instead", e.getMessage());
+        assertEquals(new Version(1, 0, 0), bundle.getVersion());
+    }
+
+    @Test
+    public void uninstallRefreshesDependentsBeforeReturning() throws Exception {
+        Bundle shared = installer.install(jar("shared.jar", shared()).toString());
+        Bundle user = installer.install(jar("user.jar", user()).toString());
+        assertEquals(Bundle.ACTIVE, user.getState());
+
+        installer.uninstall(shared);
+
+        assertEquals(Bundle.UNINSTALLED, shared.getState());
+        assertEquals("refreshed: its import is gone", Bundle.INSTALLED, user.getState());
+        assertEquals(List.of(user), installer.pluginBundles());
+        assertTrue(log.lines("INFO").contains("INFO Uninstalled plugin io.example.shared 1.0.0 (bundle "
+                + shared.getBundleId() + ")"));
+    }
+
+    @Test
+    public void theHostIsNotAPluginAndCannotBeUninstalled() {
+        PluginInstallException e = assertThrows(PluginInstallException.class, () -> installer.uninstall(felix.host));
+
+        assertEquals("io.plugboard.host 0.1.0, bundle " + felix.host.getBundleId() + " is part of the runtime, not a plugin",
+                e.getMessage());
+    }
+
+    private void assertInstallFails(String pathOrUrl, String message) {
+        PluginInstallException e = assertThrows(PluginInstallException.class, () -> installer.install(pathOrUrl));
+        assertEquals(message, e.getMessage());
+    }
+
+    private Path jar(String name, byte[] content) throws Exception {
+        return TestJars.write(temp.getRoot().toPath().resolve(name), content);
+    }
+
+    // Two plugins where one needs a package the other exports.
+    private static byte[] shared() throws Exception {
+        return TestJars.bundle(10, "Bundle-SymbolicName", "io.example.shared", "Bundle-Version", "1.0.0",
+                "Import-Package", "io.plugboard.api.kv", "Export-Package", "io.example.shared;version=1.0.0");
+    }
+
+    private static byte[] user() throws Exception {
+        return TestJars.bundle(10, "Bundle-SymbolicName", "io.example.user", "Bundle-Version", "1.0.0",
+                "Import-Package", "io.plugboard.api.kv,io.example.shared");
+    }
+}

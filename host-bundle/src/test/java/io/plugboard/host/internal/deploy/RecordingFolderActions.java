@@ -1,0 +1,72 @@
+package io.plugboard.host.internal.deploy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Collectors;
+
+/** Records what the watched folder asks for, and checks each jar it hands over really is complete. */
+final class RecordingFolderActions implements FolderActions {
+
+    final Map<Path, Long> installed = new ConcurrentHashMap<>();
+    final List<String> calls = Collections.synchronizedList(new ArrayList<>());
+    final List<String> warnings = Collections.synchronizedList(new ArrayList<>());
+    // Size of each jar when it was installed or updated, to prove it was complete.
+    final Map<String, Long> sizes = new ConcurrentHashMap<>();
+
+    @Override
+    public Map<Path, Long> installed() {
+        return Map.copyOf(installed);
+    }
+
+    @Override
+    public void install(List<Path> files) {
+        // Record the call only after taking the files, so a test that sees the call sees their sizes.
+        files.forEach(this::take);
+        calls.add("install " + files.stream().map(f -> f.getFileName().toString()).collect(Collectors.joining(",")));
+    }
+
+    @Override
+    public void update(Path file) {
+        take(file);
+        calls.add("update " + file.getFileName());
+    }
+
+    @Override
+    public void uninstall(Path file) {
+        calls.add("uninstall " + file.getFileName());
+        installed.remove(file);
+    }
+
+    @Override
+    public void warn(String message) {
+        warnings.add(message);
+    }
+
+    long count(String call) {
+        synchronized (calls) {
+            return calls.stream().filter(call::equals).count();
+        }
+    }
+
+    List<String> calls() {
+        synchronized (calls) {
+            return List.copyOf(calls);
+        }
+    }
+
+    private void take(Path file) {
+        // The folder promised a complete jar: reading it must succeed.
+        PluginJar.read(file, file.getFileName().toString());
+        try {
+            sizes.put(file.getFileName().toString(), Files.size(file));
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        }
+        installed.put(file, System.currentTimeMillis());
+    }
+}

@@ -1,0 +1,60 @@
+package io.plugboard.host.internal.deploy;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.jar.Attributes;
+import java.util.jar.JarOutputStream;
+import java.util.jar.Manifest;
+import java.util.zip.ZipEntry;
+
+/** Builds real jar files for tests. */
+final class TestJars {
+
+    private TestJars() {
+    }
+
+    /** A bundle jar with the given manifest headers (name/value pairs) and one filler entry of {@code padding} bytes. */
+    static byte[] bundle(int padding, String... headers) throws IOException {
+        Manifest manifest = new Manifest();
+        Attributes main = manifest.getMainAttributes();
+        main.put(Attributes.Name.MANIFEST_VERSION, "1.0");
+        main.putValue("Bundle-ManifestVersion", "2");
+        for (int i = 0; i < headers.length; i += 2) {
+            main.putValue(headers[i], headers[i + 1]);
+        }
+        return jar(manifest, padding);
+    }
+
+    /** A plugin bundle named {@code name} at {@code version}, importing the kv API. */
+    static byte[] plugin(String name, String version) throws IOException {
+        return bundle(2_000, "Bundle-SymbolicName", name, "Bundle-Version", version,
+                "Import-Package", "io.plugboard.api.kv;version=\"[1.0,2)\"");
+    }
+
+    /** A jar without a manifest. */
+    static byte[] withoutManifest() throws IOException {
+        return jar(null, 100);
+    }
+
+    static Path write(Path file, byte[] content) throws IOException {
+        return Files.write(file, content);
+    }
+
+    private static byte[] jar(Manifest manifest, int padding) throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (JarOutputStream out = manifest == null ? new JarOutputStream(bytes) : new JarOutputStream(bytes, manifest)) {
+            out.putNextEntry(new ZipEntry("data/filler.txt"));
+            // Varied text so the entry stays large after compression: the jar takes several chunks to write.
+            StringBuilder text = new StringBuilder();
+            for (int i = 0; text.length() < padding; i++) {
+                text.append(Integer.toHexString((int) (i * 2654435761L))).append('\n');
+            }
+            out.write(text.toString().getBytes(StandardCharsets.UTF_8));
+            out.closeEntry();
+        }
+        return bytes.toByteArray();
+    }
+}

@@ -1,0 +1,272 @@
+package io.plugboard.host.internal.deploy;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.assertTrue;
+import static org.junit.Assert.fail;
+
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.List;
+import java.util.function.BooleanSupplier;
+
+import org.junit.After;
+import org.junit.Before;
+import org.junit.Rule;
+import org.junit.Test;
+import org.junit.rules.TemporaryFolder;
+
+/** The watched folder against real files and real inotify events. */
+public class WatchedFolderTest {
+
+    private static final long SETTLE = 50;
+    private static final long GRACE = 500;
+
+    @Rule
+    public TemporaryFolder temp = new TemporaryFolder();
+
+    private Path dir;
+    private final RecordingFolderActions actions = new RecordingFolderActions();
+    private WatchedFolder folder;
+
+    @Before
+    public void createFolder() {
+        dir = temp.getRoot().toPath();
+    }
+
+    @After
+    public void stop() {
+        if (folder != null) {
+            folder.close();
+        }
+    }
+
+    @Test
+    public void initialScanInstallsAllJarsInOneBatchBeforeReturning() throws Exception {
+        TestJars.write(dir.resolve("b.jar"), TestJars.plugin("b", "1.0.0"));
+        TestJars.write(dir.resolve("a.jar"), TestJars.plugin("a", "1.0.0"));
+
+        start(2_000);
+
+        assertEquals(List.of("install a.jar,b.jar"), actions.calls());
+    }
+
+    @Test
+    public void initialScanUninstallsBundlesWhoseFileIsGoneAndKeepsUnchangedOnes() throws Exception {
+        Path kept = TestJars.write(dir.resolve("kept.jar"), TestJars.plugin("kept", "1.0.0"));
+        actions.installed.put(kept, System.currentTimeMillis() + 1_000);
+        actions.installed.put(dir.resolve("gone.jar"), System.currentTimeMillis());
+
+        start(2_000);
+
+        assertEquals(List.of("uninstall gone.jar"), actions.calls());
+    }
+
+    @Test
+    public void initialScanUpdatesAJarChangedSinceItWasInstalled() throws Exception {
+        Path changed = TestJars.write(dir.resolve("changed.jar"), TestJars.plugin("changed", "2.0.0"));
+        actions.installed.put(changed, System.currentTimeMillis() - 60_000);
+
+        start(2_000);
+
+        assertEquals(List.of("update changed.jar"), actions.calls());
+    }
+
+    @Test
+    public void addedJarIsInstalled() throws Exception {
+        start(2_000);
+
+        TestJars.write(dir.resolve("a.jar"), TestJars.plugin("a", "1.0.0"));
+
+        await(() -> actions.count("install a.jar") == 1);
+    }
+
+    @Test
+    public void replacedJarIsUpdated() throws Exception {
+        TestJars.write(dir.resolve("a.jar"), TestJars.plugin("a", "1.0.0"));
+        start(2_000);
+
+        Path next = TestJars.write(dir.resolve("a.jar.tmp"), TestJars.plugin("a", "1.1.0"));
+        Files.move(next, dir.resolve("a.jar"), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+
+        await(() -> actions.count("update a.jar") == 1);
+        assertEquals(List.of("install a.jar", "update a.jar"), actions.calls());
+    }
+
+    @Test
+    public void deletedJarIsUninstalled() throws Exception {
+        TestJars.write(dir.resolve("a.jar"), TestJars.plugin("a", "1.0.0"));
+        start(2_000);
+
+        Files.delete(dir.resolve("a.jar"));
+
+        await(() -> actions.count("uninstall a.jar") == 1);
+    }
+
+    @Test
+    public void slowlyWrittenJarIsInstalledOnlyOnceComplete() throws Exception {
+        start(100);
+        byte[] jar = TestJars.plugin("slow", "1.0.0");
+
+        try (OutputStream out = Files.newOutputStream(dir.resolve("slow.jar"))) {
+            writeSlowly(out, jar);
+        }
+
+        await(() -> actions.count("install slow.jar") == 1);
+        assertEquals(Long.valueOf(jar.length), actions.sizes.get("slow.jar"));
+        Thread.sleep(3 * SETTLE);
+        assertEquals(List.of("install slow.jar"), actions.calls());
+        assertEquals(List.of(), actions.warnings);
+    }
+
+    @Test
+    public void runningPluginsJarOverwrittenSlowlyInPlaceIsUpdatedOnlyOnceComplete() throws Exception {
+        TestJars.write(dir.resolve("run.jar"), TestJars.plugin("run", "1.0.0"));
+        start(100);
+        byte[] next = TestJars.plugin("run", "2.0.0");
+
+        try (OutputStream out = Files.newOutputStream(dir.resolve("run.jar"), StandardOpenOption.TRUNCATE_EXISTING)) {
+            writeSlowly(out, next);
+        }
+
+        await(() -> actions.count("update run.jar") == 1);
+        assertEquals(Long.valueOf(next.length), actions.sizes.get("run.jar"));
+        Thread.sleep(3 * SETTLE);
+        assertEquals(List.of("install run.jar", "update run.jar"), actions.calls());
+        assertEquals(List.of(), actions.warnings);
+    }
+
+    @Test
+    public void corruptJarIsReportedOnceAndNeverInstalled() throws Exception {
+        start(100);
+
+        Files.writeString(dir.resolve("bad.jar"), "this is not a zip file");
+
+        await(() -> actions.warnings.size() == 1);
+        // Several periodic rescans later: still one warning, nothing installed.
+        Thread.sleep(GRACE + 500);
+        assertEquals(1, actions.warnings.size());
+        String warning = actions.warnings.get(0);
+        assertTrue(warning, warning.startsWith("Not installing bad.jar from the plugins folder: bad.jar is not a valid jar (zip) file"));
+        assertEquals(List.of(), actions.calls());
+    }
+
+    @Test
+    public void corruptReplacementLeavesTheRunningPluginAlone() throws Exception {
+        Path jar = TestJars.write(dir.resolve("a.jar"), TestJars.plugin("a", "1.0.0"));
+        start(100);
+
+        Files.writeString(jar, "broken");
+
+        await(() -> actions.warnings.size() == 1);
+        Thread.sleep(300);
+        assertEquals(List.of("install a.jar"), actions.calls());
+        assertTrue(actions.installed.containsKey(jar));
+    }
+
+    @Test
+    public void aCorrectedJarIsInstalledAfterAWarning() throws Exception {
+        start(2_000);
+        Path jar = dir.resolve("fix.jar");
+        Files.writeString(jar, "oops");
+        await(() -> actions.warnings.size() == 1);
+
+        TestJars.write(jar, TestJars.plugin("fix", "1.0.0"));
+
+        await(() -> actions.count("install fix.jar") == 1);
+    }
+
+    @Test
+    public void overflowRescansTheFolder() throws Exception {
+        folder = new WatchedFolder(dir, actions, new WatchSettings(SETTLE, 0, GRACE, false));
+        folder.start();
+        TestJars.write(dir.resolve("a.jar"), TestJars.plugin("a", "1.0.0"));
+        TestJars.write(dir.resolve("b.jar"), TestJars.plugin("b", "1.0.0"));
+        Thread.sleep(4 * SETTLE);
+        assertEquals("no events are watched, so nothing happens yet", List.of(), actions.calls());
+
+        folder.overflow();
+
+        await(() -> actions.installed.size() == 2);
+        assertEquals(List.of("install a.jar,b.jar"), actions.calls());
+    }
+
+    @Test
+    public void periodicRescanCatchesWhatEventsMissed() throws Exception {
+        folder = new WatchedFolder(dir, actions, new WatchSettings(SETTLE, 100, GRACE, false));
+        folder.start();
+
+        TestJars.write(dir.resolve("a.jar"), TestJars.plugin("a", "1.0.0"));
+
+        await(() -> actions.count("install a.jar") == 1);
+    }
+
+    @Test
+    public void burstOfJarsIsAllInstalledOnce() throws Exception {
+        start(2_000);
+        int count = 300;
+
+        for (int i = 0; i < count; i++) {
+            TestJars.write(dir.resolve(String.format("p%03d.jar", i)), TestJars.plugin("p" + i, "1.0.0"));
+        }
+
+        await(() -> actions.installed.size() == count);
+        Thread.sleep(3 * SETTLE);
+        long installs = actions.calls().stream().mapToLong(c -> c.substring("install ".length()).split(",").length).sum();
+        assertEquals(count, installs);
+        assertEquals(List.of(), actions.warnings);
+    }
+
+    @Test
+    public void ignoresHiddenPartialAndOtherFiles() throws Exception {
+        start(100);
+
+        for (String name : List.of(".hidden.jar", "a.jar.part", "b.jar.tmp", "c.jar~", "notes.txt")) {
+            TestJars.write(dir.resolve(name), TestJars.plugin("x" + name.length(), "1.0.0"));
+        }
+        Files.createDirectory(dir.resolve("folder.jar"));
+
+        Thread.sleep(500);
+        assertEquals(List.of(), actions.calls());
+        assertEquals(List.of(), actions.warnings);
+    }
+
+    @Test
+    public void closeStopsItsThreads() throws Exception {
+        start(100);
+
+        folder.close();
+
+        await(() -> Thread.getAllStackTraces().keySet().stream()
+                .noneMatch(t -> t.getName().startsWith("plugboard-folder-")));
+        folder = null;
+    }
+
+    private void start(long rescanMillis) throws Exception {
+        folder = new WatchedFolder(dir, actions, new WatchSettings(SETTLE, rescanMillis, GRACE, true));
+        folder.start();
+    }
+
+    // Ten chunks 20 ms apart (under the settle time), with one 150 ms stall (over it) halfway.
+    private static void writeSlowly(OutputStream out, byte[] content) throws Exception {
+        int chunk = content.length / 10 + 1;
+        for (int offset = 0, i = 0; offset < content.length; offset += chunk, i++) {
+            out.write(content, offset, Math.min(chunk, content.length - offset));
+            out.flush();
+            Thread.sleep(i == 5 ? 3 * SETTLE : 20);
+        }
+    }
+
+    private static void await(BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + 20_000_000_000L;
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                fail("condition not met within 20 s");
+            }
+            Thread.sleep(10);
+        }
+    }
+}
