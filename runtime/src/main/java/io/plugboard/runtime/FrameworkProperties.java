@@ -1,0 +1,44 @@
+package io.plugboard.runtime;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Properties;
+
+/** The framework properties the launcher hands to Felix (see docs/architecture.md). */
+final class FrameworkProperties {
+
+    static final String PLUGINS_DIR = "plugboard.plugins.dir";
+    static final String DATA_DIR = "plugboard.data.dir";
+
+    private FrameworkProperties() {
+    }
+
+    /**
+     * Builds the properties for one start. {@code interactiveShell} says whether Gogo's jline shell
+     * may own the terminal; {@code systemProperties} contributes every {@code plugboard.*} entry.
+     */
+    static Map<String, String> of(Options options, boolean interactiveShell, Properties systemProperties) {
+        Map<String, String> props = new HashMap<>();
+        // Pass -Dplugboard.* first so the launcher's own values below win for the two folders.
+        for (String name : systemProperties.stringPropertyNames()) {
+            if (name.startsWith("plugboard.")) {
+                props.put(name, systemProperties.getProperty(name));
+            }
+        }
+        props.put(PLUGINS_DIR, options.pluginsDir.toString());
+        props.put(DATA_DIR, options.dataDir.toString());
+        props.put("org.osgi.framework.storage", options.dataDir.resolve("felix-cache").toString());
+        // Every start installs fresh from the boot set and the plugins folder, so a stale cache
+        // can never run an older bundle than the jar holds.
+        props.put("org.osgi.framework.storage.clean", "onFirstInit");
+        // Selections made with plugin:use live here and survive restarts.
+        props.put("felix.cm.dir", options.dataDir.resolve("config").toString());
+        props.put("org.osgi.service.log.admin.loglevel", "INFO");
+        if (!interactiveShell) {
+            // Without a terminal the launcher does not even start Gogo's shell bundle; should
+            // someone start it anyway, it must not read standard input (the piped script).
+            props.put("gosh.args", "--nointeractive");
+        }
+        return props;
+    }
+}

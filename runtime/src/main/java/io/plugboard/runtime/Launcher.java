@@ -1,0 +1,234 @@
+package io.plugboard.runtime;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.ServiceLoader;
+import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.BundleException;
+import org.osgi.framework.launch.Framework;
+import org.osgi.framework.launch.FrameworkFactory;
+import org.osgi.framework.wiring.BundleWiring;
+import org.osgi.framework.wiring.FrameworkWiring;
+
+/** Prepares the folders, starts Felix with the embedded boot bundles and installs extra plugins. */
+final class Launcher {
+
+    /** Started after every other boot bundle, so SCR, Config Admin and Log are there to serve it. */
+    static final String HOST_SYMBOLIC_NAME = "io.plugboard.host";
+
+    private static final String JLINE_SYMBOLIC_NAME = "org.jline";
+    /**
+     * Gogo's jline shell: started only for a terminal. It sets SIGINT to "ignore" for its
+     * terminal, which without a prompt would leave Ctrl-C no way to stop the runtime.
+     */
+    static final String SHELL_SYMBOLIC_NAME = "org.apache.felix.gogo.jline";
+
+    private final PrintStream err;
+
+    Launcher(PrintStream err) {
+        this.err = err;
+    }
+
+    /**
+     * Creates the data folder and, if missing, the plugins folder filled with the example plugins.
+     * Fails with one line naming the folder when it cannot be created or written.
+     */
+    void prepareFolders(Options options) throws StartupException {
+        boolean firstStart = !Files.exists(options.pluginsDir);
+        // The data folder first: if it fails, the plugins folder is not created either, so the
+        // next start still counts as the first one and copies the example plugins.
+        ensureWritableDirectory("data", options.dataDir);
+        ensureWritableDirectory("plugins", options.pluginsDir);
+        if (firstStart) {
+            for (String name : readIndex("default-plugins/index.txt")) {
+                try (InputStream in = resource("default-plugins/" + name)) {
+                    Files.copy(in, options.pluginsDir.resolve(name));
+                } catch (IOException e) {
+                    throw new StartupException("cannot copy example plugin " + name + " to "
+                            + options.pluginsDir + ": " + reason(e));
+                }
+            }
+        }
+    }
+
+    /**
+     * Starts the framework: installs every boot bundle in index order and starts them (the Gogo
+     * shell only if {@code startShell}) with the host last, whose folder watcher installs and
+     * starts the plugins while it activates; then installs and starts the extra plugins, each
+     * failure reported on its own line.
+     */
+    Framework start(Options options, Map<String, String> properties, boolean startShell)
+            throws StartupException {
+        FrameworkFactory factory = ServiceLoader.load(FrameworkFactory.class).findFirst()
+                .orElseThrow(() -> new StartupException("no OSGi framework inside plugboard.jar"));
+        Framework framework = factory.newFramework(properties);
+        try {
+            framework.init();
+            BundleContext context = framework.getBundleContext();
+            List<Bundle> boot = new ArrayList<>();
+            for (String name : readIndex("boot/index.txt")) {
+                try (InputStream in = resource("boot/" + name)) {
+                    boot.add(context.installBundle("plugboard:boot/" + name, in));
+                }
+            }
+            framework.start();
+            framework.adapt(FrameworkWiring.class).resolveBundles(boot);
+            Bundle host = null;
+            // jline 3.26 finds its terminal providers through the thread's context class loader;
+            // Gogo's shell builds its terminal on this thread while the Gogo bundles start, so
+            // lend it jline's own loader, or every terminal would be a dumb one.
+            Thread thread = Thread.currentThread();
+            ClassLoader saved = thread.getContextClassLoader();
+            thread.setContextClassLoader(classLoaderOf(boot, JLINE_SYMBOLIC_NAME, saved));
+            try {
+                for (Bundle bundle : boot) {
+                    if (HOST_SYMBOLIC_NAME.equals(bundle.getSymbolicName())) {
+                        host = bundle;
+                    } else if (!isFragment(bundle)
+                            && (startShell || !SHELL_SYMBOLIC_NAME.equals(bundle.getSymbolicName()))) {
+                        bundle.start();
+                    }
+                }
+            } finally {
+                thread.setContextClassLoader(saved);
+            }
+            if (host == null) {
+                throw new StartupException("the host bundle " + HOST_SYMBOLIC_NAME + " is missing from plugboard.jar");
+            }
+            host.start();
+        } catch (BundleException | IOException e) {
+            stopQuietly(framework);
+            throw new StartupException("cannot start the framework: " + describe(e));
+        } catch (StartupException e) {
+            stopQuietly(framework);
+            throw e;
+        }
+        for (Path jar : options.plugins) {
+            installPlugin(framework.getBundleContext(), jar);
+        }
+        return framework;
+    }
+
+    /** Installs and starts one plugin jar; a bad one gets one line on standard error, never an exception. */
+    void installPlugin(BundleContext context, Path jar) {
+        Bundle bundle;
+        try {
+            bundle = context.installBundle(jar.toUri().toString());
+        } catch (BundleException | RuntimeException e) {
+            err.println("plugboard: cannot install plugin " + jar + ": " + describe(e));
+            return;
+        }
+        try {
+            if (!isFragment(bundle)) {
+                bundle.start();
+            }
+        } catch (BundleException | RuntimeException e) {
+            err.println("plugboard: plugin " + jar + " is installed but did not start: " + describe(e));
+        }
+    }
+
+    /** Stops the framework and waits a bounded time so plugins can shut down cleanly. */
+    static void stopQuietly(Framework framework) {
+        try {
+            framework.stop();
+            framework.waitForStop(10_000);
+        } catch (BundleException e) {
+            // Stopping is best effort: the JVM is about to exit anyway.
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static ClassLoader classLoaderOf(List<Bundle> bundles, String symbolicName, ClassLoader fallback) {
+        for (Bundle bundle : bundles) {
+            BundleWiring wiring = bundle.adapt(BundleWiring.class);
+            if (symbolicName.equals(bundle.getSymbolicName()) && wiring != null) {
+                return wiring.getClassLoader();
+            }
+        }
+        return fallback;
+    }
+
+    private static boolean isFragment(Bundle bundle) {
+        return bundle.getHeaders("").get("Fragment-Host") != null;
+    }
+
+    private static void ensureWritableDirectory(String what, Path dir) throws StartupException {
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new StartupException("cannot create " + what + " directory " + dir + ": " + reason(e));
+        }
+        if (!Files.isWritable(dir)) {
+            throw new StartupException(what + " directory " + dir + " is not writable");
+        }
+    }
+
+    /** Short reason for a file-system failure, without the path the caller already names. */
+    private static String reason(IOException e) {
+        if (e instanceof FileAlreadyExistsException) {
+            return "a file is in the way (" + e.getMessage() + ")";
+        }
+        if (e instanceof FileSystemException && ((FileSystemException) e).getReason() != null) {
+            return ((FileSystemException) e).getReason();
+        }
+        return e.getClass().getSimpleName() + (e.getMessage() == null ? "" : " " + e.getMessage());
+    }
+
+    /** An exception's message plus its root cause's, which is often the telling part (bad zip). */
+    static String describe(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        if (root != e && root.getMessage() != null && !message.contains(root.getMessage())) {
+            message += " (" + root.getMessage() + ")";
+        }
+        return message;
+    }
+
+    private static List<String> readIndex(String name) throws StartupException {
+        List<String> entries = new ArrayList<>();
+        try (BufferedReader reader = new BufferedReader(
+                new InputStreamReader(resource(name), StandardCharsets.UTF_8))) {
+            for (String line; (line = reader.readLine()) != null; ) {
+                if (!line.isBlank()) {
+                    entries.add(line.trim());
+                }
+            }
+        } catch (IOException e) {
+            throw new StartupException("plugboard.jar is damaged: cannot read " + name);
+        }
+        return entries;
+    }
+
+    private static InputStream resource(String name) throws IOException {
+        InputStream in = Launcher.class.getClassLoader().getResourceAsStream(name);
+        if (in == null) {
+            throw new IOException(name + " is missing from plugboard.jar");
+        }
+        return in;
+    }
+
+    /** A start-up failure: one line for the user, exit code 1. */
+    static final class StartupException extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        StartupException(String message) {
+            super(message);
+        }
+    }
+}

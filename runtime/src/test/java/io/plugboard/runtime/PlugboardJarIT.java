@@ -1,0 +1,217 @@
+package io.plugboard.runtime;
+
+import static org.hamcrest.CoreMatchers.containsString;
+import static org.hamcrest.CoreMatchers.not;
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.junit.Before;
+import org.junit.Rule;
+import org.junit.Test;
+import org.junit.rules.TemporaryFolder;
+
+/** End to end: the built plugboard.jar as a child process, driven through standard input. */
+public class PlugboardJarIT {
+
+    @Rule
+    public final TemporaryFolder temp = new TemporaryFolder();
+
+    private Path work;
+
+    @Before
+    public void createWorkDir() throws Exception {
+        work = temp.newFolder("work").toPath();
+    }
+
+    @Test
+    public void firstStartCopiesExamplePluginsAndServesThem() throws Exception {
+        PlugboardProcess p = PlugboardProcess.run(work, String.join("\n",
+                "# a comment, then a blank line",
+                "",
+                "plugin:list",
+                "plugin:kv put colour blue",
+                "plugin:kv get colour",
+                "plugin:greet Bob",
+                ""));
+        String out = p.stdout();
+        assertEquals(p.transcript(), 0, p.exitCode());
+        assertEquals(Set.of("kv-memory.jar", "kv-file.jar", "greeter-en.jar", "greeter-zh.jar"),
+                fileNames(work.resolve("plugins")));
+        for (String name : List.of("kv.memory", "kv.file", "greeter.en", "greeter.zh")) {
+            assertThat(p.transcript(), out, containsString(name));
+        }
+        assertThat(p.transcript(), out, containsString("blue"));
+        assertThat(p.transcript(), out, containsString("Bob"));
+        assertThat(p.transcript(), p.stderr(), not(containsString("Error:")));
+        assertTrue("felix cache lives in the data folder", Files.isDirectory(work.resolve("data/felix-cache")));
+    }
+
+    @Test
+    public void anExistingPluginsFolderIsLeftAsItIs() throws Exception {
+        Files.createDirectory(work.resolve("plugins"));
+        PlugboardProcess p = PlugboardProcess.run(work, "plugin:list\n");
+        assertEquals(p.transcript(), 0, p.exitCode());
+        assertEquals(Set.of(), fileNames(work.resolve("plugins")));
+        assertThat(p.transcript(), p.stdout(), not(containsString("kv.memory")));
+    }
+
+    @Test
+    public void failingCommandPrintsErrorContinuesAndExitsWithOne() throws Exception {
+        PlugboardProcess p = PlugboardProcess.run(work, "no-such-command\nplugin:greet Ann\n");
+        assertEquals(p.transcript(), 1, p.exitCode());
+        List<String> errors = p.stderrLines().stream().filter(l -> l.startsWith("Error: ")).collect(Collectors.toList());
+        assertEquals(p.transcript(), 1, errors.size());
+        assertThat(p.transcript(), errors.get(0), containsString("no-such-command"));
+        assertThat("no stack trace", p.stderr(), not(containsString("\tat ")));
+        assertThat("the next command still ran", p.stdout(), containsString("Ann"));
+    }
+
+    @Test
+    public void exitEndsTheScriptWithItsCode() throws Exception {
+        PlugboardProcess p = PlugboardProcess.run(work, "exit 3\nplugin:greet Never\n");
+        assertEquals(p.transcript(), 3, p.exitCode());
+        assertThat(p.transcript(), p.stdout(), not(containsString("Never")));
+    }
+
+    @Test
+    public void dataSurvivesARestart() throws Exception {
+        PlugboardProcess first = PlugboardProcess.run(work, "plugin:use kv kv.file\nplugin:kv put fruit apple\n");
+        assertEquals(first.transcript(), 0, first.exitCode());
+        assertTrue(first.transcript(), Files.isDirectory(work.resolve("data/kv-file")));
+        PlugboardProcess second = PlugboardProcess.run(work, "plugin:kv get fruit\n");
+        assertEquals(second.transcript(), 0, second.exitCode());
+        assertThat(second.transcript(), second.stdout(), containsString("apple"));
+    }
+
+    @Test
+    public void selectionSurvivesARestart() throws Exception {
+        PlugboardProcess first = PlugboardProcess.run(work, "plugin:use kv kv.memory\n");
+        assertEquals(first.transcript(), 0, first.exitCode());
+        PlugboardProcess second = PlugboardProcess.run(work, "plugin:list\n");
+        assertEquals(second.transcript(), 0, second.exitCode());
+        assertTrue(second.transcript(), isActive("kv.memory", second.stdout()));
+    }
+
+    @Test
+    public void plugboardSystemPropertiesReachTheFramework() throws Exception {
+        PlugboardProcess p = PlugboardProcess.run(work, "plugin:list\n", Map.of(),
+                List.of("-Dplugboard.select.kv=kv.memory"));
+        assertEquals(p.transcript(), 0, p.exitCode());
+        assertTrue(p.transcript(), isActive("kv.memory", p.stdout()));
+    }
+
+    @Test
+    public void folderOptionsAreHonoured() throws Exception {
+        PlugboardProcess p = PlugboardProcess.run(work, "plugin:greet Zoe\n", "--plugins", "pl", "--data=dt");
+        assertEquals(p.transcript(), 0, p.exitCode());
+        assertTrue(Files.isRegularFile(work.resolve("pl/greeter-en.jar")));
+        assertTrue(Files.isDirectory(work.resolve("dt/felix-cache")));
+        assertTrue(Files.notExists(work.resolve("plugins")));
+    }
+
+    @Test
+    public void corruptJarInEnvironmentIsReportedAndOthersStillServe() throws Exception {
+        Path bad = Files.writeString(work.resolve("bad.jar"), "this is not a jar");
+        PlugboardProcess p = PlugboardProcess.run(work, "plugin:greet Eve\nplugin:kv put a b\n",
+                Map.of(Options.PLUGINS_ENV, "bad.jar"), List.of());
+        assertEquals(p.transcript(), 0, p.exitCode());
+        List<String> lines = p.stderrLines().stream().filter(l -> l.contains(bad.toString())).collect(Collectors.toList());
+        assertEquals(p.transcript(), 1, lines.size());
+        assertThat(p.transcript(), lines.get(0), containsString("cannot install plugin"));
+        assertThat(p.transcript(), p.stdout(), containsString("Eve"));
+    }
+
+    @Test
+    public void corruptJarWithPluginOptionDoesNotStopStartUp() throws Exception {
+        Files.writeString(work.resolve("bad.jar"), "PK but not really");
+        PlugboardProcess p = PlugboardProcess.run(work, "plugin:greet Max\n", "--plugin", "bad.jar");
+        assertEquals(p.transcript(), 0, p.exitCode());
+        assertThat(p.transcript(), p.stderr(), containsString("cannot install plugin " + work.resolve("bad.jar")));
+        assertThat(p.transcript(), p.stdout(), containsString("Max"));
+    }
+
+    @Test
+    public void pluginOptionInstallsAJar() throws Exception {
+        // Start once so the example plugins are unpacked, then install one of them by path into
+        // a runtime whose plugins folder is empty.
+        PlugboardProcess.run(work, "");
+        Path jar = Files.move(work.resolve("plugins/greeter-en.jar"), work.resolve("greeter-en.jar"));
+        Files.createDirectory(work.resolve("empty"));
+        PlugboardProcess p = PlugboardProcess.run(work, "plugin:list\n", "--plugins", "empty", "--plugin", jar.toString());
+        assertEquals(p.transcript(), 0, p.exitCode());
+        assertThat(p.transcript(), p.stdout(), containsString("greeter.en"));
+        assertThat(p.transcript(), p.stdout(), not(containsString("kv.memory")));
+    }
+
+    @Test
+    public void unknownOptionIsOneLineAndExitCodeTwo() throws Exception {
+        PlugboardProcess p = PlugboardProcess.run(work, "", "--bogus");
+        assertEquals(p.transcript(), 2, p.exitCode());
+        assertEquals(p.transcript(), List.of("plugboard: unknown option --bogus (try --help)"), p.stderrLines());
+        assertTrue("nothing started", Files.notExists(work.resolve("data")));
+    }
+
+    @Test
+    public void missingPluginFileIsOneLineAndExitCodeTwo() throws Exception {
+        PlugboardProcess p = PlugboardProcess.run(work, "", "--plugin", "nope.jar");
+        assertEquals(p.transcript(), 2, p.exitCode());
+        assertEquals(p.transcript(), List.of("plugboard: plugin file not found: " + work.resolve("nope.jar")
+                + " (try --help)"), p.stderrLines());
+    }
+
+    @Test
+    public void unusableDataFolderIsOneLineAndExitCodeOne() throws Exception {
+        Files.writeString(work.resolve("blocker"), "a regular file");
+        PlugboardProcess p = PlugboardProcess.run(work, "", "--data", "blocker/data");
+        assertEquals(p.transcript(), 1, p.exitCode());
+        List<String> lines = p.stderrLines();
+        assertEquals(p.transcript(), 1, lines.size());
+        assertThat(lines.get(0), containsString("cannot create data directory " + work.resolve("blocker/data")));
+        assertTrue("the plugins folder is not created either", Files.notExists(work.resolve("plugins")));
+    }
+
+    @Test
+    public void helpPrintsUsageAndExitsZero() throws Exception {
+        PlugboardProcess p = PlugboardProcess.run(work, "", "--help");
+        assertEquals(p.transcript(), 0, p.exitCode());
+        assertThat(p.stdout(), containsString("Usage: java -jar plugboard.jar"));
+        assertThat(p.stdout(), containsString("--no-shell"));
+        assertThat(p.stdout(), containsString(Options.PLUGINS_ENV));
+        assertEquals("", p.stderr());
+    }
+
+    /** SIGTERM (Process.destroy) stops the framework through the shutdown hook; the JVM reports 143. */
+    @Test
+    public void noShellRunsUntilSigtermThenStopsCleanly() throws Exception {
+        PlugboardProcess p = PlugboardProcess.start(work, List.of(), List.of("--no-shell"), Map.of());
+        p.awaitStdout("running without a shell");
+        // Standard input is ignored without a shell: closing it must not stop the runtime.
+        p.process().getOutputStream().close();
+        Thread.sleep(1_000);
+        assertTrue("still running: " + p.stderr(), p.process().isAlive());
+        p.process().destroy();
+        int code = p.awaitExit();
+        assertEquals(p.transcript(), 143, code);
+        assertThat(p.transcript(), p.stderr(), not(containsString("Exception")));
+    }
+
+    /** Whether plugin:list marks {@code plugin} with '*' as the one serving its type. */
+    private static boolean isActive(String plugin, String pluginList) {
+        return Pattern.compile("(?m)^.*\\b" + Pattern.quote(plugin) + "\\b.*\\*\\s*$").matcher(pluginList).find();
+    }
+
+    private static Set<String> fileNames(Path dir) throws Exception {
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.map(f -> f.getFileName().toString()).collect(Collectors.toSet());
+        }
+    }
+}
