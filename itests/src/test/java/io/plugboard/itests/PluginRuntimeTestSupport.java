@@ -1,0 +1,209 @@
+package io.plugboard.itests;
+
+import static org.junit.Assert.assertTrue;
+import static org.junit.Assert.fail;
+import static org.ops4j.pax.exam.CoreOptions.bundle;
+import static org.ops4j.pax.exam.CoreOptions.composite;
+import static org.ops4j.pax.exam.CoreOptions.frameworkProperty;
+import static org.ops4j.pax.exam.CoreOptions.junitBundles;
+import static org.ops4j.pax.exam.CoreOptions.mavenBundle;
+import static org.ops4j.pax.exam.CoreOptions.systemProperty;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+
+import javax.inject.Inject;
+
+import org.apache.felix.service.command.CommandProcessor;
+import org.apache.felix.service.command.CommandSession;
+import org.apache.felix.service.command.Converter;
+import org.junit.Before;
+import org.ops4j.pax.exam.Option;
+import org.ops4j.pax.exam.options.ModifiableCompositeOption;
+import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.Constants;
+
+import io.plugboard.api.greeter.Greeter;
+import io.plugboard.api.kv.KeyValueStore;
+import io.plugboard.api.registry.PluginRegistry;
+
+/**
+ * What every integration test shares: a Felix framework with SCR, Config Admin, Log, Gogo, the
+ * api and the host; helpers to reach our bundles, run {@code plugin:*} commands and wait.
+ */
+public abstract class PluginRuntimeTestSupport {
+
+    /** The fixture whose import range nothing satisfies: the one bundle allowed to stay unresolved. */
+    protected static final String BAD_RANGE_BUNDLE = "io.plugboard.kv-bad-range";
+
+    /** greeter-en and its 2.0.0 fixture share this symbolic name, so one can update the other. */
+    protected static final String GREETER_EN_BUNDLE = "io.plugboard.greeter-en";
+    protected static final String HELLO_BOB = "Hello, Bob!";
+    protected static final String HELLO_BOB_V2 = "Hello, Bob! (v2)";
+
+    protected static final String DATA_DIR = "plugboard.data.dir";
+    protected static final String PLUGINS_DIR = "plugboard.plugins.dir";
+
+    /** Long enough for a loaded CI machine, short enough that a missing event fails quickly. */
+    private static final long WAIT_MILLIS = 10_000;
+
+    @Inject
+    protected BundleContext bundleContext;
+
+    @Inject
+    protected PluginRegistry registry;
+
+    @Inject
+    protected CommandProcessor commandProcessor;
+
+    /** The framework and the host, with a fresh data folder; tests add the plugins they need. */
+    protected ModifiableCompositeOption baseConfiguration() {
+        return composite(
+                // Pax Exam's own check; everyBundleIsActive() below also covers bundles started later.
+                systemProperty("pax.exam.osgi.unresolved.fail").value("true"),
+                frameworkProperty(DATA_DIR).value(newWorkDir("data").toString()),
+                junitBundles(),
+                // SCR 2.2 needs the promise and function utilities and the DS API bundle.
+                mavenBundle("org.osgi", "org.osgi.util.function").versionAsInProject(),
+                mavenBundle("org.osgi", "org.osgi.util.promise").versionAsInProject(),
+                mavenBundle("org.osgi", "org.osgi.service.component").versionAsInProject(),
+                mavenBundle("org.apache.felix", "org.apache.felix.scr").versionAsInProject(),
+                mavenBundle("org.apache.felix", "org.apache.felix.configadmin").versionAsInProject(),
+                mavenBundle("org.apache.felix", "org.apache.felix.log").versionAsInProject(),
+                mavenBundle("org.apache.felix", "org.apache.felix.gogo.runtime").versionAsInProject(),
+                mavenBundle("org.apache.felix", "org.apache.felix.gogo.command").versionAsInProject(),
+                projectBundle("api"),
+                projectBundle("host"));
+    }
+
+    /** Provisions one of our bundles, copied by the build to target/bundles/{@code name}.jar. */
+    protected static Option projectBundle(String name) {
+        return bundle(projectJar(name).toUri().toString());
+    }
+
+    /** Returns the path of one of our bundles, such as {@code greeter-en-v2}. */
+    protected static Path projectJar(String name) {
+        Path dir = Path.of(System.getProperty("plugboard.itests.bundles", "target/bundles"));
+        Path jar = dir.resolve(name + ".jar").toAbsolutePath();
+        if (!Files.isRegularFile(jar)) {
+            throw new IllegalStateException(jar + " is missing: the build copies io.plugboard:" + name
+                    + " there (maven-dependency-plugin in itests/pom.xml); run mvn verify in itests");
+        }
+        return jar;
+    }
+
+    /** Creates a new, empty folder under target/work, named after the test class. */
+    protected Path newWorkDir(String purpose) {
+        Path root = Path.of(System.getProperty("plugboard.itests.work", "target/work")).toAbsolutePath();
+        try {
+            Files.createDirectories(root);
+            return Files.createTempDirectory(root, getClass().getSimpleName() + "-" + purpose + "-");
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create a work folder under " + root, e);
+        }
+    }
+
+    /** Returns the data folder this framework was given. */
+    protected Path dataDir() {
+        return Path.of(bundleContext.getProperty(DATA_DIR));
+    }
+
+    /**
+     * Fails the test when a bundle other than the bad-range fixture is not active: an unresolved
+     * host or plugin must not show up later as a confusing assertion.
+     */
+    @Before
+    public void everyBundleIsActive() {
+        List<String> notActive = Arrays.stream(bundleContext.getBundles())
+                .filter(b -> b.getState() != Bundle.ACTIVE)
+                .filter(b -> !BAD_RANGE_BUNDLE.equals(b.getSymbolicName()))
+                .filter(b -> b.getHeaders("").get(Constants.FRAGMENT_HOST) == null)
+                .map(b -> b.getSymbolicName() + " " + b.getVersion() + " (" + stateName(b) + ")")
+                .toList();
+        assertTrue("bundles that should be active but are not: " + notActive, notActive.isEmpty());
+    }
+
+    /** Asks the registry's active greeter to greet the name, as any caller of plugins would. */
+    protected String activeGreeting(String name) {
+        return registry.activeService(Greeter.TYPE, Greeter.class).greet(name);
+    }
+
+    /** Returns the active key-value store, as any caller of plugins would get it. */
+    protected KeyValueStore activeStore() {
+        return registry.activeService(KeyValueStore.TYPE, KeyValueStore.class);
+    }
+
+    /** Returns the bundle with the symbolic name, if one is installed. */
+    protected Optional<Bundle> bundleNamed(String symbolicName) {
+        return Arrays.stream(bundleContext.getBundles())
+                .filter(b -> symbolicName.equals(b.getSymbolicName()))
+                .findFirst();
+    }
+
+    /** Runs one Gogo command line, as a user at the prompt would, and returns what it said. */
+    protected CommandResult execute(String commandLine) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        String shown = "";
+        Exception failure = null;
+        try (CommandSession session = commandProcessor.createSession(InputStream.nullInputStream(), out, err)) {
+            Object value = session.execute(commandLine);
+            // The Gogo shell prints a command's return value this way, so users see the same text.
+            shown = value == null ? "" : String.valueOf(session.format(value, Converter.INSPECT));
+        } catch (Exception e) {
+            failure = e;
+        }
+        return new CommandResult(commandLine, out.toString(StandardCharsets.UTF_8) + shown,
+                err.toString(StandardCharsets.UTF_8), failure);
+    }
+
+    /** Polls the condition until it holds, failing after a bound; exceptions count as "not yet". */
+    protected void waitFor(String what, Callable<Boolean> condition) {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(WAIT_MILLIS);
+        Exception last = null;
+        while (System.nanoTime() < deadline) {
+            try {
+                if (Boolean.TRUE.equals(condition.call())) {
+                    return;
+                }
+                last = null;
+            } catch (Exception e) {
+                last = e;
+            }
+            pause(100);
+        }
+        fail("waited " + WAIT_MILLIS + " ms for " + what + (last == null ? "" : "; last failure: " + last));
+    }
+
+    /** Sleeps, keeping the interrupt for whoever runs the test. */
+    protected static void pause(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted", e);
+        }
+    }
+
+    private static String stateName(Bundle bundle) {
+        return switch (bundle.getState()) {
+            case Bundle.INSTALLED -> "INSTALLED: unresolved";
+            case Bundle.RESOLVED -> "RESOLVED: not started";
+            case Bundle.STARTING -> "STARTING";
+            case Bundle.STOPPING -> "STOPPING";
+            case Bundle.UNINSTALLED -> "UNINSTALLED";
+            default -> "state " + bundle.getState();
+        };
+    }
+}
