@@ -21,6 +21,7 @@ import io.plugboard.api.greeter.Greeter;
 import io.plugboard.api.kv.KeyValueStore;
 import io.plugboard.host.internal.registry.PluginCandidate;
 import io.plugboard.host.internal.registry.PluginTable;
+import io.plugboard.testing.RecordingLogger;
 
 /** Runs the commands through the real Gogo parser, as a user types them, over the real registry core. */
 public abstract class GogoCommandsTestBase {
@@ -60,7 +61,7 @@ public abstract class GogoCommandsTestBase {
     @Before
     public void startGogo() {
         CommandProcessorImpl processor = new CommandProcessorImpl(new ThreadIOImpl());
-        processor.addCommand("plugin", new PluginCommands(registry, installer, log.logger));
+        processor.addCommand("plugin", new PluginCommands(registry, installer, log.logger()));
         PrintStream out = new PrintStream(new ByteArrayOutputStream());
         session = processor.createSession(new ByteArrayInputStream(new byte[0]), out, out);
     }

@@ -162,7 +162,7 @@ public class PluginCommandsTest extends GogoCommandsTestBase {
         defaultPlugins();
         assertEquals("kv is now served by kv.file 1.1.0 (bundle 13)", run("plugin:use kv kv.file"));
         assertEquals("kv.file", registry.active("kv").orElseThrow().name());
-        assertEquals(List.of("info: plugin:use selected {} to serve type {}"), log.lines);
+        assertEquals(List.of("info: plugin:use selected kv.file to serve type kv"), log.lines());
     }
 
     @Test

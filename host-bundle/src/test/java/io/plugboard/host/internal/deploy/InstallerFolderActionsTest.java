@@ -16,6 +16,8 @@ import org.junit.rules.TemporaryFolder;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.Version;
 
+import io.plugboard.testing.RecordingLogger;
+
 /** The watched folder driving the real installer in a real Felix framework. */
 public class InstallerFolderActionsTest {
 
@@ -28,13 +30,13 @@ public class InstallerFolderActionsTest {
     @Test
     public void folderInstallsUpdatesAndUninstallsPlugins() throws Exception {
         RecordingLogger log = new RecordingLogger();
-        PluginInstallerImpl installer = new PluginInstallerImpl(felix.hostContext(), log.logger);
+        PluginInstallerImpl installer = new PluginInstallerImpl(felix.hostContext(), log.logger());
         Path dir = temp.newFolder("plugins").toPath();
         Path jar = TestJars.write(dir.resolve("a.jar"), TestJars.plugin("io.example.a", "1.0.0"));
         Files.writeString(dir.resolve("bad.jar"), "not a jar");
 
         try (WatchedFolder folder = new WatchedFolder(dir,
-                new InstallerFolderActions(felix.hostContext(), dir, installer, log.logger), WatchSettings.of(50, 2_000))) {
+                new InstallerFolderActions(felix.hostContext(), dir, installer, log.logger()), WatchSettings.of(50, 2_000))) {
             folder.start();
 
             List<Bundle> plugins = installer.pluginBundles();
@@ -49,12 +51,12 @@ public class InstallerFolderActionsTest {
 
             Files.delete(jar);
             await(() -> bundle.getState() == Bundle.UNINSTALLED);
-            await(() -> !log.lines("WARN").isEmpty());
+            await(() -> !log.lines("warn").isEmpty());
         }
         assertEquals(List.of(), installer.pluginBundles());
-        List<String> warnings = log.lines("WARN");
+        List<String> warnings = log.lines("warn");
         assertEquals(warnings.toString(), 1, warnings.size());
-        assertTrue(warnings.get(0), warnings.get(0).startsWith("WARN Not installing bad.jar from the plugins folder: bad.jar is not a valid jar"));
+        assertTrue(warnings.get(0), warnings.get(0).startsWith("warn: Not installing bad.jar from the plugins folder: bad.jar is not a valid jar"));
     }
 
     private static void await(BooleanSupplier condition) throws InterruptedException {

@@ -19,6 +19,8 @@ import org.osgi.framework.Bundle;
 import org.osgi.framework.Version;
 import org.osgi.framework.wiring.BundleRevisions;
 
+import io.plugboard.testing.RecordingLogger;
+
 /** The installer in a real Felix framework. */
 public class PluginInstallerImplTest {
 
@@ -33,7 +35,7 @@ public class PluginInstallerImplTest {
 
     @Before
     public void createInstaller() {
-        installer = new PluginInstallerImpl(felix.hostContext(), log.logger);
+        installer = new PluginInstallerImpl(felix.hostContext(), log.logger());
     }
 
     @Test
@@ -46,8 +48,8 @@ public class PluginInstallerImplTest {
         assertEquals(jar.toUri().toString(), bundle.getLocation());
         assertEquals(Optional.empty(), installer.whyNotActive(bundle));
         assertEquals(List.of(bundle), installer.pluginBundles());
-        assertEquals("INFO Installed plugin io.example.a 1.0.0 (bundle " + bundle.getBundleId() + ") from "
-                + jar.toUri(), log.lines("INFO").get(0));
+        assertEquals("info: Installed plugin io.example.a 1.0.0 (bundle " + bundle.getBundleId() + ") from "
+                + jar.toUri(), log.lines("info").get(0));
     }
 
     @Test
@@ -87,7 +89,7 @@ public class PluginInstallerImplTest {
                 + "io.plugboard.api.kv [2.0.0,3.0.0), but the framework has io.plugboard.api.kv 1.0.0 (from "
                 + "io.plugboard.api 0.1.0, bundle " + felix.api.getBundleId() + "); it imports io.plugboard.api.foo, "
                 + "which no bundle exports"), installer.whyNotActive(bundle));
-        assertEquals(1, log.lines("WARN").size());
+        assertEquals(1, log.lines("warn").size());
     }
 
     @Test
@@ -137,7 +139,7 @@ public class PluginInstallerImplTest {
         assertEquals(2, bundles.size());
         bundles.forEach(b -> assertEquals(b.getSymbolicName(), Bundle.ACTIVE, b.getState()));
         assertEquals(List.of(temp.getRoot() + "/missing.jar does not exist"), failures);
-        assertEquals(List.of(), log.lines("WARN"));
+        assertEquals(List.of(), log.lines("warn"));
     }
 
     @Test
@@ -152,7 +154,7 @@ public class PluginInstallerImplTest {
         assertEquals(Bundle.ACTIVE, bundle.getState());
         assertEquals("the old revision is gone once update returns", 1,
                 bundle.adapt(BundleRevisions.class).getRevisions().size());
-        assertTrue(log.lines("INFO").contains("INFO Updated plugin io.example.a from 1.0.0 to 1.1.0 (bundle "
+        assertTrue(log.lines("info").contains("info: Updated plugin io.example.a from 1.0.0 to 1.1.0 (bundle "
                 + bundle.getBundleId() + ")"));
     }
 
@@ -179,7 +181,7 @@ public class PluginInstallerImplTest {
         assertEquals(Bundle.UNINSTALLED, shared.getState());
         assertEquals("refreshed: its import is gone", Bundle.INSTALLED, user.getState());
         assertEquals(List.of(user), installer.pluginBundles());
-        assertTrue(log.lines("INFO").contains("INFO Uninstalled plugin io.example.shared 1.0.0 (bundle "
+        assertTrue(log.lines("info").contains("info: Uninstalled plugin io.example.shared 1.0.0 (bundle "
                 + shared.getBundleId() + ")"));
     }
 

@@ -7,6 +7,8 @@ import java.util.List;
 
 import org.junit.Test;
 
+import io.plugboard.testing.RecordingLogger;
+
 public class EnglishGreeterTest {
 
     private final RecordingLogger log = new RecordingLogger();
@@ -35,6 +37,6 @@ public class EnglishGreeterTest {
 
     @Test
     public void logsWhenActivated() {
-        assertEquals(List.of("info: greeter.en ready"), log.lines);
+        assertEquals(List.of("info: greeter.en ready"), log.lines());
     }
 }

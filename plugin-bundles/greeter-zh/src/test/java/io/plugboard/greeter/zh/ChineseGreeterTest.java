@@ -7,6 +7,8 @@ import java.util.List;
 
 import org.junit.Test;
 
+import io.plugboard.testing.RecordingLogger;
+
 public class ChineseGreeterTest {
 
     private final RecordingLogger log = new RecordingLogger();
@@ -34,6 +36,6 @@ public class ChineseGreeterTest {
 
     @Test
     public void logsWhenActivated() {
-        assertEquals(List.of("info: greeter.zh ready"), log.lines);
+        assertEquals(List.of("info: greeter.zh ready"), log.lines());
     }
 }

@@ -22,6 +22,7 @@ import org.junit.Test;
 import org.junit.rules.TemporaryFolder;
 
 import io.plugboard.api.kv.KeyValueStoreException;
+import io.plugboard.testing.RecordingLogger;
 
 public class FileKeyValueStoreTest {
 
@@ -51,7 +52,7 @@ public class FileKeyValueStoreTest {
     @Test
     public void createsItsDirectoryAndLogsIt() {
         assertTrue(Files.isDirectory(dir));
-        assertEquals(List.of("info: kv.file storing in " + dir), log.lines);
+        assertEquals(List.of("info: kv.file storing in " + dir), log.lines());
     }
 
     @Test
@@ -192,7 +193,8 @@ public class FileKeyValueStoreTest {
         KeyValueStoreException e = assertThrows(KeyValueStoreException.class, () -> store.get(key));
         assertTrue(e.getMessage(), e.getMessage().contains(file + " does not start with a key"));
         assertEquals(List.of(), store.keys());
-        String lastLine = log.lines.get(log.lines.size() - 1);
+        List<String> lines = log.lines();
+        String lastLine = lines.get(lines.size() - 1);
         assertTrue(lastLine, lastLine.startsWith("warn: kv.file ignores " + file));
     }
 

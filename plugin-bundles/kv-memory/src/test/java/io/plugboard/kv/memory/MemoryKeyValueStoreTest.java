@@ -16,6 +16,8 @@ import java.util.concurrent.TimeUnit;
 
 import org.junit.Test;
 
+import io.plugboard.testing.RecordingLogger;
+
 public class MemoryKeyValueStoreTest {
 
     private final RecordingLogger log = new RecordingLogger();
@@ -27,8 +29,9 @@ public class MemoryKeyValueStoreTest {
 
     @Test
     public void logsWhenActivated() {
-        assertEquals(1, log.lines.size());
-        assertTrue(log.lines.get(0), log.lines.get(0).startsWith("info: kv.memory ready"));
+        List<String> lines = log.lines();
+        assertEquals(1, lines.size());
+        assertTrue(lines.get(0), lines.get(0).startsWith("info: kv.memory ready"));
     }
 
     @Test

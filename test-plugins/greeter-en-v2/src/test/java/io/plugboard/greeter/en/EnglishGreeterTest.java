@@ -7,6 +7,8 @@ import java.util.List;
 
 import org.junit.Test;
 
+import io.plugboard.testing.RecordingLogger;
+
 public class EnglishGreeterTest {
 
     private final RecordingLogger log = new RecordingLogger();
@@ -15,7 +17,7 @@ public class EnglishGreeterTest {
     @Test
     public void greetsWithTheVersionMark() {
         assertEquals("Hello, Bob! (v2)", greeter.greet(" Bob "));
-        assertEquals(List.of("info: greeter.en ready (v2)"), log.lines);
+        assertEquals(List.of("info: greeter.en ready (v2)"), log.lines());
     }
 
     @Test

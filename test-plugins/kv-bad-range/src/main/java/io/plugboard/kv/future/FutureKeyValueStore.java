@@ -2,58 +2,42 @@ package io.plugboard.kv.future;
 
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentSkipListMap;
 
-import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
-import org.osgi.service.component.annotations.Reference;
-import org.osgi.service.log.Logger;
-import org.osgi.service.log.LoggerFactory;
 
 import io.plugboard.api.PluginName;
 import io.plugboard.api.PluginType;
 import io.plugboard.api.kv.KeyValueStore;
 
 /**
- * A test fixture: a working in-memory store whose bundle imports the kv API in a version range no
- * host provides (see bnd.bnd), so it never resolves and this class never runs in a test.
+ * A test fixture: a kv plugin whose bundle imports the kv API in a version range no host provides
+ * (see bnd.bnd), so it never resolves and this class never runs; it exists only so tests can check
+ * how the host reports a plugin whose imports cannot be satisfied.
  */
 @Component
 @PluginName("kv.future")
 @PluginType(KeyValueStore.TYPE)
 public final class FutureKeyValueStore implements KeyValueStore {
 
-    private final ConcurrentSkipListMap<String, byte[]> values = new ConcurrentSkipListMap<>();
-
-    /** Creates an empty store; DS passes the bundle's logger. */
-    @Activate
-    public FutureKeyValueStore(
-            @Reference(name = "logger", service = LoggerFactory.class) Logger logger) {
-        logger.info("kv.future ready");
-    }
+    private static final String NEVER_RESOLVES = "kv.future is a test fixture that never resolves";
 
     @Override
     public void put(String key, byte[] value) {
-        KeyValueStore.requireValidKey(key);
-        if (value == null) {
-            throw new IllegalArgumentException("value must not be null (key \"" + key + "\")");
-        }
-        values.put(key, value.clone());
+        throw new UnsupportedOperationException(NEVER_RESOLVES);
     }
 
     @Override
     public Optional<byte[]> get(String key) {
-        KeyValueStore.requireValidKey(key);
-        return Optional.ofNullable(values.get(key)).map(byte[]::clone);
+        throw new UnsupportedOperationException(NEVER_RESOLVES);
     }
 
     @Override
     public boolean delete(String key) {
-        return values.remove(KeyValueStore.requireValidKey(key)) != null;
+        throw new UnsupportedOperationException(NEVER_RESOLVES);
     }
 
     @Override
     public List<String> keys() {
-        return List.copyOf(values.keySet());
+        throw new UnsupportedOperationException(NEVER_RESOLVES);
     }
 }
