@@ -1,10 +1,14 @@
 package io.plugboard.runtime;
 
+import java.io.BufferedOutputStream;
 import java.io.BufferedReader;
 import java.io.Console;
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Map;
@@ -31,12 +35,23 @@ public final class Main {
 
     /** Runs the launcher and exits the JVM with its status (see --help for the codes). */
     public static void main(String[] args) {
+        if (!isTerminal()) {
+            // Java 17 encodes redirected output in the locale's charset: under a POSIX locale every
+            // non-ASCII character (你好) would come out as '?'. Scripts and logs get UTF-8, as
+            // Java 18 and later give by default; a terminal keeps its locale's encoding.
+            System.setOut(utf8(FileDescriptor.out));
+            System.setErr(utf8(FileDescriptor.err));
+        }
         // Keep the real streams: once Gogo's ThreadIO starts it replaces System.out and System.err.
         Main main = new Main(System.out, System.err);
         int status = main.run(args, System.getenv(), Path.of("").toAbsolutePath());
         main.out.flush();
         main.err.flush();
         System.exit(status);
+    }
+
+    private static PrintStream utf8(FileDescriptor fd) {
+        return new PrintStream(new BufferedOutputStream(new FileOutputStream(fd)), true, StandardCharsets.UTF_8);
     }
 
     /**
@@ -92,7 +107,7 @@ public final class Main {
         try {
             if (script) {
                 int status = new ScriptRunner(framework.getBundleContext(), exit, out, err)
-                        .run(new BufferedReader(new InputStreamReader(System.in)));
+                        .run(new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)));
                 Launcher.stopQuietly(framework);
                 return status;
             }

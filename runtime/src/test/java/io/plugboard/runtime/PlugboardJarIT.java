@@ -56,6 +56,15 @@ public class PlugboardJarIT {
     }
 
     @Test
+    public void pipedOutputIsUtf8WhateverTheLocale() throws Exception {
+        // Under a POSIX locale Java 17 would print the Chinese greeting as question marks.
+        PlugboardProcess p = PlugboardProcess.run(work, "plugin:use greeter greeter.zh\nplugin:greet Bob\n",
+                Map.of("LC_ALL", "C", "LANG", "C"), List.of());
+        assertEquals(p.transcript(), 0, p.exitCode());
+        assertThat(p.transcript(), p.stdout(), containsString("你好，Bob！"));
+    }
+
+    @Test
     public void anExistingPluginsFolderIsLeftAsItIs() throws Exception {
         Files.createDirectory(work.resolve("plugins"));
         PlugboardProcess p = PlugboardProcess.run(work, "plugin:list\n");

@@ -11,14 +11,15 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.time.Instant;
 import java.util.Locale;
 
 import org.osgi.service.log.LogLevel;
 
 /**
  * Writes log entries as {@code LEVEL [origin] message} lines: to the console when at or above a
- * threshold, and every entry to a file when one is given. Free of OSGi services, so it is tested
- * without a framework.
+ * threshold, and every entry to a file when one is given, there preceded by the entry's time
+ * (ISO-8601, UTC). Free of OSGi services, so it is tested without a framework.
  */
 final class LogLineWriter implements Closeable {
 
@@ -72,8 +73,11 @@ final class LogLineWriter implements Closeable {
         return line.toString();
     }
 
-    /** Writes one entry: to the file always, to the console when the level is severe enough. */
-    synchronized void write(LogLevel level, String origin, String message, Throwable exception) {
+    /**
+     * Writes one entry logged at {@code time} (milliseconds since the epoch): to the file always,
+     * to the console when the level is severe enough.
+     */
+    synchronized void write(long time, LogLevel level, String origin, String message, Throwable exception) {
         String line = format(level, origin, message, exception);
         // LogLevel.implies: WARN implies ERROR and AUDIT, so a WARN threshold lets those through.
         if (consoleLevel.implies(level)) {
@@ -81,6 +85,8 @@ final class LogLineWriter implements Closeable {
         }
         if (file != null) {
             try {
+                file.write(Instant.ofEpochMilli(time).toString());
+                file.write(' ');
                 file.write(line);
                 file.write(System.lineSeparator());
                 // Flushed per line so a crash or kill -9 loses nothing already logged.

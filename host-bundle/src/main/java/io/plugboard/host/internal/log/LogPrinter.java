@@ -25,6 +25,8 @@ public final class LogPrinter {
     static final String CONSOLE_LEVEL_PROPERTY = "plugboard.log.console.level";
     static final String DATA_DIR_PROPERTY = "plugboard.data.dir";
     static final String LOG_FILE_NAME = "plugboard.log";
+    /** The logger name OSGi Log 1.4 gives to entries made from framework service events. */
+    static final String SERVICE_EVENTS_LOGGER = "Events.Service";
 
     private final LogReaderService reader;
     private final LogLineWriter writer;
@@ -40,7 +42,7 @@ public final class LogPrinter {
         String self = origin(context.getBundle());
         this.writer = openWriter(consoleLevel, dataDir, self);
         if (levelText != null && LogLineWriter.parseLevel(levelText, null) == null) {
-            writer.write(LogLevel.WARN, self, CONSOLE_LEVEL_PROPERTY + " '" + levelText
+            writer.write(System.currentTimeMillis(), LogLevel.WARN, self, CONSOLE_LEVEL_PROPERTY + " '" + levelText
                     + "' is not a log level (AUDIT, ERROR, WARN, INFO, DEBUG, TRACE); using WARN", null);
         }
         reader.addLogListener(listener);
@@ -68,7 +70,13 @@ public final class LogPrinter {
     }
 
     private void print(LogEntry entry) {
-        writer.write(entry.getLogLevel(), origin(entry.getBundle()), entry.getMessage(), entry.getException());
+        // The framework logs every service registration and modification; that chatter would
+        // bury what plugins say, so it is left out unless it is a warning or worse.
+        if (SERVICE_EVENTS_LOGGER.equals(entry.getLoggerName()) && !LogLevel.WARN.implies(entry.getLogLevel())) {
+            return;
+        }
+        writer.write(entry.getTime(), entry.getLogLevel(), origin(entry.getBundle()), entry.getMessage(),
+                entry.getException());
     }
 
     /** Returns {@code symbolic-name version} of the bundle, which is what users know a plugin by. */

@@ -21,6 +21,10 @@ public class LogLineWriterTest {
     @Rule
     public TemporaryFolder temp = new TemporaryFolder();
 
+    /** 2026-11-23T01:02:03.456Z: the time every test entry is logged at. */
+    private static final long TIME = 1_795_395_723_456L;
+    private static final String STAMP = "2026-11-23T01:02:03.456Z";
+
     private final ByteArrayOutputStream consoleBytes = new ByteArrayOutputStream();
     private final PrintStream console = new PrintStream(consoleBytes, true, StandardCharsets.UTF_8);
 
@@ -47,17 +51,18 @@ public class LogLineWriterTest {
     public void theConsoleGetsOnlyEntriesAtOrAboveItsLevelAndTheFileGetsAll() throws IOException {
         Path file = temp.getRoot().toPath().resolve("data/plugboard.log");
         try (LogLineWriter writer = new LogLineWriter(console, LogLevel.WARN, file)) {
-            writer.write(LogLevel.INFO, "a 1.0.0", "started", null);
-            writer.write(LogLevel.WARN, "a 1.0.0", "slow", null);
-            writer.write(LogLevel.ERROR, "a 1.0.0", "broken", null);
-            writer.write(LogLevel.AUDIT, "a 1.0.0", "audited", null);
-            writer.write(LogLevel.DEBUG, "a 1.0.0", "detail", null);
+            writer.write(TIME, LogLevel.INFO, "a 1.0.0", "started", null);
+            writer.write(TIME, LogLevel.WARN, "a 1.0.0", "slow", null);
+            writer.write(TIME, LogLevel.ERROR, "a 1.0.0", "broken", null);
+            writer.write(TIME, LogLevel.AUDIT, "a 1.0.0", "audited", null);
+            writer.write(TIME, LogLevel.DEBUG, "a 1.0.0", "detail", null);
             // Flushed per line: readable before close.
             assertEquals(5, Files.readAllLines(file).size());
         }
         assertEquals(List.of("WARN [a 1.0.0] slow", "ERROR [a 1.0.0] broken", "AUDIT [a 1.0.0] audited"), consoleLines());
-        assertEquals(List.of("INFO [a 1.0.0] started", "WARN [a 1.0.0] slow", "ERROR [a 1.0.0] broken",
-                "AUDIT [a 1.0.0] audited", "DEBUG [a 1.0.0] detail"), Files.readAllLines(file));
+        assertEquals(List.of(STAMP + " INFO [a 1.0.0] started", STAMP + " WARN [a 1.0.0] slow",
+                STAMP + " ERROR [a 1.0.0] broken", STAMP + " AUDIT [a 1.0.0] audited", STAMP + " DEBUG [a 1.0.0] detail"),
+                Files.readAllLines(file));
     }
 
     @Test
@@ -65,17 +70,17 @@ public class LogLineWriterTest {
         Path file = temp.getRoot().toPath().resolve("plugboard.log");
         Files.writeString(file, "INFO [old 1.0.0] from last run\n");
         try (LogLineWriter writer = new LogLineWriter(console, LogLevel.ERROR, file)) {
-            writer.write(LogLevel.INFO, "new 1.0.0", "this run", null);
+            writer.write(TIME, LogLevel.INFO, "new 1.0.0", "this run", null);
         }
-        assertEquals(List.of("INFO [old 1.0.0] from last run", "INFO [new 1.0.0] this run"), Files.readAllLines(file));
+        assertEquals(List.of("INFO [old 1.0.0] from last run", STAMP + " INFO [new 1.0.0] this run"), Files.readAllLines(file));
         assertEquals(List.of(), consoleLines());
     }
 
     @Test
     public void aConsoleOnlyWriterWritesNoFile() throws IOException {
         try (LogLineWriter writer = new LogLineWriter(console, LogLevel.DEBUG)) {
-            writer.write(LogLevel.DEBUG, "a 1.0.0", "detail", null);
-            writer.write(LogLevel.TRACE, "a 1.0.0", "finer", null);
+            writer.write(TIME, LogLevel.DEBUG, "a 1.0.0", "detail", null);
+            writer.write(TIME, LogLevel.TRACE, "a 1.0.0", "finer", null);
         }
         assertEquals(List.of("DEBUG [a 1.0.0] detail"), consoleLines());
         assertEquals(0, temp.getRoot().list().length);
