@@ -5,7 +5,7 @@
  * {@value io.plugboard.api.PluginProperties#TYPE}; its version is the version of its bundle.
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package io.plugboard.api;
 
 import org.osgi.annotation.bundle.Export;

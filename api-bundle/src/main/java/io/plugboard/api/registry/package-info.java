@@ -3,7 +3,7 @@
  * Used by code that calls plugins; plugins themselves do not need it.
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package io.plugboard.api.registry;
 
 import org.osgi.annotation.bundle.Export;

@@ -113,6 +113,19 @@ public final class PluginRegistryImpl implements PluginRegistry {
         return table.activeService(type, api);
     }
 
+    @Override
+    public <S> S service(String type, Class<S> api) {
+        return table.service(type, api);
+    }
+
+    @Override
+    public void select(String type, String name, String version) {
+        if (version != null) {
+            table.select(type, name, version);
+        }
+        select(type, name);
+    }
+
     /** Applies the selection at once, then writes it to Configuration Admin so it survives a restart. */
     @Override
     public void select(String type, String name) {

@@ -119,6 +119,22 @@ public final class PluginTable implements PluginRegistry {
         return api.cast(service);
     }
 
+    /** Placeholder until the waiting stand-ins land: a proxy that looks up the active service per call. */
+    @Override
+    public <S> S service(String type, Class<S> api) {
+        return api.cast(java.lang.reflect.Proxy.newProxyInstance(api.getClassLoader(), new Class<?>[] {api},
+                (proxy, method, args) -> method.invoke(activeService(type, api), args)));
+    }
+
+    /** Placeholder until version pinning lands: only the newest version can be selected. */
+    @Override
+    public void select(String type, String name, String version) {
+        if (version != null) {
+            throw new UnsupportedOperationException("pinning a version is not supported yet");
+        }
+        select(type, name);
+    }
+
     /** Selects the plugin in memory and makes it active now; the caller persists the choice. */
     @Override
     public synchronized void select(String type, String name) {
