@@ -18,6 +18,8 @@ import io.plugboard.api.kv.KeyValueStore;
  *
  * <pre>
  * byte   format, 1
+ * UTF    the version that the handing-over version replaced, or "" if none: kept across
+ *        restarts of one version, so a version restarted by a refresh still knows it
  * int    number of entries
  * then per entry, in key order:
  *   UTF  the key (DataOutputStream.writeUTF; a legal key has at most 250 characters, so it fits)
@@ -36,11 +38,16 @@ final class EntriesFormat {
     private EntriesFormat() {
     }
 
-    /** Writes the entries in format {@value #FORMAT}. */
-    static byte[] encode(Map<String, byte[]> entries) {
+    /** What a handed-over state holds: the version replaced before, and the entries. */
+    record Snapshot(String replacedVersion, SortedMap<String, byte[]> entries) {
+    }
+
+    /** Writes the entries in format {@value #FORMAT}; {@code replacedVersion} is "" if none. */
+    static byte[] encode(String replacedVersion, Map<String, byte[]> entries) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try (DataOutputStream out = new DataOutputStream(bytes)) {
             out.writeByte(FORMAT);
+            out.writeUTF(replacedVersion);
             out.writeInt(entries.size());
             for (Map.Entry<String, byte[]> entry : entries.entrySet()) {
                 out.writeUTF(entry.getKey());
@@ -59,7 +66,7 @@ final class EntriesFormat {
      * @throws IllegalArgumentException saying what is wrong: an unknown format, or data that is
      *         cut short, too long or holds an illegal key
      */
-    static SortedMap<String, byte[]> decode(byte[] data) {
+    static Snapshot decode(byte[] data) {
         if (data.length == 0) {
             throw new IllegalArgumentException("the state is empty: no format byte");
         }
@@ -69,6 +76,7 @@ final class EntriesFormat {
         }
         SortedMap<String, byte[]> entries = new TreeMap<>();
         try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(data, 1, data.length - 1))) {
+            String replacedVersion = in.readUTF();
             int count = in.readInt();
             if (count < 0) {
                 throw new IllegalArgumentException("the state is corrupt: it claims " + count + " entries");
@@ -86,9 +94,9 @@ final class EntriesFormat {
                 throw new IllegalArgumentException("the state is corrupt: " + in.available()
                         + " bytes left over after " + count + " entries");
             }
+            return new Snapshot(replacedVersion, entries);
         } catch (IOException e) {
             throw new IllegalArgumentException("the state is cut short (" + data.length + " bytes): " + e, e);
         }
-        return entries;
     }
 }

@@ -46,6 +46,8 @@ public final class MemoryKeyValueStore implements KeyValueStore {
     private final ReadWriteLock lock = new ReentrantReadWriteLock();
     private boolean stopped; // guarded by lock
     private final String version;
+    // Which version this one took over from; handed on so the refresh after an update keeps it.
+    private final String replacedVersion;
     private final Logger logger;
     private final StateHandover handover;
 
@@ -64,18 +66,34 @@ public final class MemoryKeyValueStore implements KeyValueStore {
         this.handover = handover;
         Optional<HandedOverState> state = handover.receive(NAME);
         if (state.isEmpty()) {
+            this.replacedVersion = "";
             logger.info("{} {} ready with no entries: nothing was handed over", NAME, version);
             return;
         }
         String from = state.get().fromVersion();
+        // The same version handing over to itself is a restart (bundle stop and start, or the
+        // refresh after an update): it still replaces the version the first start replaced.
+        boolean restart = from.equals(version);
+        String replaced = restart ? "" : from;
         try {
-            values.putAll(EntriesFormat.decode(state.get().data()));
-            logger.info("{} {} took over {} entries from version {}", NAME, version, values.size(), from);
+            EntriesFormat.Snapshot snapshot = EntriesFormat.decode(state.get().data());
+            values.putAll(snapshot.entries());
+            if (restart) {
+                replaced = snapshot.replacedVersion();
+            }
+            logger.info("{} {} took over {} entries from version {}{}", NAME, version, values.size(), from,
+                    restart ? " (a restart" + (replaced.isEmpty() ? "" : "; it replaced version " + replaced) + ")" : "");
         } catch (IllegalArgumentException e) {
             // An unreadable state must not keep the store from starting: start empty, say why.
             logger.error("{} {} cannot take over the state handed over by version {}: {}; starting empty",
                     NAME, version, from, e.getMessage());
         }
+        this.replacedVersion = replaced;
+    }
+
+    /** Returns the version this one replaced (its predecessor), or "" if it replaced none. */
+    String replacedVersion() {
+        return replacedVersion;
     }
 
     /** Stops taking calls and hands the entries over to the next version. */
@@ -87,7 +105,7 @@ public final class MemoryKeyValueStore implements KeyValueStore {
         try {
             stopped = true;
             count = values.size();
-            state = EntriesFormat.encode(values);
+            state = EntriesFormat.encode(replacedVersion, values);
             values.clear();
         } finally {
             lock.writeLock().unlock();

@@ -54,8 +54,32 @@ public class MemoryStateHandoverTest {
         assertArrayEquals(bytes("1"), v2.get("a").orElseThrow());
         assertArrayEquals(new byte[0], v2.get("empty").orElseThrow());
         assertArrayEquals(new byte[] {0, -1, 127}, v2.get("ä/b c").orElseThrow());
-        assertTrue(log.lines().toString(), log.lines("info").contains("info: kv.memory 1.0.0 stopped and handed over 3 entries (39 bytes)"));
+        assertTrue(log.lines().toString(), log.lines("info").contains("info: kv.memory 1.0.0 stopped and handed over 3 entries (41 bytes)"));
         assertTrue(log.lines().toString(), log.lines("info").contains("info: kv.memory 2.0.0 took over 3 entries from version 1.0.0"));
+        assertEquals("1.0.0", v2.replacedVersion());
+    }
+
+    @Test
+    public void aRestartedVersionStillKnowsTheVersionItReplaced() {
+        start("1.0.0").deactivate();
+        handover.version = "2.0.0";
+        start("2.0.0").deactivate();
+
+        // The refresh after an update restarts the new version: it hands over to itself.
+        MemoryKeyValueStore restarted = start("2.0.0");
+
+        assertEquals("1.0.0", restarted.replacedVersion());
+        assertEquals("info: kv.memory 2.0.0 took over 0 entries from version 2.0.0 (a restart; it replaced version 1.0.0)",
+                log.lines("info").get(log.lines("info").size() - 1));
+    }
+
+    @Test
+    public void aFirstVersionRestartedReplacedNone() {
+        start("1.0.0").deactivate();
+        MemoryKeyValueStore restarted = start("1.0.0");
+        assertEquals("", restarted.replacedVersion());
+        assertEquals("info: kv.memory 1.0.0 took over 0 entries from version 1.0.0 (a restart)",
+                log.lines("info").get(log.lines("info").size() - 1));
     }
 
     @Test
@@ -133,6 +157,7 @@ public class MemoryStateHandoverTest {
         MemoryKeyValueStore store = start("1.0.0");
 
         assertTrue(store.keys().isEmpty());
+        assertEquals("9.0.0", store.replacedVersion());
         store.put("works", bytes("yes"));
         assertEquals(List.of("error: kv.memory 1.0.0 cannot take over the state handed over by version 9.0.0: "
                 + "the state has format 42, but this version reads only format 1; starting empty"), log.lines("error"));
@@ -140,7 +165,7 @@ public class MemoryStateHandoverTest {
 
     @Test
     public void cutShortOrCorruptStateIsRefusedAndTheStoreStartsEmpty() {
-        byte[] good = EntriesFormat.encode(new TreeMap<>(Map.of("key", bytes("value"))));
+        byte[] good = EntriesFormat.encode("", new TreeMap<>(Map.of("key", bytes("value"))));
         List<byte[]> broken = List.of(new byte[0], Arrays.copyOf(good, good.length - 2),
                 Arrays.copyOf(good, good.length + 1), new byte[] {1, -1, -1, -1, -1});
         for (byte[] state : broken) {
