@@ -21,7 +21,8 @@ import io.plugboard.testing.RecordingLogger;
 public class MemoryKeyValueStoreTest {
 
     private final RecordingLogger log = new RecordingLogger();
-    private final MemoryKeyValueStore store = new MemoryKeyValueStore(log.logger());
+    private final TestHandover handover = new TestHandover();
+    private final MemoryKeyValueStore store = new MemoryKeyValueStore("1.0.0", log.logger(), handover);
 
     private static byte[] bytes(String s) {
         return s.getBytes(StandardCharsets.UTF_8);
@@ -31,7 +32,7 @@ public class MemoryKeyValueStoreTest {
     public void logsWhenActivated() {
         List<String> lines = log.lines();
         assertEquals(1, lines.size());
-        assertTrue(lines.get(0), lines.get(0).startsWith("info: kv.memory ready"));
+        assertEquals("info: kv.memory 1.0.0 ready with no entries: nothing was handed over", lines.get(0));
     }
 
     @Test

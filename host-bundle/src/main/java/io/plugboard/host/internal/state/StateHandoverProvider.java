@@ -1,0 +1,78 @@
+package io.plugboard.host.internal.state;
+
+import java.util.Dictionary;
+import java.util.Hashtable;
+
+import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.BundleEvent;
+import org.osgi.framework.Constants;
+import org.osgi.framework.ServiceFactory;
+import org.osgi.framework.ServiceRegistration;
+import org.osgi.framework.SynchronousBundleListener;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.log.Logger;
+import org.osgi.service.log.LoggerFactory;
+
+import io.plugboard.api.state.StateHandover;
+
+/**
+ * Offers {@link StateHandover} to plugins as a bundle-scoped service: the framework asks the
+ * factory once per calling bundle, so each bundle's calls are made on its own behalf and cannot
+ * reach another bundle's state. One {@link StateStore} behind all of them holds the state.
+ */
+// Registered by hand rather than by DS scope=BUNDLE: one component then owns the one store, and
+// it cannot be disposed (losing every plugin's state) just because no plugin uses it for a moment,
+// as a delayed DS component would be between the stop of one version and the start of the next.
+@Component(immediate = true, service = {})
+public final class StateHandoverProvider {
+
+    private final BundleContext context;
+    private final SynchronousBundleListener uninstalls;
+    private final ServiceRegistration<StateHandover> registration;
+
+    /** Starts watching for uninstalled bundles and registers the service. */
+    @Activate
+    public StateHandoverProvider(BundleContext context,
+            @Reference(name = "logger", service = LoggerFactory.class) Logger logger) {
+        this.context = context;
+        StateStore store = new StateStore(logger);
+        // Synchronous: the state is gone before uninstall() returns, so a reinstall right after
+        // it can never receive the old state. An update fires UPDATED, never UNINSTALLED.
+        this.uninstalls = event -> {
+            if (event.getType() == BundleEvent.UNINSTALLED) {
+                Bundle bundle = event.getBundle();
+                store.discard(bundle.getBundleId(), bundle.getSymbolicName() + " " + bundle.getVersion());
+            }
+        };
+        context.addBundleListener(uninstalls);
+        Dictionary<String, Object> properties = new Hashtable<>();
+        properties.put(Constants.SERVICE_DESCRIPTION, "Plugboard state handover: keeps plugin state across updates");
+        this.registration = context.registerService(StateHandover.class, new Factory(store), properties);
+    }
+
+    /** Withdraws the service; the state held so far is dropped with the store. */
+    @Deactivate
+    void deactivate() {
+        registration.unregister();
+        context.removeBundleListener(uninstalls);
+    }
+
+    /** Hands each bundle its own view of the store. */
+    private record Factory(StateStore store) implements ServiceFactory<StateHandover> {
+
+        @Override
+        public StateHandover getService(Bundle bundle, ServiceRegistration<StateHandover> registration) {
+            return new BundleStateHandover(store, bundle);
+        }
+
+        @Override
+        public void ungetService(Bundle bundle, ServiceRegistration<StateHandover> registration,
+                StateHandover service) {
+            // Nothing to release: the state outlives the bundle's use of the service by design.
+        }
+    }
+}

@@ -1,0 +1,114 @@
+package io.plugboard.host.internal.state;
+
+import static org.junit.Assert.assertArrayEquals;
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertThrows;
+import static org.junit.Assert.assertTrue;
+
+import java.util.List;
+
+import org.junit.Test;
+
+import io.plugboard.api.state.HandedOverState;
+import io.plugboard.testing.RecordingLogger;
+
+public class StateStoreTest {
+
+    private static final StateOwner V1 = new StateOwner("io.plugboard.kv-memory", "1.0.0", 7);
+    private static final StateOwner V2 = new StateOwner("io.plugboard.kv-memory", "2.0.0", 7);
+
+    private final RecordingLogger log = new RecordingLogger();
+    private final StateStore store = new StateStore(log.logger());
+
+    @Test
+    public void nextVersionReceivesStateWithTheVersionThatHandedItOver() {
+        store.handOver(V1, "kv.memory", new byte[] {1, 2, 3});
+
+        HandedOverState received = store.receive(V2, "kv.memory").orElseThrow();
+
+        assertEquals("1.0.0", received.fromVersion());
+        assertArrayEquals(new byte[] {1, 2, 3}, received.data());
+    }
+
+    @Test
+    public void nothingHandedOverMeansNothingReceived() {
+        assertTrue(store.receive(V1, "kv.memory").isEmpty());
+    }
+
+    @Test
+    public void stateIsKeptUntilReplacedSoAFailedStartDoesNotLoseIt() {
+        store.handOver(V1, "kv.memory", new byte[] {1});
+        // A version that receives and then fails to start never hands over: the state stays.
+        store.receive(new StateOwner("io.plugboard.kv-memory", "3.0.0", 7), "kv.memory");
+        assertEquals("1.0.0", store.receive(V2, "kv.memory").orElseThrow().fromVersion());
+
+        store.handOver(V2, "kv.memory", new byte[] {2});
+        HandedOverState latest = store.receive(V1, "kv.memory").orElseThrow();
+        assertEquals("2.0.0", latest.fromVersion());
+        assertArrayEquals(new byte[] {2}, latest.data());
+    }
+
+    @Test
+    public void stateIsKeptApartByBundleAndPluginName() {
+        store.handOver(V1, "kv.memory", new byte[] {1});
+        store.handOver(V1, "kv.other", new byte[] {2});
+
+        assertTrue(store.receive(new StateOwner("io.plugboard.kv-file", "1.0.0", 8), "kv.memory").isEmpty());
+        assertArrayEquals(new byte[] {2}, store.receive(V1, "kv.other").orElseThrow().data());
+    }
+
+    @Test
+    public void stateIsCopiedInAndOut() {
+        byte[] state = {1, 2};
+        store.handOver(V1, "kv.memory", state);
+        state[0] = 9;
+        assertArrayEquals(new byte[] {1, 2}, store.receive(V2, "kv.memory").orElseThrow().data());
+    }
+
+    @Test
+    public void uninstallingTheBundleThatHandedStateOverDiscardsIt() {
+        store.handOver(V1, "kv.memory", new byte[] {1});
+        StateOwner otherBundle = new StateOwner("io.plugboard.greeter-en", "1.0.0", 9);
+        store.handOver(otherBundle, "greeter.en", new byte[] {2});
+
+        store.discard(7, "io.plugboard.kv-memory 1.0.0");
+
+        // A reinstall gets a new bundle id but the same symbolic name: it must start empty.
+        assertTrue(store.receive(new StateOwner("io.plugboard.kv-memory", "1.0.0", 12), "kv.memory").isEmpty());
+        assertTrue(store.receive(otherBundle, "greeter.en").isPresent());
+        assertTrue(log.lines("info").toString(), log.lines("info").stream().anyMatch(line ->
+                line.contains("Discarded state of plugin kv.memory (1 bytes from version 1.0.0)")));
+    }
+
+    @Test
+    public void uninstallingAnotherBundleOfTheSameNameKeepsTheState() {
+        // Side by side: version 2.0.0 (bundle 8) handed over; uninstalling 1.0.0 (bundle 7) keeps it.
+        store.handOver(new StateOwner("io.plugboard.kv-memory", "2.0.0", 8), "kv.memory", new byte[] {2});
+        store.discard(7, "io.plugboard.kv-memory 1.0.0");
+        assertEquals("2.0.0", store.receive(V1, "kv.memory").orElseThrow().fromVersion());
+    }
+
+    @Test
+    public void logsHandOverAndReceiveWithVersionsAndSizes() {
+        store.handOver(V1, "kv.memory", new byte[5]);
+        store.receive(V2, "kv.memory");
+
+        assertEquals(List.of(
+                "info: State of plugin kv.memory handed over by io.plugboard.kv-memory 1.0.0 (bundle 7): 5 bytes",
+                "info: State of plugin kv.memory received by io.plugboard.kv-memory 2.0.0 (bundle 7): 5 bytes from version 1.0.0"),
+                log.lines("info"));
+    }
+
+    @Test
+    public void rejectsMissingOrBlankNamesAndNullState() {
+        assertEquals("plugin name must not be null",
+                assertThrows(IllegalArgumentException.class, () -> store.handOver(V1, null, new byte[0])).getMessage());
+        assertEquals("plugin name must not be blank (it was \" \")",
+                assertThrows(IllegalArgumentException.class, () -> store.receive(V1, " ")).getMessage());
+        assertEquals("plugin name must not be null",
+                assertThrows(IllegalArgumentException.class, () -> store.receive(V1, null)).getMessage());
+        assertEquals("state must not be null (plugin kv.memory); hand over an empty array to keep nothing",
+                assertThrows(IllegalArgumentException.class, () -> store.handOver(V1, "kv.memory", null)).getMessage());
+        assertTrue(store.receive(V1, "kv.memory").isEmpty());
+    }
+}
