@@ -106,15 +106,21 @@ public final class PluginCommands {
         return BundleDescriber.describe(bundle, installer.whyNotActive(bundle));
     }
 
-    /** Makes the named plugin serve its type, and keeps that choice. */
-    @Descriptor("make the named plugin serve its type, also after a restart: plugin:use <type> <name>")
-    public String use(@Descriptor("<type> <name>, e.g. kv kv.file") String... args) {
-        String[] checked = Arguments.check(args, 2, 2, "plugin:use <type> <name>");
-        registry.select(checked[0], checked[1]);
+    /** Makes the named plugin (optionally one version of it) serve its type, and keeps that choice. */
+    @Descriptor("make the named plugin serve its type, also after a restart; a version pins that one: "
+            + "plugin:use <type> <name> [<version>]")
+    public String use(@Descriptor("<type> <name> [<version>], e.g. kv kv.file or greeter greeter.en 1.0.0") String... args) {
+        String[] checked = Arguments.check(args, 2, 3, "plugin:use <type> <name> [<version>]");
+        String version = checked.length > 2 ? checked[2] : null;
+        registry.select(checked[0], checked[1], version);
         // The installer logs installs and updates; a selection is only visible here.
-        logger.info("plugin:use selected {} to serve type {}", checked[1], checked[0]);
+        logger.info("plugin:use selected {}{} to serve type {}", checked[1], version == null ? "" : " " + version,
+                checked[0]);
+        String pinned = version == null ? ""
+                : "; this version stays pinned (plugin:use " + checked[0] + " " + checked[1] + " follows the newest)";
         return registry.active(checked[0])
-                .map(p -> checked[0] + " is now served by " + p.name() + " " + p.version() + " (bundle " + p.bundleId() + ")")
+                .map(p -> checked[0] + " is now served by " + p.name() + " " + p.version() + " (bundle " + p.bundleId()
+                        + ")" + pinned)
                 .orElse(checked[0] + " will be served by " + checked[1] + " when it is present");
     }
 
@@ -152,11 +158,12 @@ public final class PluginCommands {
     @Descriptor("greet someone with the active greeter: plugin:greet <name>")
     public String greet(@Descriptor("<name> to greet (quote a name with spaces)") String... args) {
         String name = Arguments.check(args, 1, 1, "plugin:greet <name> (quote a name with spaces)")[0];
-        return registry.activeService(Greeter.TYPE, Greeter.class).greet(name);
+        return registry.service(Greeter.TYPE, Greeter.class).greet(name);
     }
 
+    /** The stand-in, not the service itself: a command run during an update waits for the new version. */
     private KeyValueStore store() {
-        return registry.activeService(KeyValueStore.TYPE, KeyValueStore.class);
+        return registry.service(KeyValueStore.TYPE, KeyValueStore.class);
     }
 
     private String activeName(String type) {

@@ -28,6 +28,8 @@ import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.log.Logger;
 import org.osgi.service.log.LoggerFactory;
 
+import io.plugboard.host.internal.registry.ReplacementNotice;
+
 /** Installs, updates and uninstalls plugin bundles, validating jars first. */
 @Component(service = PluginInstaller.class)
 public final class PluginInstallerImpl implements PluginInstaller {
@@ -39,15 +41,24 @@ public final class PluginInstallerImpl implements PluginInstaller {
     private final Logger logger;
     private final BundleDiagnostics diagnostics;
     private final PackageRefresher refresher;
+    private final ReplacementNotice replacementNotice;
     // Why each bundle last failed to start, by bundle id; whyNotActive shows it.
     private final Map<Long, String> startFailures = new ConcurrentHashMap<>();
 
+    /** Creates the installer; the registry is told of every update, so calls wait for the new version. */
     @Activate
-    public PluginInstallerImpl(BundleContext context, @Reference(name = "logger", service = LoggerFactory.class) Logger logger) {
+    public PluginInstallerImpl(BundleContext context, @Reference(name = "logger", service = LoggerFactory.class) Logger logger,
+            @Reference(name = "replacementNotice") ReplacementNotice replacementNotice) {
         this.context = context;
         this.logger = logger;
         this.diagnostics = new BundleDiagnostics(context);
         this.refresher = new PackageRefresher(context, REFRESH_TIMEOUT_MILLIS);
+        this.replacementNotice = replacementNotice;
+    }
+
+    /** Creates an installer whose updates tell no registry, for tests without one. */
+    PluginInstallerImpl(BundleContext context, Logger logger) {
+        this(context, logger, bundle -> () -> { });
     }
 
     @Override
@@ -77,6 +88,15 @@ public final class PluginInstallerImpl implements PluginInstaller {
         checkIsPlugin(bundle);
         PluginSource source = pathOrUrl == null ? sourceOfLocation(bundle) : PluginSource.parse(pathOrUrl);
         String before = bundle.getVersion().toString();
+        // From the old version stopping to the new one started, calls wait for it (not for another plugin).
+        try (ReplacementNotice.Replacement notice = replacementNotice.replacing(bundle)) {
+            replace(bundle, source, before);
+        }
+        return bundle;
+    }
+
+    /** Updates the bundle from the source, refreshes it and starts it (and any plugin now startable). */
+    private void replace(Bundle bundle, PluginSource source, String before) {
         withValidatedCopy(source, (jar, copy) -> {
             if (!jar.symbolicName().equals(bundle.getSymbolicName())) {
                 throw new PluginInstallException(source.displayName() + " is " + jar.symbolicName()
@@ -95,7 +115,6 @@ public final class PluginInstallerImpl implements PluginInstaller {
         logger.info("Updated plugin {} from {} to {} (bundle {})", bundle.getSymbolicName(), before,
                 bundle.getVersion(), bundle.getBundleId());
         startWaitingPlugins();
-        return bundle;
     }
 
     @Override

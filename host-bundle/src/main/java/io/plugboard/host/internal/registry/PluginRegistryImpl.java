@@ -1,6 +1,7 @@
 package io.plugboard.host.internal.registry;
 
 import java.io.IOException;
+import java.time.Duration;
 import java.util.Dictionary;
 import java.util.HashMap;
 import java.util.Hashtable;
@@ -39,13 +40,20 @@ import io.plugboard.api.registry.PluginRegistry;
  * side only: turning service references into {@link PluginCandidate}s and keeping selections in
  * Configuration Admin; {@link PluginTable} decides.
  */
-@Component(configurationPid = PluginRegistryImpl.PID, configurationPolicy = ConfigurationPolicy.OPTIONAL)
-public final class PluginRegistryImpl implements PluginRegistry {
+@Component(service = {PluginRegistry.class, ReplacementNotice.class}, configurationPid = PluginRegistryImpl.PID,
+        configurationPolicy = ConfigurationPolicy.OPTIONAL)
+public final class PluginRegistryImpl implements PluginRegistry, ReplacementNotice {
 
-    /** The configuration that holds run-time selections as {@code select.<type>} = name. */
+    /**
+     * The configuration that holds run-time selections as {@code select.<type>} = name, and a
+     * pinned version as {@code select.<type>.version}.
+     */
     static final String PID = "io.plugboard.registry";
     static final String SELECT_PREFIX = "select.";
+    static final String VERSION_SUFFIX = ".version";
     static final String FRAMEWORK_SELECT_PREFIX = "plugboard.select.";
+    /** Framework property: how long a call waits for a plugin, in milliseconds. */
+    static final String CALL_TIMEOUT_PROPERTY = "plugboard.call.timeout.ms";
 
     private final PluginTable table;
     private final Logger logger;
@@ -63,7 +71,8 @@ public final class PluginRegistryImpl implements PluginRegistry {
             @Reference(name = "logger", service = LoggerFactory.class) Logger logger) {
         this.logger = logger;
         this.table = new PluginTable(type -> context.getProperty(FRAMEWORK_SELECT_PREFIX + type),
-                this::logActiveChange);
+                this::logActiveChange, callTimeout(context.getProperty(CALL_TIMEOUT_PROPERTY), logger),
+                bundleId -> whatHappened(context.getBundle(bundleId)));
         table.replaceSelections(selectionsOf(properties));
     }
 
@@ -119,17 +128,20 @@ public final class PluginRegistryImpl implements PluginRegistry {
     }
 
     @Override
-    public void select(String type, String name, String version) {
-        if (version != null) {
-            table.select(type, name, version);
-        }
-        select(type, name);
+    public Replacement replacing(Bundle bundle) {
+        Runnable release = table.hold(bundle.getBundleId());
+        return release::run;
+    }
+
+    @Override
+    public void select(String type, String name) {
+        select(type, name, null);
     }
 
     /** Applies the selection at once, then writes it to Configuration Admin so it survives a restart. */
     @Override
-    public void select(String type, String name) {
-        table.select(type, name);
+    public void select(String type, String name, String version) {
+        table.select(type, name, version);
         ConfigurationAdmin admin = configurationAdmin;
         if (admin == null) {
             logger.info("Configuration Admin is absent: the selection of {} for type {} lasts until restart",
@@ -143,6 +155,12 @@ public final class PluginRegistryImpl implements PluginRegistry {
                 properties = new Hashtable<>();
             }
             properties.put(SELECT_PREFIX + type, name);
+            Optional<String> pinned = table.pinnedVersion(type);
+            if (pinned.isPresent()) {
+                properties.put(SELECT_PREFIX + type + VERSION_SUFFIX, pinned.get());
+            } else {
+                properties.remove(SELECT_PREFIX + type + VERSION_SUFFIX);
+            }
             configuration.updateIfDifferent(properties);
         } catch (IOException e) {
             logger.warn("Could not store the selection of {} for type {}; it lasts until restart",
@@ -187,13 +205,58 @@ public final class PluginRegistryImpl implements PluginRegistry {
                 () -> logger.info("Plugin type {} has no plugin any more", type));
     }
 
-    private static Map<String, String> selectionsOf(Map<String, Object> properties) {
-        Map<String, String> selections = new HashMap<>();
+    /** Reads {@code select.<type>} and {@code select.<type>.version}; an unreadable version is reported and ignored. */
+    private Map<String, Selection> selectionsOf(Map<String, Object> properties) {
+        Map<String, Selection> selections = new HashMap<>();
         properties.forEach((key, value) -> {
-            if (key.startsWith(SELECT_PREFIX) && value instanceof String name && !name.isBlank()) {
-                selections.put(key.substring(SELECT_PREFIX.length()), name.trim());
+            if (key.startsWith(SELECT_PREFIX) && !key.endsWith(VERSION_SUFFIX)
+                    && value instanceof String name && !name.isBlank()) {
+                Object version = properties.get(key + VERSION_SUFFIX);
+                selections.put(key.substring(SELECT_PREFIX.length()), new Selection(name.trim(), versionOf(key, version)));
             }
         });
         return selections;
+    }
+
+    private Version versionOf(String key, Object version) {
+        if (!(version instanceof String text) || text.isBlank()) {
+            return null;
+        }
+        try {
+            return Version.parseVersion(text.trim());
+        } catch (IllegalArgumentException e) {
+            logger.warn("Ignoring {}{} = '{}' in configuration {}: not a version; the newest version serves",
+                    key, VERSION_SUFFIX, text, PID);
+            return null;
+        }
+    }
+
+    /** Reads the call timeout; a bad value is reported and the default used. */
+    static Duration callTimeout(String millis, Logger logger) {
+        if (millis == null || millis.isBlank()) {
+            return PluginTable.DEFAULT_CALL_TIMEOUT;
+        }
+        try {
+            long value = Long.parseLong(millis.trim());
+            if (value >= 0) {
+                return Duration.ofMillis(value);
+            }
+        } catch (NumberFormatException e) {
+            // reported below, as a negative value is
+        }
+        logger.warn("{} is '{}', not a number of milliseconds (0 or more); using {}", CALL_TIMEOUT_PROPERTY,
+                millis, PluginTable.DEFAULT_CALL_TIMEOUT.toMillis());
+        return PluginTable.DEFAULT_CALL_TIMEOUT;
+    }
+
+    /** Words what became of a bundle whose plugin went, for the message of a call that waited in vain. */
+    private static String whatHappened(Bundle bundle) {
+        if (bundle == null || bundle.getState() == Bundle.UNINSTALLED) {
+            return "was uninstalled";
+        }
+        if ((bundle.getState() & (Bundle.INSTALLED | Bundle.RESOLVED)) != 0) {
+            return "was stopped";
+        }
+        return "unregistered its plugin";
     }
 }

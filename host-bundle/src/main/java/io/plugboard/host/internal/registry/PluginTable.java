@@ -1,5 +1,6 @@
 package io.plugboard.host.internal.registry;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
@@ -11,8 +12,12 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BiConsumer;
 import java.util.function.Function;
+import java.util.function.LongFunction;
+
+import org.osgi.framework.Version;
 
 import io.plugboard.api.registry.PluginInfo;
 import io.plugboard.api.registry.PluginRegistry;
@@ -20,16 +25,14 @@ import io.plugboard.api.registry.PluginUnavailableException;
 
 /**
  * The registry's core, free of OSGi: every plugin by type, the selections, and the active plugin
- * of each type. Writers synchronize and rebuild an immutable {@link Snapshot}; readers only read
- * the volatile snapshot, so a call through the registry costs a field read and a map lookup.
+ * of each type. Writers synchronize and rebuild an immutable {@link Snapshot}, then hand each
+ * type's new target to its {@link TypeSlot}; readers only read volatile fields, so a call through
+ * a stand-in costs one field read.
  */
 public final class PluginTable implements PluginRegistry {
 
-    /** The plugin that wins when nothing is selected: highest ranking, newest version, oldest service. */
-    private static final Comparator<PluginCandidate> PREFERENCE = Comparator
-            .comparingInt(PluginCandidate::ranking).reversed()
-            .thenComparing(PluginCandidate::version, Comparator.reverseOrder())
-            .thenComparingLong(PluginCandidate::serviceId);
+    /** How long a call waits for a plugin when nothing else is configured. */
+    public static final Duration DEFAULT_CALL_TIMEOUT = Duration.ofSeconds(5);
 
     /** The order of {@link #plugins()}: name, then newest version first. */
     private static final Comparator<PluginCandidate> LISTING = Comparator
@@ -37,8 +40,11 @@ public final class PluginTable implements PluginRegistry {
             .thenComparing(PluginCandidate::version, Comparator.reverseOrder())
             .thenComparingLong(PluginCandidate::serviceId);
 
-    /** What readers see of one type: its plugins in listing order and the one that serves it. */
-    record TypeView(List<PluginInfo> plugins, PluginInfo active, Object activeService) {
+    /**
+     * What readers see of one type: its plugins in listing order and the one that serves it
+     * (both null while the type waits for a plugin being updated, which is then {@code held}).
+     */
+    record TypeView(List<PluginInfo> plugins, PluginInfo active, Object activeService, PluginInfo held) {
     }
 
     /** Everything readers see, replaced as a whole on every change. */
@@ -47,20 +53,40 @@ public final class PluginTable implements PluginRegistry {
 
     private final Function<String, String> frameworkSelection;
     private final BiConsumer<String, Optional<PluginInfo>> activeChanged;
+    private final long callTimeoutNanos;
+    private final LongFunction<String> whatHappened;
     private final Map<Long, PluginCandidate> candidates = new HashMap<>();
-    private Map<String, String> selections = new HashMap<>();
+    private Map<String, Selection> selections = new HashMap<>();
+    /** Types waiting for the plugin being updated (a replacement notice), by type. */
+    private final Map<String, PluginInfo> holds = new HashMap<>();
+    private final Map<String, TypeSlot> slots = new ConcurrentHashMap<>();
+    private final StandIns standIns = new StandIns(this::slot);
     private volatile Snapshot snapshot = new Snapshot(Map.of(), List.of());
 
     /**
-     * Creates an empty table.
+     * Creates an empty table whose calls wait {@link #DEFAULT_CALL_TIMEOUT}.
      *
      * @param frameworkSelection the framework's selection of a type ({@code plugboard.select.<type>}), or null
      * @param activeChanged told the type and its new active plugin whenever that changes
      */
     public PluginTable(Function<String, String> frameworkSelection,
             BiConsumer<String, Optional<PluginInfo>> activeChanged) {
+        this(frameworkSelection, activeChanged, DEFAULT_CALL_TIMEOUT, bundleId -> "went away");
+    }
+
+    /**
+     * Creates an empty table.
+     *
+     * @param callTimeout how long a call through a stand-in waits for a plugin
+     * @param whatHappened words what became of a bundle whose plugin went, e.g. "was uninstalled"
+     */
+    public PluginTable(Function<String, String> frameworkSelection,
+            BiConsumer<String, Optional<PluginInfo>> activeChanged, Duration callTimeout,
+            LongFunction<String> whatHappened) {
         this.frameworkSelection = frameworkSelection;
         this.activeChanged = activeChanged;
+        this.callTimeoutNanos = callTimeout.toNanos();
+        this.whatHappened = whatHappened;
     }
 
     /** Adds a plugin, or replaces the one with the same service id. */
@@ -78,9 +104,30 @@ public final class PluginTable implements PluginRegistry {
         return removed;
     }
 
-    /** Replaces every configured selection (type to plugin name), as read from configuration. */
-    synchronized void replaceSelections(Map<String, String> typeToName) {
-        selections = new HashMap<>(typeToName);
+    /** Replaces every configured selection, by type, as read from configuration. */
+    synchronized void replaceSelections(Map<String, Selection> byType) {
+        selections = new HashMap<>(byType);
+        rebuild();
+    }
+
+    /**
+     * Makes every type the bundle's plugins serve wait for a plugin of the same name, instead of
+     * failing over to another plugin of the type, until the returned action runs.
+     */
+    synchronized Runnable hold(long bundleId) {
+        Map<String, PluginInfo> added = new HashMap<>();
+        snapshot.byType().forEach((type, view) -> {
+            if (view.active() != null && view.active().bundleId() == bundleId) {
+                added.put(type, view.active());
+            }
+        });
+        holds.putAll(added);
+        return () -> release(added);
+    }
+
+    private synchronized void release(Map<String, PluginInfo> held) {
+        // remove(key, value): a later hold of the same type, or a plugin:use since, stays as it is.
+        held.forEach(holds::remove);
         rebuild();
     }
 
@@ -98,7 +145,7 @@ public final class PluginTable implements PluginRegistry {
     @Override
     public Optional<PluginInfo> active(String type) {
         TypeView view = snapshot.byType().get(type);
-        return view == null ? Optional.empty() : Optional.of(view.active());
+        return view == null ? Optional.empty() : Optional.ofNullable(view.active());
     }
 
     @Override
@@ -110,6 +157,10 @@ public final class PluginTable implements PluginRegistry {
                     + "' is available (installed types: " + names(current.byType().keySet())
                     + "); install one or check plugin:list");
         }
+        if (view.active() == null) {
+            throw new PluginUnavailableException(type, "no plugin of type '" + type + "' is available: "
+                    + TypeSlot.describe(view.held()) + " is being updated; try again in a moment");
+        }
         Object service = view.activeService();
         if (!api.isInstance(service)) {
             throw new IllegalArgumentException("the active plugin of type '" + type + "', '"
@@ -119,25 +170,20 @@ public final class PluginTable implements PluginRegistry {
         return api.cast(service);
     }
 
-    /** Placeholder until the waiting stand-ins land: a proxy that looks up the active service per call. */
     @Override
     public <S> S service(String type, Class<S> api) {
-        return api.cast(java.lang.reflect.Proxy.newProxyInstance(api.getClassLoader(), new Class<?>[] {api},
-                (proxy, method, args) -> method.invoke(activeService(type, api), args)));
+        return standIns.standIn(type, api);
     }
 
-    /** Placeholder until version pinning lands: only the newest version can be selected. */
+    /** Selects the newest version of the plugin in memory and makes it active now; the caller persists it. */
     @Override
-    public void select(String type, String name, String version) {
-        if (version != null) {
-            throw new UnsupportedOperationException("pinning a version is not supported yet");
-        }
-        select(type, name);
+    public void select(String type, String name) {
+        select(type, name, null);
     }
 
-    /** Selects the plugin in memory and makes it active now; the caller persists the choice. */
+    /** Selects the plugin (pinned to the version, if any) and makes it active now; the caller persists it. */
     @Override
-    public synchronized void select(String type, String name) {
+    public synchronized void select(String type, String name, String version) {
         Map<String, TypeView> byType = snapshot.byType();
         TypeView view = byType.get(type);
         if (view == null) {
@@ -149,14 +195,44 @@ public final class PluginTable implements PluginRegistry {
             throw new IllegalArgumentException("no plugin of type '" + type + "' is named '" + name
                     + "'; known names: " + names(known));
         }
-        selections.put(type, name);
+        Version pinned = version == null ? null : Selection.installedVersion(view.plugins(), name, version);
+        selections.put(type, new Selection(name, pinned));
+        // The user's choice ends any wait for an update of the type's plugin.
+        holds.remove(type);
         rebuild();
     }
 
     @Override
-    public synchronized Optional<String> selection(String type) {
-        String configured = selections.get(type);
-        return Optional.ofNullable(configured != null ? configured : frameworkSelection.apply(type));
+    public Optional<String> selection(String type) {
+        return Optional.ofNullable(selected(type)).map(Selection::name);
+    }
+
+    /** Returns the version pinned for the type, if one is. */
+    public Optional<String> pinnedVersion(String type) {
+        return Optional.ofNullable(selected(type)).map(Selection::version).map(Version::toString);
+    }
+
+    private synchronized Selection selected(String type) {
+        Selection configured = selections.get(type);
+        if (configured != null) {
+            return configured;
+        }
+        String name = frameworkSelection.apply(type);
+        return name == null || name.isBlank() ? null : new Selection(name.trim(), null);
+    }
+
+    /** Returns the slot of the type, created and filled from the snapshot when it is new. */
+    private synchronized TypeSlot slot(String type) {
+        TypeSlot slot = slots.get(type);
+        if (slot == null) {
+            slot = new TypeSlot(type, callTimeoutNanos, () -> names(snapshot.byType().keySet()), whatHappened);
+            slots.put(type, slot);
+            TypeView view = snapshot.byType().get(type);
+            if (view != null) {
+                slot.update(view.activeService(), view.active(), view.held());
+            }
+        }
+        return slot;
     }
 
     /** Recomputes the snapshot from the candidates and reports each type whose active plugin changed. */
@@ -174,17 +250,28 @@ public final class PluginTable implements PluginRegistry {
         }
         Map<String, TypeView> previous = snapshot.byType();
         snapshot = new Snapshot(Map.copyOf(byType), List.copyOf(all));
+        for (String type : byType.keySet()) {
+            slot(type);
+        }
+        slots.forEach((type, slot) -> {
+            TypeView view = byType.get(type);
+            PluginInfo held = holds.get(type);
+            if (view == null) {
+                slot.update(null, null, held);
+            } else {
+                slot.update(view.activeService(), view.active(), view.held());
+            }
+        });
         reportChanges(previous, byType);
     }
 
     private TypeView viewOf(String type, List<PluginCandidate> ofType) {
-        String selected = selection(type).orElse(null);
-        List<PluginCandidate> eligible = ofType.stream().filter(c -> c.name().equals(selected)).toList();
-        PluginCandidate winner = (eligible.isEmpty() ? ofType : eligible).stream()
-                .min(PREFERENCE).orElseThrow();
+        PluginInfo held = holds.get(type);
+        PluginCandidate winner = Selection.pick(ofType, selected(type), held == null ? null : held.name());
         List<PluginInfo> infos = ofType.stream().sorted(LISTING)
                 .map(c -> c.toInfo(c == winner)).toList();
-        return new TypeView(infos, winner.toInfo(true), winner.service());
+        return winner == null ? new TypeView(infos, null, null, held)
+                : new TypeView(infos, winner.toInfo(true), winner.service(), held);
     }
 
     private void reportChanges(Map<String, TypeView> before, Map<String, TypeView> after) {

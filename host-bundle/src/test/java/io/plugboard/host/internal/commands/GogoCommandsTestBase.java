@@ -5,6 +5,7 @@ import static org.junit.Assert.assertThrows;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -26,7 +27,9 @@ import io.plugboard.testing.RecordingLogger;
 /** Runs the commands through the real Gogo parser, as a user types them, over the real registry core. */
 public abstract class GogoCommandsTestBase {
 
-    protected final PluginTable registry = new PluginTable(type -> null, (type, active) -> { });
+    /** Calls wait 0.2 s for a missing plugin, so a test of that failure stays quick. */
+    protected final PluginTable registry = new PluginTable(type -> null, (type, active) -> { }, Duration.ofMillis(200),
+            bundleId -> "was uninstalled");
     protected final TestInstaller installer = new TestInstaller();
     protected final RecordingLogger log = new RecordingLogger();
     protected final MemoryStore store = new MemoryStore();

@@ -5,6 +5,7 @@ import static org.junit.Assert.assertThrows;
 import static org.junit.Assert.assertTrue;
 
 import java.util.List;
+import java.util.Optional;
 
 import org.junit.Test;
 import org.osgi.framework.Bundle;
@@ -180,11 +181,45 @@ public class PluginCommandsTest extends GogoCommandsTestBase {
 
     @Test
     public void useWithOneArgumentSaysWhatToType() {
-        assertEquals("missing argument; type plugin:use <type> <name>", fails("plugin:use kv"));
+        assertEquals("missing argument; type plugin:use <type> <name> [<version>]", fails("plugin:use kv"));
+        assertEquals("too many arguments (4); type plugin:use <type> <name> [<version>]",
+                fails("plugin:use kv kv.file 1.0.0 extra"));
     }
 
     @Test
     public void anEmptyArgumentSaysWhatToType() {
         assertEquals("argument 1 is empty; type plugin:info <name-or-id>", fails("plugin:info \"\""));
+    }
+
+    @Test
+    public void useWithAVersionPinsItNextToANewerOne() throws Exception {
+        sideBySideGreeters();
+        assertEquals("Hello v2, Ann", run("plugin:greet Ann"));
+        assertEquals("greeter is now served by greeter.en 1.0.0 (bundle 14); this version stays pinned "
+                + "(plugin:use greeter greeter.en follows the newest)", run("plugin:use greeter greeter.en 1.0"));
+        assertEquals("Hello v1, Ann", run("plugin:greet Ann"));
+        assertEquals(Optional.of("1.0.0"), registry.pinnedVersion("greeter"));
+        assertEquals("info: plugin:use selected greeter.en 1.0 to serve type greeter", log.lines().get(0));
+
+        assertEquals("greeter is now served by greeter.en 2.0.0 (bundle 21)", run("plugin:use greeter greeter.en"));
+        assertEquals("Hello v2, Ann", run("plugin:greet Ann"));
+        assertEquals(Optional.empty(), registry.pinnedVersion("greeter"));
+    }
+
+    @Test
+    public void useOfAVersionNotInstalledListsTheInstalledOnes() {
+        sideBySideGreeters();
+        assertEquals("version 3.0.0 of greeter.en is not installed; installed versions: 2.0.0, 1.0.0",
+                fails("plugin:use greeter greeter.en 3.0.0"));
+        assertEquals("'two' is not a version; give one as plugin:list shows it, e.g. 2.0.0",
+                fails("plugin:use greeter greeter.en two"));
+        assertEquals("2.0.0", registry.active("greeter").orElseThrow().version());
+    }
+
+    private void sideBySideGreeters() {
+        plugin(installer.add(14, "io.plugboard.greeter-en", "1.0.0"), "greeter", "greeter.en",
+                (Greeter) n -> "Hello v1, " + n);
+        plugin(installer.add(21, "io.plugboard.greeter-en", "2.0.0"), "greeter", "greeter.en",
+                (Greeter) n -> "Hello v2, " + n);
     }
 }

@@ -48,8 +48,8 @@ public class StoreAndGreeterCommandsTest extends GogoCommandsTestBase {
         plugin(installer.add(14, "io.plugboard.greeter-en", "1.0.0"), "greeter", "greeter.en", (Greeter) n -> n);
         PluginUnavailableException e = assertThrows(PluginUnavailableException.class,
                 () -> session.execute("plugin:kv get x"));
-        assertEquals("no plugin of type 'kv' is available (installed types: greeter); install one or check plugin:list",
-                e.getMessage());
+        assertEquals("no plugin of type 'kv' is available (installed types: greeter) and none arrived within 0.2 s; "
+                + "install one or check plugin:list", e.getMessage());
     }
 
     @Test

@@ -69,14 +69,14 @@ public class PluginTableTest {
         add("kv", "kv.file", "1.0.0", 0);
         add("kv", "kv.ranked", "1.0.0", 10);
         assertEquals("kv.memory", activeName("kv"));
-        table.replaceSelections(Map.of("kv", "kv.file"));
+        table.replaceSelections(Map.of("kv", new Selection("kv.file", null)));
         assertEquals("kv.file", activeName("kv"));
         assertEquals(Optional.of("kv.file"), table.selection("kv"));
     }
 
     @Test
     public void aSelectionOfAnAbsentPluginFallsBackToRankingUntilItArrives() {
-        table.replaceSelections(Map.of("kv", "kv.file"));
+        table.replaceSelections(Map.of("kv", new Selection("kv.file", null)));
         add("kv", "kv.memory", "1.0.0", 0);
         assertEquals("kv.memory", activeName("kv"));
         PluginCandidate file = add("kv", "kv.file", "1.0.0", 0);
@@ -184,5 +184,63 @@ public class PluginTableTest {
         assertEquals(1, before.size());
         assertSame(table.plugins(), table.plugins());
         assertThrows(UnsupportedOperationException.class, () -> table.plugins().clear());
+    }
+
+    @Test
+    public void aPinnedVersionServesNextToANewerOne() {
+        add("greeter", "greeter.en", "1.0.0", 0);
+        add("greeter", "greeter.en", "2.0.0", 0);
+        assertEquals("2.0.0", table.active("greeter").orElseThrow().version());
+        table.select("greeter", "greeter.en", "1");
+        assertEquals("1.0.0", table.active("greeter").orElseThrow().version());
+        assertEquals(Optional.of("1.0.0"), table.pinnedVersion("greeter"));
+        table.select("greeter", "greeter.en");
+        assertEquals("2.0.0", table.active("greeter").orElseThrow().version());
+        assertEquals(Optional.empty(), table.pinnedVersion("greeter"));
+    }
+
+    @Test
+    public void blueGreenTheNewVersionTakesOverAndTheOldGoesQuietly() {
+        PluginCandidate blue = add("greeter", "greeter.en", "1.0.0", 0);
+        add("greeter", "greeter.zh", "1.0.0", 0);
+        table.select("greeter", "greeter.en", "1.0.0");
+        add("greeter", "greeter.en", "2.0.0", 0);
+        assertEquals("the pinned version keeps serving", "1.0.0", table.active("greeter").orElseThrow().version());
+        table.select("greeter", "greeter.en", "2.0.0");
+        table.remove(blue.serviceId());
+        assertEquals("2.0.0", table.active("greeter").orElseThrow().version());
+        assertEquals("greeter.en", activeName("greeter"));
+    }
+
+    @Test
+    public void aPinnedVersionThatGoesFallsBackToTheNewestOfTheName() {
+        add("greeter", "greeter.zh", "5.0.0", 0);
+        PluginCandidate old = add("greeter", "greeter.en", "1.0.0", 0);
+        add("greeter", "greeter.en", "2.0.0", 0);
+        table.select("greeter", "greeter.en", "1.0.0");
+        table.remove(old.serviceId());
+        assertEquals("greeter.en", activeName("greeter"));
+        assertEquals("2.0.0", table.active("greeter").orElseThrow().version());
+    }
+
+    @Test
+    public void aConfiguredVersionIsPinned() {
+        add("greeter", "greeter.en", "1.0.0", 0);
+        add("greeter", "greeter.en", "2.0.0", 0);
+        table.replaceSelections(Map.of("greeter", new Selection("greeter.en", Version.parseVersion("1.0.0"))));
+        assertEquals("1.0.0", table.active("greeter").orElseThrow().version());
+    }
+
+    @Test
+    public void pinningAVersionThatIsNotInstalledListsThoseThatAre() {
+        add("greeter", "greeter.en", "1.0.0", 0);
+        add("greeter", "greeter.en", "2.0.0", 0);
+        add("greeter", "greeter.zh", "3.0.0", 0);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> table.select("greeter", "greeter.en", "3.0.0"));
+        assertEquals("version 3.0.0 of greeter.en is not installed; installed versions: 2.0.0, 1.0.0", e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> table.select("greeter", "greeter.en", "v2"));
+        assertEquals("'v2' is not a version; give one as plugin:list shows it, e.g. 2.0.0", e.getMessage());
+        assertEquals(Optional.empty(), table.selection("greeter"));
     }
 }

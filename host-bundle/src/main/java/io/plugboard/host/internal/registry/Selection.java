@@ -1,0 +1,74 @@
+package io.plugboard.host.internal.registry;
+
+import java.util.Comparator;
+import java.util.List;
+import java.util.function.Predicate;
+
+import org.osgi.framework.Version;
+
+import io.plugboard.api.registry.PluginInfo;
+
+/**
+ * Which plugin should serve a type: a name, and optionally one exact version of it (pinned with
+ * {@code plugin:use <type> <name> <version>}); without a version the newest of that name serves.
+ *
+ * @param name the plugin name
+ * @param version the pinned version, or null for the newest
+ */
+record Selection(String name, Version version) {
+
+    /** The plugin that wins when nothing is selected: highest ranking, newest version, oldest service. */
+    static final Comparator<PluginCandidate> PREFERENCE = Comparator
+            .comparingInt(PluginCandidate::ranking).reversed()
+            .thenComparing(PluginCandidate::version, Comparator.reverseOrder())
+            .thenComparingLong(PluginCandidate::serviceId);
+
+    /**
+     * Picks the plugin that serves a type, or null when none may.
+     *
+     * @param selection the selection of the type, or null
+     * @param heldName while the type's plugin is being updated, its name: only a plugin of that
+     *        name may serve (never another plugin of the type, which would, say, send writes to
+     *        another store); null otherwise
+     */
+    static PluginCandidate pick(List<PluginCandidate> ofType, Selection selection, String heldName) {
+        // Strict, unlike a selection: while held, no plugin of the name means the type waits.
+        List<PluginCandidate> pool = heldName == null ? ofType
+                : ofType.stream().filter(c -> c.name().equals(heldName)).toList();
+        if (selection != null) {
+            List<PluginCandidate> named = narrow(pool, c -> c.name().equals(selection.name()));
+            if (named != pool && selection.version() != null) {
+                named = narrow(named, c -> c.version().equals(selection.version()));
+            }
+            pool = named;
+        }
+        return pool.stream().min(PREFERENCE).orElse(null);
+    }
+
+    /** Returns the candidates that match, or all of them when none does: a selection is a preference. */
+    private static List<PluginCandidate> narrow(List<PluginCandidate> pool, Predicate<PluginCandidate> matches) {
+        List<PluginCandidate> matching = pool.stream().filter(matches).toList();
+        return matching.isEmpty() ? pool : matching;
+    }
+
+    /**
+     * Returns the version, parsed, when that version of the named plugin is among the plugins.
+     *
+     * @throws IllegalArgumentException naming the versions installed
+     */
+    static Version installedVersion(List<PluginInfo> plugins, String name, String version) {
+        Version wanted;
+        try {
+            wanted = Version.parseVersion(version.trim());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("'" + version + "' is not a version; give one as plugin:list shows it, e.g. 2.0.0");
+        }
+        List<String> installed = plugins.stream().filter(p -> p.name().equals(name))
+                .map(PluginInfo::version).toList();
+        if (!installed.contains(wanted.toString())) {
+            throw new IllegalArgumentException("version " + version + " of " + name + " is not installed; installed versions: "
+                    + String.join(", ", installed));
+        }
+        return wanted;
+    }
+}
