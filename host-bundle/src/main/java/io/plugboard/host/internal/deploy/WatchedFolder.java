@@ -15,12 +15,14 @@ import java.util.LinkedHashSet;
 import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The threads behind the plugins folder: one daemon thread takes WatchService (inotify) events,
@@ -42,6 +44,9 @@ final class WatchedFolder implements AutoCloseable {
     private final Queue<Path> changed = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean drainQueued = new AtomicBoolean();
     private final AtomicBoolean rescanQueued = new AtomicBoolean();
+    private final AtomicInteger overflows = new AtomicInteger();
+    // Set only by tests: holds the event thread back, as a busy machine would, so events pile up.
+    private volatile CountDownLatch eventGate;
     private WatchService watchService;
     private Thread watchThread;
     private volatile boolean closed;
@@ -84,6 +89,25 @@ final class WatchedFolder implements AutoCloseable {
         queueDrain();
     }
 
+    /** How many times the WatchService reported lost events; for tests. */
+    int overflows() {
+        return overflows.get();
+    }
+
+    /** Holds events back until {@link #releaseEvents()}; for tests of the overflow. */
+    void holdEvents() {
+        eventGate = new CountDownLatch(1);
+    }
+
+    /** Lets held events through. */
+    void releaseEvents() {
+        CountDownLatch gate = eventGate;
+        eventGate = null;
+        if (gate != null) {
+            gate.countDown();
+        }
+    }
+
     /** Stops both threads, waiting a bounded time for an install in progress to finish. */
     @Override
     public void close() {
@@ -113,8 +137,13 @@ final class WatchedFolder implements AutoCloseable {
         try {
             while (!closed) {
                 WatchKey key = watchService.take();
+                CountDownLatch gate = eventGate;
+                if (gate != null) {
+                    gate.await();
+                }
                 for (WatchEvent<?> event : key.pollEvents()) {
                     if (event.kind() == OVERFLOW) {
+                        overflows.incrementAndGet();
                         rescanQueued.set(true);
                     } else {
                         changed.add(dir.resolve((Path) event.context()));
