@@ -35,7 +35,8 @@ public class WatchedFolderIT extends PluginRuntimeTestSupport {
 
     /**
      * How long a half-written jar lies in the folder between two chunks: longer than the host
-     * waits for a file to settle and to be judged invalid, so each half-written state is judged.
+     * waits before it reports a jar that stays incomplete (500 ms), so each half-written state
+     * is judged and may be reported, and still must not be installed.
      */
     private static final long CHUNK_PAUSE_MILLIS = 700;
 

@@ -5,6 +5,7 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
@@ -17,11 +18,13 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.LongConsumer;
 
 /**
- * Keeps the bundles in step with the files in the plugins folder. Events and rescans only mark
- * files as pending; a file is acted on once its state has stayed the same for the settle time
- * and it is valid, so a jar still being written (or overwritten in place) is never installed.
+ * Keeps the bundles in step with the files in the plugins folder. Events and rescans mark files
+ * as pending; a pending file is judged by its content at once: a complete, valid jar is acted
+ * on, an incomplete one waits for its next event (its writer is still at work). No fixed delay,
+ * and a jar still being written (or overwritten in place) is never installed. Only a file that
+ * stays invalid and unchanged for {@link WatchSettings#corruptMillis()} is reported, once.
  *
- * <p>Not thread-safe: every method runs on the folder's single settle thread.
+ * <p>Not thread-safe: every method runs on the folder's single worker thread.
  */
 final class FolderSync {
 
@@ -31,9 +34,11 @@ final class FolderSync {
     private final FolderActions actions;
     private final WatchSettings settings;
     private final LongConsumer checkLater;
-    // The state each file had when we last installed or updated it.
+    // The state each file had when we last installed or updated it (or found it installed).
     private final Map<Path, FileState> known = new HashMap<>();
-    // The state each invalid file had when we warned about it, so we warn once per content.
+    // The content fingerprint we last installed from each file, when we know it.
+    private final Map<Path, Long> contents = new HashMap<>();
+    // The state each invalid file had when we reported it, so we report once per content.
     private final Map<Path, FileState> rejected = new HashMap<>();
     // Insertion order: jars that land together are installed in the order they landed.
     private final Map<Path, Pending> pending = new LinkedHashMap<>();
@@ -71,20 +76,19 @@ final class FolderSync {
                 // Changed while the framework was down: an unknown state makes it an update.
                 known.put(file, FileState.ABSENT);
             }
-            observe(file, state);
+            mark(file);
         }
-        if (!pending.isEmpty()) {
-            sleep(settings.settleMillis());
-            checkPending();
-        }
+        judge();
     }
 
-    /** A watch event about one file in the folder: added, modified or deleted. */
-    void fileChanged(Path file) {
-        if (PluginFileType.of(file.getFileName().toString()).isPresent()) {
-            observe(file, FileState.of(file));
-            checkIn(settings.settleMillis());
+    /** Watch events about files in the folder (added, modified or deleted), in the order they came. */
+    void filesChanged(Collection<Path> files) {
+        for (Path file : files) {
+            if (PluginFileType.of(file.getFileName().toString()).isPresent()) {
+                mark(file);
+            }
         }
+        judge();
     }
 
     /** Compares the whole folder with what is known and installed; for lost events and safety. */
@@ -93,21 +97,27 @@ final class FolderSync {
         for (Path file : files) {
             FileState state = FileState.of(file);
             if (!state.equals(known.get(file)) && !state.equals(rejected.get(file))) {
-                observe(file, state);
+                mark(file);
             }
         }
         Set<Path> gone = new HashSet<>(known.keySet());
         gone.addAll(actions.installed().keySet());
         gone.removeAll(new HashSet<>(files));
-        gone.forEach(file -> observe(file, FileState.ABSENT));
-        if (!pending.isEmpty()) {
-            checkIn(settings.settleMillis());
-        }
+        gone.forEach(this::mark);
+        judge();
     }
 
-    /** Acts on every pending file that has settled; asks to be called again for the others. */
+    /** The check asked for through {@code checkLater}: judges the files whose report is due. */
     void checkPending() {
         nextCheckAt = NONE;
+        judge();
+    }
+
+    /**
+     * Judges every pending file that changed (or whose report is due) and acts on it: uninstalls
+     * what is gone, updates what changed, and installs all new jars in one batch.
+     */
+    private void judge() {
         long now = System.nanoTime();
         long again = NONE;
         List<Path> toInstall = new ArrayList<>();
@@ -115,21 +125,18 @@ final class FolderSync {
             Map.Entry<Path, Pending> entry = it.next();
             Path file = entry.getKey();
             Pending p = entry.getValue();
+            if (!p.changed && now - p.reportAt < 0) {
+                again = Math.min(again, millisUntil(p.reportAt, now));
+                continue;
+            }
+            p.changed = false;
+            // The state is read before the content is judged: a write after this point changes
+            // the state again, so it brings a new event and a new judgement.
             FileState current = FileState.of(file);
-            if (!current.equals(p.state)) {
-                p.state = current;
-                p.since = now;
-                again = Math.min(again, settings.settleMillis());
-                continue;
-            }
-            long stableMillis = TimeUnit.NANOSECONDS.toMillis(now - p.since);
-            if (stableMillis < settings.settleMillis()) {
-                again = Math.min(again, settings.settleMillis() - stableMillis);
-                continue;
-            }
             if (current.isAbsent()) {
                 it.remove();
                 rejected.remove(file);
+                contents.remove(file);
                 if (known.remove(file) != null || actions.installed().containsKey(file)) {
                     actions.uninstall(file);
                 }
@@ -139,15 +146,24 @@ final class FolderSync {
                 it.remove();
                 continue;
             }
-            Optional<String> problem = PluginFileType.of(file.getFileName().toString())
-                    .flatMap(type -> type.problem(file));
-            if (problem.isPresent()) {
-                if (stableMillis < settings.invalidGraceMillis()) {
-                    again = Math.min(again, settings.invalidGraceMillis() - stableMillis);
+            Optional<PluginFileType> type = PluginFileType.of(file.getFileName().toString());
+            if (type.isEmpty()) {
+                it.remove();
+                continue;
+            }
+            PluginFileType.Check check = type.get().check(file);
+            if (!check.valid()) {
+                if (!current.equals(p.state)) {
+                    // Changed since last judged: its writer may still be at work, so give it time.
+                    p.state = current;
+                    p.reportAt = now + TimeUnit.MILLISECONDS.toNanos(settings.corruptMillis());
+                }
+                if (now - p.reportAt < 0) {
+                    again = Math.min(again, millisUntil(p.reportAt, now));
                 } else {
                     it.remove();
                     if (!current.equals(rejected.put(file, current))) {
-                        actions.warn("Not installing " + file.getFileName() + " from the plugins folder: " + problem.get());
+                        actions.warn("Not installing " + file.getFileName() + " from the plugins folder: " + check.problem());
                     }
                 }
                 continue;
@@ -156,6 +172,11 @@ final class FolderSync {
             rejected.remove(file);
             boolean update = known.containsKey(file);
             known.put(file, current);
+            Long before = contents.put(file, check.fingerprint());
+            if (update && before != null && before == check.fingerprint()) {
+                // Same content, new time stamp (touch, cp -p): nothing to install.
+                continue;
+            }
             if (update) {
                 actions.update(file);
             } else {
@@ -170,14 +191,8 @@ final class FolderSync {
         }
     }
 
-    private void observe(Path file, FileState state) {
-        Pending p = pending.get(file);
-        if (p == null) {
-            pending.put(file, new Pending(state, System.nanoTime()));
-        } else if (!p.state.equals(state)) {
-            p.state = state;
-            p.since = System.nanoTime();
-        }
+    private void mark(Path file) {
+        pending.computeIfAbsent(file, f -> new Pending()).changed = true;
     }
 
     // One scheduled check at a time: an earlier check reschedules itself for what is left.
@@ -188,6 +203,10 @@ final class FolderSync {
         }
         nextCheckAt = at;
         checkLater.accept(millis);
+    }
+
+    private static long millisUntil(long nanoTime, long now) {
+        return Math.max(1, TimeUnit.NANOSECONDS.toMillis(nanoTime - now) + 1);
     }
 
     private List<Path> candidates() {
@@ -205,21 +224,11 @@ final class FolderSync {
         return files;
     }
 
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
+    /** A file to judge: changed since last judged, or invalid and waiting to be reported. */
     private static final class Pending {
+        boolean changed;
+        // The state it had when last found invalid, and when to report it if it stays so.
         FileState state;
-        long since;
-
-        Pending(FileState state, long since) {
-            this.state = state;
-            this.since = since;
-        }
+        long reportAt;
     }
 }

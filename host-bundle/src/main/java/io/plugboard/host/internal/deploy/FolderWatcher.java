@@ -18,16 +18,17 @@ import org.osgi.service.log.LoggerFactory;
  * installed and started, a jar replaced is updated, a jar deleted is uninstalled. Does nothing
  * when the property is unset. Our own watcher rather than Felix FileInstall: it reacts to
  * inotify events within milliseconds instead of polling every 2 s, never installs a jar that is
- * still being written, and survives bursts that overflow the event queue (by rescanning).
+ * still being written (it judges the jar's content, not how long it has been quiet), and
+ * survives bursts that overflow the event queue (by rescanning).
  */
 @Component(immediate = true, service = {})
 public final class FolderWatcher {
 
     static final String PLUGINS_DIR = "plugboard.plugins.dir";
-    static final String SETTLE_MS = "plugboard.watch.settle.ms";
     static final String RESCAN_MS = "plugboard.watch.rescan.ms";
-    private static final long DEFAULT_SETTLE_MS = 50;
+    static final String CORRUPT_MS = "plugboard.watch.corrupt.ms";
     private static final long DEFAULT_RESCAN_MS = 2_000;
+    private static final long DEFAULT_CORRUPT_MS = 500;
 
     private final WatchedFolder folder;
 
@@ -39,8 +40,8 @@ public final class FolderWatcher {
             folder = null;
             return;
         }
-        WatchSettings settings = WatchSettings.of(
-                millis(context, SETTLE_MS, DEFAULT_SETTLE_MS, logger), millis(context, RESCAN_MS, DEFAULT_RESCAN_MS, logger));
+        WatchSettings settings = WatchSettings.of(millis(context, RESCAN_MS, DEFAULT_RESCAN_MS, logger),
+                millis(context, CORRUPT_MS, DEFAULT_CORRUPT_MS, logger));
         WatchedFolder watched = new WatchedFolder(dir, new InstallerFolderActions(context, dir, installer, logger), settings);
         try {
             watched.start();

@@ -1,18 +1,18 @@
 package io.plugboard.host.internal.deploy;
 
 /**
- * Timing of the watched folder.
+ * Timing of the watched folder. There is no settle delay: a file is judged by its content as
+ * soon as an event (or a rescan) names it.
  *
- * @param settleMillis how long a file's size and time must stay the same before it counts as complete
  * @param rescanMillis period of the safety rescan that catches anything events missed; 0 for none
- * @param invalidGraceMillis how long a settled file may stay invalid before it is reported, so a
- *        writer that pauses mid-file does not cause a false warning
+ * @param corruptMillis how long a file must stay invalid and unchanged before it is reported as
+ *        incomplete or corrupt, so a writer that pauses briefly mid-file causes no false report
  * @param watchEvents whether to use the WatchService at all (false only in tests of the rescan)
  */
-record WatchSettings(long settleMillis, long rescanMillis, long invalidGraceMillis, boolean watchEvents) {
+record WatchSettings(long rescanMillis, long corruptMillis, boolean watchEvents) {
 
-    /** Settings derived from the settle time, with the given rescan period. */
-    static WatchSettings of(long settleMillis, long rescanMillis) {
-        return new WatchSettings(settleMillis, rescanMillis, Math.max(500, 10 * settleMillis), true);
+    /** Settings that watch events, with the given rescan period and corrupt-report delay. */
+    static WatchSettings of(long rescanMillis, long corruptMillis) {
+        return new WatchSettings(rescanMillis, corruptMillis, true);
     }
 }

@@ -11,17 +11,25 @@ import java.nio.file.Path;
 import java.nio.file.WatchEvent;
 import java.nio.file.WatchKey;
 import java.nio.file.WatchService;
+import java.util.LinkedHashSet;
+import java.util.Queue;
+import java.util.Set;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The threads behind the plugins folder: one daemon thread takes WatchService (inotify) events,
- * one scheduled thread runs {@link FolderSync} (settle checks, rescans, installs). Events reach
- * us within milliseconds, unlike polling; a lost event (inotify queue overflow) triggers a full
- * rescan, and a periodic rescan catches anything else.
+ * one worker thread runs {@link FolderSync} (judging files, rescans, installs). Events reach us
+ * within milliseconds, unlike polling, and are acted on at once. Events that arrive while the
+ * worker is busy are collected and handed over together, so a burst becomes one batch install;
+ * a lost event (queue overflow) triggers a full rescan, and a periodic rescan catches anything else.
  */
 final class WatchedFolder implements AutoCloseable {
 
@@ -32,6 +40,13 @@ final class WatchedFolder implements AutoCloseable {
     private final WatchSettings settings;
     private final ScheduledExecutorService executor;
     private final FolderSync sync;
+    // Files named by events since the worker last took them; the worker drains it in one go.
+    private final Queue<Path> changed = new ConcurrentLinkedQueue<>();
+    private final AtomicBoolean drainQueued = new AtomicBoolean();
+    private final AtomicBoolean rescanQueued = new AtomicBoolean();
+    private final AtomicInteger overflows = new AtomicInteger();
+    // Set only by tests: holds the event thread back, as a busy machine would, so events pile up.
+    private volatile CountDownLatch eventGate;
     private WatchService watchService;
     private Thread watchThread;
     private volatile boolean closed;
@@ -40,7 +55,7 @@ final class WatchedFolder implements AutoCloseable {
         this.dir = dir;
         this.actions = actions;
         this.settings = settings;
-        this.executor = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "plugboard-folder-settle"));
+        this.executor = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "plugboard-folder-worker"));
         this.sync = new FolderSync(dir, actions, settings, delay -> run(sync()::checkPending, delay));
     }
 
@@ -70,7 +85,27 @@ final class WatchedFolder implements AutoCloseable {
 
     /** Handles a lost-events signal as the WatchService gives it: a full rescan. */
     void overflow() {
-        run(sync::rescan, 0);
+        rescanQueued.set(true);
+        queueDrain();
+    }
+
+    /** How many times the WatchService reported lost events; for tests. */
+    int overflows() {
+        return overflows.get();
+    }
+
+    /** Holds events back until {@link #releaseEvents()}; for tests of the overflow. */
+    void holdEvents() {
+        eventGate = new CountDownLatch(1);
+    }
+
+    /** Lets held events through. */
+    void releaseEvents() {
+        CountDownLatch gate = eventGate;
+        eventGate = null;
+        if (gate != null) {
+            gate.countDown();
+        }
     }
 
     /** Stops both threads, waiting a bounded time for an install in progress to finish. */
@@ -102,14 +137,19 @@ final class WatchedFolder implements AutoCloseable {
         try {
             while (!closed) {
                 WatchKey key = watchService.take();
+                CountDownLatch gate = eventGate;
+                if (gate != null) {
+                    gate.await();
+                }
                 for (WatchEvent<?> event : key.pollEvents()) {
                     if (event.kind() == OVERFLOW) {
-                        overflow();
+                        overflows.incrementAndGet();
+                        rescanQueued.set(true);
                     } else {
-                        Path file = dir.resolve((Path) event.context());
-                        run(() -> sync.fileChanged(file), 0);
+                        changed.add(dir.resolve((Path) event.context()));
                     }
                 }
+                queueDrain();
                 if (!key.reset()) {
                     actions.warn("The plugins folder " + dir + " is no longer accessible; it is not watched any more");
                     return;
@@ -117,6 +157,30 @@ final class WatchedFolder implements AutoCloseable {
             }
         } catch (ClosedWatchServiceException | InterruptedException e) {
             // close() was called: end the thread.
+        }
+    }
+
+    private void queueDrain() {
+        if (drainQueued.compareAndSet(false, true)) {
+            run(this::drain, 0);
+        }
+    }
+
+    // On the worker: takes every file named since the last drain, so they are judged together.
+    private void drain() {
+        // Cleared before taking, so an event added after this point queues another drain.
+        drainQueued.set(false);
+        if (rescanQueued.getAndSet(false)) {
+            changed.clear();
+            sync.rescan();
+            return;
+        }
+        Set<Path> files = new LinkedHashSet<>();
+        for (Path file; (file = changed.poll()) != null; ) {
+            files.add(file);
+        }
+        if (!files.isEmpty()) {
+            sync.filesChanged(files);
         }
     }
 

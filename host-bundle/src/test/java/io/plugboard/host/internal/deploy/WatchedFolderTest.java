@@ -22,7 +22,7 @@ import org.junit.rules.TemporaryFolder;
 /** The watched folder against real files and real inotify events. */
 public class WatchedFolderTest {
 
-    private static final long SETTLE = 50;
+    /** How long an invalid, unchanged jar waits before it is reported. */
     private static final long GRACE = 500;
 
     @Rule
@@ -112,12 +112,12 @@ public class WatchedFolderTest {
         byte[] jar = TestJars.plugin("slow", "1.0.0");
 
         try (OutputStream out = Files.newOutputStream(dir.resolve("slow.jar"))) {
-            writeSlowly(out, jar);
+            writeSlowly(out, jar, GRACE / 3, () -> assertEquals(List.of(), actions.calls()));
         }
 
         await(() -> actions.count("install slow.jar") == 1);
         assertEquals(Long.valueOf(jar.length), actions.sizes.get("slow.jar"));
-        Thread.sleep(3 * SETTLE);
+        Thread.sleep(200);
         assertEquals(List.of("install slow.jar"), actions.calls());
         assertEquals(List.of(), actions.warnings);
     }
@@ -129,14 +129,65 @@ public class WatchedFolderTest {
         byte[] next = TestJars.plugin("run", "2.0.0");
 
         try (OutputStream out = Files.newOutputStream(dir.resolve("run.jar"), StandardOpenOption.TRUNCATE_EXISTING)) {
-            writeSlowly(out, next);
+            writeSlowly(out, next, GRACE / 3, () -> assertEquals(List.of("install run.jar"), actions.calls()));
         }
 
         await(() -> actions.count("update run.jar") == 1);
         assertEquals(Long.valueOf(next.length), actions.sizes.get("run.jar"));
-        Thread.sleep(3 * SETTLE);
+        Thread.sleep(200);
         assertEquals(List.of("install run.jar", "update run.jar"), actions.calls());
         assertEquals(List.of(), actions.warnings);
+    }
+
+    @Test
+    public void writerPausingLongerThanTheReportDelayGetsItsJarInstalledOnlyWhenComplete() throws Exception {
+        start(100);
+        byte[] jar = TestJars.plugin("paused", "1.0.0");
+
+        try (OutputStream out = Files.newOutputStream(dir.resolve("paused.jar"))) {
+            writeSlowly(out, jar, 3 * GRACE,
+                    () -> assertEquals("nothing is installed while the jar is incomplete", List.of(), actions.calls()));
+        }
+
+        await(() -> actions.count("install paused.jar") == 1);
+        assertEquals(Long.valueOf(jar.length), actions.sizes.get("paused.jar"));
+        Thread.sleep(200);
+        assertEquals(List.of("install paused.jar"), actions.calls());
+        // The long pause may rightly be reported (once); nothing else may be.
+        assertTrue(actions.warnings.toString(), actions.warnings.size() <= 1);
+        actions.warnings.forEach(w -> assertTrue(w, w.startsWith("Not installing paused.jar from the plugins folder: paused.jar is incomplete or corrupt")));
+    }
+
+    @Test
+    public void runningPluginsJarOverwrittenWithPausesLongerThanTheReportDelayIsUpdatedOnce() throws Exception {
+        TestJars.write(dir.resolve("run.jar"), TestJars.plugin("run", "1.0.0"));
+        start(100);
+        byte[] next = TestJars.plugin("run", "2.0.0");
+
+        try (OutputStream out = Files.newOutputStream(dir.resolve("run.jar"), StandardOpenOption.TRUNCATE_EXISTING)) {
+            writeSlowly(out, next, 3 * GRACE, () -> assertEquals("the running version is left alone while its jar is rewritten",
+                    List.of("install run.jar"), actions.calls()));
+        }
+
+        await(() -> actions.count("update run.jar") == 1);
+        assertEquals(Long.valueOf(next.length), actions.sizes.get("run.jar"));
+        Thread.sleep(200);
+        assertEquals(List.of("install run.jar", "update run.jar"), actions.calls());
+    }
+
+    @Test
+    public void touchingAJarWithoutChangingItsContentDoesNotUpdateIt() throws Exception {
+        Path jar = TestJars.write(dir.resolve("a.jar"), TestJars.plugin("a", "1.0.0"));
+        start(100);
+
+        // As cp -p does after writing: the same bytes get a new time stamp (then the same bytes again).
+        Files.setLastModifiedTime(jar, java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() + 5_000));
+        Files.write(jar, Files.readAllBytes(jar));
+        Thread.sleep(300);
+        TestJars.write(dir.resolve("b.jar"), TestJars.plugin("b", "1.0.0"));
+        await(() -> actions.count("install b.jar") == 1);
+
+        assertEquals(List.of("install a.jar", "install b.jar"), actions.calls());
     }
 
     @Test
@@ -150,7 +201,7 @@ public class WatchedFolderTest {
         Thread.sleep(GRACE + 500);
         assertEquals(1, actions.warnings.size());
         String warning = actions.warnings.get(0);
-        assertTrue(warning, warning.startsWith("Not installing bad.jar from the plugins folder: bad.jar is not a valid jar (zip) file"));
+        assertTrue(warning, warning.startsWith("Not installing bad.jar from the plugins folder: bad.jar is incomplete or corrupt: "));
         assertEquals(List.of(), actions.calls());
     }
 
@@ -181,11 +232,11 @@ public class WatchedFolderTest {
 
     @Test
     public void overflowRescansTheFolder() throws Exception {
-        folder = new WatchedFolder(dir, actions, new WatchSettings(SETTLE, 0, GRACE, false));
+        folder = new WatchedFolder(dir, actions, new WatchSettings(0, GRACE, false));
         folder.start();
         TestJars.write(dir.resolve("a.jar"), TestJars.plugin("a", "1.0.0"));
         TestJars.write(dir.resolve("b.jar"), TestJars.plugin("b", "1.0.0"));
-        Thread.sleep(4 * SETTLE);
+        Thread.sleep(200);
         assertEquals("no events are watched, so nothing happens yet", List.of(), actions.calls());
 
         folder.overflow();
@@ -196,7 +247,7 @@ public class WatchedFolderTest {
 
     @Test
     public void periodicRescanCatchesWhatEventsMissed() throws Exception {
-        folder = new WatchedFolder(dir, actions, new WatchSettings(SETTLE, 100, GRACE, false));
+        folder = new WatchedFolder(dir, actions, new WatchSettings(100, GRACE, false));
         folder.start();
 
         TestJars.write(dir.resolve("a.jar"), TestJars.plugin("a", "1.0.0"));
@@ -214,9 +265,38 @@ public class WatchedFolderTest {
         }
 
         await(() -> actions.installed.size() == count);
-        Thread.sleep(3 * SETTLE);
+        Thread.sleep(200);
         long installs = actions.calls().stream().mapToLong(c -> c.substring("install ".length()).split(",").length).sum();
         assertEquals(count, installs);
+        assertEquals(List.of(), actions.warnings);
+    }
+
+    @Test
+    public void burstOfAThousandJarsMovedInIsAllInstalledOnceInBatches() throws Exception {
+        int count = 1_000;
+        Path stage = temp.newFolder("stage").toPath();
+        for (int i = 0; i < count; i++) {
+            TestJars.write(stage.resolve(String.format("m%04d.jar", i)), TestJars.plugin("m" + i, "1.0.0"));
+        }
+        // No periodic rescan: only the events, and the rescan an overflow triggers, may install them.
+        start(0);
+        folder.holdEvents();
+
+        // More events at once than a WatchKey holds (512), while the event thread is busy.
+        for (int i = 0; i < count; i++) {
+            String name = String.format("m%04d.jar", i);
+            Files.move(stage.resolve(name), dir.resolve(name), StandardCopyOption.ATOMIC_MOVE);
+        }
+        folder.releaseEvents();
+
+        await(() -> actions.installed.size() == count);
+        assertTrue("the WatchService lost events", folder.overflows() > 0);
+        Thread.sleep(300);
+        List<String> calls = actions.calls();
+        long installs = calls.stream().mapToLong(c -> c.substring("install ".length()).split(",").length).sum();
+        assertEquals(count, installs);
+        assertTrue("jars that land together are installed together: " + calls.size() + " install calls",
+                calls.size() < count / 2);
         assertEquals(List.of(), actions.warnings);
     }
 
@@ -246,17 +326,24 @@ public class WatchedFolderTest {
     }
 
     private void start(long rescanMillis) throws Exception {
-        folder = new WatchedFolder(dir, actions, new WatchSettings(SETTLE, rescanMillis, GRACE, true));
+        folder = new WatchedFolder(dir, actions, new WatchSettings(rescanMillis, GRACE, true));
         folder.start();
     }
 
-    // Ten chunks 20 ms apart (under the settle time), with one 150 ms stall (over it) halfway.
-    private static void writeSlowly(OutputStream out, byte[] content) throws Exception {
+    /**
+     * Ten chunks 20 ms apart, with one stall halfway; nothing but the content says when it is
+     * complete. The invariant is checked after each pause while the file is still incomplete.
+     */
+    private static void writeSlowly(OutputStream out, byte[] content, long stallMillis, Runnable whileIncomplete)
+            throws Exception {
         int chunk = content.length / 10 + 1;
         for (int offset = 0, i = 0; offset < content.length; offset += chunk, i++) {
             out.write(content, offset, Math.min(chunk, content.length - offset));
             out.flush();
-            Thread.sleep(i == 5 ? 3 * SETTLE : 20);
+            if (offset + chunk < content.length) {
+                Thread.sleep(i == 5 ? stallMillis : 20);
+                whileIncomplete.run();
+            }
         }
     }
 
