@@ -1,0 +1,77 @@
+package io.plugboard.itests;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertNotNull;
+import static org.junit.Assert.fail;
+import static org.ops4j.pax.exam.CoreOptions.options;
+
+import java.lang.ref.WeakReference;
+import java.util.List;
+
+import org.junit.Test;
+import org.junit.runner.RunWith;
+import org.ops4j.pax.exam.Configuration;
+import org.ops4j.pax.exam.Option;
+import org.ops4j.pax.exam.junit.PaxExam;
+import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
+import org.ops4j.pax.exam.spi.reactors.PerMethod;
+import org.osgi.framework.Bundle;
+
+import io.plugboard.api.greeter.Greeter;
+
+/**
+ * True unload: after an update or an uninstall (each followed by a refresh), the old version's
+ * class loader, and its classes, are garbage-collected. Nothing in the host, the registry, SCR,
+ * the log or the shell may keep them.
+ */
+@RunWith(PaxExam.class)
+@ExamReactorStrategy(PerMethod.class)
+public class ClassLoaderUnloadIT extends PluginRuntimeTestSupport {
+
+    @Configuration
+    public Option[] configuration() {
+        return options(baseConfiguration(), projectBundle("kv-memory"));
+    }
+
+    @Test
+    public void updateLetsTheOldVersionsClassLoaderGo() {
+        execute("plugin:install " + projectJar("greeter-en")).assertSucceeded();
+        assertEquals(HELLO_BOB, activeGreeting("Bob"));
+        assertEquals(HELLO_BOB, execute("plugin:greet Bob").assertSucceeded().strip());
+        WeakReference<Class<?>> oldClass = Unloading.classOf(registry.activeService(Greeter.TYPE, Greeter.class));
+        WeakReference<ClassLoader> oldLoader = Unloading.currentLoader(greeterBundle());
+        assertNotNull("the old version is loaded now", oldClass.get());
+
+        execute("plugin:update greeter.en " + projectJar("greeter-en-v2")).assertSucceeded();
+        assertEquals(HELLO_BOB_V2, activeGreeting("Bob"));
+        WeakReference<ClassLoader> newLoader = Unloading.currentLoader(greeterBundle());
+
+        assertCollected("the old version's class loader (and class) after update and refresh", oldClass, oldLoader);
+        assertNotNull("the new version's class loader is in use", newLoader.get());
+        assertEquals(HELLO_BOB_V2, execute("plugin:greet Bob").assertSucceeded().strip());
+    }
+
+    @Test
+    public void uninstallLetsTheClassLoaderGo() {
+        execute("plugin:install " + projectJar("greeter-en")).assertSucceeded();
+        assertEquals(HELLO_BOB, execute("plugin:greet Bob").assertSucceeded().strip());
+        execute("plugin:info greeter.en").assertSucceeded();
+        WeakReference<Class<?>> oldClass = Unloading.classOf(registry.activeService(Greeter.TYPE, Greeter.class));
+        WeakReference<ClassLoader> oldLoader = Unloading.currentLoader(greeterBundle());
+
+        execute("plugin:uninstall greeter.en").assertSucceeded();
+
+        assertCollected("the uninstalled plugin's class loader (and class) after the refresh", oldClass, oldLoader);
+    }
+
+    private void assertCollected(String what, WeakReference<?>... references) {
+        if (Unloading.collectUntilAtMost(List.of(references), 0) > 0) {
+            fail(what + " should be garbage-collected, but something still holds it; "
+                    + Unloading.heapDump(newWorkDir("heap").resolve("pinned.hprof")));
+        }
+    }
+
+    private Bundle greeterBundle() {
+        return bundleNamed(GREETER_EN_BUNDLE).orElseThrow();
+    }
+}
