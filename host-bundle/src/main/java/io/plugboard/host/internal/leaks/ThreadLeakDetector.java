@@ -2,11 +2,13 @@ package io.plugboard.host.internal.leaks;
 
 import java.lang.ref.WeakReference;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.WeakHashMap;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -50,6 +52,12 @@ public final class ThreadLeakDetector {
     private final ScheduledThreadPoolExecutor checker;
     private final Deque<LeakedThread> reports = new ConcurrentLinkedDeque<>();
     private final SynchronousBundleListener listener = this::bundleChanged;
+    /**
+     * Threads already blamed (or being checked), weakly: an update stops a plugin twice (update,
+     * then refresh), and a thread of the first revision runs classes of the same names as the
+     * second's; it must be reported once, for the revision that started it.
+     */
+    private final Map<Thread, Boolean> blamed = Collections.synchronizedMap(new WeakHashMap<>());
 
     /** Starts watching plugin bundles stop. */
     @Activate
@@ -104,7 +112,8 @@ public final class ThreadLeakDetector {
         Set<String> classes = ThreadScan.classNames(wiring.listResources("/", "*.class",
                 BundleWiring.LISTRESOURCES_LOCAL | BundleWiring.LISTRESOURCES_RECURSE));
         ClassLoader loader = wiring.getClassLoader();
-        List<ThreadScan.Suspect> suspects = ThreadScan.find(Thread.getAllStackTraces(), classes, loader);
+        List<ThreadScan.Suspect> suspects = ThreadScan.find(Thread.getAllStackTraces(), classes, loader).stream()
+                .filter(s -> blamed.putIfAbsent(s.thread(), Boolean.TRUE) == null).toList();
         if (suspects.isEmpty()) {
             return;
         }
@@ -128,7 +137,10 @@ public final class ThreadLeakDetector {
         for (Thread thread : threads) {
             stacks.put(thread, thread.getStackTrace());
         }
-        for (ThreadScan.Suspect suspect : ThreadScan.find(stacks, classes, weakLoader.get())) {
+        List<ThreadScan.Suspect> leaked = ThreadScan.find(stacks, classes, weakLoader.get());
+        // A thread that ended or moved on in time may be a suspect again at a later stop.
+        threads.stream().filter(t -> leaked.stream().noneMatch(s -> s.thread() == t)).forEach(blamed::remove);
+        for (ThreadScan.Suspect suspect : leaked) {
             LeakedThread leak = new LeakedThread(bundleId, plugin, suspect.thread(), suspect.where());
             reports.addLast(leak);
             while (reports.size() > MAX_REPORTS) {
