@@ -16,6 +16,8 @@ import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerMethod;
 import org.osgi.framework.Bundle;
+import org.osgi.framework.ServiceReference;
+import org.osgi.service.log.LoggerFactory;
 
 import io.plugboard.api.greeter.Greeter;
 
@@ -62,6 +64,31 @@ public class ClassLoaderUnloadIT extends PluginRuntimeTestSupport {
         execute("plugin:uninstall greeter.en").assertSucceeded();
 
         assertCollected("the uninstalled plugin's class loader (and class) after the refresh", oldClass, oldLoader);
+    }
+
+    @Test
+    public void exceptionFromPluginCodeInTheLogDoesNotKeepTheClassLoader() {
+        execute("plugin:install " + projectJar("greeter-en")).assertSucceeded();
+        WeakReference<ClassLoader> oldLoader = Unloading.currentLoader(greeterBundle());
+        // The host logs what plugins throw; a Throwable keeps the classes of its stack frames.
+        logWhatThePluginThrows();
+
+        execute("plugin:uninstall greeter.en").assertSucceeded();
+
+        assertCollected("the class loader of a plugin whose exception was logged", oldLoader);
+    }
+
+    /** Logs the exception the active greeter throws for a blank name, as a host component would. */
+    private void logWhatThePluginThrows() {
+        ServiceReference<LoggerFactory> reference = bundleContext.getServiceReference(LoggerFactory.class);
+        try {
+            activeGreeting(" ");
+            fail("greeter.en should reject a blank name");
+        } catch (IllegalArgumentException e) {
+            bundleContext.getService(reference).getLogger(getClass()).warn("greeter.en failed", e);
+        } finally {
+            bundleContext.ungetService(reference);
+        }
     }
 
     private void assertCollected(String what, WeakReference<?>... references) {
