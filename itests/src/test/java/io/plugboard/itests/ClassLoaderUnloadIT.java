@@ -2,12 +2,16 @@ package io.plugboard.itests;
 
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertNotNull;
+import static org.junit.Assert.assertTrue;
 import static org.junit.Assert.fail;
 import static org.ops4j.pax.exam.CoreOptions.options;
 
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.lang.ref.WeakReference;
 import java.util.List;
 
+import org.apache.felix.service.command.CommandSession;
 import org.junit.Test;
 import org.junit.runner.RunWith;
 import org.ops4j.pax.exam.Configuration;
@@ -20,6 +24,7 @@ import org.osgi.framework.ServiceReference;
 import org.osgi.service.log.LoggerFactory;
 
 import io.plugboard.api.greeter.Greeter;
+import io.plugboard.api.kv.KeyValueStore;
 
 /**
  * True unload: after an update or an uninstall (each followed by a refresh), the old version's
@@ -29,6 +34,8 @@ import io.plugboard.api.greeter.Greeter;
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerMethod.class)
 public class ClassLoaderUnloadIT extends PluginRuntimeTestSupport {
+
+    private static final String KV_MEMORY_BUNDLE = "io.plugboard.kv-memory";
 
     @Configuration
     public Option[] configuration() {
@@ -76,6 +83,33 @@ public class ClassLoaderUnloadIT extends PluginRuntimeTestSupport {
         execute("plugin:uninstall greeter.en").assertSucceeded();
 
         assertCollected("the class loader of a plugin whose exception was logged", oldLoader);
+    }
+
+    @Test
+    public void pluginExceptionKeptByTheShellDoesNotKeepTheClassLoader() {
+        WeakReference<ClassLoader> oldLoader = Unloading.currentLoader(bundleNamed(KV_MEMORY_BUNDLE).orElseThrow());
+        try (CommandSession shell = commandProcessor.createSession(InputStream.nullInputStream(),
+                OutputStream.nullOutputStream(), OutputStream.nullOutputStream())) {
+            // kv.memory itself rejects the key: the exception's stack holds the plugin's classes.
+            failInTheShell(shell, "plugin:kv get " + "k".repeat(KeyValueStore.MAX_KEY_LENGTH + 1), "characters long");
+
+            execute("plugin:uninstall kv.memory").assertSucceeded();
+
+            assertCollected("the class loader of a plugin whose exception the shell keeps", oldLoader);
+            assertTrue("the shell still has the exception", shell.get("exception") instanceof IllegalArgumentException);
+        }
+    }
+
+    /** Runs a command that the plugin fails, and keeps its exception as Gogo's interactive shell does. */
+    private static void failInTheShell(CommandSession shell, String commandLine, String pluginsMessage) {
+        try {
+            shell.execute(commandLine);
+            fail(commandLine + " should fail in the plugin");
+        } catch (Exception e) {
+            assertTrue("the plugin's own message: " + e, String.valueOf(e.getMessage()).contains(pluginsMessage));
+            // org.apache.felix.gogo.jline.Shell: session.put("exception", e), for $exception printStackTrace.
+            shell.put("exception", e);
+        }
     }
 
     /** Logs the exception the active greeter throws for a blank name, as a host component would. */
