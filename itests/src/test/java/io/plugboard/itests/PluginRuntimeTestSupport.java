@@ -73,6 +73,8 @@ public abstract class PluginRuntimeTestSupport {
                 // Pax Exam's own check; everyBundleIsActive() below also covers bundles started later.
                 systemProperty("pax.exam.osgi.unresolved.fail").value("true"),
                 frameworkProperty(DATA_DIR).value(newWorkDir("data").toString()),
+                // As the runtime: no Felix Log history, whose entries can keep old plugin classes alive.
+                frameworkProperty("org.apache.felix.log.maxSize").value("0"),
                 junitBundles(),
                 // SCR 2.2 needs the promise and function utilities and the DS API bundle.
                 mavenBundle("org.osgi", "org.osgi.util.function").versionAsInProject(),

@@ -34,6 +34,10 @@ final class FrameworkProperties {
         // Selections made with plugin:use live here and survive restarts.
         props.put("felix.cm.dir", options.dataDir.resolve("config").toString());
         props.put("org.osgi.service.log.admin.loglevel", "INFO");
+        // No log history: Felix Log keeps the last 100 entries by default, and an entry holding an
+        // exception thrown by plugin code keeps that plugin's class loader alive after uninstall.
+        // Every entry still reaches the host's listener, which writes plugboard.log.
+        props.put("org.apache.felix.log.maxSize", "0");
         if (!interactiveShell) {
             // Without a terminal the launcher does not even start Gogo's shell bundle; should
             // someone start it anyway, it must not read standard input (the piped script).

@@ -26,6 +26,7 @@ public class FrameworkPropertiesTest {
         assertEquals("onFirstInit", props.get("org.osgi.framework.storage.clean"));
         assertEquals("/w/d/config", props.get("felix.cm.dir"));
         assertEquals("INFO", props.get("org.osgi.service.log.admin.loglevel"));
+        assertEquals("no log history to pin old plugin classes", "0", props.get("org.apache.felix.log.maxSize"));
     }
 
     @Test

@@ -12,6 +12,8 @@ import org.osgi.framework.Bundle;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.log.Logger;
 import org.osgi.service.log.LoggerFactory;
 
@@ -20,6 +22,8 @@ import io.plugboard.api.kv.KeyValueStore;
 import io.plugboard.api.registry.PluginInfo;
 import io.plugboard.api.registry.PluginRegistry;
 import io.plugboard.host.internal.deploy.PluginInstaller;
+import io.plugboard.host.internal.leaks.LeakedThread;
+import io.plugboard.host.internal.leaks.ThreadLeakDetector;
 
 /**
  * The {@code plugin:*} Gogo commands. Each function takes its arguments as {@code String...} and
@@ -33,6 +37,10 @@ public final class PluginCommands {
     private final PluginRegistry registry;
     private final PluginInstaller installer;
     private final Logger logger;
+
+    // Optional and dynamic: plugin:info works without it, and the constructor stays as it was.
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    private volatile ThreadLeakDetector leaks;
 
     /** Creates the commands over the registry and the installer. */
     @Activate
@@ -103,7 +111,15 @@ public final class PluginCommands {
     @Descriptor("describe a plugin bundle: headers, state, services, imports and their wires: plugin:info <name-or-id>")
     public String info(@Descriptor("<name-or-id>: bundle id, plugin name or bundle symbolic name") String... args) {
         Bundle bundle = lookup().find(Arguments.check(args, 1, 1, "plugin:info <name-or-id>")[0]);
-        return BundleDescriber.describe(bundle, installer.whyNotActive(bundle));
+        return BundleDescriber.describe(bundle, installer.whyNotActive(bundle)) + leakedThreads(bundle);
+    }
+
+    /** The {@code leaked threads:} lines of plugin:info, or nothing when the bundle left none. */
+    private String leakedThreads(Bundle bundle) {
+        ThreadLeakDetector detector = leaks;
+        List<LeakedThread> leaked = detector == null ? List.of() : detector.leakedThreads(bundle.getBundleId());
+        return leaked.isEmpty() ? "" : leaked.stream().map(l -> "\n    " + l.summary())
+                .collect(Collectors.joining("", "\n  leaked threads:", ""));
     }
 
     /** Makes the named plugin (optionally one version of it) serve its type, and keeps that choice. */
