@@ -95,8 +95,14 @@ public final class PluginInstallerImpl implements PluginInstaller {
         return bundle;
     }
 
-    /** Updates the bundle from the source, refreshes it and starts it (and any plugin now startable). */
+    /**
+     * Updates the bundle from the source, refreshes it and starts it (and any plugin now startable).
+     * The bundle is stopped first: Bundle.update alone restarts an active bundle at once and the
+     * refresh then restarts it again, so the new version would activate twice (and a stateful
+     * plugin would hand its state over to a short-lived instance in between).
+     */
     private void replace(Bundle bundle, PluginSource source, String before) {
+        boolean wasActive = bundle.getState() == Bundle.ACTIVE || bundle.getState() == Bundle.STARTING;
         withValidatedCopy(source, (jar, copy) -> {
             if (!jar.symbolicName().equals(bundle.getSymbolicName())) {
                 throw new PluginInstallException(source.displayName() + " is " + jar.symbolicName()
@@ -105,13 +111,23 @@ public final class PluginInstallerImpl implements PluginInstaller {
             }
             checkNoDuplicate(jar, bundle);
             try (InputStream in = Files.newInputStream(copy)) {
+                if (wasActive) {
+                    // Transient: the bundle stays marked to start, should the framework restart now.
+                    bundle.stop(Bundle.STOP_TRANSIENT);
+                }
                 bundle.update(in);
             } catch (BundleException | IOException e) {
+                if (wasActive) {
+                    start(bundle); // the old version serves again
+                }
                 throw new PluginInstallException("Cannot update " + BundleNames.describe(bundle) + ": " + e.getMessage(), e);
             }
         });
         startFailures.remove(bundle.getBundleId());
         refresh(bundle);
+        if (wasActive) {
+            start(bundle);
+        }
         logger.info("Updated plugin {} from {} to {} (bundle {})", bundle.getSymbolicName(), before,
                 bundle.getVersion(), bundle.getBundleId());
         startWaitingPlugins();

@@ -16,6 +16,8 @@ import org.junit.Test;
 import org.junit.rules.RuleChain;
 import org.junit.rules.TemporaryFolder;
 import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleEvent;
+import org.osgi.framework.BundleListener;
 import org.osgi.framework.Version;
 import org.osgi.framework.wiring.BundleRevisions;
 
@@ -147,8 +149,19 @@ public class PluginInstallerImplTest {
         Path jar = jar("a.jar", TestJars.plugin("io.example.a", "1.0.0"));
         Bundle bundle = installer.install(jar.toString());
         jar("a.jar", TestJars.plugin("io.example.a", "1.1.0"));
+        List<Integer> events = new ArrayList<>();
+        BundleListener recorder = event -> {
+            if (event.getBundle() == bundle) {
+                events.add(event.getType());
+            }
+        };
+        felix.hostContext().addBundleListener(recorder);
 
         installer.update(bundle, null);
+        felix.hostContext().removeBundleListener(recorder);
+
+        assertEquals("the new version starts once, not once for the update and again for the refresh",
+                1, events.stream().filter(type -> type == BundleEvent.STARTED).count());
 
         assertEquals(new Version(1, 1, 0), bundle.getVersion());
         assertEquals(Bundle.ACTIVE, bundle.getState());
