@@ -1,0 +1,51 @@
+package io.plugboard.bench;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.assertTrue;
+import static org.junit.Assert.fail;
+
+import java.util.List;
+import java.util.Set;
+
+import org.junit.Test;
+
+public class BenchOptionsTest {
+
+    @Test
+    public void defaultsRunEverythingAgainstAllWatchers() {
+        BenchOptions options = BenchOptions.parse();
+        assertFalse(options.quick());
+        assertEquals(Set.copyOf(BenchOptions.SCENARIOS), options.scenarios());
+        assertEquals(List.of(Watcher.PLUGBOARD, Watcher.FILEINSTALL_2000, Watcher.FILEINSTALL_50), options.watchers());
+        assertEquals(1000, options.bulkCount());
+        assertEquals(1000, options.unloadCycles());
+    }
+
+    @Test
+    public void quickOnlyAndWatchersAreRead() {
+        BenchOptions options = BenchOptions.parse("--quick", "--only", "deploy,bulk", "--watchers", "fi50,plugboard");
+        assertTrue(options.quick());
+        assertEquals(List.of("deploy", "bulk"), List.copyOf(options.scenarios()));
+        assertEquals(List.of(Watcher.FILEINSTALL_50, Watcher.PLUGBOARD), options.watchers());
+        assertTrue(options.deploys(Watcher.PLUGBOARD) < 50);
+    }
+
+    @Test
+    public void badArgumentsNameWhatIsWrong() {
+        assertRefused("unknown option '--fast'", "--fast");
+        assertRefused("unknown scenario 'warp'; known: jmh,deploy,load,unload,startup,bulk", "--only", "warp");
+        assertRefused("unknown watcher 'felix'; known: plugboard, fi2000, fi50", "--watchers", "felix");
+        assertRefused("--only needs a value", "--only");
+        assertRefused("--runtime /no/such/plugboard.jar: no such file", "--runtime", "/no/such/plugboard.jar");
+    }
+
+    private static void assertRefused(String message, String... args) {
+        try {
+            BenchOptions.parse(args);
+            fail("accepted " + List.of(args));
+        } catch (IllegalArgumentException e) {
+            assertEquals(message, e.getMessage());
+        }
+    }
+}
