@@ -28,9 +28,10 @@ final class FrameworkProperties {
         props.put(PLUGINS_DIR, options.pluginsDir.toString());
         props.put(DATA_DIR, options.dataDir.toString());
         props.put("org.osgi.framework.storage", options.dataDir.resolve("felix-cache").toString());
-        // Every start installs fresh from the boot set and the plugins folder, so a stale cache
-        // can never run an older bundle than the jar holds.
-        props.put("org.osgi.framework.storage.clean", "onFirstInit");
+        // The cache is kept across starts (no storage.clean): BootSet installs a boot bundle only
+        // when missing or changed and uninstalls every cached plugin, which the folder watcher
+        // installs fresh, so a stale cache never runs an older bundle than the jar holds.
+        props.put("org.osgi.framework.storage.clean", "none");
         // Selections made with plugin:use live here and survive restarts.
         props.put("felix.cm.dir", options.dataDir.resolve("config").toString());
         props.put("org.osgi.service.log.admin.loglevel", "INFO");

@@ -75,16 +75,24 @@ final class Launcher {
                 .orElseThrow(() -> new StartupException("no OSGi framework inside plugboard.jar"));
         Framework framework = factory.newFramework(properties);
         try {
+            StartupClock.mark(err, "framework created");
             framework.init();
+            StartupClock.mark(err, "framework initialised");
+            StartupClock.watch(err, framework.getBundleContext());
             BundleContext context = framework.getBundleContext();
-            List<Bundle> boot = new ArrayList<>();
-            for (String name : readIndex("boot/index.txt")) {
-                try (InputStream in = resource("boot/" + name)) {
-                    boot.add(context.installBundle("plugboard:boot/" + name, in));
+            List<Bundle> boot = BootSet.sync(context, readIndex("boot/index.txt"));
+            StartupClock.mark(err, "boot bundles installed");
+            framework.start();
+            StartupClock.mark(err, "framework started");
+            // Only what this mode starts: the piped mode never needs jline or its shell resolved.
+            List<Bundle> needed = new ArrayList<>();
+            for (Bundle bundle : boot) {
+                if (startShell || !isShellOnly(bundle)) {
+                    needed.add(bundle);
                 }
             }
-            framework.start();
-            framework.adapt(FrameworkWiring.class).resolveBundles(boot);
+            framework.adapt(FrameworkWiring.class).resolveBundles(needed);
+            StartupClock.mark(err, "boot bundles resolved");
             Bundle host = null;
             // jline 3.26 finds its terminal providers through the thread's context class loader;
             // Gogo's shell builds its terminal on this thread while the Gogo bundles start, so
@@ -96,9 +104,11 @@ final class Launcher {
                 for (Bundle bundle : boot) {
                     if (HOST_SYMBOLIC_NAME.equals(bundle.getSymbolicName())) {
                         host = bundle;
-                    } else if (!isFragment(bundle)
-                            && (startShell || !SHELL_SYMBOLIC_NAME.equals(bundle.getSymbolicName()))) {
-                        bundle.start();
+                    } else if (!isFragment(bundle) && (startShell || !isShellOnly(bundle))) {
+                        // Transient: the cache is kept, and a persistent start would have the
+                        // next start launch every boot bundle (the shell too, host first) on its own.
+                        bundle.start(Bundle.START_TRANSIENT);
+                        StartupClock.mark(err, "started " + bundle.getSymbolicName());
                     }
                 }
             } finally {
@@ -107,7 +117,8 @@ final class Launcher {
             if (host == null) {
                 throw new StartupException("the host bundle " + HOST_SYMBOLIC_NAME + " is missing from plugboard.jar");
             }
-            host.start();
+            host.start(Bundle.START_TRANSIENT);
+            StartupClock.mark(err, "host started");
         } catch (BundleException | IOException e) {
             stopQuietly(framework);
             throw new StartupException("cannot start the framework: " + describe(e));
@@ -159,6 +170,12 @@ final class Launcher {
             }
         }
         return fallback;
+    }
+
+    // jline and Gogo's jline shell: needed only for a terminal.
+    private static boolean isShellOnly(Bundle bundle) {
+        return SHELL_SYMBOLIC_NAME.equals(bundle.getSymbolicName())
+                || JLINE_SYMBOLIC_NAME.equals(bundle.getSymbolicName());
     }
 
     private static boolean isFragment(Bundle bundle) {

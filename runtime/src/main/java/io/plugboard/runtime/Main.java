@@ -44,6 +44,7 @@ public final class Main {
         }
         // Keep the real streams: once Gogo's ThreadIO starts it replaces System.out and System.err.
         Main main = new Main(System.out, System.err);
+        StartupClock.mark(main.err, "main");
         int status = main.run(args, System.getenv(), Path.of("").toAbsolutePath());
         main.out.flush();
         main.err.flush();
@@ -108,7 +109,9 @@ public final class Main {
             if (script) {
                 int status = new ScriptRunner(framework.getBundleContext(), exit, out, err)
                         .run(new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)));
+                StartupClock.mark(err, "script done");
                 Launcher.stopQuietly(framework);
+                StartupClock.mark(err, "framework stopped");
                 return status;
             }
             if (options.noShell) {

@@ -23,7 +23,7 @@ public class FrameworkPropertiesTest {
         assertEquals("/w/p", props.get("plugboard.plugins.dir"));
         assertEquals("/w/d", props.get("plugboard.data.dir"));
         assertEquals("/w/d/felix-cache", props.get("org.osgi.framework.storage"));
-        assertEquals("onFirstInit", props.get("org.osgi.framework.storage.clean"));
+        assertEquals("none", props.get("org.osgi.framework.storage.clean"));
         assertEquals("/w/d/config", props.get("felix.cm.dir"));
         assertEquals("INFO", props.get("org.osgi.service.log.admin.loglevel"));
         assertEquals("no log history to pin old plugin classes", "0", props.get("org.apache.felix.log.maxSize"));
