@@ -9,7 +9,10 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 import java.util.jar.JarEntry;
+import java.util.jar.JarInputStream;
+import java.util.jar.Manifest;
 import java.util.zip.CRC32;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
@@ -42,10 +45,13 @@ final class BootSet {
 
     /**
      * Installs the missing or changed boot bundles named in {@code names} (resources under
-     * {@code boot/}) and uninstalls every other cached bundle; returns the boot bundles in
-     * {@code names} order. Call between {@code init()} and {@code start()}.
+     * {@code boot/}), except those whose symbolic name {@code skipIfMissing} accepts (the shell,
+     * not needed by a piped first start: jline alone is 1.4 MB to copy), and uninstalls every
+     * other cached bundle; returns the boot bundles there are, in {@code names} order. Call
+     * between {@code init()} and {@code start()}.
      */
-    static List<Bundle> sync(BundleContext context, List<String> names) throws IOException, BundleException {
+    static List<Bundle> sync(BundleContext context, List<String> names, Predicate<String> skipIfMissing)
+            throws IOException, BundleException {
         Map<String, String> wanted = new HashMap<>();
         List<String> locations = new ArrayList<>();
         for (String name : names) {
@@ -68,14 +74,26 @@ final class BootSet {
         List<Bundle> boot = new ArrayList<>();
         for (String location : locations) {
             Bundle bundle = cached.get(location);
-            if (bundle == null) {
-                try (InputStream in = resource("boot/" + wanted.get(location)).openStream()) {
+            String name = wanted.get(location);
+            if (bundle == null && !skipIfMissing.test(symbolicName(name))) {
+                try (InputStream in = resource("boot/" + name).openStream()) {
                     bundle = context.installBundle(location, in);
                 }
             }
-            boot.add(bundle);
+            if (bundle != null) {
+                boot.add(bundle);
+            }
         }
         return boot;
+    }
+
+    // The Bundle-SymbolicName (without attributes) in a boot jar's manifest, read without copying the jar.
+    private static String symbolicName(String name) throws IOException {
+        try (JarInputStream in = new JarInputStream(resource("boot/" + name).openStream())) {
+            Manifest manifest = in.getManifest();
+            String value = manifest == null ? null : manifest.getMainAttributes().getValue(Constants.BUNDLE_SYMBOLICNAME);
+            return value == null ? "" : value.split(";", 2)[0].trim();
+        }
     }
 
     /** {@code <crc32>-<size>} of a resource: from the jar's directory when it is in a jar, else by reading it. */

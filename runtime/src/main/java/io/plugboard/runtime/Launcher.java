@@ -80,7 +80,8 @@ final class Launcher {
             StartupClock.mark(err, "framework initialised");
             StartupClock.watch(err, framework.getBundleContext());
             BundleContext context = framework.getBundleContext();
-            List<Bundle> boot = BootSet.sync(context, readIndex("boot/index.txt"));
+            List<Bundle> boot = BootSet.sync(context, readIndex("boot/index.txt"),
+                    name -> !startShell && isShellOnly(name));
             StartupClock.mark(err, "boot bundles installed");
             framework.start();
             StartupClock.mark(err, "framework started");
@@ -174,8 +175,11 @@ final class Launcher {
 
     // jline and Gogo's jline shell: needed only for a terminal.
     private static boolean isShellOnly(Bundle bundle) {
-        return SHELL_SYMBOLIC_NAME.equals(bundle.getSymbolicName())
-                || JLINE_SYMBOLIC_NAME.equals(bundle.getSymbolicName());
+        return isShellOnly(bundle.getSymbolicName());
+    }
+
+    private static boolean isShellOnly(String symbolicName) {
+        return SHELL_SYMBOLIC_NAME.equals(symbolicName) || JLINE_SYMBOLIC_NAME.equals(symbolicName);
     }
 
     private static boolean isFragment(Bundle bundle) {

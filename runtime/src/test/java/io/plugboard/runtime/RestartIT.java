@@ -4,6 +4,7 @@ import static org.hamcrest.CoreMatchers.containsString;
 import static org.hamcrest.CoreMatchers.not;
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertNotNull;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,6 +12,9 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.FileTime;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
 import org.junit.Before;
 import org.junit.Rule;
 import org.junit.Test;
@@ -68,6 +72,31 @@ public class RestartIT {
         // Same bundles each time: the boot set is reused, the plugins are installed once each.
         assertEquals(third.transcript(), count(second.stdout(), "Active"), count(third.stdout(), "Active"));
         assertEquals(third.transcript(), 1, count(third.stdout(), "Plugboard plugin: greeter-en "));
+    }
+
+    @Test
+    public void bootBundleCachedFromAnotherBuildIsReplaced() throws Exception {
+        // As if the cache had been written by another plugboard.jar whose host differed: its
+        // location names other content. Left in place, it would run the old host (or clash with
+        // the new one, same symbolic name and version).
+        Path info = null;
+        try (Stream<Path> dirs = Files.list(work.resolve("data/felix-cache"))) {
+            for (Path dir : (Iterable<Path>) dirs::iterator) {
+                Path candidate = dir.resolve("bundle.info");
+                if (Files.isRegularFile(candidate)
+                        && Files.readAllLines(candidate).get(1).startsWith(BootSet.LOCATION_PREFIX + "host-")) {
+                    info = candidate;
+                }
+            }
+        }
+        assertNotNull("the host is in the kept cache", info);
+        List<String> lines = new ArrayList<>(Files.readAllLines(info));
+        lines.set(1, BootSet.LOCATION_PREFIX + "host-0.1.0-SNAPSHOT.jar#0-0");
+        Files.write(info, lines);
+        PlugboardProcess second = PlugboardProcess.run(work, "plugin:greet Bob\nlb\n");
+        assertEquals(second.transcript(), 0, second.exitCode());
+        assertThat(second.transcript(), second.stdout(), containsString("Hello, Bob!"));
+        assertEquals(second.transcript(), 1, count(second.stdout(), "Plugboard host ("));
     }
 
     private static int count(String text, String word) {
