@@ -1,5 +1,6 @@
 package io.plugboard.host.internal.deploy;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -103,14 +104,14 @@ public final class PluginInstallerImpl implements PluginInstaller {
      */
     private void replace(Bundle bundle, PluginSource source, String before) {
         boolean wasActive = bundle.getState() == Bundle.ACTIVE || bundle.getState() == Bundle.STARTING;
-        withValidatedCopy(source, (jar, copy) -> {
+        withValidatedJar(source, (jar, content) -> {
             if (!jar.symbolicName().equals(bundle.getSymbolicName())) {
                 throw new PluginInstallException(source.displayName() + " is " + jar.symbolicName()
                         + ", but bundle " + bundle.getBundleId() + " is " + bundle.getSymbolicName()
                         + "; install it as a new plugin instead");
             }
             checkNoDuplicate(jar, bundle);
-            try (InputStream in = Files.newInputStream(copy)) {
+            try (InputStream in = content.open()) {
                 if (wasActive) {
                     // Transient: the bundle stays marked to start, should the framework restart now.
                     bundle.stop(Bundle.STOP_TRANSIENT);
@@ -169,9 +170,9 @@ public final class PluginInstallerImpl implements PluginInstaller {
                     + existing.getBundleId() + "; use plugin:update");
         }
         Bundle[] installed = new Bundle[1];
-        withValidatedCopy(source, (jar, copy) -> {
+        withValidatedJar(source, (jar, content) -> {
             checkNoDuplicate(jar, null);
-            try (InputStream in = Files.newInputStream(copy)) {
+            try (InputStream in = content.open()) {
                 installed[0] = context.installBundle(source.location(), in);
             } catch (BundleException | IOException e) {
                 throw new PluginInstallException("Cannot install " + source.displayName() + ": " + e.getMessage(), e);
@@ -181,6 +182,28 @@ public final class PluginInstallerImpl implements PluginInstaller {
         logger.info("Installed plugin {} {} (bundle {}) from {}", bundle.getSymbolicName(), bundle.getVersion(),
                 bundle.getBundleId(), source.location());
         return bundle;
+    }
+
+    /** Opens the validated bytes for the framework; the caller closes it. */
+    @FunctionalInterface
+    private interface Content {
+        InputStream open() throws IOException;
+    }
+
+    /**
+     * Validates the jar and hands it to the action as exactly the bytes that were checked, even
+     * if the original is being rewritten meanwhile. Usually the jar is read into memory once and
+     * checked there ({@link JarBytes}); a large jar, or one the in-memory check cannot vouch
+     * for, goes through a private temporary copy and {@link PluginJar#read}, which words the problem.
+     */
+    private void withValidatedJar(PluginSource source, BiConsumer<PluginJar, Content> action) {
+        Optional<byte[]> bytes = source.readBytes();
+        Optional<PluginJar> jar = bytes.flatMap(JarBytes::check);
+        if (jar.isPresent()) {
+            action.accept(jar.get(), () -> new ByteArrayInputStream(bytes.get()));
+            return;
+        }
+        withValidatedCopy(source, (checked, copy) -> action.accept(checked, () -> Files.newInputStream(copy)));
     }
 
     /** Copies the jar to a private temporary file, validates it and hands both to the action. */
@@ -244,8 +267,12 @@ public final class PluginInstallerImpl implements PluginInstaller {
      * missing import has just arrived starts now. All are resolved in one go first.
      */
     private void startWaitingPlugins() {
-        List<Bundle> waiting = pluginBundles().stream()
-                .filter(b -> (b.getState() & (Bundle.INSTALLED | Bundle.RESOLVED)) != 0 && !isFragment(b))
+        long host = context.getBundle().getBundleId();
+        // The cheap state test first: parsing every bundle's imports after each batch adds up.
+        List<Bundle> waiting = Stream.of(context.getBundles())
+                .sorted(Comparator.comparingLong(Bundle::getBundleId))
+                .filter(b -> (b.getState() & (Bundle.INSTALLED | Bundle.RESOLVED)) != 0)
+                .filter(b -> b.getBundleId() != host && !isFragment(b) && importsApi(b))
                 .collect(Collectors.toList());
         if (waiting.isEmpty()) {
             return;

@@ -93,6 +93,28 @@ final class PluginSource {
     }
 
     /**
+     * Reads the whole jar into memory, the bytes then checked and installed being the same;
+     * empty when it is larger than {@link JarBytes#MAX_IN_MEMORY}.
+     */
+    Optional<byte[]> readBytes() {
+        if (file != null) {
+            checkReadableFile();
+            try (InputStream in = Files.newInputStream(file)) {
+                return JarBytes.readAll(in);
+            } catch (IOException e) {
+                throw new PluginInstallException("Cannot read " + file + ": " + e.getMessage(), e);
+            }
+        }
+        try (InputStream in = url.openStream()) {
+            return JarBytes.readAll(in);
+        } catch (MalformedURLException e) {
+            throw new PluginInstallException("'" + location + "' is not a valid URL: " + e.getMessage(), e);
+        } catch (IOException e) {
+            throw new PluginInstallException("Cannot download " + location + ": " + describe(e), e);
+        }
+    }
+
+    /**
      * Copies the jar to {@code target}. Installing from a private copy that was validated means
      * the framework gets exactly the bytes that were checked, even if the original is being
      * rewritten at that moment.

@@ -56,6 +56,11 @@ public final class PluginTable implements PluginRegistry {
     private final long callTimeoutNanos;
     private final LongFunction<String> whatHappened;
     private final Map<Long, PluginCandidate> candidates = new HashMap<>();
+    // The same candidates by type in listing order, and each one's (inactive) public view, so that
+    // adding one plugin rebuilds only its type, without sorting or copying the others: 1000 plugins
+    // arriving one by one stay cheap.
+    private final Map<String, TreeSet<PluginCandidate>> sortedByType = new TreeMap<>();
+    private final Map<Long, PluginInfo> infos = new HashMap<>();
     private Map<String, Selection> selections = new HashMap<>();
     /** Types waiting for the plugin being updated (a replacement notice), by type. */
     private final Map<String, PluginInfo> holds = new HashMap<>();
@@ -91,17 +96,34 @@ public final class PluginTable implements PluginRegistry {
 
     /** Adds a plugin, or replaces the one with the same service id. */
     public synchronized void add(PluginCandidate candidate) {
-        candidates.put(candidate.serviceId(), candidate);
-        rebuild();
+        PluginCandidate replaced = candidates.put(candidate.serviceId(), candidate);
+        if (replaced != null) {
+            forget(replaced);
+        }
+        sortedByType.computeIfAbsent(candidate.type(), t -> new TreeSet<>(LISTING)).add(candidate);
+        infos.put(candidate.serviceId(), candidate.toInfo(false));
+        rebuild(replaced == null || replaced.type().equals(candidate.type())
+                ? Set.of(candidate.type()) : Set.of(candidate.type(), replaced.type()));
     }
 
     /** Removes the plugin with the service id; returns whether it was present. */
     public synchronized boolean remove(long serviceId) {
-        boolean removed = candidates.remove(serviceId) != null;
-        if (removed) {
-            rebuild();
+        PluginCandidate removed = candidates.remove(serviceId);
+        if (removed == null) {
+            return false;
         }
-        return removed;
+        forget(removed);
+        rebuild(Set.of(removed.type()));
+        return true;
+    }
+
+    private void forget(PluginCandidate candidate) {
+        TreeSet<PluginCandidate> ofType = sortedByType.get(candidate.type());
+        ofType.remove(candidate);
+        if (ofType.isEmpty()) {
+            sortedByType.remove(candidate.type());
+        }
+        infos.remove(candidate.serviceId());
     }
 
     /** Replaces every configured selection, by type, as read from configuration. */
@@ -235,20 +257,29 @@ public final class PluginTable implements PluginRegistry {
         return slot;
     }
 
-    /** Recomputes the snapshot from the candidates and reports each type whose active plugin changed. */
+    /** Recomputes the snapshot for every type (selections or holds changed). */
     private void rebuild() {
-        Map<String, List<PluginCandidate>> grouped = new TreeMap<>();
-        for (PluginCandidate candidate : candidates.values()) {
-            grouped.computeIfAbsent(candidate.type(), t -> new ArrayList<>()).add(candidate);
-        }
-        Map<String, TypeView> byType = new HashMap<>();
-        List<PluginInfo> all = new ArrayList<>();
-        for (Map.Entry<String, List<PluginCandidate>> entry : grouped.entrySet()) {
-            TypeView view = viewOf(entry.getKey(), entry.getValue());
-            byType.put(entry.getKey(), view);
-            all.addAll(view.plugins());
-        }
+        rebuild(sortedByType.keySet());
+    }
+
+    /**
+     * Recomputes the views of the given types, keeps the others' as they are, and reports each
+     * type whose active plugin changed.
+     */
+    private void rebuild(Set<String> changed) {
         Map<String, TypeView> previous = snapshot.byType();
+        Map<String, TypeView> byType = new HashMap<>(previous);
+        byType.keySet().removeIf(type -> !sortedByType.containsKey(type));
+        for (String type : changed) {
+            TreeSet<PluginCandidate> ofType = sortedByType.get(type);
+            if (ofType != null) {
+                byType.put(type, viewOf(type, ofType));
+            }
+        }
+        List<PluginInfo> all = new ArrayList<>(candidates.size());
+        for (String type : sortedByType.keySet()) {
+            all.addAll(byType.get(type).plugins());
+        }
         snapshot = new Snapshot(Map.copyOf(byType), List.copyOf(all));
         for (String type : byType.keySet()) {
             slot(type);
@@ -265,11 +296,12 @@ public final class PluginTable implements PluginRegistry {
         reportChanges(previous, byType);
     }
 
-    private TypeView viewOf(String type, List<PluginCandidate> ofType) {
+    private TypeView viewOf(String type, Collection<PluginCandidate> sorted) {
         PluginInfo held = holds.get(type);
+        List<PluginCandidate> ofType = List.copyOf(sorted);
         PluginCandidate winner = Selection.pick(ofType, selected(type), held == null ? null : held.name());
-        List<PluginInfo> infos = ofType.stream().sorted(LISTING)
-                .map(c -> c.toInfo(c == winner)).toList();
+        List<PluginInfo> infos = ofType.stream()
+                .map(c -> c == winner ? c.toInfo(true) : this.infos.get(c.serviceId())).toList();
         return winner == null ? new TypeView(infos, null, null, held)
                 : new TypeView(infos, winner.toInfo(true), winner.service(), held);
     }

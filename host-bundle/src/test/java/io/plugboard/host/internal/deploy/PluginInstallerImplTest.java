@@ -17,7 +17,7 @@ import org.junit.rules.RuleChain;
 import org.junit.rules.TemporaryFolder;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleEvent;
-import org.osgi.framework.BundleListener;
+import org.osgi.framework.SynchronousBundleListener;
 import org.osgi.framework.Version;
 import org.osgi.framework.wiring.BundleRevisions;
 
@@ -150,7 +150,8 @@ public class PluginInstallerImplTest {
         Bundle bundle = installer.install(jar.toString());
         jar("a.jar", TestJars.plugin("io.example.a", "1.1.0"));
         List<Integer> events = new ArrayList<>();
-        BundleListener recorder = event -> {
+        // Synchronous: an asynchronous listener may get STARTED only after it was removed below.
+        SynchronousBundleListener recorder = event -> {
             if (event.getBundle() == bundle) {
                 events.add(event.getType());
             }
