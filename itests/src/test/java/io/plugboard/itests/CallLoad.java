@@ -107,6 +107,11 @@ final class CallLoad implements AutoCloseable {
     @Override
     public void close() {
         running = false;
+        joinAll(threads);
+    }
+
+    /** Waits (30 s at most each) for the load threads to end; fails naming one that did not. */
+    static void joinAll(List<Thread> threads) {
         for (Thread thread : threads) {
             try {
                 thread.join(TimeUnit.SECONDS.toMillis(30));

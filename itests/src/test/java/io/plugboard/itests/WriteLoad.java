@@ -147,14 +147,6 @@ final class WriteLoad implements AutoCloseable {
     @Override
     public void close() {
         running = false;
-        for (Thread thread : threads) {
-            try {
-                thread.join(TimeUnit.SECONDS.toMillis(30));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError("interrupted", e);
-            }
-            assertTrue(thread.getName() + " did not stop", !thread.isAlive());
-        }
+        CallLoad.joinAll(threads);
     }
 }
