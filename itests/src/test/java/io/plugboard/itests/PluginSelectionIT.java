@@ -89,4 +89,24 @@ public class PluginSelectionIT extends PluginRuntimeTestSupport {
             }));
         }
     }
+
+    /**
+     * Configuration Admin reports each stored selection later, on its own thread; a late report
+     * of an earlier plugin:use must not bring that earlier choice back.
+     */
+    @Test
+    public void quickSwitchesEndOnTheLastChoice() throws InterruptedException {
+        for (int round = 0; round < 40; round++) {
+            String chosen = round % 2 == 0 ? "kv.file" : "kv.memory";
+            execute("plugin:use kv " + chosen).assertSucceeded();
+            assertEquals("right after plugin:use, round " + round, chosen,
+                    registry.active(KeyValueStore.TYPE).orElseThrow().name());
+        }
+        // Let every pending configuration event arrive; the last choice (kv.memory) must hold.
+        for (int check = 0; check < 20; check++) {
+            Thread.sleep(25);
+            assertEquals("after the configuration events, check " + check, "kv.memory",
+                    registry.active(KeyValueStore.TYPE).orElseThrow().name());
+        }
+    }
 }

@@ -2,6 +2,9 @@ package io.plugboard.host.internal.registry;
 
 import java.io.IOException;
 import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Collections;
+import java.util.Deque;
 import java.util.Dictionary;
 import java.util.HashMap;
 import java.util.Hashtable;
@@ -57,6 +60,9 @@ public final class PluginRegistryImpl implements PluginRegistry, ReplacementNoti
 
     private final PluginTable table;
     private final Logger logger;
+    /** Selections we wrote to Configuration Admin whose change events have not come back yet. */
+    private final Deque<Map<String, Selection>> ownWrites = new ArrayDeque<>();
+
     /** Services already reported as lacking plugin.name or plugin.type, so each is reported once. */
     private final Set<Long> reportedInvalid = ConcurrentHashMap.newKeySet();
 
@@ -76,10 +82,23 @@ public final class PluginRegistryImpl implements PluginRegistry, ReplacementNoti
         table.replaceSelections(selectionsOf(properties));
     }
 
-    /** Re-reads the selections when the configuration changes. */
+    /**
+     * Re-reads the selections when the configuration changes. Configuration Admin reports our own
+     * writes later, on another thread: after two quick plugin:use commands the first one's echo
+     * would arrive after the second selection and bring the first back for a moment. So an echo of
+     * a write of ours is ignored; anything else (an edit through cm:*, a config file) is applied.
+     */
     @Modified
     void modified(Map<String, Object> properties) {
-        table.replaceSelections(selectionsOf(properties));
+        Map<String, Selection> configured = selectionsOf(properties);
+        synchronized (ownWrites) {
+            while (!ownWrites.isEmpty()) {
+                if (ownWrites.pollFirst().equals(configured)) {
+                    return;
+                }
+            }
+        }
+        table.replaceSelections(configured);
     }
 
     @Reference(service = KeyValueStore.class, cardinality = ReferenceCardinality.MULTIPLE,
@@ -140,7 +159,7 @@ public final class PluginRegistryImpl implements PluginRegistry, ReplacementNoti
 
     /** Applies the selection at once, then writes it to Configuration Admin so it survives a restart. */
     @Override
-    public void select(String type, String name, String version) {
+    public synchronized void select(String type, String name, String version) {
         table.select(type, name, version);
         ConfigurationAdmin admin = configurationAdmin;
         if (admin == null) {
@@ -161,7 +180,15 @@ public final class PluginRegistryImpl implements PluginRegistry, ReplacementNoti
             } else {
                 properties.remove(SELECT_PREFIX + type + VERSION_SUFFIX);
             }
-            configuration.updateIfDifferent(properties);
+            Map<String, Selection> written = selectionsOf(asMap(properties));
+            synchronized (ownWrites) {
+                ownWrites.addLast(written);
+            }
+            if (!configuration.updateIfDifferent(properties)) {
+                synchronized (ownWrites) {
+                    ownWrites.removeLastOccurrence(written); // unchanged: no event will echo it
+                }
+            }
         } catch (IOException e) {
             logger.warn("Could not store the selection of {} for type {}; it lasts until restart",
                     name, type, e);
@@ -206,6 +233,14 @@ public final class PluginRegistryImpl implements PluginRegistry, ReplacementNoti
     }
 
     /** Reads {@code select.<type>} and {@code select.<type>.version}; an unreadable version is reported and ignored. */
+    private static Map<String, Object> asMap(Dictionary<String, Object> properties) {
+        Map<String, Object> map = new HashMap<>();
+        for (String key : Collections.list(properties.keys())) {
+            map.put(key, properties.get(key));
+        }
+        return map;
+    }
+
     private Map<String, Selection> selectionsOf(Map<String, Object> properties) {
         Map<String, Selection> selections = new HashMap<>();
         properties.forEach((key, value) -> {
