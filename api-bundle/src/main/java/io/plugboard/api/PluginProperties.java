@@ -9,6 +9,12 @@ public final class PluginProperties {
     /** The kind of service the plugin provides, such as {@code kv} or {@code greeter}. */
     public static final String TYPE = "plugin.type";
 
+    /**
+     * The plugin's version, for a service registered on behalf of a plugin that is not a bundle
+     * (an out-of-process plugin); without it, the version of the registering bundle counts.
+     */
+    public static final String VERSION = "plugin.version";
+
     private PluginProperties() {
     }
 }
