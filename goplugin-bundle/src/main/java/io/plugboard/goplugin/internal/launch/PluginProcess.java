@@ -6,24 +6,12 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * A running plugin process whose handshake was read and checked. CONTRACT SKELETON: the launch
+ * A running plugin process whose handshake was read and checked; made by {@link PluginLauncher}. CONTRACT SKELETON: the launch
  * helper fills in the bodies; the signatures are what the rest of the bundle codes against.
  */
 public final class PluginProcess {
 
     private PluginProcess() {
-    }
-
-    /**
-     * Starts the program with the host's environment plus the cookie, PLUGIN_PROTOCOL_VERSIONS,
-     * PLUGIN_MIN_PORT/PLUGIN_MAX_PORT, TMPDIR=socketDir and extraEnv, such that it cannot outlive
-     * the host JVM (even when the JVM is killed with SIGKILL); drains stdout and stderr to the
-     * output for as long as it runs; returns once a valid handshake line was read.
-     *
-     * @throws HandshakeException naming why there is no valid handshake; the process is gone by then
-     */
-    public static PluginProcess start(LaunchSpec spec, PluginOutput output) throws HandshakeException {
-        throw new UnsupportedOperationException("contract skeleton");
     }
 
     /** The checked handshake. */

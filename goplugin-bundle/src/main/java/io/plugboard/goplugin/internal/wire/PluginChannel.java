@@ -1,29 +1,15 @@
 package io.plugboard.goplugin.internal.wire;
 
-import java.io.IOException;
 import java.time.Duration;
 import java.util.Optional;
 
-import io.plugboard.goplugin.internal.launch.Handshake;
-
 /**
- * The gRPC connection to one plugin process. CONTRACT SKELETON: the wire helper fills in the
+ * The gRPC connection to one plugin process; made by {@link PluginChannels}. CONTRACT SKELETON: the wire helper fills in the
  * bodies; the signatures are what the rest of the bundle codes against.
  */
 public final class PluginChannel implements AutoCloseable {
 
     private PluginChannel() {
-    }
-
-    /**
-     * Connects (plaintext HTTP/2 over the handshake's unix socket or tcp address), and opens the
-     * broker's StartStream once, as go-plugin's host does.
-     *
-     * @param pluginName for messages and thread names
-     * @throws IOException when the address cannot be connected to
-     */
-    public static PluginChannel connect(Handshake handshake, String pluginName) throws IOException {
-        throw new UnsupportedOperationException("contract skeleton");
     }
 
     /** Waits until grpc.health.v1.Health/Check for service "plugin" answers SERVING; false if not within the timeout. */
