@@ -1,11 +1,58 @@
 package io.plugboard.goplugin.internal.launch;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.stream.Collectors;
+
+import io.plugboard.goplugin.internal.launch.HandshakeException.Reason;
+
 /**
  * Starts plugin processes. One per bundle activation: it owns the long-lived thread that spawns
  * the processes (a parent-death signal is tied to the thread that forked, so that thread must
- * outlive its children). CONTRACT SKELETON: the launch helper fills in the bodies.
+ * outlive its children).
+ *
+ * <p>No orphans: on Linux with {@code /usr/bin/setpriv} the program runs as
+ * {@code setpriv --pdeathsig KILL -- program args}, so the kernel kills it when its parent goes,
+ * even when the JVM is killed with SIGKILL (setpriv execs the program, so the pid stays the
+ * plugin's). Elsewhere the program is started directly, and a JVM killed with SIGKILL leaves its
+ * plugins running: there is no portable parent-death signal, and a JVM shutdown hook does not run
+ * on SIGKILL.
  */
 public final class PluginLauncher implements AutoCloseable {
+
+    private static final Path SETPRIV = Path.of("/usr/bin/setpriv");
+
+    /** The port range go-plugin's own client passes (used when a plugin listens on TCP). */
+    private static final int MIN_PORT = 10000;
+    private static final int MAX_PORT = 25000;
+
+    /** go-plugin's Serve logs this when its Unix socket path is too long for the kernel, then exits 0. */
+    private static final String SOCKET_TOO_LONG = "bind: invalid argument";
+
+    private final Path setpriv;
+    private Spawner spawner;
+    private boolean closed;
+
+    /** A launcher that uses setpriv's parent-death signal where the system has it. */
+    public PluginLauncher() {
+        this(hasSetpriv() ? SETPRIV : null);
+    }
+
+    /** A launcher that runs programs through the given setpriv, or directly when null. */
+    PluginLauncher(Path setpriv) {
+        this.setpriv = setpriv;
+    }
 
     /**
      * Starts the program with the host's environment plus the cookie, PLUGIN_PROTOCOL_VERSIONS,
@@ -16,12 +63,177 @@ public final class PluginLauncher implements AutoCloseable {
      * @throws HandshakeException naming why there is no valid handshake; the process is gone by then
      */
     public PluginProcess start(LaunchSpec spec, PluginOutput output) throws HandshakeException {
-        throw new UnsupportedOperationException("contract skeleton");
+        Objects.requireNonNull(spec, "spec");
+        Objects.requireNonNull(output, "output");
+        checkSpec(spec);
+        checkStartable(spec);
+        Process process;
+        try {
+            process = spawner().spawn(builder(spec));
+        } catch (IOException e) {
+            throw new HandshakeException(Reason.CANNOT_START,
+                    spec.pluginName() + ": cannot start " + spec.command() + ": " + e.getMessage(), e);
+        }
+        PluginProcess plugin = new PluginProcess(spec, process, Instant.now(), output);
+        try {
+            plugin.accepted(awaitHandshake(spec, plugin));
+            return plugin;
+        } catch (HandshakeException | RuntimeException | Error e) {
+            plugin.killAndReap();
+            throw e;
+        }
     }
 
-    /** Ends the spawning thread; call after every process it started has been stopped. */
+    /**
+     * Ends the spawning thread; call after every process it started has been stopped (with setpriv, one
+     * still running gets its parent-death SIGKILL now). Later starts throw IllegalStateException.
+     */
     @Override
     public void close() {
-        throw new UnsupportedOperationException("contract skeleton");
+        Spawner toClose;
+        synchronized (this) {
+            closed = true;
+            toClose = spawner;
+            spawner = null;
+        }
+        if (toClose != null) {
+            toClose.close();
+        }
+    }
+
+    private synchronized Spawner spawner() {
+        if (closed) {
+            throw new IllegalStateException("the plugin launcher is closed");
+        }
+        if (spawner == null) {
+            spawner = new Spawner("goplugin launcher");
+        }
+        return spawner;
+    }
+
+    private Handshake awaitHandshake(LaunchSpec spec, PluginProcess plugin) throws HandshakeException {
+        long timeoutMs = spec.startTimeout().toMillis();
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
+        String line;
+        try {
+            line = plugin.firstLine().get(timeoutMs, TimeUnit.MILLISECONDS);
+            if (line == null) {
+                long leftMs = Math.max(0, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()));
+                boolean endedByItself = plugin.waitFor(leftMs);
+                throw endedBeforeHandshake(spec, plugin, endedByItself);
+            }
+        } catch (TimeoutException e) {
+            ProcessExit exit = plugin.killAndReap();
+            throw new HandshakeException(Reason.TIMEOUT, spec.pluginName() + ": no handshake within " + timeoutMs
+                    + " ms; the plugin was killed." + stderrTail(exit.lastStderrLines()));
+        } catch (InterruptedException e) {
+            // Kept as TIMEOUT: the wait for the handshake was cut short and the plugin is killed.
+            ProcessExit exit = plugin.killAndReap();
+            Thread.currentThread().interrupt();
+            throw new HandshakeException(Reason.TIMEOUT, spec.pluginName() + ": interrupted while waiting for the"
+                    + " handshake; the plugin was killed." + stderrTail(exit.lastStderrLines()), e);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException(e.getCause());
+        }
+        return HandshakeLine.check(spec, line);
+    }
+
+    /** Names why stdout ended without a handshake, from what the process wrote to stderr and how it ended. */
+    private HandshakeException endedBeforeHandshake(LaunchSpec spec, PluginProcess plugin, boolean endedByItself) {
+        ProcessExit exit = plugin.killAndReap();
+        String name = spec.pluginName();
+        if (plugin.sawCookieNotice()) {
+            return new HandshakeException(Reason.WRONG_COOKIE, name + ": the plugin refused the magic cookie "
+                    + spec.cookieKey() + ": the descriptor's cookie does not match the plugin's (go-plugin said: "
+                    + StderrLines.COOKIE_NOTICE + ")");
+        }
+        Optional<String> execFailure = exit.lastStderrLines().stream()
+                .filter(l -> setpriv != null && l.startsWith("setpriv: ")).findFirst();
+        if (execFailure.isPresent()) {
+            return new HandshakeException(Reason.CANNOT_START, name + ": cannot start " + spec.command() + ": "
+                    + execFailure.get().substring("setpriv: ".length()));
+        }
+        String how = endedByItself
+                ? "the plugin exited before its handshake (" + exit.describe() + ")"
+                : "the plugin closed its stdout without a handshake and was killed";
+        String hint = "";
+        if (exit.lastStderrLines().stream().anyMatch(l -> l.contains(SOCKET_TOO_LONG))) {
+            hint = "\nThe socket directory " + spec.socketDir() + " (" + spec.socketDir().toString().length()
+                    + " characters) is too long for a Unix socket path (at most 107 bytes with go-plugin's file"
+                    + " name): use a shorter one.";
+        }
+        return new HandshakeException(Reason.EXITED, name + ": " + how + "." + stderrTail(exit.lastStderrLines())
+                + hint);
+    }
+
+    private static String stderrTail(List<String> lines) {
+        if (lines.isEmpty()) {
+            return " It wrote nothing to stderr.";
+        }
+        return " Last stderr lines:\n" + lines.stream().map(l -> "  " + l).collect(Collectors.joining("\n"));
+    }
+
+    private static void checkSpec(LaunchSpec spec) {
+        if (spec.cookieKey() == null || spec.cookieKey().isEmpty() || spec.cookieValue() == null
+                || spec.cookieValue().isEmpty()) {
+            throw new IllegalArgumentException(spec.pluginName() + ": the magic cookie's key and value must not be"
+                    + " empty (go-plugin refuses to serve without them)");
+        }
+        if (spec.protocolVersions().isEmpty()) {
+            throw new IllegalArgumentException(spec.pluginName() + ": no app protocol versions to offer the plugin");
+        }
+    }
+
+    /** The checks that give a clearer message than the operating system's error=2 would. */
+    private static void checkStartable(LaunchSpec spec) throws HandshakeException {
+        Path command = spec.command();
+        String cannot = spec.pluginName() + ": cannot start " + command + ": ";
+        if (!command.isAbsolute()) {
+            throw new HandshakeException(Reason.CANNOT_START, cannot + "the program's path must be absolute");
+        }
+        if (!Files.exists(command)) {
+            throw new HandshakeException(Reason.CANNOT_START, cannot + "No such file");
+        }
+        if (Files.isDirectory(command)) {
+            throw new HandshakeException(Reason.CANNOT_START, cannot + "it is a directory, not a program");
+        }
+        if (!Files.isExecutable(command)) {
+            throw new HandshakeException(Reason.CANNOT_START, cannot + "the file is not executable (set its"
+                    + " execute permission)");
+        }
+        if (!Files.isDirectory(spec.workDir())) {
+            throw new HandshakeException(Reason.CANNOT_START, cannot + "the working directory " + spec.workDir()
+                    + " does not exist");
+        }
+        if (!Files.isDirectory(spec.socketDir())) {
+            throw new HandshakeException(Reason.CANNOT_START, cannot + "the socket directory " + spec.socketDir()
+                    + " does not exist");
+        }
+    }
+
+    private ProcessBuilder builder(LaunchSpec spec) {
+        List<String> command = new ArrayList<>();
+        if (setpriv != null) {
+            command.addAll(List.of(setpriv.toString(), "--pdeathsig", "KILL", "--"));
+        }
+        command.add(spec.command().toString());
+        command.addAll(spec.args());
+        ProcessBuilder builder = new ProcessBuilder(command).directory(spec.workDir().toFile());
+        Map<String, String> env = builder.environment();
+        // The descriptor's variables first: go-plugin's own win, as in go-plugin's client.
+        env.putAll(spec.extraEnv());
+        env.put(spec.cookieKey(), spec.cookieValue());
+        env.put("PLUGIN_PROTOCOL_VERSIONS",
+                spec.protocolVersions().stream().map(String::valueOf).collect(Collectors.joining(",")));
+        env.put("PLUGIN_MIN_PORT", String.valueOf(MIN_PORT));
+        env.put("PLUGIN_MAX_PORT", String.valueOf(MAX_PORT));
+        // go-plugin makes its Unix socket with ioutil.TempFile in os.TempDir(), which is $TMPDIR.
+        env.put("TMPDIR", spec.socketDir().toString());
+        return builder;
+    }
+
+    private static boolean hasSetpriv() {
+        return System.getProperty("os.name", "").toLowerCase(Locale.ROOT).startsWith("linux")
+                && Files.isExecutable(SETPRIV);
     }
 }
