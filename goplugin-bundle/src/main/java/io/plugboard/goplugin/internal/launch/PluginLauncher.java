@@ -25,7 +25,8 @@ import io.plugboard.goplugin.internal.launch.HandshakeException.Reason;
  * <p>No orphans: on Linux with {@code /usr/bin/setpriv} the program runs as
  * {@code setpriv --pdeathsig KILL -- program args}, so the kernel kills it when its parent goes,
  * even when the JVM is killed with SIGKILL (setpriv execs the program, so the pid stays the
- * plugin's). Elsewhere the program is started directly, and a JVM killed with SIGKILL leaves its
+ * plugin's). (Should the JVM die in the instant between the fork and setpriv's prctl, the signal is
+ * never armed; setpriv does not check its parent again.) Elsewhere the program is started directly, and a JVM killed with SIGKILL leaves its
  * plugins running: there is no portable parent-death signal, and a JVM shutdown hook does not run
  * on SIGKILL.
  */
@@ -39,6 +40,8 @@ public final class PluginLauncher implements AutoCloseable {
 
     /** go-plugin's Serve logs this when its Unix socket path is too long for the kernel, then exits 0. */
     private static final String SOCKET_TOO_LONG = "bind: invalid argument";
+
+    private static final int MAX_SHOWN_LINE = 500;
 
     private final Path setpriv;
     private Spawner spawner;
@@ -170,7 +173,10 @@ public final class PluginLauncher implements AutoCloseable {
         if (lines.isEmpty()) {
             return " It wrote nothing to stderr.";
         }
-        return " Last stderr lines:\n" + lines.stream().map(l -> "  " + l).collect(Collectors.joining("\n"));
+        // A line may be up to 64 KiB; an exception message is read by people.
+        return " Last stderr lines:\n" + lines.stream()
+                .map(l -> "  " + (l.length() <= MAX_SHOWN_LINE ? l : l.substring(0, MAX_SHOWN_LINE) + "..."))
+                .collect(Collectors.joining("\n"));
     }
 
     private static void checkSpec(LaunchSpec spec) {

@@ -234,6 +234,15 @@ public class PluginLauncherHandshakeTest {
     }
 
     @Test
+    public void longStderrLinesAreShortenedInTheMessage() throws IOException {
+        Path script = Scripts.write(dir, "kv-go", "head -c 600 /dev/zero | tr '\\0' x >&2\necho >&2\nexit 1\n");
+        HandshakeException e = fails(spec(script));
+        assertEquals(Reason.EXITED, e.reason());
+        assertEquals("kv.go: the plugin exited before its handshake (exit code 1). Last stderr lines:\n  "
+                + "x".repeat(500) + "...", e.getMessage());
+    }
+
+    @Test
     public void exitZeroWithBindErrorPointsAtTheSocketDirectory() throws IOException {
         // What go-plugin's Serve does when the socket path is too long: logs the error, returns, exit 0.
         Path script = Scripts.write(dir, "kv-go", "echo '{\"@level\":\"error\",\"@message\":\"plugin init error\","
