@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
@@ -54,7 +55,7 @@ public class PluginLauncherHandshakeTest {
             assertEquals(new Handshake(1, 2, "unix", dir.resolve("plugin" + plugin.pid()).toString(), "grpc", cert),
                     handshake);
             assertTrue(ProcessHandle.of(plugin.pid()).orElseThrow().isAlive());
-            assertFalse(plugin.startedAt().isAfter(java.time.Instant.now()));
+            assertFalse(plugin.startedAt().isAfter(Instant.now()));
         } finally {
             plugin.kill();
         }
