@@ -288,6 +288,16 @@ final class Supervisor {
         }
     }
 
+    /** Whether calls are waiting for an instance now (for tests and diagnostics). */
+    boolean hasWaitingCalls() {
+        lock.lock();
+        try {
+            return lock.hasWaiters(changed);
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** Why a wait ran out, by state; called under the lock. */
     private String notBackInTime(Duration timeout) {
         String within = " within " + timeout.toMillis() + " ms";
