@@ -29,6 +29,10 @@ import io.plugboard.goplugin.internal.launch.ProcessExit;
  * restarts, so callers wait for the next instance instead of failing; only a plugin that failed
  * for good (or ended cleanly and is not restarted) is withdrawn, so the registry can pick another.
  *
+ * <p>The binary is looked at every second ({@link BinaryWatch}); when it was replaced by one with
+ * another SHA-256, the plugin is replaced as by {@link #replace} with the same descriptor, which
+ * also brings back a plugin that failed (a fixed binary is the usual cure).
+ *
  * <p><b>Threads.</b> Every change of state happens on the supervisor's one thread
  * ({@code plugboard-goplugin-<name>-supervisor}, a daemon that ends with {@link #stop}): starts,
  * restarts, health checks, binary polls, process ends (handed over from the launch layer's thread)

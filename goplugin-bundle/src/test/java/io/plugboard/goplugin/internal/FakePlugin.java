@@ -43,6 +43,7 @@ final class FakePlugin implements InstanceStarter {
     // Starts pass this gate; a test that closes it holds the next start until it opens it again.
     private final Semaphore gate = new Semaphore(Integer.MAX_VALUE / 2);
     private volatile ProcessExit dieAlways;
+    private KvCallException nextInstanceFailure;
 
     FakePlugin() {
         this(new CopyOnWriteArrayList<>());
@@ -55,6 +56,11 @@ final class FakePlugin implements InstanceStarter {
     /** The next start fails with the message. */
     synchronized void failNextStart(String message) {
         plans.addLast(new Plan(message, null));
+    }
+
+    /** The first call of the next instance started fails so. */
+    synchronized void failFirstCallOfNextInstance(KvCallException.Kind kind, String message) {
+        nextInstanceFailure = new KvCallException(kind, message, null);
     }
 
     /** Every start from now on gives an instance that ends at once with the exit. */
@@ -95,14 +101,20 @@ final class FakePlugin implements InstanceStarter {
         }
         descriptor.requireBinaryHash(sha256);
         Plan plan;
+        KvCallException firstCallFailure;
         synchronized (this) {
             plan = plans.pollFirst();
+            firstCallFailure = nextInstanceFailure;
+            nextInstanceFailure = null;
         }
         if (plan != null && plan.failure() != null) {
             events.add("start failed");
             throw new PluginFileException(plan.failure());
         }
         Instance instance = new Instance(pids.incrementAndGet(), descriptor.version().toString(), sha256);
+        if (firstCallFailure != null) {
+            instance.failures.addLast(firstCallFailure);
+        }
         instances.add(instance);
         events.add("start " + instance.pid);
         ProcessExit die = plan != null && plan.dieAtOnce() != null ? plan.dieAtOnce() : dieAlways;
