@@ -1,0 +1,223 @@
+package io.plugboard.goplugin.internal;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+import org.osgi.framework.BundleContext;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.log.Logger;
+import org.osgi.service.log.LoggerFactory;
+
+import io.plugboard.api.deploy.PluginFile;
+import io.plugboard.api.deploy.PluginFileException;
+import io.plugboard.api.deploy.PluginFileHandler;
+import io.plugboard.goplugin.internal.launch.PluginLauncher;
+import io.plugboard.goplugin.internal.wire.PluginChannels;
+
+/**
+ * Runs the go-plugin plugins that {@code *.goplugin} descriptors describe, one {@link Supervisor}
+ * per descriptor file, and registers each as a {@code KeyValueStore}. The host hands it the
+ * descriptors from its watched folder and from {@code plugin:install}.
+ *
+ * <p>Immediate: the plugins it runs are services in their own right, which must not stop when
+ * the host happens to release this handler. Deactivation stops every plugin gracefully and closes
+ * the launcher and the channels, so no process outlives the bundle.
+ *
+ * <p>Thread-safe: installs and uninstalls take turns (a start may take the start timeout);
+ * {@link #installed} and {@link #describe} do not wait for them.
+ */
+@Component(service = PluginFileHandler.class, property = PluginFileHandler.EXTENSION + "=" + Descriptor.EXTENSION,
+        immediate = true)
+public final class GoPluginHandler implements PluginFileHandler {
+
+    /** Framework property naming Plugboard's data folder: plugins work in its {@code goplugin/<name>}. */
+    static final String DATA_DIR_PROPERTY = "plugboard.data.dir";
+
+    /** Makes the publication of one plugin's service, which calls the supervisor. */
+    @FunctionalInterface
+    interface Publisher {
+        Supervisor.Publication publication(Supervisor supervisor);
+    }
+
+    /** A plugin installed from a file. */
+    private record Installed(Supervisor supervisor, long installedMillis) {
+    }
+
+    private final Logger logger;
+    private final InstanceStarter starter;
+    private final Publisher publisher;
+    private final Path workRoot;
+    private final Supervisor.Settings settings;
+    private final Runnable closeShared;
+    private final Object turns = new Object();
+    private final Map<Path, Installed> byFile = new ConcurrentHashMap<>();
+
+    /** Creates the handler with its launcher and channels; called by DS. */
+    @Activate
+    public GoPluginHandler(BundleContext context, @Reference(name = "loggers") LoggerFactory loggers) {
+        this(Shared.of(context, loggers));
+    }
+
+    private GoPluginHandler(Shared shared) {
+        this(shared.logger, shared.starter, shared.publisher, shared.workRoot, Supervisor.Settings.DEFAULT,
+                shared.close);
+    }
+
+    /**
+     * Creates a handler from plain parts, for tests.
+     *
+     * @param workRoot the folder under which plugins without {@code workdir} work ({@code <data>/goplugin})
+     * @param closeShared closes what the plugins shared, after they all stopped
+     */
+    GoPluginHandler(Logger logger, InstanceStarter starter, Publisher publisher, Path workRoot,
+            Supervisor.Settings settings, Runnable closeShared) {
+        this.logger = logger;
+        this.starter = starter;
+        this.publisher = publisher;
+        this.workRoot = workRoot;
+        this.settings = settings;
+        this.closeShared = closeShared;
+    }
+
+    @Override
+    public long check(Path file) throws PluginFileException {
+        return Descriptor.read(file, workRoot).fingerprint();
+    }
+
+    @Override
+    public void install(Path file) throws PluginFileException {
+        Path key = file.toAbsolutePath().normalize();
+        synchronized (turns) {
+            Descriptor descriptor = Descriptor.read(key, workRoot);
+            for (Map.Entry<Path, Installed> entry : byFile.entrySet()) {
+                if (!entry.getKey().equals(key) && entry.getValue().supervisor().name().equals(descriptor.name())) {
+                    throw new PluginFileException(key + " declares the plugin " + descriptor.name()
+                            + ", which already runs from " + entry.getKey() + "; give it another name (key \"name\")"
+                            + " or uninstall " + entry.getKey().getFileName() + " first");
+                }
+            }
+            Installed before = byFile.get(key);
+            if (before != null && before.supervisor().name().equals(descriptor.name())) {
+                before.supervisor().replace(descriptor);
+                byFile.put(key, new Installed(before.supervisor(), System.currentTimeMillis()));
+                return;
+            }
+            Supervisor supervisor = new Supervisor(descriptor, starter, publisher::publication, logger, settings);
+            supervisor.start();
+            byFile.put(key, new Installed(supervisor, System.currentTimeMillis()));
+            logger.info("Installed go-plugin {} {} from {}", descriptor.name(), descriptor.version(), key);
+            if (before != null) {
+                // The file now names another plugin: the one it named before goes.
+                before.supervisor().stop();
+                logger.info("Stopped go-plugin {}: {} now declares {}", before.supervisor().name(), key,
+                        descriptor.name());
+            }
+        }
+    }
+
+    @Override
+    public void uninstall(Path file) {
+        Path key = file.toAbsolutePath().normalize();
+        synchronized (turns) {
+            Installed installed = byFile.remove(key);
+            if (installed != null) {
+                installed.supervisor().stop();
+                logger.info("Uninstalled go-plugin {} ({})", installed.supervisor().name(), key);
+            }
+        }
+    }
+
+    @Override
+    public List<PluginFile> installed() {
+        List<PluginFile> files = new ArrayList<>();
+        byFile.forEach((file, installed) -> files.add(
+                new PluginFile(file, installed.supervisor().name(), installed.installedMillis())));
+        files.sort(Comparator.comparing(PluginFile::file));
+        return files;
+    }
+
+    @Override
+    public Map<String, String> describe(String pluginName) {
+        for (Installed installed : byFile.values()) {
+            if (installed.supervisor().name().equals(pluginName)) {
+                return PluginFacts.of(installed.supervisor().status(), Instant.now());
+            }
+        }
+        return new LinkedHashMap<>();
+    }
+
+    /** Stops every plugin (all at once, each gracefully), then closes the launcher and the channels. */
+    @Deactivate
+    public void deactivate() {
+        synchronized (turns) {
+            List<Installed> all = new ArrayList<>(byFile.values());
+            byFile.clear();
+            all.forEach(installed -> installed.supervisor().requestStop());
+            all.forEach(installed -> installed.supervisor().stop());
+            closeShared.run();
+        }
+    }
+
+    /** What the DS constructor makes from the framework: the launcher, the channels and where files go. */
+    private record Shared(Logger logger, InstanceStarter starter, Publisher publisher, Path workRoot, Runnable close) {
+
+        static Shared of(BundleContext context, LoggerFactory loggers) {
+            Logger logger = loggers.getLogger(GoPluginHandler.class);
+            Path data = dataFolder(context.getProperty(DATA_DIR_PROPERTY), context.getDataFile(""));
+            Path nativeDir = data.resolve("native");
+            try {
+                Files.createDirectories(nativeDir);
+            } catch (IOException e) {
+                throw new IllegalStateException("Cannot create " + nativeDir + " for Netty's native library: " + e, e);
+            }
+            String socketProperty = context.getProperty(ProcessStarter.SOCKET_DIR_PROPERTY);
+            Path socketRoot = Path.of(socketProperty != null && !socketProperty.isBlank() ? socketProperty.strip()
+                    : System.getProperty("java.io.tmpdir"));
+            PluginLauncher launcher = new PluginLauncher();
+            PluginChannels channels;
+            try {
+                channels = new PluginChannels(nativeDir);
+            } catch (RuntimeException e) {
+                launcher.close();
+                throw e;
+            }
+            InstanceStarter starter = new ProcessStarter(launcher, channels, socketRoot,
+                    descriptor -> new PluginLog(loggers.getLogger(
+                            PLUGIN_LOGGER_PREFIX + descriptor.name() + " " + descriptor.version())));
+            Publisher publisher = supervisor -> new ServiceSlot(context, new GoKeyValueStore(supervisor));
+            Runnable close = () -> {
+                channels.close();
+                launcher.close();
+            };
+            return new Shared(logger, starter, publisher, data.resolve("goplugin"), close);
+        }
+    }
+
+    /**
+     * The data folder: {@code plugboard.data.dir}, else the bundle's data area.
+     *
+     * @throws IllegalStateException when there is neither
+     */
+    static Path dataFolder(String dataDirProperty, File bundleDataArea) {
+        if (dataDirProperty != null && !dataDirProperty.isBlank()) {
+            return Path.of(dataDirProperty.strip()).toAbsolutePath();
+        }
+        if (bundleDataArea == null) {
+            throw new IllegalStateException("go-plugin plugins need a data folder: set the framework property "
+                    + DATA_DIR_PROPERTY + "; this framework gives bundles no data area");
+        }
+        return bundleDataArea.toPath().toAbsolutePath();
+    }
+}

@@ -1,0 +1,47 @@
+package io.plugboard.goplugin.internal;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/** What {@code describe} shows of a supervised plugin, in display order. */
+final class PluginFacts {
+
+    /** Shown for a fact that has no value now (no instance runs). */
+    static final String NONE = "-";
+
+    private PluginFacts() {
+    }
+
+    /**
+     * The facts: state (and reason when failed or stopped by itself), pid, protocol, socket,
+     * uptime, restarts, last exit, command, sha256 (first 12 hex digits), descriptor.
+     */
+    static Map<String, String> of(Supervisor.Status status, Instant now) {
+        Map<String, String> facts = new LinkedHashMap<>();
+        PluginInstance instance = status.instance();
+        Descriptor descriptor = status.descriptor();
+        facts.put("state", status.state().name().toLowerCase(Locale.ROOT));
+        if (status.reason() != null) {
+            facts.put("reason", status.reason());
+        }
+        facts.put("pid", instance == null ? NONE : Long.toString(instance.pid()));
+        facts.put("protocol", instance == null ? NONE : instance.protocol());
+        facts.put("socket", instance == null ? NONE : instance.address());
+        facts.put("uptime", instance == null ? NONE : Durations.uptime(Duration.between(instance.startedAt(), now)));
+        facts.put("restarts", Integer.toString(status.restarts()));
+        facts.put("last exit", status.lastExit() == null ? "none" : status.lastExit());
+        List<String> command = new ArrayList<>();
+        command.add(descriptor.command().toString());
+        command.addAll(descriptor.args());
+        facts.put("command", ShellWords.join(command));
+        String sha256 = instance != null ? instance.binarySha256() : descriptor.sha256();
+        facts.put("sha256", sha256 == null ? NONE : Supervisor.shortHash(sha256));
+        facts.put("descriptor", descriptor.file().toString());
+        return facts;
+    }
+}

@@ -1,0 +1,121 @@
+package io.plugboard.goplugin.internal;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.function.Function;
+
+import io.plugboard.api.deploy.PluginFileException;
+import io.plugboard.goplugin.internal.launch.HandshakeException;
+import io.plugboard.goplugin.internal.launch.PluginLauncher;
+import io.plugboard.goplugin.internal.launch.PluginOutput;
+import io.plugboard.goplugin.internal.launch.PluginProcess;
+import io.plugboard.goplugin.internal.wire.PluginChannel;
+import io.plugboard.goplugin.internal.wire.PluginChannels;
+
+/**
+ * Starts real plugin instances: checks the binary's hash, makes a fresh socket folder, launches
+ * the process, connects and waits for its health service to report SERVING. Thread-safe; the
+ * launcher and the channels belong to the handler.
+ */
+final class ProcessStarter implements InstanceStarter {
+
+    /** Framework property: the folder in which each plugin instance gets its socket folder. */
+    static final String SOCKET_DIR_PROPERTY = "plugboard.goplugin.socket.dir";
+
+    // sun_path holds 108 bytes with its NUL; go-plugin names the socket "plugin" + 9 digits.
+    static final int MAX_SOCKET_DIR_BYTES = 107 - "/plugin123456789".length();
+
+    private final PluginLauncher launcher;
+    private final PluginChannels channels;
+    private final Path socketRoot;
+    private final Function<Descriptor, PluginOutput> outputs;
+
+    /**
+     * @param socketRoot where the socket folders are made
+     * @param outputs where each plugin's output lines go
+     */
+    ProcessStarter(PluginLauncher launcher, PluginChannels channels, Path socketRoot,
+            Function<Descriptor, PluginOutput> outputs) {
+        this.launcher = launcher;
+        this.channels = channels;
+        this.socketRoot = socketRoot;
+        this.outputs = outputs;
+    }
+
+    @Override
+    public PluginInstance start(Descriptor descriptor) throws PluginFileException {
+        String name = descriptor.name();
+        String sha256;
+        try {
+            sha256 = Hashes.sha256(descriptor.command());
+        } catch (IOException e) {
+            throw new PluginFileException(name + ": cannot read " + descriptor.command() + ": " + e, e);
+        }
+        descriptor.requireBinaryHash(sha256);
+        try {
+            Files.createDirectories(descriptor.workDir());
+        } catch (IOException e) {
+            throw new PluginFileException(name + ": cannot create its working directory " + descriptor.workDir()
+                    + " (key \"workdir\" of " + descriptor.file() + "): " + e, e);
+        }
+        Path socketDir = newSocketDir(socketRoot);
+        PluginProcess process;
+        try {
+            process = launcher.start(descriptor.launchSpec(socketDir), outputs.apply(descriptor));
+        } catch (HandshakeException e) {
+            ProcessInstance.deleteTree(socketDir);
+            throw new PluginFileException(name + " did not start: " + e.getMessage(), e);
+        }
+        PluginChannel channel = null;
+        try {
+            channel = channels.connect(process.handshake(), name);
+            if (!channel.awaitServing(descriptor.startTimeout())) {
+                throw new PluginFileException(name + " (pid " + process.pid() + ") did not report SERVING on"
+                        + " grpc.health.v1.Health for service \"plugin\" within " + descriptor.startTimeout().toMillis()
+                        + " ms (key \"start-timeout-ms\")");
+            }
+            return new ProcessInstance(process, channel, socketDir, sha256);
+        } catch (IOException | PluginFileException | RuntimeException e) {
+            if (channel != null) {
+                channel.close();
+            }
+            try {
+                process.kill();
+            } catch (InterruptedException interrupted) {
+                Thread.currentThread().interrupt();
+            }
+            ProcessInstance.deleteTree(socketDir);
+            if (e instanceof PluginFileException p) {
+                throw p;
+            }
+            throw new PluginFileException(name + " (pid " + process.pid() + "): cannot connect to "
+                    + process.handshake().address() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Makes a fresh, private folder for one instance's socket in the root.
+     *
+     * @throws PluginFileException when the root is too long for a socket path, or the folder cannot be made
+     */
+    static Path newSocketDir(Path root) throws PluginFileException {
+        Path dir;
+        try {
+            Files.createDirectories(root);
+            dir = Files.createTempDirectory(root, "pb");
+        } catch (IOException e) {
+            throw new PluginFileException("Cannot create a socket folder in " + root + " (framework property "
+                    + SOCKET_DIR_PROPERTY + "): " + e, e);
+        }
+        int bytes = dir.toAbsolutePath().toString().getBytes(StandardCharsets.UTF_8).length;
+        if (bytes > MAX_SOCKET_DIR_BYTES) {
+            ProcessInstance.deleteTree(dir);
+            throw new PluginFileException("Socket folder " + dir + " is " + bytes + " bytes long; a Unix socket path"
+                    + " must stay under 108 bytes, so the folder may have at most " + MAX_SOCKET_DIR_BYTES
+                    + ": set the framework property " + SOCKET_DIR_PROPERTY + " to a shorter folder");
+        }
+        return dir;
+    }
+}

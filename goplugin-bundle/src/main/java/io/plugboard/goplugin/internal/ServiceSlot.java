@@ -1,0 +1,62 @@
+package io.plugboard.goplugin.internal;
+
+import java.util.Dictionary;
+import java.util.Hashtable;
+
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.ServiceRegistration;
+
+import io.plugboard.api.PluginProperties;
+import io.plugboard.api.kv.KeyValueStore;
+
+/**
+ * The OSGi registration of one plugin's {@link KeyValueStore}, with {@code plugin.name},
+ * {@code plugin.type} and {@code plugin.version} from the descriptor. Thread-safe.
+ */
+final class ServiceSlot implements Supervisor.Publication {
+
+    private final BundleContext context;
+    private final KeyValueStore store;
+    private ServiceRegistration<KeyValueStore> registration;
+    private Dictionary<String, Object> properties;
+
+    ServiceSlot(BundleContext context, KeyValueStore store) {
+        this.context = context;
+        this.store = store;
+    }
+
+    @Override
+    public synchronized void publish(Descriptor descriptor) {
+        Dictionary<String, Object> next = properties(descriptor);
+        if (registration == null) {
+            registration = context.registerService(KeyValueStore.class, store, next);
+        } else if (!next.equals(properties)) {
+            // A replacement with a new version: the registry takes the changed properties again.
+            registration.setProperties(next);
+        }
+        properties = next;
+    }
+
+    @Override
+    public synchronized void withdraw() {
+        if (registration == null) {
+            return;
+        }
+        try {
+            registration.unregister();
+        } catch (IllegalStateException e) {
+            // Unregistered already: the bundle is stopping.
+        }
+        registration = null;
+        properties = null;
+    }
+
+    /** The service properties for the descriptor. */
+    static Dictionary<String, Object> properties(Descriptor descriptor) {
+        Hashtable<String, Object> properties = new Hashtable<>();
+        properties.put(PluginProperties.NAME, descriptor.name());
+        properties.put(PluginProperties.TYPE, descriptor.type());
+        properties.put(PluginProperties.VERSION, descriptor.version().toString());
+        return properties;
+    }
+}

@@ -1,0 +1,622 @@
+package io.plugboard.goplugin.internal;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Function;
+
+import org.osgi.service.log.Logger;
+
+import io.plugboard.api.deploy.PluginFileException;
+import io.plugboard.api.kv.KeyValueStoreException;
+import io.plugboard.goplugin.internal.launch.ProcessExit;
+
+/**
+ * Keeps one plugin running: starts it, watches its process and its health, restarts it after a
+ * crash (with the {@link RestartPolicy}), replaces it when its descriptor or binary changes, and
+ * stops it. The plugin's service stays published from the first start to the stop, across
+ * restarts, so callers wait for the next instance instead of failing; only a plugin that failed
+ * for good (or ended cleanly and is not restarted) is withdrawn, so the registry can pick another.
+ *
+ * <p>The binary is looked at every second ({@link BinaryWatch}); when it was replaced by one with
+ * another SHA-256, the plugin is replaced as by {@link #replace} with the same descriptor, which
+ * also brings back a plugin that failed (a fixed binary is the usual cure).
+ *
+ * <p><b>Threads.</b> Every change of state happens on the supervisor's one thread
+ * ({@code plugboard-goplugin-<name>-supervisor}, a daemon that ends with {@link #stop}): starts,
+ * restarts, health checks, binary polls, process ends (handed over from the launch layer's thread)
+ * and stops run one after the other there, so they need no locking among themselves. Callers
+ * ({@link #start}, {@link #replace}, {@link #stop}) hand their work to that thread and wait for it.
+ * What calls read ({@link #awaitServing}, {@link #status}) is guarded by a lock, whose condition
+ * wakes waiting calls at every change.
+ */
+final class Supervisor {
+
+    /** Where the plugin is. */
+    enum State {
+        /** The first start is under way; nothing is published yet. */
+        STARTING,
+        /** An instance serves. */
+        SERVING,
+        /** The instance ended; the next one starts after the backoff. Calls wait. */
+        RESTARTING,
+        /** Ended for good (budget spent, or restart never); the service is withdrawn. */
+        FAILED,
+        /** Stopped, or ended cleanly without a restart; the service is withdrawn. */
+        STOPPED
+    }
+
+    /** Publishes and withdraws the plugin's service; called on the supervisor's thread only. */
+    interface Publication {
+
+        /** Publishes the service with the descriptor's properties, or updates them; idempotent. */
+        void publish(Descriptor descriptor);
+
+        /** Withdraws the service; idempotent. */
+        void withdraw();
+    }
+
+    /**
+     * The supervisor's fixed numbers.
+     *
+     * @param limits the backoff and restart budget
+     * @param stopGrace how long a stopping plugin may take to exit after Shutdown before it is killed
+     * @param binaryPoll the time between looks at the binary
+     * @param healthMisses how many failed health checks in a row get the process killed
+     */
+    record Settings(RestartPolicy.Limits limits, Duration stopGrace, Duration binaryPoll, int healthMisses) {
+
+        /** The defaults: {@link RestartPolicy.Limits#DEFAULT}, 2 s grace, a look at the binary every second, 2 misses. */
+        static final Settings DEFAULT = new Settings(RestartPolicy.Limits.DEFAULT, Duration.ofSeconds(2),
+                Duration.ofSeconds(1), 2);
+    }
+
+    /**
+     * What {@code describe} shows.
+     *
+     * @param state the state
+     * @param descriptor the descriptor in force
+     * @param instance the serving instance, or null
+     * @param restarts how many restarts were attempted since the plugin was installed
+     * @param lastExit how the last instance ended, with its telling stderr line, or null
+     * @param reason why it is FAILED or STOPPED by itself, or null
+     */
+    record Status(State state, Descriptor descriptor, PluginInstance instance, int restarts, String lastExit,
+            String reason) {
+    }
+
+    /** Work handed to the supervisor's thread by a caller, which waits for it. */
+    @FunctionalInterface
+    private interface Task {
+        void run() throws PluginFileException;
+    }
+
+    private final String name;
+    private final InstanceStarter starter;
+    private final Publication publication;
+    private final Logger logger;
+    private final Settings settings;
+    private final ScheduledThreadPoolExecutor executor;
+    private volatile Thread thread;
+
+    // Guarded by lock; written on the supervisor's thread only, read by calls.
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition changed = lock.newCondition();
+    private Descriptor descriptor;
+    private PluginInstance current;
+    private State state = State.STARTING;
+    private String lastExit;
+    private String reason;
+    private int restarts;
+
+    // Confined to the supervisor's thread.
+    private RestartPolicy policy;
+    private ScheduledFuture<?> restartTask;
+    private ScheduledFuture<?> healthTask;
+    private ScheduledFuture<?> binaryTask;
+    private BinaryWatch binaryWatch;
+    private int healthMisses;
+    private PluginInstance killedForLiveness;
+    private boolean stopped;
+
+    /**
+     * Creates the supervisor of the plugin the descriptor describes; {@link #start} starts it.
+     *
+     * @param publications makes the publication of the plugin's service, which calls this supervisor
+     *        (called once, here; the service must not be called before {@link #start})
+     */
+    Supervisor(Descriptor descriptor, InstanceStarter starter, Function<Supervisor, Publication> publications,
+            Logger logger, Settings settings) {
+        this.name = descriptor.name();
+        this.descriptor = descriptor;
+        this.starter = starter;
+        this.publication = publications.apply(this);
+        this.logger = logger;
+        this.settings = settings;
+        this.policy = new RestartPolicy(descriptor.restart(), settings.limits());
+        this.executor = new ScheduledThreadPoolExecutor(1, runnable -> {
+            Thread t = new Thread(runnable, "plugboard-goplugin-" + name + "-supervisor");
+            t.setDaemon(true);
+            thread = t;
+            return t;
+        });
+        executor.setRemoveOnCancelPolicy(true);
+        executor.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+        executor.setContinueExistingPeriodicTasksAfterShutdownPolicy(false);
+    }
+
+    /** The plugin's name. */
+    String name() {
+        return name;
+    }
+
+    /** The descriptor in force: the one of the serving instance, or the last one given. */
+    Descriptor descriptor() {
+        lock.lock();
+        try {
+            return descriptor;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Starts the first instance and publishes the service; returns once it serves.
+     *
+     * @throws PluginFileException why it did not start; the supervisor is stopped then (its thread ended)
+     */
+    void start() throws PluginFileException {
+        try {
+            onThread(() -> swapIn(starter.start(descriptor())));
+        } catch (PluginFileException | RuntimeException e) {
+            lock.lock();
+            try {
+                state = State.STOPPED;
+                reason = "did not start: " + e.getMessage();
+                changed.signalAll();
+            } finally {
+                lock.unlock();
+            }
+            endThread();
+            throw e;
+        }
+        PluginInstance instance = status().instance();
+        if (instance != null) {
+            logger.info("Started go-plugin {} {} (pid {}, {}, socket {})", name, descriptor().version(),
+                    instance.pid(), instance.protocol(), instance.address());
+        }
+    }
+
+    /**
+     * Replaces the running instance with one started from the descriptor (and the binary as it is
+     * now): the new one starts while the old one serves, calls move over when it serves, then the
+     * old one is stopped. Also brings a failed or stopped-by-itself plugin back.
+     *
+     * @throws PluginFileException why the new instance did not start; the old one keeps serving
+     */
+    void replace(Descriptor next) throws PluginFileException {
+        if (!next.name().equals(name)) {
+            throw new IllegalArgumentException(next + " is not " + name);
+        }
+        onThread(() -> replaceWith(next));
+    }
+
+    /** Begins {@link #stop} without waiting, so that several plugins stop at the same time. */
+    void requestStop() {
+        try {
+            executor.execute(this::stopNow);
+        } catch (RejectedExecutionException e) {
+            // Stopped before.
+        }
+    }
+
+    /**
+     * Withdraws the service, then stops the instance (Shutdown, up to the grace period, else kill)
+     * and ends the supervisor's thread. Returns once done; stopping twice does nothing.
+     */
+    void stop() {
+        if (Thread.currentThread() == thread) {
+            stopNow();
+            return;
+        }
+        try {
+            Future<?> done = executor.submit(this::stopNow);
+            Descriptor d = descriptor();
+            // A start under way finishes first (bounded by its start timeout), then the stop's grace and kill.
+            long waitMillis = d.startTimeout().plus(d.callTimeout()).plus(settings.stopGrace()).toMillis() + 10_000;
+            done.get(waitMillis, TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException e) {
+            return; // stopped before
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException e) {
+            logger.error("Stopping go-plugin {} did not complete: {}", name, e.toString());
+        }
+        endThread();
+    }
+
+    /** The state for {@code describe}. */
+    Status status() {
+        lock.lock();
+        try {
+            return new Status(state, descriptor, current, restarts, lastExit, reason);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Returns the serving instance, waiting up to the timeout while the plugin starts or restarts.
+     *
+     * @param failed an instance a call just failed on for want of a connection: wait for another
+     *        one (or for the supervisor to notice that it ended); null for any
+     * @throws KeyValueStoreException naming the plugin and why there is no instance: failed,
+     *         stopped, or still restarting (with its last exit) when the time is up
+     */
+    PluginInstance awaitServing(PluginInstance failed, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        lock.lock();
+        try {
+            while (true) {
+                if (state == State.SERVING && current != null && current != failed) {
+                    return current;
+                }
+                if (state == State.FAILED) {
+                    throw new KeyValueStoreException(name + " failed: " + reason);
+                }
+                if (state == State.STOPPED) {
+                    throw new KeyValueStoreException(name + " is stopped" + (reason == null ? "" : ": " + reason));
+                }
+                long remaining = deadline - System.nanoTime();
+                if (remaining <= 0) {
+                    throw new KeyValueStoreException(notBackInTime(timeout));
+                }
+                changed.awaitNanos(remaining);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new KeyValueStoreException("Interrupted while waiting for " + name + " to serve", e);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Whether calls are waiting for an instance now (for tests and diagnostics). */
+    boolean hasWaitingCalls() {
+        lock.lock();
+        try {
+            return lock.hasWaiters(changed);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Why a wait ran out, by state; called under the lock. */
+    private String notBackInTime(Duration timeout) {
+        String within = " within " + timeout.toMillis() + " ms";
+        return switch (state) {
+            case RESTARTING -> name + " is restarting after " + lastExit + " and did not come back" + within;
+            case STARTING -> name + " is starting and did not serve" + within;
+            // SERVING with the failed instance still current: its end has not been seen yet.
+            default -> name + " lost its connection and did not serve again" + within;
+        };
+    }
+
+    // ---- on the supervisor's thread ----
+
+    /** Runs the task on the supervisor's thread (at once when already there) and waits for it. */
+    private void onThread(Task task) throws PluginFileException {
+        if (Thread.currentThread() == thread) {
+            task.run();
+            return;
+        }
+        Future<?> done;
+        try {
+            done = executor.submit(() -> {
+                task.run();
+                return null;
+            });
+        } catch (RejectedExecutionException e) {
+            throw new PluginFileException(name + " is stopped");
+        }
+        try {
+            done.get();
+        } catch (InterruptedException e) {
+            done.cancel(false);
+            Thread.currentThread().interrupt();
+            throw new PluginFileException("Interrupted while waiting for " + name, e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof PluginFileException cause) {
+                throw cause;
+            }
+            if (e.getCause() instanceof RuntimeException cause) {
+                throw cause;
+            }
+            throw new CompletionException(e.getCause());
+        }
+    }
+
+    /** Runs work on the supervisor's thread later; dropped once it has ended. */
+    private void post(Runnable work) {
+        try {
+            executor.execute(guarded(work));
+        } catch (RejectedExecutionException e) {
+            // Stopped: nothing to handle any more.
+        }
+    }
+
+    /** The work, logging what it throws, so a periodic task goes on and nothing is lost silently. */
+    private Runnable guarded(Runnable work) {
+        return () -> {
+            try {
+                work.run();
+            } catch (RuntimeException e) {
+                logger.error("go-plugin {}: supervision failed: {}", name, e.toString(), e);
+            }
+        };
+    }
+
+    private void replaceWith(Descriptor next) throws PluginFileException {
+        if (stopped) {
+            throw new PluginFileException(name + " is stopped");
+        }
+        PluginInstance fresh = starter.start(next); // the old instance serves meanwhile
+        PluginInstance old = current();
+        cancel(restartTask);
+        restartTask = null;
+        policy = new RestartPolicy(next.restart(), settings.limits());
+        lock.lock();
+        try {
+            descriptor = next;
+        } finally {
+            lock.unlock();
+        }
+        swapIn(fresh);
+        logger.info("Replaced go-plugin {} with {} (pid {}, {}, sha256 {})", name, next, fresh.pid(),
+                fresh.protocol(), shortHash(fresh.binarySha256()));
+        if (old != null) {
+            // After the swap: calls already go to the new instance; a call still on the old one
+            // gets UNAVAILABLE and is retried on the new one.
+            post(() -> old.stop(settings.stopGrace()));
+        }
+    }
+
+    /** Makes the instance the serving one and watches it. */
+    private void swapIn(PluginInstance instance) {
+        lock.lock();
+        try {
+            current = instance;
+            state = State.SERVING;
+            reason = null;
+            changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+        healthMisses = 0;
+        publication.publish(descriptor());
+        instance.exit().whenComplete((exit, error) -> post(() -> ended(instance, exit, error)));
+        Duration interval = descriptor().healthInterval();
+        cancel(healthTask);
+        healthTask = executor.scheduleWithFixedDelay(guarded(this::checkHealth), interval.toMillis(),
+                interval.toMillis(), TimeUnit.MILLISECONDS);
+        binaryWatch = new BinaryWatch(descriptor().command(), instance.binarySha256());
+        if (binaryTask == null) {
+            long poll = settings.binaryPoll().toMillis();
+            binaryTask = executor.scheduleWithFixedDelay(guarded(this::checkBinary), poll, poll, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /** The instance's process ended: restart it, or give up, as the policy says. */
+    private void ended(PluginInstance instance, ProcessExit exit, Throwable error) {
+        if (instance != current()) {
+            return; // replaced or stopped: its end was asked for
+        }
+        ProcessExit end = exit != null ? exit : new ProcessExit(-1, null, instance.lastStderrLines());
+        boolean liveness = instance == killedForLiveness;
+        killedForLiveness = null;
+        String what = (exit == null ? "an unknown end (" + error + ")" : end.describe())
+                + (liveness ? " after " + settings.healthMisses() + " failed health checks" : "");
+        boolean failure = liveness || exit == null || end.signal() != null || end.exitCode() != 0;
+        Duration ran = Duration.between(instance.startedAt(), Instant.now());
+        instance.release();
+        cancel(healthTask);
+        healthTask = null;
+        lock.lock();
+        try {
+            current = null;
+            lastExit = Endings.withStderr(what, end.lastStderrLines());
+            // Calls wait from here on, until the decision below says whether to.
+            state = State.RESTARTING;
+            changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+        decide(policy.onEnd(failure, ran, Instant.now(), what), end.lastStderrLines());
+    }
+
+    private void decide(RestartPolicy.Decision decision, List<String> stderr) {
+        if (decision instanceof RestartPolicy.Restart restart) {
+            logger.warn("go-plugin {} ended: {}; restarting in {} (restart {} of at most {} in {})", name, lastExit(),
+                    Durations.words(restart.delay()), restart.restartsInWindow(), settings.limits().maxRestarts(),
+                    Durations.words(settings.limits().window()));
+            restartTask = executor.schedule(guarded(this::restart), restart.delay().toMillis(), TimeUnit.MILLISECONDS);
+            return;
+        }
+        boolean failed = decision instanceof RestartPolicy.GiveUp;
+        String why = failed ? ((RestartPolicy.GiveUp) decision).reason() : ((RestartPolicy.Done) decision).reason();
+        publication.withdraw();
+        lock.lock();
+        try {
+            state = failed ? State.FAILED : State.STOPPED;
+            reason = why;
+            changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+        if (failed) {
+            logger.error("go-plugin {} failed: {}; its {} service is unregistered. Last stderr lines:{}", name, why,
+                    descriptor().type(), stderr.isEmpty() ? " none" : "\n  " + String.join("\n  ", stderr));
+        } else {
+            logger.warn("go-plugin {} {}; its {} service is unregistered", name, why, descriptor().type());
+        }
+    }
+
+    private void restart() {
+        restartTask = null;
+        if (state() != State.RESTARTING) {
+            return;
+        }
+        lock.lock();
+        try {
+            restarts++;
+        } finally {
+            lock.unlock();
+        }
+        try {
+            PluginInstance fresh = starter.start(descriptor());
+            swapIn(fresh);
+            logger.info("Restarted go-plugin {} (pid {})", name, fresh.pid());
+        } catch (PluginFileException e) {
+            String what = "start failed: " + e.getMessage();
+            lock.lock();
+            try {
+                lastExit = what;
+            } finally {
+                lock.unlock();
+            }
+            decide(policy.onEnd(true, Duration.ZERO, Instant.now(), what), List.of());
+        }
+    }
+
+    private void checkHealth() {
+        PluginInstance instance = current();
+        if (instance == null || state() != State.SERVING || instance.exit().isDone()) {
+            return;
+        }
+        if (instance.healthy(descriptor().callTimeout())) {
+            healthMisses = 0;
+            return;
+        }
+        healthMisses++;
+        if (healthMisses < settings.healthMisses()) {
+            logger.warn("go-plugin {} (pid {}) failed a health check ({} of {} in a row)", name, instance.pid(),
+                    healthMisses, settings.healthMisses());
+            return;
+        }
+        logger.error("go-plugin {} (pid {}) failed {} health checks in a row; killing it", name, instance.pid(),
+                healthMisses);
+        killedForLiveness = instance;
+        healthMisses = 0;
+        instance.kill(); // its end arrives through exit(), as a crash
+    }
+
+    private void checkBinary() {
+        if (binaryWatch == null || stopped) {
+            return;
+        }
+        Optional<String> changedTo = binaryWatch.poll();
+        if (changedTo.isEmpty()) {
+            return;
+        }
+        logger.info("go-plugin {}: {} changed (sha256 {}); replacing the running instance", name,
+                descriptor().command(), shortHash(changedTo.get()));
+        try {
+            replaceWith(descriptor());
+        } catch (PluginFileException | RuntimeException e) {
+            logger.error("go-plugin {}: the changed binary did not start, the running instance goes on: {}", name,
+                    e.getMessage());
+        }
+    }
+
+    private void stopNow() {
+        if (stopped) {
+            return;
+        }
+        stopped = true;
+        publication.withdraw();
+        PluginInstance instance;
+        lock.lock();
+        try {
+            instance = current;
+            current = null;
+            state = State.STOPPED;
+            reason = null;
+            changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+        cancel(restartTask);
+        cancel(healthTask);
+        cancel(binaryTask);
+        restartTask = null;
+        healthTask = null;
+        binaryTask = null;
+        binaryWatch = null;
+        if (instance != null) {
+            instance.stop(settings.stopGrace());
+            logger.info("Stopped go-plugin {} (pid {})", name, instance.pid());
+        }
+    }
+
+    /** Ends the supervisor's thread once the work handed to it is done (a stop of a replaced instance, say). */
+    private void endThread() {
+        executor.shutdown();
+        try {
+            if (!executor.awaitTermination(settings.stopGrace().toMillis() + 5000, TimeUnit.MILLISECONDS)) {
+                executor.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            executor.shutdownNow();
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private State state() {
+        lock.lock();
+        try {
+            return state;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private PluginInstance current() {
+        lock.lock();
+        try {
+            return current;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private String lastExit() {
+        lock.lock();
+        try {
+            return lastExit;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private static void cancel(ScheduledFuture<?> task) {
+        if (task != null) {
+            task.cancel(false);
+        }
+    }
+
+    /** The first 12 hex digits of a SHA-256, as {@code describe} shows it. */
+    static String shortHash(String sha256) {
+        return sha256 == null ? "-" : sha256.substring(0, Math.min(12, sha256.length()));
+    }
+}

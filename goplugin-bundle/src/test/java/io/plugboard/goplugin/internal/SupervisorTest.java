@@ -1,0 +1,410 @@
+package io.plugboard.goplugin.internal;
+
+import static io.plugboard.goplugin.internal.FakePlugin.await;
+import static org.junit.Assert.assertArrayEquals;
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.assertNull;
+import static org.junit.Assert.assertSame;
+import static org.junit.Assert.assertThrows;
+import static org.junit.Assert.assertTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+
+import org.junit.After;
+import org.junit.Before;
+import org.junit.Rule;
+import org.junit.Test;
+import org.junit.rules.TemporaryFolder;
+
+import io.plugboard.api.deploy.PluginFileException;
+import io.plugboard.api.kv.KeyValueStoreException;
+import io.plugboard.goplugin.internal.Supervisor.State;
+import io.plugboard.goplugin.internal.launch.ProcessExit;
+import io.plugboard.testing.RecordingLogger;
+
+/**
+ * The supervisor's state machine and the KV service on top of it, with {@link FakePlugin}: real
+ * supervisor threads, in-memory plugin instances.
+ */
+public class SupervisorTest {
+
+    static final Supervisor.Settings FAST = new Supervisor.Settings(
+            new RestartPolicy.Limits(Duration.ofMillis(1), Duration.ofMillis(4), 3, Duration.ofSeconds(60)),
+            Duration.ofMillis(100), Duration.ofHours(1), 2);
+
+    @Rule
+    public TemporaryFolder temp = new TemporaryFolder();
+
+    private final List<String> events = new CopyOnWriteArrayList<>();
+    private final FakePlugin plugin = new FakePlugin(events);
+    private final FakePlugin.Published published = new FakePlugin.Published(events);
+    private final RecordingLogger log = new RecordingLogger();
+    private Path folder;
+    private Path binary;
+    private Supervisor supervisor;
+    private GoKeyValueStore store;
+
+    @Before
+    public void setUp() throws IOException {
+        folder = temp.newFolder("plugins").toPath();
+        binary = DescriptorTest.executable(folder.resolve("kv-plugin"), "#!/bin/sh\n# v1\n");
+    }
+
+    @After
+    public void tearDown() {
+        plugin.openGate();
+        if (supervisor != null) {
+            supervisor.stop();
+        }
+    }
+
+    private Descriptor descriptor(String extra) throws Exception {
+        Path file = folder.resolve("kv.go.goplugin");
+        Files.writeString(file, "name=kv.go\ntype=kv\ncommand=kv-plugin\ncookie=BASIC_PLUGIN=hello\n" + extra);
+        return Descriptor.read(file, temp.getRoot().toPath().resolve("work"));
+    }
+
+    private Supervisor started(String extra, Supervisor.Settings settings) throws Exception {
+        supervisor = new Supervisor(descriptor(extra), plugin, s -> published, log.logger(), settings);
+        store = new GoKeyValueStore(supervisor);
+        supervisor.start();
+        return supervisor;
+    }
+
+    private Supervisor started(String extra) throws Exception {
+        return started(extra, FAST);
+    }
+
+    private static byte[] bytes(String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private State state() {
+        return supervisor.status().state();
+    }
+
+    @Test
+    public void startServesAndPublishes() throws Exception {
+        started("version=1.2.0\n");
+        assertEquals(State.SERVING, state());
+        assertEquals(List.of("start 101", "publish kv.go 1.2.0"), events);
+        store.put("k", bytes("v"));
+        assertArrayEquals(bytes("v"), store.get("k").orElseThrow());
+        assertEquals(Optional.empty(), store.get("missing"));
+        assertTrue(log.lines("info").toString(), log.lines("info").contains(
+                "info: Started go-plugin kv.go 1.2.0 (pid 101, grpc, app protocol 1, socket /tmp/pb1/plugin101)"));
+    }
+
+    @Test
+    public void aFailedFirstStartReportsWhyAndLeavesNothing() throws Exception {
+        plugin.failNextStart("kv.go did not start: wrong magic cookie");
+        supervisor = new Supervisor(descriptor(""), plugin, s -> published, log.logger(), FAST);
+        PluginFileException e = assertThrows(PluginFileException.class, supervisor::start);
+        assertEquals("kv.go did not start: wrong magic cookie", e.getMessage());
+        assertFalse(published.published());
+        assertEquals(State.STOPPED, state());
+        awaitNoSupervisorThread();
+    }
+
+    @Test
+    public void aCrashedPluginIsRestartedWhileCallsWait() throws Exception {
+        started("");
+        store.put("k", bytes("before"));
+        FakePlugin.Instance first = plugin.last();
+        long callsBefore = first.calls.get();
+        plugin.closeGate();
+        first.crash(2, "panic: boom", "", "goroutine 1 [running]:");
+        await("restarting", () -> state() == State.RESTARTING);
+        assertTrue("released after its end", first.released);
+        CompletableFuture<Optional<byte[]>> waiting = CompletableFuture.supplyAsync(() -> store.get("k"));
+        await("the call waits for the next instance", supervisor::hasWaitingCalls);
+        assertEquals("no call reached the ended instance", callsBefore, first.calls.get());
+        plugin.openGate();
+        assertArrayEquals(bytes("before"), waiting.get(10, TimeUnit.SECONDS).orElseThrow());
+        assertEquals(State.SERVING, state());
+        Supervisor.Status status = supervisor.status();
+        assertEquals(1, status.restarts());
+        assertEquals("exit code 2 (last stderr: panic: boom)", status.lastExit());
+        assertTrue("the service stays published across the restart", published.published());
+        assertFalse(events.toString(), events.contains("withdraw"));
+        assertTrue(log.lines("warn").toString(), log.lines("warn").stream().anyMatch(line -> line.contains(
+                "go-plugin kv.go ended: exit code 2 (last stderr: panic: boom); restarting in 1 ms (restart 1 of at most 3")));
+    }
+
+    @Test
+    public void aCallThatWaitsTooLongNamesTheRestartAndTheLastExit() throws Exception {
+        started("call-timeout-ms=50\n");
+        plugin.closeGate();
+        plugin.last().crash(2, "panic: boom");
+        await("restarting", () -> state() == State.RESTARTING);
+        KeyValueStoreException e = assertThrows(KeyValueStoreException.class, () -> store.get("k"));
+        assertEquals("kv.go is restarting after exit code 2 (last stderr: panic: boom) and did not come back within"
+                + " 50 ms", e.getMessage());
+    }
+
+    @Test
+    public void aPluginThatKeepsDyingFailsAndIsWithdrawn() throws Exception {
+        started("");
+        plugin.dieAtEveryStart(new ProcessExit(-1, "SIGKILL", List.of("out of memory")));
+        plugin.last().kill();
+        await("failed", () -> state() == State.FAILED);
+        Supervisor.Status status = supervisor.status();
+        assertEquals("restarted 3 times in 60 s, last exit killed by SIGKILL", status.reason());
+        assertEquals(3, status.restarts());
+        assertEquals(4, plugin.instances.size());
+        assertFalse(published.published());
+        assertEquals("withdraw", events.get(events.size() - 1));
+        KeyValueStoreException e = assertThrows(KeyValueStoreException.class, () -> store.get("k"));
+        assertEquals("kv.go failed: restarted 3 times in 60 s, last exit killed by SIGKILL", e.getMessage());
+        assertEquals(log.lines("error").toString(), List.of("error: go-plugin kv.go failed: restarted 3 times in 60 s,"
+                + " last exit killed by SIGKILL; its kv service is unregistered. Last stderr lines:\n  out of memory"),
+                log.lines("error"));
+    }
+
+    @Test
+    public void startsThatFailDuringRestartsSpendTheBudgetToo() throws Exception {
+        started("");
+        for (int i = 0; i < 3; i++) {
+            plugin.failNextStart("kv.go did not start: exited with code 1 before the handshake");
+        }
+        plugin.last().crash(1);
+        await("failed", () -> state() == State.FAILED);
+        assertEquals("restarted 3 times in 60 s, last exit start failed: kv.go did not start: exited with code 1"
+                + " before the handshake", supervisor.status().reason());
+    }
+
+    @Test
+    public void restartNeverFailsAtTheFirstEnd() throws Exception {
+        started("restart=never\n");
+        plugin.last().crash(2);
+        await("failed", () -> state() == State.FAILED);
+        assertEquals("ended (exit code 2) and restart is never", supervisor.status().reason());
+        assertEquals(1, plugin.instances.size());
+        assertFalse(published.published());
+    }
+
+    @Test
+    public void onFailureStopsAfterACleanExit() throws Exception {
+        started("");
+        plugin.last().crash(0);
+        await("stopped", () -> state() == State.STOPPED);
+        assertFalse(published.published());
+        KeyValueStoreException e = assertThrows(KeyValueStoreException.class, () -> store.put("k", bytes("v")));
+        assertEquals("kv.go is stopped: ended by itself (exit code 0) and restart on-failure does not restart a clean"
+                + " exit", e.getMessage());
+    }
+
+    @Test
+    public void alwaysRestartsAfterACleanExit() throws Exception {
+        started("restart=always\n");
+        plugin.last().crash(0);
+        await("restarted", () -> plugin.instances.size() == 2 && state() == State.SERVING);
+        assertTrue(published.published());
+    }
+
+    @Test
+    public void aPluginThatFailsTwoHealthChecksIsKilledAndRestarted() throws Exception {
+        started("health-interval-ms=5\n");
+        FakePlugin.Instance sick = plugin.last();
+        sick.healthy = false;
+        await("restarted", () -> plugin.instances.size() == 2 && state() == State.SERVING);
+        assertTrue(sick.ended());
+        assertEquals(new ProcessExit(-1, "SIGKILL", List.of()), sick.exit().join());
+        assertEquals("killed by SIGKILL after 2 failed health checks", supervisor.status().lastExit());
+        assertTrue(log.lines("error").toString(), log.lines("error").contains(
+                "error: go-plugin kv.go (pid 101) failed 2 health checks in a row; killing it"));
+    }
+
+    @Test
+    public void oneMissedHealthCheckIsForgiven() throws Exception {
+        started("health-interval-ms=5\n");
+        FakePlugin.Instance flaky = plugin.last();
+        flaky.failingHealthChecks.set(1);
+        int before = flaky.healthChecks.get();
+        await("more checks after the miss", () -> flaky.healthChecks.get() > before + 5);
+        assertEquals(List.of("warn: go-plugin kv.go (pid 101) failed a health check (1 of 2 in a row)"),
+                log.lines("warn"));
+        assertFalse(flaky.ended());
+        assertEquals(1, plugin.instances.size());
+    }
+
+    @Test
+    public void aReplacementServesBeforeTheOldInstanceStopsAndNoCallFails() throws Exception {
+        started("version=1.0\n");
+        FakePlugin.Instance old = plugin.last();
+        AtomicBoolean running = new AtomicBoolean(true);
+        AtomicInteger done = new AtomicInteger();
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        Thread caller = new Thread(() -> {
+            int i = 0;
+            while (running.get()) {
+                try {
+                    store.put("k" + i % 10, bytes("v" + i));
+                    store.get("k" + i % 10).orElseThrow();
+                    done.incrementAndGet();
+                } catch (RuntimeException e) {
+                    failure.compareAndSet(null, e);
+                }
+                i++;
+            }
+        }, "test-caller");
+        caller.start();
+        await("calls flow", () -> done.get() > 20);
+        supervisor.replace(descriptor("version=2.0\n"));
+        FakePlugin.Instance fresh = plugin.last();
+        assertSame(fresh, supervisor.status().instance());
+        await("the old instance stopped", () -> old.stopped);
+        long onNew = fresh.calls.get();
+        await("calls go to the new instance", () -> fresh.calls.get() > onNew + 20);
+        running.set(false);
+        caller.join(10_000);
+        assertNull("no call failed", failure.get());
+        assertEquals(List.of("start 101", "publish kv.go 1.0.0", "start 102", "publish kv.go 2.0.0", "stop 101"),
+                events);
+        assertEquals("2.0.0", supervisor.descriptor().version().toString());
+        assertEquals(0, supervisor.status().restarts());
+    }
+
+    @Test
+    public void aCallCutOffByTheReplacementIsRetriedOnTheNewInstance() throws Exception {
+        started("");
+        FakePlugin.Instance old = plugin.last();
+        // As a call in flight when Shutdown reaches the old process: it loses its connection.
+        old.failNextCall(io.plugboard.goplugin.internal.wire.KvCallException.Kind.UNAVAILABLE, "Network closed");
+        plugin.closeGate();
+        CompletableFuture<Void> replaced = CompletableFuture.runAsync(() -> {
+            try {
+                supervisor.replace(descriptor("version=2.0\n"));
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        CompletableFuture<Void> call = CompletableFuture.runAsync(() -> store.put("k", bytes("v")));
+        await("the call waits for another instance", () -> old.calls.get() == 1 && supervisor.hasWaitingCalls());
+        plugin.openGate();
+        replaced.get(10, TimeUnit.SECONDS);
+        call.get(10, TimeUnit.SECONDS);
+        assertEquals(1, plugin.last().calls.get());
+        assertArrayEquals(bytes("v"), plugin.store.get("k"));
+    }
+
+    @Test
+    public void aReplacementThatDoesNotStartLeavesTheOldOneServing() throws Exception {
+        started("version=1.0\n");
+        FakePlugin.Instance old = plugin.last();
+        plugin.failNextStart("kv.go did not start: app protocol version 3 is not one the host speaks (1)");
+        PluginFileException e = assertThrows(PluginFileException.class,
+                () -> supervisor.replace(descriptor("version=2.0\n")));
+        assertEquals("kv.go did not start: app protocol version 3 is not one the host speaks (1)", e.getMessage());
+        assertSame(old, supervisor.status().instance());
+        assertEquals("1.0.0", supervisor.descriptor().version().toString());
+        assertFalse(old.stopped);
+        store.put("k", bytes("still"));
+        assertArrayEquals(bytes("still"), store.get("k").orElseThrow());
+    }
+
+    @Test
+    public void aReplacementBringsAFailedPluginBack() throws Exception {
+        started("restart=never\n");
+        plugin.last().crash(2);
+        await("failed", () -> state() == State.FAILED);
+        supervisor.replace(descriptor("restart=never\nversion=1.1\n"));
+        assertEquals(State.SERVING, state());
+        assertNull(supervisor.status().reason());
+        assertTrue(published.published());
+        store.put("k", bytes("back"));
+    }
+
+    @Test
+    public void stopWithdrawsFirstThenStopsTheProcessAndEndsTheThread() throws Exception {
+        started("");
+        assertTrue(supervisorThreadAlive());
+        supervisor.stop();
+        assertEquals(List.of("start 101", "publish kv.go 0.0.0", "withdraw", "stop 101"), events);
+        assertTrue(plugin.last().released);
+        assertEquals(State.STOPPED, state());
+        awaitNoSupervisorThread();
+        assertEquals("kv.go is stopped", assertThrows(KeyValueStoreException.class, () -> store.get("k")).getMessage());
+        supervisor.stop(); // a second stop does nothing
+        assertEquals(4, events.size());
+        PluginFileException e = assertThrows(PluginFileException.class, () -> supervisor.replace(descriptor("")));
+        assertEquals("kv.go is stopped", e.getMessage());
+    }
+
+    @Test
+    public void aStopDuringTheBackoffCancelsTheRestart() throws Exception {
+        Supervisor.Settings slowBackoff = new Supervisor.Settings(
+                new RestartPolicy.Limits(Duration.ofHours(1), Duration.ofHours(1), 3, Duration.ofSeconds(60)),
+                Duration.ofMillis(100), Duration.ofHours(1), 2);
+        started("", slowBackoff);
+        plugin.last().crash(3);
+        await("restarting", () -> state() == State.RESTARTING);
+        supervisor.stop();
+        awaitNoSupervisorThread();
+        assertEquals(1, plugin.instances.size());
+        assertEquals(State.STOPPED, state());
+    }
+
+    @Test
+    public void theSupervisorThreadIsNamedAfterThePluginAndIsADaemon() throws Exception {
+        started("");
+        Thread thread = Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t.getName().equals("plugboard-goplugin-kv.go-supervisor")).findFirst().orElseThrow();
+        assertTrue(thread.isDaemon());
+    }
+
+    @Test
+    public void aChangedBinaryReplacesTheRunningInstance() throws Exception {
+        Supervisor.Settings watching = new Supervisor.Settings(FAST.limits(), FAST.stopGrace(), Duration.ofMillis(5),
+                2);
+        started("", watching);
+        FakePlugin.Instance old = plugin.last();
+        String before = old.binarySha256();
+        Path next = DescriptorTest.executable(folder.resolve("kv-plugin.new"), "#!/bin/sh\n# v2\n");
+        Files.move(next, binary, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        await("replaced", () -> plugin.instances.size() == 2 && old.stopped);
+        assertEquals(Hashes.sha256(binary), supervisor.status().instance().binarySha256());
+        assertFalse(before.equals(supervisor.status().instance().binarySha256()));
+        assertEquals(State.SERVING, state());
+    }
+
+    @Test
+    public void aChangedBinaryWithTheWrongHashIsRefusedAndTheOldOneServes() throws Exception {
+        Supervisor.Settings watching = new Supervisor.Settings(FAST.limits(), FAST.stopGrace(), Duration.ofMillis(5),
+                2);
+        started("sha256=" + Hashes.sha256(binary) + "\n", watching);
+        FakePlugin.Instance old = plugin.last();
+        Path next = DescriptorTest.executable(folder.resolve("kv-plugin.new"), "#!/bin/sh\n# tampered\n");
+        Files.move(next, binary, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        await("the refusal is logged", () -> !log.lines("error").isEmpty());
+        assertTrue(log.lines("error").get(0), log.lines("error").get(0).startsWith(
+                "error: go-plugin kv.go: the changed binary did not start, the running instance goes on: kv.go: "
+                        + binary + " has SHA-256 "));
+        assertSame(old, supervisor.status().instance());
+        assertFalse(old.stopped);
+        assertEquals(1, plugin.instances.size());
+    }
+
+    private static boolean supervisorThreadAlive() {
+        return Thread.getAllStackTraces().keySet().stream()
+                .anyMatch(t -> t.getName().startsWith("plugboard-goplugin-kv.go-") && t.isAlive());
+    }
+
+    static void awaitNoSupervisorThread() {
+        await("the supervisor thread ended", () -> !supervisorThreadAlive());
+    }
+}
