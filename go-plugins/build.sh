@@ -37,7 +37,7 @@ if [ "$mode" = test ]; then
   done
 fi
 
-"$here/tools/ensure-go-toolchain.sh"
+sh "$here/tools/ensure-go-toolchain.sh"
 
 # GOPATH mode, no modules, no network, no user go env, no cgo (CI has no C compiler).
 export GO111MODULE=off
@@ -54,7 +54,11 @@ mkdir -p "$src"
 cp -R "$here/src/plugboard.io" "$src/"
 # go_package in kv.proto puts the stubs at plugboard.io/kvplugin/proto; plugins=grpc needs
 # protoc-gen-go 1.3 (Debian's golang-goprotobuf-dev), the newer one no longer generates services.
-protoc -I "$here/proto" --go_out=plugins=grpc:"$src" "$here/proto/kv.proto"
+if ! protoc -I "$here/proto" --go_out=plugins=grpc:"$src" "$here/proto/kv.proto"; then
+  echo "go-plugins: protoc failed; generating gRPC stubs needs protoc-gen-go 1.3 as /usr/bin/protoc-gen-go" \
+    "(Debian package protoc-gen-go-1-3, installed with golang-goprotobuf-dev), not the newer protoc-gen-go" >&2
+  exit 1
+fi
 
 if [ "$mode" = test ]; then
   unformatted=$(gofmt -l "$here/src")

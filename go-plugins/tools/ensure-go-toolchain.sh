@@ -21,7 +21,7 @@ command -v protoc >/dev/null 2>&1 || missing="$missing protoc"
 [ -z "$missing" ] && exit 0
 
 CMD="apt-get update && apt-get install -y --no-install-recommends $PACKAGES"
-echo "ensure-go-toolchain: missing:$missing; installing: $PACKAGES" >&2
+echo "ensure-go-toolchain: missing:$missing (from the Debian packages $PACKAGES)" >&2
 if [ "$(id -u)" = 0 ]; then
   SUDO=""
 elif command -v sudo >/dev/null 2>&1; then
@@ -34,6 +34,7 @@ if ! command -v apt-get >/dev/null 2>&1; then
   echo "ensure-go-toolchain: no apt-get here (a Debian 12 machine is expected); install by hand: $CMD" >&2
   exit 1
 fi
+echo "ensure-go-toolchain: installing them with ${SUDO:+$SUDO }apt-get" >&2
 export DEBIAN_FRONTEND=noninteractive
 if ! { $SUDO apt-get update -q >&2 && $SUDO apt-get install -y -q --no-install-recommends $PACKAGES >&2; }; then
   echo "ensure-go-toolchain: installation failed; run as root: $CMD" >&2

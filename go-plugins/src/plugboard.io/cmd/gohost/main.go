@@ -10,6 +10,7 @@ import (
 	"math"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"sort"
 	"time"
 
@@ -64,7 +65,15 @@ func (o options) check() error {
 }
 
 func run(o options) error {
-	cmd := exec.Command(o.pluginPath)
+	// Resolved here because a relative path would otherwise be taken relative to -dir.
+	path, err := exec.LookPath(o.pluginPath)
+	if err == nil {
+		path, err = filepath.Abs(path)
+	}
+	if err != nil {
+		return fmt.Errorf("plugin %s: %w", o.pluginPath, err)
+	}
+	cmd := exec.Command(path)
 	if o.dir != "" {
 		if err := os.MkdirAll(o.dir, 0o700); err != nil {
 			return err

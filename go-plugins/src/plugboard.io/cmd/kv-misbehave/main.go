@@ -60,7 +60,8 @@ func main() {
 		config.Plugins = grpcSet(hangOnGet{store})
 	case "die-every":
 		time.AfterFunc(after, func() {
-			fmt.Fprintf(os.Stderr, "kv-misbehave: die-every: exiting after %v\n", after)
+			// The logger, not os.Stderr: plugin.Serve has swapped os.Stderr for a pipe by now.
+			logger.Warn("die-every: exiting", "after_ms", after.Milliseconds())
 			os.Exit(1)
 		})
 	case "ignore-shutdown":
