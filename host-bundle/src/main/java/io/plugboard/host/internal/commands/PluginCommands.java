@@ -24,6 +24,7 @@ import io.plugboard.api.registry.PluginRegistry;
 import io.plugboard.host.internal.deploy.PluginInstaller;
 import io.plugboard.host.internal.leaks.LeakedThread;
 import io.plugboard.host.internal.leaks.ThreadLeakDetector;
+import io.plugboard.host.internal.state.StateLedger;
 
 /**
  * The {@code plugin:*} Gogo commands. Each function takes its arguments as {@code String...} and
@@ -41,6 +42,10 @@ public final class PluginCommands {
     // Optional and dynamic: plugin:info works without it, and the constructor stays as it was.
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
     private volatile ThreadLeakDetector leaks;
+
+    // Optional and dynamic, as leaks: plugin:info then just says nothing of handed-over state.
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    private volatile StateLedger stateLedger;
 
     /** Creates the commands over the registry and the installer. */
     @Activate
@@ -111,7 +116,15 @@ public final class PluginCommands {
     @Descriptor("describe a plugin bundle: headers, state, services, imports and their wires: plugin:info <name-or-id>")
     public String info(@Descriptor("<name-or-id>: bundle id, plugin name or bundle symbolic name") String... args) {
         Bundle bundle = lookup().find(Arguments.check(args, 1, 1, "plugin:info <name-or-id>")[0]);
-        return BundleDescriber.describe(bundle, installer.whyNotActive(bundle)) + leakedThreads(bundle);
+        return BundleDescriber.describe(bundle, installer.whyNotActive(bundle)) + takenOverState(bundle)
+                + leakedThreads(bundle);
+    }
+
+    /** The {@code taken over:} lines of plugin:info: the state the bundle's plugins took over, if any. */
+    private String takenOverState(Bundle bundle) {
+        StateLedger ledger = stateLedger;
+        return ledger == null ? "" : ledger.receipts(bundle.getBundleId()).stream()
+                .map(r -> "\n  taken over: " + r.summary()).collect(Collectors.joining());
     }
 
     /** The {@code leaked threads:} lines of plugin:info, or nothing when the bundle left none. */

@@ -37,6 +37,7 @@ import io.plugboard.api.greeter.Greeter;
 import io.plugboard.api.kv.KeyValueStore;
 import io.plugboard.api.registry.PluginInfo;
 import io.plugboard.api.registry.PluginRegistry;
+import io.plugboard.host.internal.state.StateLedger;
 
 /**
  * Tracks the plugin services of every API type and serves the active one per type. The OSGi
@@ -71,6 +72,11 @@ public final class PluginRegistryImpl implements PluginRegistry, ReplacementNoti
             policyOption = ReferencePolicyOption.GREEDY)
     private volatile ConfigurationAdmin configurationAdmin;
 
+    // Optional: without it live handovers still happen; plugin:info just cannot tell of them.
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    private volatile StateLedger stateLedger;
+
     /** Creates the registry with the configured selections. */
     @Activate
     public PluginRegistryImpl(BundleContext context, Map<String, Object> properties,
@@ -78,7 +84,8 @@ public final class PluginRegistryImpl implements PluginRegistry, ReplacementNoti
         this.logger = logger;
         this.table = new PluginTable(type -> context.getProperty(FRAMEWORK_SELECT_PREFIX + type),
                 this::logActiveChange, callTimeout(context.getProperty(CALL_TIMEOUT_PROPERTY), logger),
-                bundleId -> whatHappened(context.getBundle(bundleId)));
+                bundleId -> whatHappened(context.getBundle(bundleId)),
+                new LiveStateSwitch(logger, () -> stateLedger));
         table.replaceSelections(selectionsOf(properties));
     }
 

@@ -64,6 +64,15 @@ public final class PluginTable implements PluginRegistry {
     private Map<String, Selection> selections = new HashMap<>();
     /** Types waiting for the plugin being updated (a replacement notice), by type. */
     private final Map<String, PluginInfo> holds = new HashMap<>();
+    private final VersionSwitch versionSwitch;
+    /**
+     * Candidates (by service id) that could not take over from the version serving their type,
+     * and why: not picked while another can serve; forgotten once they serve, go away, or are
+     * selected again by the user.
+     */
+    private final Map<Long, String> refused = new HashMap<>();
+    /** Types whose switch was refused in the rebuild that runs now, and why. */
+    private final Map<String, String> refusedNow = new HashMap<>();
     private final Map<String, TypeSlot> slots = new ConcurrentHashMap<>();
     private final StandIns standIns = new StandIns(this::slot);
     private volatile Snapshot snapshot = new Snapshot(Map.of(), List.of());
@@ -88,6 +97,17 @@ public final class PluginTable implements PluginRegistry {
     public PluginTable(Function<String, String> frameworkSelection,
             BiConsumer<String, Optional<PluginInfo>> activeChanged, Duration callTimeout,
             LongFunction<String> whatHappened) {
+        this(frameworkSelection, activeChanged, callTimeout, whatHappened, VersionSwitch.NONE);
+    }
+
+    /**
+     * Creates an empty table that moves state with {@code versionSwitch} whenever a type switches
+     * between two running versions of one plugin.
+     */
+    PluginTable(Function<String, String> frameworkSelection,
+            BiConsumer<String, Optional<PluginInfo>> activeChanged, Duration callTimeout,
+            LongFunction<String> whatHappened, VersionSwitch versionSwitch) {
+        this.versionSwitch = versionSwitch;
         this.frameworkSelection = frameworkSelection;
         this.activeChanged = activeChanged;
         this.callTimeoutNanos = callTimeout.toNanos();
@@ -124,6 +144,7 @@ public final class PluginTable implements PluginRegistry {
             sortedByType.remove(candidate.type());
         }
         infos.remove(candidate.serviceId());
+        refused.remove(candidate.serviceId());
     }
 
     /** Replaces every configured selection, by type, as read from configuration. */
@@ -203,7 +224,13 @@ public final class PluginTable implements PluginRegistry {
         select(type, name, null);
     }
 
-    /** Selects the plugin (pinned to the version, if any) and makes it active now; the caller persists it. */
+    /**
+     * Selects the plugin (pinned to the version, if any) and makes it active now; the caller
+     * persists it.
+     *
+     * @throws IllegalStateException if the state of the version serving now cannot be moved to
+     *         the selected version: the earlier selection then stays, and so does the version serving
+     */
     @Override
     public synchronized void select(String type, String name, String version) {
         Map<String, TypeView> byType = snapshot.byType();
@@ -218,10 +245,23 @@ public final class PluginTable implements PluginRegistry {
                     + "'; known names: " + names(known));
         }
         Version pinned = version == null ? null : Selection.installedVersion(view.plugins(), name, version);
+        Selection before = selections.get(type);
         selections.put(type, new Selection(name, pinned));
-        // The user's choice ends any wait for an update of the type's plugin.
+        // The user's choice ends any wait for an update of the type's plugin, and asks again
+        // versions of the name that could not take over before.
         holds.remove(type);
+        sortedByType.get(type).stream().filter(c -> c.name().equals(name)).forEach(c -> refused.remove(c.serviceId()));
         rebuild();
+        String refusal = refusedNow.get(type);
+        if (refusal != null) {
+            if (before == null) {
+                selections.remove(type);
+            } else {
+                selections.put(type, before);
+            }
+            rebuild();
+            throw new IllegalStateException(refusal);
+        }
     }
 
     @Override
@@ -270,10 +310,11 @@ public final class PluginTable implements PluginRegistry {
         Map<String, TypeView> previous = snapshot.byType();
         Map<String, TypeView> byType = new HashMap<>(previous);
         byType.keySet().removeIf(type -> !sortedByType.containsKey(type));
+        refusedNow.clear();
         for (String type : changed) {
             TreeSet<PluginCandidate> ofType = sortedByType.get(type);
             if (ofType != null) {
-                byType.put(type, viewOf(type, ofType));
+                byType.put(type, switchOver(type, previous.get(type), viewOf(type, ofType, null), ofType));
             }
         }
         List<PluginInfo> all = new ArrayList<>(candidates.size());
@@ -293,17 +334,58 @@ public final class PluginTable implements PluginRegistry {
                 slot.update(view.activeService(), view.active(), view.held());
             }
         });
+        // A version that took its state back after a refused switch serves again: the calls it
+        // refused meanwhile may try it again.
+        refusedNow.keySet().forEach(type -> slot(type).wake());
         reportChanges(previous, byType);
     }
 
-    private TypeView viewOf(String type, Collection<PluginCandidate> sorted) {
+    /**
+     * Moves the state when the type switches between two running versions of one plugin. If the
+     * new version cannot take it over, the old one, which took its state back, goes on serving
+     * (unless it is going away) and the new one is not picked again until asked for.
+     */
+    private TypeView switchOver(String type, TypeView before, TypeView after, Collection<PluginCandidate> ofType) {
+        PluginInfo from = before == null ? null : before.active();
+        PluginInfo to = after.active();
+        TypeView result = after;
+        if (from != null && to != null && from.serviceId() != to.serviceId() && from.name().equals(to.name())) {
+            boolean fromStays = candidates.containsKey(from.serviceId());
+            Optional<String> refusal = versionSwitch.handOver(from, before.activeService(), to, after.activeService(),
+                    fromStays);
+            if (refusal.isPresent()) {
+                refusedNow.put(type, refusal.get());
+                if (fromStays) {
+                    refused.put(to.serviceId(), refusal.get());
+                    result = viewOf(type, ofType, candidates.get(from.serviceId()));
+                }
+            }
+        }
+        if (result.active() != null) {
+            refused.remove(result.active().serviceId());
+        }
+        return result;
+    }
+
+    /** The view of the type; {@code keep}, if not null, serves whatever the selection says. */
+    private TypeView viewOf(String type, Collection<PluginCandidate> sorted, PluginCandidate keep) {
         PluginInfo held = holds.get(type);
         List<PluginCandidate> ofType = List.copyOf(sorted);
-        PluginCandidate winner = Selection.pick(ofType, selected(type), held == null ? null : held.name());
+        PluginCandidate winner = keep != null ? keep
+                : Selection.pick(withoutRefused(ofType), selected(type), held == null ? null : held.name());
         List<PluginInfo> infos = ofType.stream()
                 .map(c -> c == winner ? c.toInfo(true) : this.infos.get(c.serviceId())).toList();
         return winner == null ? new TypeView(infos, null, null, held)
                 : new TypeView(infos, winner.toInfo(true), winner.service(), held);
+    }
+
+    /** The candidates that have not refused to take over, or all of them if every one has. */
+    private List<PluginCandidate> withoutRefused(List<PluginCandidate> ofType) {
+        if (refused.isEmpty()) {
+            return ofType;
+        }
+        List<PluginCandidate> willing = ofType.stream().filter(c -> !refused.containsKey(c.serviceId())).toList();
+        return willing.isEmpty() ? ofType : willing;
     }
 
     private void reportChanges(Map<String, TypeView> before, Map<String, TypeView> after) {

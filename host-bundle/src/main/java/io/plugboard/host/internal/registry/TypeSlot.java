@@ -31,6 +31,12 @@ final class TypeSlot {
 
     /** The service object calls go to now; null while the type has no plugin. */
     private volatile Object target;
+    /**
+     * Counts changes of the target, and instances that resumed taking calls ({@link #wake}); written
+     * holding this monitor. A call that found an instance stopped waits for this to move, not for
+     * another target: after a live handover back and forth the stopped instance may serve again.
+     */
+    private volatile long changes;
 
     // Guarded by this: only read to word an exception, written by update().
     private PluginInfo current;
@@ -73,8 +79,18 @@ final class TypeSlot {
         beingUpdated = held;
         if (target != newTarget) {
             target = newTarget;
+            changes++;
             notifyAll();
         }
+    }
+
+    /**
+     * Wakes the calls that found the target stopped, so they try it again: it has resumed taking
+     * calls (a live handover away from it failed and it took its state back).
+     */
+    synchronized void wake() {
+        changes++;
+        notifyAll();
     }
 
     /**
@@ -87,8 +103,15 @@ final class TypeSlot {
     <S, R, X extends Throwable> R call(Class<S> api, Object stale, Call<S, R, X> call) throws X {
         long deadline = System.nanoTime() + timeoutNanos;
         Object stopped = stale;
+        // The fast path does not know when it found `stale` stopped (-1: never equal to a count),
+        // so `stale` is tried once more if it is still the target; it throws again at once if it
+        // is still stopped, and then the wait below knows since when.
+        long stoppedAt = -1;
         while (true) {
-            Object now = await(stopped, deadline);
+            // Read before the target: a change in between makes the count look older, which costs
+            // at most one more try, never a wait for a change that already happened.
+            long seen = changes;
+            Object now = await(stopped, stoppedAt, deadline);
             if (!api.isInstance(now)) {
                 throw new IllegalArgumentException("the active plugin of type '" + type + "' is a "
                         + now.getClass().getName() + ", not a " + api.getName());
@@ -97,18 +120,22 @@ final class TypeSlot {
                 return call.on(api.cast(now));
             } catch (PluginStoppedException e) {
                 stopped = now;
+                stoppedAt = seen;
             }
         }
     }
 
-    /** Returns a target other than the stopped one, waiting for it until the deadline. */
-    private Object await(Object stopped, long deadline) {
+    /**
+     * Returns the target, waiting until the deadline while there is none, or while it is the one
+     * found stopped and nothing has changed since ({@code stoppedAt}).
+     */
+    private Object await(Object stopped, long stoppedAt, long deadline) {
         Object now = target;
-        if (now != null && now != stopped) {
+        if (now != null && (now != stopped || changes != stoppedAt)) {
             return now;
         }
         synchronized (this) {
-            while ((now = target) == null || now == stopped) {
+            while ((now = target) == null || (now == stopped && changes == stoppedAt)) {
                 long remaining = deadline - System.nanoTime();
                 if (remaining <= 0) {
                     throw new PluginUnavailableException(type, unavailable(now != null));

@@ -2,6 +2,7 @@ package io.plugboard.host.internal.state;
 
 import java.util.Dictionary;
 import java.util.Hashtable;
+import java.util.List;
 
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
@@ -22,15 +23,18 @@ import io.plugboard.api.state.StateHandover;
 /**
  * Offers {@link StateHandover} to plugins as a bundle-scoped service: the framework asks the
  * factory once per calling bundle, so each bundle's calls are made on its own behalf and cannot
- * reach another bundle's state. One {@link StateStore} behind all of them holds the state.
+ * reach another bundle's state. One {@link StateStore} behind all of them holds the state. To the
+ * rest of the host it is the {@link StateLedger}: the registry reports live handovers to it and
+ * {@code plugin:info} asks it what a bundle took over.
  */
 // Registered by hand rather than by DS scope=BUNDLE: one component then owns the one store, and
 // it cannot be disposed (losing every plugin's state) just because no plugin uses it for a moment,
 // as a delayed DS component would be between the stop of one version and the start of the next.
-@Component(immediate = true, service = {})
-public final class StateHandoverProvider {
+@Component(immediate = true, service = StateLedger.class)
+public final class StateHandoverProvider implements StateLedger {
 
     private final BundleContext context;
+    private final StateStore store;
     private final SynchronousBundleListener uninstalls;
     private final ServiceRegistration<StateHandover> registration;
 
@@ -39,7 +43,7 @@ public final class StateHandoverProvider {
     public StateHandoverProvider(BundleContext context,
             @Reference(name = "logger", service = LoggerFactory.class) Logger logger) {
         this.context = context;
-        StateStore store = new StateStore(logger);
+        this.store = new StateStore(logger);
         // Synchronous: the state is gone before uninstall() returns, so a reinstall right after
         // it can never receive the old state. An update fires UPDATED, never UNINSTALLED.
         this.uninstalls = event -> {
@@ -59,6 +63,16 @@ public final class StateHandoverProvider {
     void deactivate() {
         registration.unregister();
         context.removeBundleListener(uninstalls);
+    }
+
+    @Override
+    public void tookOverLive(String pluginName, long fromBundleId, String fromVersion, long toBundleId, int bytes) {
+        store.tookOverLive(pluginName, fromBundleId, fromVersion, toBundleId, bytes);
+    }
+
+    @Override
+    public List<StateReceipt> receipts(long bundleId) {
+        return store.receipts(bundleId);
     }
 
     /** Hands each bundle its own view of the store. */

@@ -5,6 +5,9 @@ import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertThrows;
 import static org.junit.Assert.assertTrue;
 
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.List;
 
 import org.junit.Test;
@@ -18,7 +21,8 @@ public class StateStoreTest {
     private static final StateOwner V2 = new StateOwner("io.plugboard.kv-memory", "2.0.0", 7);
 
     private final RecordingLogger log = new RecordingLogger();
-    private final StateStore store = new StateStore(log.logger());
+    private static final Instant NOW = Instant.parse("2026-11-23T10:11:12Z");
+    private final StateStore store = new StateStore(log.logger(), Clock.fixed(NOW, ZoneOffset.UTC));
 
     @Test
     public void nextVersionReceivesStateWithTheVersionThatHandedItOver() {
@@ -81,11 +85,73 @@ public class StateStoreTest {
     }
 
     @Test
-    public void uninstallingAnotherBundleOfTheSameNameKeepsTheState() {
-        // Side by side: version 2.0.0 (bundle 8) handed over; uninstalling 1.0.0 (bundle 7) keeps it.
-        store.handOver(new StateOwner("io.plugboard.kv-memory", "2.0.0", 8), "kv.memory", new byte[] {2});
+    public void aBundleOfTheSameNameSideBySideNeitherReceivesNorLosesTheOthersState() {
+        // Side by side: 2.0.0 (bundle 8) handed over; 1.0.0 (bundle 7) never gets it (state moves
+        // between running versions only live), and uninstalling 1.0.0 keeps it for bundle 8.
+        StateOwner side = new StateOwner("io.plugboard.kv-memory", "2.0.0", 8);
+        store.handOver(side, "kv.memory", new byte[] {2});
+        assertTrue(store.receive(V1, "kv.memory").isEmpty());
         store.discard(7, "io.plugboard.kv-memory 1.0.0");
-        assertEquals("2.0.0", store.receive(V1, "kv.memory").orElseThrow().fromVersion());
+        assertArrayEquals(new byte[] {2}, store.receive(side, "kv.memory").orElseThrow().data());
+    }
+
+    @Test
+    public void aReceiveAfterAnUpdateIsRecordedWithVersionBytesAndTime() {
+        store.handOver(V1, "kv.memory", new byte[] {1, 2, 3});
+        assertEquals(List.of(), store.receipts(7));
+
+        store.receive(V2, "kv.memory");
+
+        assertEquals(List.of(new StateReceipt("kv.memory", "1.0.0", 7, 3, false, NOW)), store.receipts(7));
+        assertEquals("kv.memory took over the state of kv.memory 1.0.0 (bundle 7, 3 bytes) by an update in place"
+                + " at 2026-11-23 10:11:12", store.receipts(7).get(0).summary(ZoneOffset.UTC));
+        assertEquals(List.of(), store.receipts(8));
+    }
+
+    @Test
+    public void aRestartKeepsTheReceiptOfTheVersionReallyReplaced() {
+        store.handOver(V1, "kv.memory", new byte[] {1});
+        store.receive(V2, "kv.memory");
+        // The refresh after the update restarts 2.0.0: it hands over to itself and receives that.
+        store.handOver(V2, "kv.memory", new byte[] {1, 2});
+        store.receive(V2, "kv.memory");
+
+        assertEquals("1.0.0", store.receipts(7).get(0).fromVersion());
+    }
+
+    @Test
+    public void aFirstVersionRestartedRecordsItsOwnState() {
+        store.handOver(V1, "kv.memory", new byte[] {1});
+        store.receive(V1, "kv.memory");
+        assertEquals("1.0.0", store.receipts(7).get(0).fromVersion());
+    }
+
+    @Test
+    public void aLiveHandoverIsRecordedForTheTakerAndDropsTheGiversStoredState() {
+        StateOwner blue = new StateOwner("io.plugboard.kv-memory", "1.0.0", 7);
+        StateOwner green = new StateOwner("io.plugboard.kv-memory", "2.0.0", 8);
+        store.handOver(blue, "kv.memory", new byte[] {1}); // from an earlier stop of bundle 7: stale
+        store.handOver(blue, "kv.other", new byte[] {2});
+
+        store.tookOverLive("kv.memory", 7, "1.0.0", 8, 1234);
+
+        assertEquals("kv.memory took over the state of kv.memory 1.0.0 (bundle 7, 1234 bytes) side by side"
+                + " at 2026-11-23 10:11:12", store.receipts(8).get(0).summary(ZoneOffset.UTC));
+        assertTrue("bundle 7 handed newer state on; the stale copy must not come back",
+                store.receive(blue, "kv.memory").isEmpty());
+        assertTrue(store.receive(blue, "kv.other").isPresent());
+        assertTrue(store.receive(green, "kv.memory").isEmpty());
+        assertTrue(log.lines("info").toString(), log.lines("info").contains("info: Dropped the stored state of plugin"
+                + " kv.memory of bundle 7 (1 bytes from version 1.0.0): it handed newer state to bundle 8 live"));
+    }
+
+    @Test
+    public void uninstallingABundleDropsItsReceipts() {
+        store.tookOverLive("kv.memory", 7, "1.0.0", 8, 10);
+        store.tookOverLive("kv.memory", 8, "2.0.0", 9, 10);
+        store.discard(8, "io.plugboard.kv-memory 2.0.0");
+        assertEquals(List.of(), store.receipts(8));
+        assertEquals(1, store.receipts(9).size());
     }
 
     @Test
@@ -110,5 +176,6 @@ public class StateStoreTest {
         assertEquals("state must not be null (plugin kv.memory); hand over an empty array to keep nothing",
                 assertThrows(IllegalArgumentException.class, () -> store.handOver(V1, "kv.memory", null)).getMessage());
         assertTrue(store.receive(V1, "kv.memory").isEmpty());
+        assertThrows(IllegalArgumentException.class, () -> store.tookOverLive(" ", 7, "1.0.0", 8, 1));
     }
 }

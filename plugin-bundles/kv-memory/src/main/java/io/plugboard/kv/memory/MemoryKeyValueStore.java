@@ -21,19 +21,22 @@ import io.plugboard.api.PluginStoppedException;
 import io.plugboard.api.PluginType;
 import io.plugboard.api.kv.KeyValueStore;
 import io.plugboard.api.state.HandedOverState;
+import io.plugboard.api.state.LiveStateHandover;
 import io.plugboard.api.state.StateHandover;
 
 /**
  * A key-value store in memory, thread-safe. When it stops (update, bundle stop) it hands its
  * entries to the host, and the next version to start takes them over, so an update loses
- * nothing; a restart of the host or an uninstall empties it.
+ * nothing; a restart of the host or an uninstall empties it. Two versions side by side hand the
+ * entries from one to the other live when the host switches between them (blue/green).
  */
 // Immediate: a delayed component is disposed, and its values handed over, whenever nobody holds
-// the service; an immediate one keeps them as long as the component is active.
-@Component(immediate = true)
+// the service; an immediate one keeps them as long as the component is active. Registered as a
+// KeyValueStore only: LiveStateHandover is for the host, which finds it on the service object.
+@Component(immediate = true, service = KeyValueStore.class)
 @PluginName(MemoryKeyValueStore.NAME)
 @PluginType(KeyValueStore.TYPE)
-public final class MemoryKeyValueStore implements KeyValueStore {
+public final class MemoryKeyValueStore implements KeyValueStore, LiveStateHandover {
 
     static final String NAME = "kv.memory";
 
@@ -44,10 +47,14 @@ public final class MemoryKeyValueStore implements KeyValueStore {
     // handing over holds the write lock, so a call either lands before the entries are written
     // out, and is handed over with them, or finds the store stopped and does nothing.
     private final ReadWriteLock lock = new ReentrantReadWriteLock();
-    private boolean stopped; // guarded by lock
+    // Guarded by lock. stopped: refuses calls, after handing over (live, or at deactivate);
+    // a live handover back to it clears it. deactivated: for good.
+    private boolean stopped;
+    private boolean deactivated;
     private final String version;
     // Which version this one took over from; handed on so the refresh after an update keeps it.
-    private final String replacedVersion;
+    // Guarded by lock once the constructor has returned.
+    private String replacedVersion;
     private final Logger logger;
     private final StateHandover handover;
 
@@ -93,17 +100,33 @@ public final class MemoryKeyValueStore implements KeyValueStore {
 
     /** Returns the version this one replaced (its predecessor), or "" if it replaced none. */
     String replacedVersion() {
-        return replacedVersion;
+        lock.readLock().lock();
+        try {
+            return replacedVersion;
+        } finally {
+            lock.readLock().unlock();
+        }
     }
 
-    /** Stops taking calls and hands the entries over to the next version. */
+    /**
+     * Stops taking calls and hands the entries over to the next version; nothing if they were
+     * handed over live already (this instance holds none, and handing over nothing would replace
+     * what the host keeps for this bundle).
+     */
     @Deactivate
     void deactivate() {
         byte[] state;
         int count;
         lock.writeLock().lock();
         try {
+            boolean handedOverLive = stopped;
             stopped = true;
+            deactivated = true;
+            if (handedOverLive) {
+                logger.info("{} {} stopped; it had handed its entries over live, so it hands over nothing", NAME,
+                        version);
+                return;
+            }
             count = values.size();
             state = EntriesFormat.encode(replacedVersion, values);
             values.clear();
@@ -115,6 +138,57 @@ public final class MemoryKeyValueStore implements KeyValueStore {
             logger.info("{} {} stopped and handed over {} entries ({} bytes)", NAME, version, count, state.length);
         } catch (RuntimeException e) {
             logger.error("{} {} stopped but could not hand over its {} entries: {}", NAME, version, count, e.toString());
+        }
+    }
+
+    /** Stops taking calls and returns the entries, for a version running side by side. */
+    @Override
+    public byte[] handOverLive() {
+        lock.writeLock().lock();
+        try {
+            if (stopped) {
+                throw new IllegalStateException(NAME + " " + version + " has no entries to hand over: it "
+                        + (deactivated ? "has stopped" : "handed them over already"));
+            }
+            byte[] state = EntriesFormat.encode(replacedVersion, values);
+            stopped = true;
+            logger.info("{} {} handed over {} entries live ({} bytes) and takes no more calls", NAME, version,
+                    values.size(), state.length);
+            values.clear();
+            return state;
+        } finally {
+            lock.writeLock().unlock();
+        }
+    }
+
+    /**
+     * Replaces the entries with those a version running side by side handed over, and takes calls
+     * (again). Throws, changing nothing, if the state cannot be read or this instance has stopped
+     * for good.
+     */
+    @Override
+    public void takeOverLive(HandedOverState state) {
+        String from = state.fromVersion();
+        EntriesFormat.Snapshot snapshot;
+        try {
+            snapshot = EntriesFormat.decode(state.data());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(NAME + " " + version + " cannot read the state of version " + from
+                    + ": " + e.getMessage(), e);
+        }
+        lock.writeLock().lock();
+        try {
+            if (deactivated) {
+                throw new IllegalStateException(NAME + " " + version + " has stopped for good and takes over nothing");
+            }
+            values.clear();
+            values.putAll(snapshot.entries());
+            // Its own state back (a switch away from it failed) keeps what it replaced before.
+            replacedVersion = from.equals(version) ? snapshot.replacedVersion() : from;
+            stopped = false;
+            logger.info("{} {} took over {} entries live from version {}", NAME, version, values.size(), from);
+        } finally {
+            lock.writeLock().unlock();
         }
     }
 

@@ -1,0 +1,22 @@
+package io.plugboard.host.internal.state;
+
+import java.util.List;
+
+/**
+ * The host's record of state handovers, for the rest of the host: the registry reports the live
+ * handovers it makes between versions running side by side, and {@code plugin:info} shows what
+ * each bundle took over. Implemented by {@link StateHandoverProvider} over its {@link StateStore}.
+ */
+public interface StateLedger {
+
+    /**
+     * Records that the plugin of bundle {@code toBundleId} took over, live, the state of the same
+     * plugin in bundle {@code fromBundleId}; drops the state the store still keeps for that
+     * plugin of {@code fromBundleId} (it is older than what was just handed over, and that bundle
+     * now holds nothing).
+     */
+    void tookOverLive(String pluginName, long fromBundleId, String fromVersion, long toBundleId, int bytes);
+
+    /** Returns what the bundle's plugins took over, one receipt per plugin name, by name. */
+    List<StateReceipt> receipts(long bundleId);
+}
