@@ -172,7 +172,12 @@ public abstract class PluginRuntimeTestSupport {
 
     /** Polls the condition until it holds, failing after a bound; exceptions count as "not yet". */
     protected void waitFor(String what, Callable<Boolean> condition) {
-        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(WAIT_MILLIS);
+        waitFor(what, WAIT_MILLIS, condition);
+    }
+
+    /** Polls the condition until it holds, failing after {@code waitMillis}; exceptions count as "not yet". */
+    protected void waitFor(String what, long waitMillis, Callable<Boolean> condition) {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(waitMillis);
         Exception last = null;
         while (System.nanoTime() < deadline) {
             try {
@@ -185,7 +190,7 @@ public abstract class PluginRuntimeTestSupport {
             }
             pause(100);
         }
-        fail("waited " + WAIT_MILLIS + " ms for " + what + (last == null ? "" : "; last failure: " + last));
+        fail("waited " + waitMillis + " ms for " + what + (last == null ? "" : "; last failure: " + last));
     }
 
     /** Sleeps, keeping the interrupt for whoever runs the test. */
