@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -130,7 +131,10 @@ final class FilePluginCommands {
         return "uninstalled " + what;
     }
 
-    /** The registry's view of the plugin, then every fact its handler gives, in the handler's order. */
+    /**
+     * The registry's view of the plugin, then every fact its handler gives, in the handler's
+     * order (one that repeats a line of the registry's view exactly is not repeated).
+     */
     String describe(FilePlugin plugin) {
         List<PluginInfo> services = registry.plugins().stream().filter(plugin::owns).toList();
         List<Map.Entry<String, String>> lines = new ArrayList<>();
@@ -140,14 +144,23 @@ final class FilePluginCommands {
         lines.add(Map.entry("serves", services.isEmpty() ? "nothing yet: it has registered no service"
                 : services.stream().map(p -> p.type() + (p.active() ? " (active)" : " (not active)") + ", service "
                         + p.serviceId()).collect(Collectors.joining("; "))));
-        plugin.facts().forEach((key, value) -> lines.add(Map.entry(String.valueOf(key), String.valueOf(value))));
+        plugin.facts().forEach((key, value) -> {
+            Map.Entry<String, String> line = Map.entry(String.valueOf(key), String.valueOf(value));
+            // A fact that repeats one of the lines above word for word (its file, say) is shown once.
+            if (!lines.contains(line)) {
+                lines.add(line);
+            }
+        });
         return plugin.name() + " " + versionOf(plugin) + ", run from " + plugin.file().file().getFileName() + "\n"
                 + String.join("\n", FilePlugins.aligned(lines, "  "));
     }
 
     /** The DETAILS {@code plugin:list} shows of a plugin run from a file: {@code kv.goplugin (pid 4242, uptime 3m 2s)}. */
     static String details(FilePlugin plugin) {
-        String summary = FilePlugins.summary(plugin.facts());
+        // The file is shown already: a fact that only repeats its path would crowd out the others.
+        Map<String, String> facts = new LinkedHashMap<>(plugin.facts());
+        facts.values().removeIf(value -> plugin.file().file().toString().equals(value));
+        String summary = FilePlugins.summary(facts);
         return plugin.file().file().getFileName() + (summary.isEmpty() ? "" : " (" + summary + ")");
     }
 

@@ -95,7 +95,7 @@ public class FilePluginCommandsTest extends GogoCommandsTestBase {
     }
 
     @Test
-    public void infoShowsTheRegistrysViewAndEveryFactOfTheHandler() throws Exception {
+    public void infoShowsTheRegistrysViewAndEveryFactOfTheHandlerOnce() throws Exception {
         Path file = write("hello.greeting", "hello 1.2.0 Hi");
         run("plugin:install " + file);
 

@@ -71,6 +71,8 @@ final class GreetingFileHandler implements PluginFileHandler {
             return Map.of();
         }
         Map<String, String> facts = new LinkedHashMap<>();
+        installed.values().stream().filter(p -> p.pluginName().equals(pluginName)).findFirst()
+                .ifPresent(p -> facts.put("file", p.file().toString()));
         facts.put("pid", "4242");
         facts.put("uptime", "3m 2s");
         facts.put("restarts", "0");
