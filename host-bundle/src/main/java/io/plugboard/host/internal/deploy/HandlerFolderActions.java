@@ -1,5 +1,6 @@
 package io.plugboard.host.internal.deploy;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
@@ -79,7 +80,12 @@ final class HandlerFolderActions implements FolderActions {
             logger.info("{} {} from the plugins folder with {}", what.equals("install") ? "Installed" : "Updated",
                     file.getFileName(), handler.describe());
         } catch (PluginFileException e) {
-            logger.warn("Cannot {} {} from the plugins folder: {}", what, file.getFileName(), e.getMessage());
+            if (Files.exists(file)) {
+                logger.warn("Cannot {} {} from the plugins folder: {}", what, file.getFileName(), e.getMessage());
+            } else {
+                // Deleted while it was being installed: its delete event follows, nothing to report.
+                logger.debug("Not installing {}: it left the plugins folder meanwhile", file.getFileName());
+            }
         } catch (RuntimeException e) {
             logger.warn("Cannot {} {} from the plugins folder: {} failed: {}", what, file.getFileName(),
                     handler.describe(), e.toString());
