@@ -67,6 +67,8 @@ public class HandlerFilesTest {
 
         Files.delete(dir.resolve("hello.greeting"));
         await(() -> greetings.count("uninstall hello.greeting") == 1);
+        // The host logs after the handler returns.
+        await(() -> handlerLog.lines().size() == 3);
         assertEquals(List.of("install hello.greeting hello", "install hello.greeting hello2",
                 "uninstall hello.greeting"), greetings.calls());
         assertEquals("the jar kind is not asked", List.of(), jars.calls());
