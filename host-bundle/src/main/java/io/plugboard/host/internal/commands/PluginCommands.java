@@ -1,6 +1,7 @@
 package io.plugboard.host.internal.commands;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -21,6 +22,8 @@ import io.plugboard.api.greeter.Greeter;
 import io.plugboard.api.kv.KeyValueStore;
 import io.plugboard.api.registry.PluginInfo;
 import io.plugboard.api.registry.PluginRegistry;
+import io.plugboard.host.internal.commands.FilePlugins.FilePlugin;
+import io.plugboard.host.internal.deploy.PluginFileHandlers;
 import io.plugboard.host.internal.deploy.PluginInstaller;
 import io.plugboard.host.internal.leaks.LeakedThread;
 import io.plugboard.host.internal.leaks.ThreadLeakDetector;
@@ -30,6 +33,10 @@ import io.plugboard.host.internal.state.StateLedger;
  * The {@code plugin:*} Gogo commands. Each function takes its arguments as {@code String...} and
  * checks them itself: Gogo's own message for a wrong argument count ("Cannot coerce ...") does not
  * tell a user what to type. Every function returns the text Gogo prints.
+ *
+ * <p>Plugins that a {@link io.plugboard.api.deploy.PluginFileHandler} runs from a file (such as
+ * a {@code *.goplugin} file) are installed, updated, uninstalled, listed and described here too,
+ * through their handler.
  */
 @Component(service = PluginCommands.class)
 @GogoCommand(scope = "plugin", function = {"list", "install", "update", "uninstall", "info", "use", "kv", "greet"})
@@ -37,6 +44,7 @@ public final class PluginCommands {
 
     private final PluginRegistry registry;
     private final PluginInstaller installer;
+    private final FilePluginCommands files;
     private final Logger logger;
 
     // Optional and dynamic: plugin:info works without it, and the constructor stays as it was.
@@ -47,18 +55,24 @@ public final class PluginCommands {
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
     private volatile StateLedger stateLedger;
 
-    /** Creates the commands over the registry and the installer. */
+    /** Creates the commands over the registry, the installer of bundles and the handlers of other plugin files. */
     @Activate
     public PluginCommands(@Reference(name = "registry") PluginRegistry registry,
             @Reference(name = "installer") PluginInstaller installer,
+            @Reference(name = "fileHandlers") PluginFileHandlers fileHandlers,
             @Reference(name = "logger", service = LoggerFactory.class) Logger logger) {
         this.registry = registry;
         this.installer = installer;
+        this.files = new FilePluginCommands(registry, installer, fileHandlers, logger);
         this.logger = logger;
     }
 
-    /** Lists every plugin service and every plugin bundle that registers none. */
-    @Descriptor("list plugins: bundle id, name, type, version, bundle state; * marks the plugin serving its type")
+    /**
+     * Lists every plugin service and every plugin bundle that registers none. A plugin run from a
+     * file has no bundle of its own ({@code -}); a DETAILS column then shows its file and first facts.
+     */
+    @Descriptor("list plugins: bundle id, name, type, version, bundle state; * marks the plugin serving its type; "
+            + "a plugin run from a file shows - and, under DETAILS, its file and facts")
     public String list(@Descriptor("no arguments") String... args) {
         Arguments.check(args, 0, 0, "plugin:list");
         List<Bundle> bundles = installer.pluginBundles();
@@ -66,27 +80,38 @@ public final class PluginCommands {
         if (bundles.isEmpty() && plugins.isEmpty()) {
             return "no plugins installed; add one with plugin:install <path-or-url>";
         }
-        TextTable table = new TextTable("ID", "NAME", "TYPE", "VERSION", "STATE", "ACTIVE");
+        FilePlugins filePlugins = files.plugins();
+        boolean details = plugins.stream().anyMatch(p -> filePlugins.owner(p).isPresent());
+        String[] header = {"ID", "NAME", "TYPE", "VERSION", "STATE", "ACTIVE", "DETAILS"};
+        TextTable table = new TextTable(details ? header : Arrays.copyOf(header, header.length - 1));
         for (PluginInfo plugin : plugins) {
             String state = bundles.stream().filter(b -> b.getBundleId() == plugin.bundleId()).findFirst()
                     .map(b -> BundleDescriber.stateName(b.getState())).orElse("?");
-            table.row(String.valueOf(plugin.bundleId()), plugin.name(), plugin.type(), plugin.version(), state,
-                    plugin.active() ? "*" : "");
+            Optional<FilePlugin> file = filePlugins.owner(plugin);
+            String[] row = {file.isPresent() ? "-" : String.valueOf(plugin.bundleId()), plugin.name(), plugin.type(),
+                    plugin.version(), state, plugin.active() ? "*" : "", file.map(FilePluginCommands::details).orElse("")};
+            table.row(details ? row : Arrays.copyOf(row, row.length - 1));
         }
         Set<Long> withPlugins = plugins.stream().map(PluginInfo::bundleId).collect(Collectors.toSet());
         for (Bundle bundle : bundles) {
             if (!withPlugins.contains(bundle.getBundleId())) {
-                table.row(String.valueOf(bundle.getBundleId()), String.valueOf(bundle.getSymbolicName()), "-",
-                        bundle.getVersion().toString(), BundleDescriber.stateName(bundle.getState()), "");
+                String[] row = {String.valueOf(bundle.getBundleId()), String.valueOf(bundle.getSymbolicName()), "-",
+                        bundle.getVersion().toString(), BundleDescriber.stateName(bundle.getState()), "", ""};
+                table.row(details ? row : Arrays.copyOf(row, row.length - 1));
             }
         }
         return table.toString();
     }
 
-    /** Installs a plugin jar and starts it. */
-    @Descriptor("install a plugin jar and start it: plugin:install <path-or-url>")
-    public String install(@Descriptor("<path-or-url> of the plugin jar") String... args) {
+    /** Installs a plugin jar and starts it, or has the handler of a plugin file's extension install it. */
+    @Descriptor("install a plugin jar and start it, or a plugin file (such as *.goplugin) with the handler of its "
+            + "kind: plugin:install <path-or-url>")
+    public String install(@Descriptor("<path-or-url> of the plugin jar, or the path of a plugin file") String... args) {
         String location = Arguments.check(args, 1, 1, "plugin:install <path-or-url>")[0];
+        Optional<String> installedFile = files.install(location);
+        if (installedFile.isPresent()) {
+            return installedFile.get();
+        }
         Bundle bundle = installer.install(location);
         return "installed " + bundle.getSymbolicName() + " " + bundle.getVersion() + " as bundle "
                 + bundle.getBundleId() + pluginsAndStatus(bundle);
@@ -96,6 +121,10 @@ public final class PluginCommands {
     @Descriptor("update a plugin bundle, from a new jar or its own location: plugin:update <name-or-id> [path-or-url]")
     public String update(@Descriptor("<name-or-id> [path-or-url]") String... args) {
         String[] checked = Arguments.check(args, 1, 2, "plugin:update <name-or-id> [path-or-url]");
+        Optional<FilePlugin> file = files.find(checked[0]);
+        if (file.isPresent()) {
+            return files.update(file.get(), checked.length > 1 ? checked[1] : null);
+        }
         Bundle bundle = lookup().find(checked[0]);
         String before = bundle.getVersion().toString();
         Bundle updated = installer.update(bundle, checked.length > 1 ? checked[1] : null);
@@ -106,7 +135,12 @@ public final class PluginCommands {
     /** Uninstalls a plugin bundle. */
     @Descriptor("uninstall a plugin bundle: plugin:uninstall <name-or-id>")
     public String uninstall(@Descriptor("<name-or-id>: bundle id, plugin name or bundle symbolic name") String... args) {
-        Bundle bundle = lookup().find(Arguments.check(args, 1, 1, "plugin:uninstall <name-or-id>")[0]);
+        String nameOrId = Arguments.check(args, 1, 1, "plugin:uninstall <name-or-id>")[0];
+        Optional<FilePlugin> file = files.find(nameOrId);
+        if (file.isPresent()) {
+            return files.uninstall(file.get());
+        }
+        Bundle bundle = lookup().find(nameOrId);
         String what = bundle.getSymbolicName() + " " + bundle.getVersion() + " (bundle " + bundle.getBundleId() + ")";
         installer.uninstall(bundle);
         return "uninstalled " + what;
@@ -115,7 +149,12 @@ public final class PluginCommands {
     /** Describes a plugin bundle: headers, state, services, imports and why it is not active. */
     @Descriptor("describe a plugin bundle: headers, state, services, imports and their wires: plugin:info <name-or-id>")
     public String info(@Descriptor("<name-or-id>: bundle id, plugin name or bundle symbolic name") String... args) {
-        Bundle bundle = lookup().find(Arguments.check(args, 1, 1, "plugin:info <name-or-id>")[0]);
+        String nameOrId = Arguments.check(args, 1, 1, "plugin:info <name-or-id>")[0];
+        Optional<FilePlugin> file = files.find(nameOrId);
+        if (file.isPresent()) {
+            return files.describe(file.get());
+        }
+        Bundle bundle = lookup().find(nameOrId);
         return BundleDescriber.describe(bundle, installer.whyNotActive(bundle)) + takenOverState(bundle)
                 + leakedThreads(bundle);
     }

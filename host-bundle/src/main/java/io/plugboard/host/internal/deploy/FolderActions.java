@@ -5,23 +5,21 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * What the watched folder asks of the framework. Implementations report their own failures
- * (they do not throw), so one bad jar never stops the folder from handling the others.
+ * What the watched folder asks of whatever runs the plugins of one kind of file (the framework
+ * for jars, a handler for other kinds). Implementations report their own failures (they do not
+ * throw), so one bad file never stops the folder from handling the others.
  */
 interface FolderActions {
 
-    /** The folder's files that are installed as bundles, each with the time (ms) it was last installed or updated. */
+    /** The folder's files whose plugin is installed, each with the time (ms) it was last installed or updated. */
     Map<Path, Long> installed();
 
-    /** Installs all the files, then starts them all. */
+    /** Installs the plugins of all the files (for jars: installs all, then starts them all). */
     void install(List<Path> files);
 
-    /** Updates the bundle installed from the file (installs it if there is none) and refreshes. */
+    /** Replaces the plugin installed from the file (installs it if there is none). */
     void update(Path file);
 
-    /** Uninstalls the bundle installed from the file, if any, and refreshes. */
+    /** Removes the plugin installed from the file, if any. */
     void uninstall(Path file);
-
-    /** Reports a problem a user should see, such as a jar that is not valid. */
-    void warn(String message);
 }

@@ -12,17 +12,25 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongConsumer;
+import java.util.function.Predicate;
 
 /**
- * Keeps the bundles in step with the files in the plugins folder. Events and rescans mark files
- * as pending; a pending file is judged by its content at once: a complete, valid jar is acted
+ * Keeps the plugins in step with the files in the plugins folder. Events and rescans mark files
+ * as pending; a pending file is judged by its content at once: a complete, valid file is acted
  * on, an incomplete one waits for its next event (its writer is still at work). No fixed delay,
- * and a jar still being written (or overwritten in place) is never installed. Only a file that
+ * and a file still being written (or overwritten in place) is never installed. Only a file that
  * stays invalid and unchanged for {@link WatchSettings#corruptMillis()} is reported, once.
+ *
+ * <p>Each file goes to its {@link FileKind}: jars to the framework, the files of a handler to the
+ * handler. Kinds come and go with their handlers: the files of a kind that arrives are taken as
+ * at start-up, those of a kind that leaves are forgotten (so they are installed again when it
+ * returns) and wait, with one INFO line, for it.
  *
  * <p>Not thread-safe: every method runs on the folder's single worker thread.
  */
@@ -31,7 +39,8 @@ final class FolderSync {
     private static final long NONE = Long.MAX_VALUE;
 
     private final Path dir;
-    private final FolderActions actions;
+    private final FileKinds kinds;
+    private final FolderLog log;
     private final WatchSettings settings;
     private final LongConsumer checkLater;
     // The state each file had when we last installed or updated it (or found it installed).
@@ -42,50 +51,70 @@ final class FolderSync {
     private final Map<Path, FileState> rejected = new HashMap<>();
     // Insertion order: jars that land together are installed in the order they landed.
     private final Map<Path, Pending> pending = new LinkedHashMap<>();
+    // Files of a kind whose handler is gone, already reported as waiting for it.
+    private final Set<Path> waiting = new HashSet<>();
     private long nextCheckAt = NONE;
 
     /**
+     * @param kinds the kinds of file acted on at first
      * @param checkLater asks for {@link #checkPending()} to run after the given number of milliseconds
      */
-    FolderSync(Path dir, FolderActions actions, WatchSettings settings, LongConsumer checkLater) {
+    FolderSync(Path dir, Collection<? extends FileKind> kinds, FolderLog log, WatchSettings settings,
+            LongConsumer checkLater) {
         this.dir = dir;
-        this.actions = actions;
+        this.kinds = new FileKinds(kinds);
+        this.log = log;
         this.settings = settings;
         this.checkLater = checkLater;
     }
 
     /**
-     * Brings the bundles in line with the folder before returning: uninstalls bundles whose file
-     * is gone, then installs (all first, then starts all) or updates every complete jar.
+     * Brings the plugins in line with the folder before returning: uninstalls those whose file
+     * is gone, then installs (for jars: all first, then starts all) or updates every complete file.
      */
     void initialScan() {
-        Map<Path, Long> installed = actions.installed();
-        for (Path file : installed.keySet()) {
-            if (!Files.exists(file)) {
-                actions.uninstall(file);
+        kinds.all().forEach(this::adopt);
+        judge();
+    }
+
+    /**
+     * Takes the kinds the folder acts on from now on. Files whose kind changed are forgotten;
+     * the files of each new kind are taken as at start-up (a plugin installed and unchanged since
+     * stays as it is), those of a kind that left wait for it to come back.
+     */
+    void kindsChanged(Collection<? extends FileKind> now) {
+        Set<Path> tracked = new HashSet<>(known.keySet());
+        tracked.addAll(contents.keySet());
+        tracked.addAll(rejected.keySet());
+        tracked.addAll(pending.keySet());
+        Map<Path, FileKind> before = new HashMap<>();
+        tracked.forEach(file -> kinds.of(file).ifPresent(kind -> before.put(file, kind)));
+        Set<String> extensionsBefore = new HashSet<>();
+        kinds.all().forEach(kind -> extensionsBefore.add(kind.extension()));
+
+        List<FileKind> added = kinds.replace(now);
+
+        for (Path file : tracked) {
+            if (!Objects.equals(before.get(file), kinds.of(file).orElse(null))) {
+                forget(file);
             }
         }
-        for (Path file : candidates()) {
-            FileState state = FileState.of(file);
-            Long bundleModified = installed.get(file);
-            if (bundleModified != null) {
-                if (state.modifiedMillis() <= bundleModified) {
-                    known.put(file, state);
-                    continue;
-                }
-                // Changed while the framework was down: an unknown state makes it an update.
-                known.put(file, FileState.ABSENT);
-            }
-            mark(file);
+        waiting.removeIf(file -> kinds.of(file).isPresent());
+        extensionsBefore.removeIf(kinds::has);
+        if (!extensionsBefore.isEmpty()) {
+            reportWaiting(extensionsBefore);
         }
+        added.forEach(this::adopt);
         judge();
     }
 
     /** Watch events about files in the folder (added, modified or deleted), in the order they came. */
     void filesChanged(Collection<Path> files) {
         for (Path file : files) {
-            if (PluginFileType.of(file.getFileName().toString()).isPresent()) {
+            if (kinds.of(file).isPresent()) {
                 mark(file);
+            } else if (kinds.waitingFor(file).isPresent()) {
+                noteWaiting(file, kinds.waitingFor(file).get());
             }
         }
         judge();
@@ -101,7 +130,9 @@ final class FolderSync {
             }
         }
         Set<Path> gone = new HashSet<>(known.keySet());
-        gone.addAll(actions.installed().keySet());
+        for (FileKind kind : kinds.all()) {
+            gone.addAll(kind.actions().installed().keySet());
+        }
         gone.removeAll(new HashSet<>(files));
         gone.forEach(this::mark);
         judge();
@@ -114,13 +145,40 @@ final class FolderSync {
     }
 
     /**
+     * Takes the files of a kind as they are: uninstalls plugins whose file is gone, keeps those
+     * installed since their file last changed, and marks every other file to be judged.
+     */
+    private void adopt(FileKind kind) {
+        Map<Path, Long> installed = kind.actions().installed();
+        for (Path file : installed.keySet()) {
+            if (!Files.exists(file)) {
+                kind.actions().uninstall(file);
+            }
+        }
+        for (Path file : candidates(kind)) {
+            FileState state = FileState.of(file);
+            Long installedModified = installed.get(file);
+            if (installedModified != null) {
+                if (state.modifiedMillis() <= installedModified) {
+                    known.put(file, state);
+                    continue;
+                }
+                // Changed while the framework (or the handler) was down: an unknown state makes it an update.
+                known.put(file, FileState.ABSENT);
+            }
+            mark(file);
+        }
+    }
+
+    /**
      * Judges every pending file that changed (or whose report is due) and acts on it: uninstalls
-     * what is gone, updates what changed, and installs all new jars in one batch.
+     * what is gone, updates what changed, and installs all new files of each kind in one batch.
      */
     private void judge() {
         long now = System.nanoTime();
         long again = NONE;
-        List<Path> toInstall = new ArrayList<>();
+        // Insertion order: kinds and files in the order they landed.
+        Map<FileKind, List<Path>> toInstall = new LinkedHashMap<>();
         for (Iterator<Map.Entry<Path, Pending>> it = pending.entrySet().iterator(); it.hasNext(); ) {
             Map.Entry<Path, Pending> entry = it.next();
             Path file = entry.getKey();
@@ -133,26 +191,24 @@ final class FolderSync {
             // The state is read before the content is judged: a write after this point changes
             // the state again, so it brings a new event and a new judgement.
             FileState current = FileState.of(file);
+            Optional<FileKind> kind = kinds.of(file);
             if (current.isAbsent()) {
                 it.remove();
                 rejected.remove(file);
                 contents.remove(file);
-                if (known.remove(file) != null || actions.installed().containsKey(file)) {
-                    actions.uninstall(file);
+                waiting.remove(file);
+                boolean wasKnown = known.remove(file) != null;
+                if (kind.isPresent() && (wasKnown || kind.get().actions().installed().containsKey(file))) {
+                    kind.get().actions().uninstall(file);
                 }
                 continue;
             }
-            if (current.equals(known.get(file))) {
+            if (kind.isEmpty() || current.equals(known.get(file))) {
                 it.remove();
                 continue;
             }
-            Optional<PluginFileType> type = PluginFileType.of(file.getFileName().toString());
-            if (type.isEmpty()) {
-                it.remove();
-                continue;
-            }
-            PluginFileType.Check check = type.get().check(file);
-            if (!check.valid()) {
+            FileCheck check = kind.get().check(file);
+            if (!check.isValid()) {
                 if (!current.equals(p.state)) {
                     // Changed since last judged: its writer may still be at work, so give it time.
                     p.state = current;
@@ -163,7 +219,7 @@ final class FolderSync {
                 } else {
                     it.remove();
                     if (!current.equals(rejected.put(file, current))) {
-                        actions.warn("Not installing " + file.getFileName() + " from the plugins folder: " + check.problem());
+                        log.warn("Not installing " + file.getFileName() + " from the plugins folder: " + check.problem());
                     }
                 }
                 continue;
@@ -178,14 +234,12 @@ final class FolderSync {
                 continue;
             }
             if (update) {
-                actions.update(file);
+                kind.get().actions().update(file);
             } else {
-                toInstall.add(file);
+                toInstall.computeIfAbsent(kind.get(), k -> new ArrayList<>()).add(file);
             }
         }
-        if (!toInstall.isEmpty()) {
-            actions.install(toInstall);
-        }
+        toInstall.forEach((k, files) -> k.actions().install(files));
         if (again != NONE) {
             checkIn(again);
         }
@@ -193,6 +247,38 @@ final class FolderSync {
 
     private void mark(Path file) {
         pending.computeIfAbsent(file, f -> new Pending()).changed = true;
+    }
+
+    /** Drops all we know of the file, so it is judged afresh. */
+    private void forget(Path file) {
+        known.remove(file);
+        contents.remove(file);
+        rejected.remove(file);
+        pending.remove(file);
+    }
+
+    /** One INFO line per file that waits for the handler of its kind, until it is deleted or the handler returns. */
+    private void noteWaiting(Path file, String extension) {
+        if (!Files.isRegularFile(file)) {
+            waiting.remove(file);
+        } else if (waiting.add(file)) {
+            log.info(file.getFileName() + " in the plugins folder waits for a handler of *" + extension
+                    + " files; none is installed now");
+        }
+    }
+
+    /** One INFO line per kind whose handler left, naming the files that wait for it. */
+    private void reportWaiting(Set<String> extensions) {
+        Map<String, Set<String>> byExtension = new HashMap<>();
+        for (Path file : list(file -> kinds.waitingFor(file).filter(extensions::contains).isPresent())) {
+            kinds.waitingFor(file).ifPresent(extension -> {
+                waiting.add(file);
+                byExtension.computeIfAbsent(extension, e -> new TreeSet<>()).add(file.getFileName().toString());
+            });
+        }
+        byExtension.forEach((extension, names) -> log.info("The handler of *" + extension + " files is gone; "
+                + String.join(", ", names) + " in the plugins folder wait" + (names.size() == 1 ? "s" : "")
+                + " for one"));
     }
 
     // One scheduled check at a time: an earlier check reschedules itself for what is left.
@@ -209,16 +295,28 @@ final class FolderSync {
         return Math.max(1, TimeUnit.NANOSECONDS.toMillis(nanoTime - now) + 1);
     }
 
+    /** The folder's regular files of any kind acted on now, sorted. */
     private List<Path> candidates() {
+        return list(file -> kinds.of(file).isPresent());
+    }
+
+    /** The folder's regular files of the kind, sorted. */
+    private List<Path> candidates(FileKind kind) {
+        return list(file -> kinds.of(file).filter(kind::equals).isPresent());
+    }
+
+    /** The folder's regular files whose name is wanted, sorted. */
+    private List<Path> list(Predicate<Path> wanted) {
         List<Path> files = new ArrayList<>();
         try (DirectoryStream<Path> stream = Files.newDirectoryStream(dir)) {
             for (Path file : stream) {
-                if (PluginFileType.of(file.getFileName().toString()).isPresent() && Files.isRegularFile(file)) {
+                // The name first: it costs no system call.
+                if (wanted.test(file) && Files.isRegularFile(file)) {
                     files.add(file);
                 }
             }
         } catch (IOException e) {
-            actions.warn("Cannot list the plugins folder " + dir + ": " + e.getMessage());
+            log.warn("Cannot list the plugins folder " + dir + ": " + e.getMessage());
         }
         files.sort(null);
         return files;

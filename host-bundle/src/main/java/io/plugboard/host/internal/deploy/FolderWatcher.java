@@ -4,6 +4,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
 
 import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
@@ -15,8 +18,9 @@ import org.osgi.service.log.LoggerFactory;
 
 /**
  * Watches the folder named by the framework property {@value #PLUGINS_DIR}: a jar added is
- * installed and started, a jar replaced is updated, a jar deleted is uninstalled. Does nothing
- * when the property is unset. Our own watcher rather than Felix FileInstall: it reacts to
+ * installed and started, a jar replaced is updated, a jar deleted is uninstalled; a file of a
+ * {@link io.plugboard.api.deploy.PluginFileHandler}'s extension goes to that handler the same
+ * way, as long as the handler is there. Does nothing when the property is unset. Our own watcher rather than Felix FileInstall: it reacts to
  * inotify events within milliseconds instead of polling every 2 s, never installs a jar that is
  * still being written (it judges the jar's content, not how long it has been quiet), and
  * survives bursts that overflow the event queue (by rescanning).
@@ -31,34 +35,72 @@ public final class FolderWatcher {
     private static final long DEFAULT_CORRUPT_MS = 500;
 
     private final WatchedFolder folder;
+    private final PluginFileHandlers handlers;
+    private final Consumer<List<FileHandler>> handlersChanged;
 
+    /** Scans the folder (its plugins are installed when this returns), then watches it. */
     @Activate
     public FolderWatcher(BundleContext context, @Reference(name = "installer") PluginInstaller installer,
+            @Reference(name = "handlers") PluginFileHandlers handlers,
             @Reference(name = "logger", service = LoggerFactory.class) Logger logger) {
+        this.handlers = handlers;
         Path dir = pluginsDir(context, logger);
         if (dir == null) {
             folder = null;
+            handlersChanged = null;
             return;
         }
         WatchSettings settings = WatchSettings.of(millis(context, RESCAN_MS, DEFAULT_RESCAN_MS, logger),
                 millis(context, CORRUPT_MS, DEFAULT_CORRUPT_MS, logger));
-        WatchedFolder watched = new WatchedFolder(dir, new InstallerFolderActions(context, dir, installer, logger), settings);
+        JarKind jars = new JarKind(new InstallerFolderActions(context, dir, installer, logger));
+        WatchedFolder watched = new WatchedFolder(dir, kinds(jars, dir, handlers.handlers(), logger),
+                new LoggerFolderLog(logger), settings);
         try {
             watched.start();
             logger.info("Watching the plugins folder {}", dir);
         } catch (IOException e) {
             watched.close();
             logger.error("Cannot watch the plugins folder {}: {}", dir, e.getMessage());
-            watched = null;
+            folder = null;
+            handlersChanged = null;
+            return;
         }
         folder = watched;
+        // Told the handlers present at once (no change since the scan: nothing to do), then each change.
+        handlersChanged = present -> watched.setKinds(kinds(jars, dir, present, logger));
+        handlers.addListener(handlersChanged);
     }
 
     /** Stops watching; no thread of ours outlives the component. */
     @Deactivate
     public void deactivate() {
+        if (handlersChanged != null) {
+            handlers.removeListener(handlersChanged);
+        }
         if (folder != null) {
             folder.close();
+        }
+    }
+
+    /** Jars, and the files of each handler present. */
+    private static List<FileKind> kinds(JarKind jars, Path dir, List<FileHandler> present, Logger logger) {
+        List<FileKind> kinds = new ArrayList<>();
+        kinds.add(jars);
+        present.forEach(handler -> kinds.add(new HandlerKind(dir, handler, logger)));
+        return kinds;
+    }
+
+    /** The folder's reports, as log entries of the host. */
+    private record LoggerFolderLog(Logger logger) implements FolderLog {
+
+        @Override
+        public void warn(String message) {
+            logger.warn(message);
+        }
+
+        @Override
+        public void info(String message) {
+            logger.info(message);
         }
     }
 

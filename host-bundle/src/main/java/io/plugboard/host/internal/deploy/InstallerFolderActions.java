@@ -11,7 +11,7 @@ import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.service.log.Logger;
 
-/** Carries out the watched folder's decisions through the {@link PluginInstaller}. */
+/** Carries out the watched folder's decisions about jars through the {@link PluginInstaller}. */
 final class InstallerFolderActions implements FolderActions {
 
     private final BundleContext context;
@@ -78,11 +78,6 @@ final class InstallerFolderActions implements FolderActions {
         } catch (PluginInstallException e) {
             logger.warn("Cannot uninstall {} after it left the plugins folder: {}", file.getFileName(), e.getMessage());
         }
-    }
-
-    @Override
-    public void warn(String message) {
-        logger.warn(message);
     }
 
     private Optional<Bundle> bundleOf(Path file) {

@@ -12,6 +12,7 @@ import java.nio.file.WatchEvent;
 import java.nio.file.WatchKey;
 import java.nio.file.WatchService;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -23,6 +24,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The threads behind the plugins folder: one daemon thread takes WatchService (inotify) events,
@@ -36,7 +38,7 @@ final class WatchedFolder implements AutoCloseable {
     private static final long STOP_TIMEOUT_MILLIS = 5_000;
 
     private final Path dir;
-    private final FolderActions actions;
+    private final FolderLog log;
     private final WatchSettings settings;
     private final ScheduledExecutorService executor;
     private final FolderSync sync;
@@ -45,18 +47,40 @@ final class WatchedFolder implements AutoCloseable {
     private final AtomicBoolean drainQueued = new AtomicBoolean();
     private final AtomicBoolean rescanQueued = new AtomicBoolean();
     private final AtomicInteger overflows = new AtomicInteger();
+    // The kinds of file to act on from now, until the worker takes them; only the newest counts.
+    private final AtomicReference<List<FileKind>> newKinds = new AtomicReference<>();
     // Set only by tests: holds the event thread back, as a busy machine would, so events pile up.
     private volatile CountDownLatch eventGate;
     private WatchService watchService;
     private Thread watchThread;
     private volatile boolean closed;
 
-    WatchedFolder(Path dir, FolderActions actions, WatchSettings settings) {
+    /**
+     * @param kinds the kinds of file to act on from the start (jars, and the kinds of the handlers present)
+     * @param log where problems and files left alone are reported
+     */
+    WatchedFolder(Path dir, List<? extends FileKind> kinds, FolderLog log, WatchSettings settings) {
         this.dir = dir;
-        this.actions = actions;
+        this.log = log;
         this.settings = settings;
         this.executor = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "plugboard-folder-worker"));
-        this.sync = new FolderSync(dir, actions, settings, delay -> run(sync()::checkPending, delay));
+        this.sync = new FolderSync(dir, kinds, log, settings, delay -> run(sync()::checkPending, delay));
+    }
+
+    /**
+     * Acts on these kinds of file from now on (a handler came or went); returns at once, the
+     * worker applies the change in turn with the folder's events. Only the newest call counts.
+     */
+    void setKinds(List<? extends FileKind> kinds) {
+        newKinds.set(List.copyOf(kinds));
+        run(this::applyKinds, 0);
+    }
+
+    private void applyKinds() {
+        List<FileKind> kinds = newKinds.getAndSet(null);
+        if (kinds != null) {
+            sync.kindsChanged(kinds);
+        }
     }
 
     /** Scans the folder synchronously (plugins are installed when this returns), then watches it. */
@@ -71,7 +95,7 @@ final class WatchedFolder implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (ExecutionException e) {
-            actions.warn("Scanning the plugins folder " + dir + " failed: " + e.getCause());
+            log.warn("Scanning the plugins folder " + dir + " failed: " + e.getCause());
         }
         if (settings.rescanMillis() > 0) {
             executor.scheduleWithFixedDelay(guarded(sync::rescan), settings.rescanMillis(), settings.rescanMillis(),
@@ -151,7 +175,7 @@ final class WatchedFolder implements AutoCloseable {
                 }
                 queueDrain();
                 if (!key.reset()) {
-                    actions.warn("The plugins folder " + dir + " is no longer accessible; it is not watched any more");
+                    log.warn("The plugins folder " + dir + " is no longer accessible; it is not watched any more");
                     return;
                 }
             }
@@ -208,7 +232,7 @@ final class WatchedFolder implements AutoCloseable {
             try {
                 task.run();
             } catch (RuntimeException e) {
-                actions.warn("Handling the plugins folder " + dir + " failed: " + e);
+                log.warn("Handling the plugins folder " + dir + " failed: " + e);
             }
         };
     }

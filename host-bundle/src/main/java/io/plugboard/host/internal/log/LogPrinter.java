@@ -14,9 +14,12 @@ import org.osgi.service.log.LogLevel;
 import org.osgi.service.log.LogListener;
 import org.osgi.service.log.LogReaderService;
 
+import io.plugboard.api.deploy.PluginFileHandler;
+
 /**
  * Prints every log entry with the symbolic name and version of the bundle that wrote it, so each
- * line is attributed to its plugin: to standard error at or above
+ * line is attributed to its plugin (or, for a plugin that is not a bundle, with the name and
+ * version its logger names, see {@link PluginFileHandler#PLUGIN_LOGGER_PREFIX}): to standard error at or above
  * {@code plugboard.log.console.level}, and to {@code <data>/plugboard.log}.
  */
 @Component(immediate = true, service = {})
@@ -75,8 +78,23 @@ public final class LogPrinter {
         if (SERVICE_EVENTS_LOGGER.equals(entry.getLoggerName()) && !LogLevel.WARN.implies(entry.getLogLevel())) {
             return;
         }
-        writer.write(entry.getTime(), entry.getLogLevel(), origin(entry.getBundle()), entry.getMessage(),
-                entry.getException());
+        writer.write(entry.getTime(), entry.getLogLevel(), origin(entry.getLoggerName(), entry.getBundle()),
+                entry.getMessage(), entry.getException());
+    }
+
+    /**
+     * Returns the plugin a line belongs to: the rest of a logger name that starts with
+     * {@value PluginFileHandler#PLUGIN_LOGGER_PREFIX} (a plugin a handler bundle runs, such as
+     * {@code kv.go 1.0.0}), else the bundle that logged it.
+     */
+    static String origin(String loggerName, Bundle bundle) {
+        if (loggerName != null && loggerName.startsWith(PluginFileHandler.PLUGIN_LOGGER_PREFIX)) {
+            String plugin = loggerName.substring(PluginFileHandler.PLUGIN_LOGGER_PREFIX.length()).strip();
+            if (!plugin.isEmpty()) {
+                return plugin;
+            }
+        }
+        return origin(bundle);
     }
 
     /** Returns {@code symbolic-name version} of the bundle, which is what users know a plugin by. */

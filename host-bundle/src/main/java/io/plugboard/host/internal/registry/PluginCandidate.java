@@ -9,7 +9,7 @@ import io.plugboard.api.registry.PluginInfo;
  *
  * @param name the plugin's name ({@code plugin.name})
  * @param type the plugin's type ({@code plugin.type})
- * @param version the version of the bundle that registered the service
+ * @param version the plugin's version: its {@code plugin.version}, or that of the bundle that registered the service
  * @param bundleId the id of that bundle
  * @param serviceId the service id, unique for the framework's lifetime
  * @param ranking the service ranking, 0 when unset

@@ -66,6 +66,8 @@ public final class PluginRegistryImpl implements PluginRegistry, ReplacementNoti
 
     /** Services already reported as lacking plugin.name or plugin.type, so each is reported once. */
     private final Set<Long> reportedInvalid = ConcurrentHashMap.newKeySet();
+    /** Services already reported for a plugin.version that is not a version, so each is reported once. */
+    private final Set<Long> reportedBadVersion = ConcurrentHashMap.newKeySet();
 
     // Optional: without Configuration Admin, selections last until the framework stops.
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
@@ -114,6 +116,11 @@ public final class PluginRegistryImpl implements PluginRegistry, ReplacementNoti
         add(reference, store);
     }
 
+    /** A plugin whose properties change (a new plugin.version, say) is taken again, under the same service id. */
+    void updatedKeyValueStore(ServiceReference<KeyValueStore> reference, KeyValueStore store) {
+        add(reference, store);
+    }
+
     void unbindKeyValueStore(ServiceReference<KeyValueStore> reference, KeyValueStore store) {
         remove(reference);
     }
@@ -121,6 +128,10 @@ public final class PluginRegistryImpl implements PluginRegistry, ReplacementNoti
     @Reference(service = Greeter.class, cardinality = ReferenceCardinality.MULTIPLE,
             policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
     void bindGreeter(ServiceReference<Greeter> reference, Greeter greeter) {
+        add(reference, greeter);
+    }
+
+    void updatedGreeter(ServiceReference<Greeter> reference, Greeter greeter) {
         add(reference, greeter);
     }
 
@@ -207,7 +218,8 @@ public final class PluginRegistryImpl implements PluginRegistry, ReplacementNoti
         return table.selection(type);
     }
 
-    private void add(ServiceReference<?> reference, Object service) {
+    /** Adds (or, for a known service id, replaces) the plugin the service reference describes. */
+    void add(ServiceReference<?> reference, Object service) {
         long serviceId = (Long) reference.getProperty(Constants.SERVICE_ID);
         Object name = reference.getProperty(PluginProperties.NAME);
         Object type = reference.getProperty(PluginProperties.TYPE);
@@ -218,17 +230,51 @@ public final class PluginRegistryImpl implements PluginRegistry, ReplacementNoti
                         serviceId, bundle == null ? "?" : bundle.getSymbolicName(),
                         PluginProperties.NAME, PluginProperties.TYPE);
             }
+            // A plugin whose properties were changed to invalid ones is no plugin any more.
+            table.remove(serviceId);
             return;
         }
         Object ranking = reference.getProperty(Constants.SERVICE_RANKING);
-        table.add(new PluginCandidate(n, t, bundle == null ? Version.emptyVersion : bundle.getVersion(),
+        table.add(new PluginCandidate(n, t, versionOf(reference, serviceId, n),
                 bundle == null ? -1 : bundle.getBundleId(), serviceId,
                 ranking instanceof Integer r ? r : 0, service));
     }
 
-    private void remove(ServiceReference<?> reference) {
+    /**
+     * The plugin's version: its {@code plugin.version} when it has one (a plugin that is not a
+     * bundle, run by a bundle on its behalf), else the version of the bundle that registered it.
+     * A {@code plugin.version} that is not a version is reported once and the bundle's counts.
+     */
+    private Version versionOf(ServiceReference<?> reference, long serviceId, String name) {
+        Bundle bundle = reference.getBundle();
+        Version bundleVersion = bundle == null ? Version.emptyVersion : bundle.getVersion();
+        Object property = reference.getProperty(PluginProperties.VERSION);
+        if (property == null) {
+            return bundleVersion;
+        }
+        if (property instanceof Version version) {
+            return version;
+        }
+        if (property instanceof String text && !text.isBlank()) {
+            try {
+                return Version.parseVersion(text.trim());
+            } catch (IllegalArgumentException e) {
+                // Reported below, as a property of another type is.
+            }
+        }
+        if (reportedBadVersion.add(serviceId)) {
+            logger.warn("Plugin {} (service {} of bundle {}) has {} '{}', which is not a version such as 1.2.0; "
+                    + "using the bundle's version {}", name, serviceId,
+                    bundle == null ? "?" : bundle.getSymbolicName(), PluginProperties.VERSION, property, bundleVersion);
+        }
+        return bundleVersion;
+    }
+
+    /** Forgets the plugin the service reference describes. */
+    void remove(ServiceReference<?> reference) {
         long serviceId = (Long) reference.getProperty(Constants.SERVICE_ID);
         reportedInvalid.remove(serviceId);
+        reportedBadVersion.remove(serviceId);
         table.remove(serviceId);
     }
 

@@ -20,6 +20,7 @@ import org.osgi.framework.Bundle;
 
 import io.plugboard.api.greeter.Greeter;
 import io.plugboard.api.kv.KeyValueStore;
+import io.plugboard.host.internal.deploy.PluginFileHandlers;
 import io.plugboard.host.internal.registry.PluginCandidate;
 import io.plugboard.host.internal.registry.PluginTable;
 import io.plugboard.testing.RecordingLogger;
@@ -32,6 +33,7 @@ public abstract class GogoCommandsTestBase {
             bundleId -> "was uninstalled");
     protected final TestInstaller installer = new TestInstaller();
     protected final RecordingLogger log = new RecordingLogger();
+    protected final PluginFileHandlers fileHandlers = new PluginFileHandlers(log.logger());
     protected final MemoryStore store = new MemoryStore();
     protected CommandSession session;
     private long nextServiceId = 100;
@@ -64,7 +66,7 @@ public abstract class GogoCommandsTestBase {
     @Before
     public void startGogo() {
         CommandProcessorImpl processor = new CommandProcessorImpl(new ThreadIOImpl());
-        processor.addCommand("plugin", new PluginCommands(registry, installer, log.logger()));
+        processor.addCommand("plugin", new PluginCommands(registry, installer, fileHandlers, log.logger()));
         PrintStream out = new PrintStream(new ByteArrayOutputStream());
         session = processor.createSession(new ByteArrayInputStream(new byte[0]), out, out);
     }

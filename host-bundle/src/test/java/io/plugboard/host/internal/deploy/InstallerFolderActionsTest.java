@@ -35,8 +35,20 @@ public class InstallerFolderActionsTest {
         Path jar = TestJars.write(dir.resolve("a.jar"), TestJars.plugin("io.example.a", "1.0.0"));
         Files.writeString(dir.resolve("bad.jar"), "not a jar");
 
+        FolderLog folderLog = new FolderLog() {
+            @Override
+            public void warn(String message) {
+                log.logger().warn(message);
+            }
+
+            @Override
+            public void info(String message) {
+                log.logger().info(message);
+            }
+        };
         try (WatchedFolder folder = new WatchedFolder(dir,
-                new InstallerFolderActions(felix.hostContext(), dir, installer, log.logger()), WatchSettings.of(2_000, 500))) {
+                List.of(new JarKind(new InstallerFolderActions(felix.hostContext(), dir, installer, log.logger()))),
+                folderLog, WatchSettings.of(2_000, 500))) {
             folder.start();
 
             List<Bundle> plugins = installer.pluginBundles();

@@ -10,11 +10,12 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 
 /** Records what the watched folder asks for, and checks each jar it hands over really is complete. */
-final class RecordingFolderActions implements FolderActions {
+final class RecordingFolderActions implements FolderActions, FolderLog {
 
     final Map<Path, Long> installed = new ConcurrentHashMap<>();
     final List<String> calls = Collections.synchronizedList(new ArrayList<>());
     final List<String> warnings = Collections.synchronizedList(new ArrayList<>());
+    final List<String> infos = Collections.synchronizedList(new ArrayList<>());
     // Size of each jar when it was installed or updated, to prove it was complete.
     final Map<String, Long> sizes = new ConcurrentHashMap<>();
 
@@ -45,6 +46,11 @@ final class RecordingFolderActions implements FolderActions {
     @Override
     public void warn(String message) {
         warnings.add(message);
+    }
+
+    @Override
+    public void info(String message) {
+        infos.add(message);
     }
 
     long count(String call) {

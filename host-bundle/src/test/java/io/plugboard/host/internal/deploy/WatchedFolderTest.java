@@ -232,7 +232,7 @@ public class WatchedFolderTest {
 
     @Test
     public void overflowRescansTheFolder() throws Exception {
-        folder = new WatchedFolder(dir, actions, new WatchSettings(0, GRACE, false));
+        folder = new WatchedFolder(dir, List.of(new JarKind(actions)), actions, new WatchSettings(0, GRACE, false));
         folder.start();
         TestJars.write(dir.resolve("a.jar"), TestJars.plugin("a", "1.0.0"));
         TestJars.write(dir.resolve("b.jar"), TestJars.plugin("b", "1.0.0"));
@@ -247,7 +247,7 @@ public class WatchedFolderTest {
 
     @Test
     public void periodicRescanCatchesWhatEventsMissed() throws Exception {
-        folder = new WatchedFolder(dir, actions, new WatchSettings(100, GRACE, false));
+        folder = new WatchedFolder(dir, List.of(new JarKind(actions)), actions, new WatchSettings(100, GRACE, false));
         folder.start();
 
         TestJars.write(dir.resolve("a.jar"), TestJars.plugin("a", "1.0.0"));
@@ -326,7 +326,7 @@ public class WatchedFolderTest {
     }
 
     private void start(long rescanMillis) throws Exception {
-        folder = new WatchedFolder(dir, actions, new WatchSettings(rescanMillis, GRACE, true));
+        folder = new WatchedFolder(dir, List.of(new JarKind(actions)), actions, new WatchSettings(rescanMillis, GRACE, true));
         folder.start();
     }
 

@@ -83,7 +83,7 @@ public class ZipEndTest {
     public void theJarTypeExplainsAnIncompleteJarByName() throws Exception {
         Path file = Files.write(temp.newFile("half.jar").toPath(), Arrays.copyOf(TestJars.plugin("a", "1.0.0"), 500));
 
-        PluginFileType.Check check = PluginFileType.JAR.check(file);
+        FileCheck check = JarKind.checkJar(file);
 
         assertEquals("half.jar is incomplete or corrupt: no end-of-central-directory record at its end", check.problem());
     }
@@ -92,7 +92,7 @@ public class ZipEndTest {
     public void theJarTypeStillRequiresABundleManifest() throws Exception {
         Path file = Files.write(temp.newFile("plain.jar").toPath(), TestJars.withoutManifest());
 
-        PluginFileType.Check check = PluginFileType.JAR.check(file);
+        FileCheck check = JarKind.checkJar(file);
 
         assertEquals("plain.jar has no META-INF/MANIFEST.MF, so it is not an OSGi bundle", check.problem());
     }

@@ -1,0 +1,94 @@
+package io.plugboard.host.internal.deploy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.osgi.service.log.Logger;
+
+import io.plugboard.api.deploy.PluginFile;
+import io.plugboard.api.deploy.PluginFileException;
+
+/**
+ * Carries out the watched folder's decisions about the files of one handler. A failure of the
+ * handler (a {@link PluginFileException} or anything else it throws) is reported and the folder
+ * goes on with the other files.
+ */
+final class HandlerFolderActions implements FolderActions {
+
+    private final Path dir;
+    private final FileHandler handler;
+    private final Logger logger;
+
+    HandlerFolderActions(Path dir, FileHandler handler, Logger logger) {
+        this.dir = dir;
+        this.handler = handler;
+        this.logger = logger;
+    }
+
+    /** The handler's plugins installed from files in the folder (not those from elsewhere, by plugin:install). */
+    @Override
+    public Map<Path, Long> installed() {
+        Map<Path, Long> result = new HashMap<>();
+        List<PluginFile> files;
+        try {
+            files = handler.handler().installed();
+        } catch (RuntimeException e) {
+            logger.warn("Cannot ask {} which plugins it runs: {}", handler.describe(), e.toString());
+            return result;
+        }
+        for (PluginFile file : files) {
+            Path path = file.file().toAbsolutePath().normalize();
+            if (dir.equals(path.getParent())) {
+                result.put(path, file.installedMillis());
+            }
+        }
+        return result;
+    }
+
+    @Override
+    public void install(List<Path> files) {
+        files.forEach(file -> install(file, "install"));
+    }
+
+    @Override
+    public void update(Path file) {
+        install(file, "update");
+    }
+
+    @Override
+    public void uninstall(Path file) {
+        try {
+            handler.handler().uninstall(file);
+            logger.info("Uninstalled the plugin of {} with {}: the file left the plugins folder", file.getFileName(),
+                    handler.describe());
+        } catch (PluginFileException e) {
+            logger.warn("Cannot uninstall the plugin of {} after it left the plugins folder: {}", file.getFileName(),
+                    e.getMessage());
+        } catch (RuntimeException e) {
+            logger.warn("Cannot uninstall the plugin of {} after it left the plugins folder: {} failed: {}",
+                    file.getFileName(), handler.describe(), e.toString());
+        }
+    }
+
+    /** Installs or replaces: for a handler both are {@code install}, which keeps the old plugin if the new one fails. */
+    private void install(Path file, String what) {
+        try {
+            handler.handler().install(file);
+            logger.info("{} {} from the plugins folder with {}", what.equals("install") ? "Installed" : "Updated",
+                    file.getFileName(), handler.describe());
+        } catch (PluginFileException e) {
+            if (Files.exists(file)) {
+                logger.warn("Cannot {} {} from the plugins folder: {}", what, file.getFileName(), e.getMessage());
+            } else {
+                // Deleted while it was being installed: its delete event follows, nothing to report.
+                logger.debug("Not installing {}: it left the plugins folder meanwhile", file.getFileName());
+            }
+        } catch (RuntimeException e) {
+            logger.warn("Cannot {} {} from the plugins folder: {} failed: {}", what, file.getFileName(),
+                    handler.describe(), e.toString());
+        }
+    }
+}

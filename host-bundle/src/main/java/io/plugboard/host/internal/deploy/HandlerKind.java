@@ -1,0 +1,58 @@
+package io.plugboard.host.internal.deploy;
+
+import java.nio.file.Path;
+import java.util.Objects;
+
+import org.osgi.service.log.Logger;
+
+import io.plugboard.api.deploy.PluginFileException;
+
+/** The files of one {@link io.plugboard.api.deploy.PluginFileHandler}: judged, installed and removed by it. */
+final class HandlerKind implements FileKind {
+
+    private final FileHandler handler;
+    private final HandlerFolderActions actions;
+
+    HandlerKind(Path dir, FileHandler handler, Logger logger) {
+        this.handler = handler;
+        this.actions = new HandlerFolderActions(dir, handler, logger);
+    }
+
+    @Override
+    public String extension() {
+        return handler.extension();
+    }
+
+    /** The handler's verdict; a handler that fails unexpectedly has the file reported, not the folder stopped. */
+    @Override
+    public FileCheck check(Path file) {
+        try {
+            return FileCheck.valid(handler.handler().check(file));
+        } catch (PluginFileException e) {
+            return FileCheck.invalid(e.getMessage());
+        } catch (RuntimeException e) {
+            return FileCheck.invalid(file.getFileName() + " cannot be checked by " + handler.describe() + ": " + e);
+        }
+    }
+
+    @Override
+    public FolderActions actions() {
+        return actions;
+    }
+
+    /** The same handler service makes the same kind, so a change of other handlers leaves its files alone. */
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof HandlerKind other && handler.equals(other.handler);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(handler);
+    }
+
+    @Override
+    public String toString() {
+        return handler.describe();
+    }
+}

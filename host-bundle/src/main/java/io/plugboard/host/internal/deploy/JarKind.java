@@ -1,0 +1,47 @@
+package io.plugboard.host.internal.deploy;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.zip.ZipException;
+
+/**
+ * OSGi bundle jars, the kind of file the folder always acts on.
+ *
+ * @param actions installs, updates and uninstalls the bundles
+ */
+record JarKind(FolderActions actions) implements FileKind {
+
+    /** The extension of bundle jars; no handler may claim it. */
+    static final String EXTENSION = ".jar";
+
+    @Override
+    public String extension() {
+        return EXTENSION;
+    }
+
+    /**
+     * Complete and valid when every entry's CRC checks and it declares what the installer needs;
+     * otherwise says why not (incomplete, damaged, not a bundle).
+     */
+    @Override
+    public FileCheck check(Path file) {
+        return checkJar(file);
+    }
+
+    /** The check of {@link #check}, for a jar anywhere. */
+    static FileCheck checkJar(Path file) {
+        String name = file.getFileName().toString();
+        try {
+            // The cheap test first: a jar still being written fails it without being read whole.
+            ZipEnd end = ZipEnd.read(file);
+            PluginJar.read(file, name);
+            return FileCheck.valid(end.fingerprint());
+        } catch (ZipException e) {
+            return FileCheck.invalid(name + " is incomplete or corrupt: " + e.getMessage());
+        } catch (IOException e) {
+            return FileCheck.invalid(name + " cannot be read: " + e);
+        } catch (PluginInstallException e) {
+            return FileCheck.invalid(e.getMessage());
+        }
+    }
+}

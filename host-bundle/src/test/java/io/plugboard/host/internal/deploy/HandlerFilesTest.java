@@ -1,0 +1,274 @@
+package io.plugboard.host.internal.deploy;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertTrue;
+import static org.junit.Assert.fail;
+
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.BooleanSupplier;
+
+import org.junit.After;
+import org.junit.Before;
+import org.junit.Rule;
+import org.junit.Test;
+import org.junit.rules.TemporaryFolder;
+
+import io.plugboard.api.deploy.PluginFile;
+import io.plugboard.testing.RecordingLogger;
+
+/**
+ * The watched folder routing files to the handler of their extension, next to jars, with real
+ * files and real inotify events; handlers that come and go while it runs.
+ */
+public class HandlerFilesTest {
+
+    private static final long GRACE = 300;
+
+    @Rule
+    public TemporaryFolder temp = new TemporaryFolder();
+
+    private Path dir;
+    private final RecordingFolderActions jars = new RecordingFolderActions();
+    private final RecordingLogger handlerLog = new RecordingLogger();
+    private final TestFileHandler greetings = new TestFileHandler();
+    private final FileHandler greetingHandler = new FileHandler(".greeting", greetings, 41, 0, 7,
+            "io.plugboard.greeting-files 1.0.0");
+    private WatchedFolder folder;
+
+    @Before
+    public void createFolder() {
+        dir = temp.getRoot().toPath();
+    }
+
+    @After
+    public void stop() {
+        if (folder != null) {
+            folder.close();
+        }
+    }
+
+    @Test
+    public void aFileOfAHandlersExtensionIsInstalledReplacedAndUninstalledByIt() throws Exception {
+        start(true);
+
+        write("hello.greeting", "hello\n");
+        await(() -> greetings.count("install hello.greeting hello") == 1);
+
+        Path next = write(".hello.greeting.part", "hello2\n");
+        Files.move(next, dir.resolve("hello.greeting"), StandardCopyOption.ATOMIC_MOVE,
+                StandardCopyOption.REPLACE_EXISTING);
+        await(() -> greetings.count("install hello.greeting hello2") == 1);
+
+        Files.delete(dir.resolve("hello.greeting"));
+        await(() -> greetings.count("uninstall hello.greeting") == 1);
+        // The host logs after the handler returns.
+        await(() -> handlerLog.lines().size() == 3);
+        assertEquals(List.of("install hello.greeting hello", "install hello.greeting hello2",
+                "uninstall hello.greeting"), greetings.calls());
+        assertEquals("the jar kind is not asked", List.of(), jars.calls());
+        assertEquals(List.of(
+                "info: Installed hello.greeting from the plugins folder with the *.greeting handler (io.plugboard.greeting-files 1.0.0)",
+                "info: Updated hello.greeting from the plugins folder with the *.greeting handler (io.plugboard.greeting-files 1.0.0)",
+                "info: Uninstalled the plugin of hello.greeting with the *.greeting handler (io.plugboard.greeting-files 1.0.0): "
+                        + "the file left the plugins folder"), handlerLog.lines());
+    }
+
+    @Test
+    public void initialScanGivesEachKindItsFiles() throws Exception {
+        TestJars.write(dir.resolve("b.jar"), TestJars.plugin("b", "1.0.0"));
+        TestJars.write(dir.resolve("a.jar"), TestJars.plugin("a", "1.0.0"));
+        write("x.greeting", "x\n");
+        write("notes.txt", "not a plugin\n");
+
+        start(true);
+
+        assertEquals(List.of("install a.jar,b.jar"), jars.calls());
+        assertEquals(List.of("install x.greeting x"), greetings.calls());
+        assertEquals(List.of(), jars.infos);
+    }
+
+    @Test
+    public void aHalfWrittenFileIsInstalledOnlyOnceTheHandlerFindsItComplete() throws Exception {
+        start(true);
+
+        try (OutputStream out = Files.newOutputStream(dir.resolve("slow.greeting"))) {
+            for (String part : List.of("sl", "ow", "ly")) {
+                out.write(part.getBytes(StandardCharsets.UTF_8));
+                out.flush();
+                Thread.sleep(GRACE + 200);
+                assertEquals("nothing is installed while the file is incomplete", List.of(), greetings.calls());
+            }
+            out.write('\n');
+        }
+
+        await(() -> greetings.count("install slow.greeting slowly") == 1);
+        // The long pauses may rightly be reported, always with the handler's reason.
+        jars.warnings.forEach(w -> assertTrue(w, w.startsWith("Not installing slow.greeting from the plugins folder: "
+                + "slow.greeting is incomplete: it does not end with a line break")));
+    }
+
+    @Test
+    public void anInvalidFileIsReportedOnceWithTheHandlersReasonAndTheOthersAreStillHandled() throws Exception {
+        start(true);
+
+        write("blank.greeting", "\n");
+        await(() -> jars.warnings.size() == 1);
+        write("good.greeting", "good\n");
+        TestJars.write(dir.resolve("a.jar"), TestJars.plugin("a", "1.0.0"));
+        await(() -> greetings.count("install good.greeting good") == 1 && jars.count("install a.jar") == 1);
+
+        Thread.sleep(GRACE + 300);
+        assertEquals(List.of("Not installing blank.greeting from the plugins folder: blank.greeting names no plugin "
+                + "on its first line"), jars.warnings);
+        assertEquals(List.of("install good.greeting good"), greetings.calls());
+    }
+
+    @Test
+    public void aHandlerThatFailsIsReportedAndTheFolderGoesOn() throws Exception {
+        start(true);
+        greetings.failure = new IllegalStateException("boom");
+
+        write("x.greeting", "x\n");
+        await(() -> !handlerLog.lines("warn").isEmpty());
+        greetings.failure = null;
+        TestJars.write(dir.resolve("a.jar"), TestJars.plugin("a", "1.0.0"));
+        write("y.greeting", "y\n");
+
+        await(() -> jars.count("install a.jar") == 1 && greetings.count("install y.greeting y") == 1);
+        assertEquals(List.of("warn: Cannot install x.greeting from the plugins folder: the *.greeting handler "
+                + "(io.plugboard.greeting-files 1.0.0) failed: java.lang.IllegalStateException: boom"),
+                handlerLog.lines("warn"));
+    }
+
+    @Test
+    public void filesPresentBeforeTheirHandlerArrivesAreInstalledWhenItDoes() throws Exception {
+        write("early.greeting", "early\n");
+        start(false);
+        assertEquals(List.of(), greetings.calls());
+
+        folder.setKinds(List.of(new JarKind(jars), kind(greetingHandler)));
+
+        await(() -> greetings.count("install early.greeting early") == 1);
+    }
+
+    @Test
+    public void aHandlerThatLeavesHasItsFilesForgottenAndInstalledAgainWhenItReturns() throws Exception {
+        write("a.greeting", "a\n");
+        start(true);
+        assertEquals(List.of("install a.greeting a"), greetings.calls());
+
+        // The handler's bundle stops: its plugins stop with it, and the folder must not ask it for anything.
+        folder.setKinds(List.of(new JarKind(jars)));
+        greetings.installed.clear();
+        await(() -> !jars.infos.isEmpty());
+        assertEquals(List.of("The handler of *.greeting files is gone; a.greeting in the plugins folder waits for one"),
+                jars.infos);
+
+        write("b.greeting", "b\n");
+        Files.delete(dir.resolve("a.greeting"));
+        await(() -> jars.infos.size() == 2);
+        assertEquals("b.greeting in the plugins folder waits for a handler of *.greeting files; none is installed now",
+                jars.infos.get(1));
+
+        folder.setKinds(List.of(new JarKind(jars), kind(greetingHandler)));
+        await(() -> greetings.count("install b.greeting b") == 1);
+        Thread.sleep(200);
+        assertEquals("a.greeting is gone; b.greeting is installed once", List.of("install a.greeting a",
+                "install b.greeting b"), greetings.calls());
+        assertEquals(2, jars.infos.size());
+    }
+
+    @Test
+    public void aHandlerThatReturnsKeepsPluginsItStillRunsFromUnchangedFiles() throws Exception {
+        Path file = write("a.greeting", "a\n");
+        // Installed after the file was last written: the handler runs it as the file says.
+        greetings.installed.put(file, new PluginFile(file, "a", Files.getLastModifiedTime(file).toMillis() + 1_000));
+
+        start(true);
+
+        Thread.sleep(200);
+        assertEquals(List.of(), greetings.calls());
+    }
+
+    @Test
+    public void pluginsTheHandlerRunsFromFilesNoLongerInTheFolderAreUninstalled() throws Exception {
+        Path gone = dir.resolve("gone.greeting");
+        greetings.installed.put(gone, new PluginFile(gone, "gone", System.currentTimeMillis()));
+        Path elsewhere = temp.newFolder("elsewhere").toPath().resolve("other.greeting");
+        greetings.installed.put(elsewhere, new PluginFile(elsewhere, "other", System.currentTimeMillis()));
+
+        start(true);
+
+        assertEquals("a plugin installed from elsewhere (plugin:install) is none of the folder's business",
+                List.of("uninstall gone.greeting"), greetings.calls());
+    }
+
+    @Test
+    public void filesOfUnknownExtensionsAreIgnoredSilently() throws Exception {
+        start(true);
+
+        write("notes.txt", "x\n");
+        write(".hidden.greeting", "x\n");
+        write("half.greeting.part", "x\n");
+
+        Thread.sleep(300);
+        assertEquals(List.of(), greetings.calls());
+        assertEquals(List.of(), jars.infos);
+        assertEquals(List.of(), jars.warnings);
+    }
+
+    @Test
+    public void theLongestExtensionTakesAFile() {
+        List<FileKind> kinds = new ArrayList<>();
+        kinds.add(new JarKind(jars));
+        FileKind gz = kind(new FileHandler(".gz", greetings, 1, 0, 7, "gz 1.0.0"));
+        FileKind targz = kind(new FileHandler(".tar.gz", greetings, 2, 0, 7, "tar 1.0.0"));
+        kinds.add(gz);
+        kinds.add(targz);
+        FileKinds byName = new FileKinds(kinds);
+
+        assertEquals(targz, byName.of(dir.resolve("a.TAR.gz")).orElseThrow());
+        assertEquals(gz, byName.of(dir.resolve("a.gz")).orElseThrow());
+        assertTrue(byName.of(dir.resolve(".tar.gz")).isEmpty());
+        assertTrue(byName.of(dir.resolve("a.gz.tmp")).isEmpty());
+
+        byName.replace(List.of(new JarKind(jars)));
+        assertEquals(".tar.gz", byName.waitingFor(dir.resolve("a.tar.gz")).orElseThrow());
+        assertTrue(byName.waitingFor(dir.resolve("a.zip")).isEmpty());
+        assertTrue(byName.waitingFor(dir.resolve("a.jar")).isEmpty());
+    }
+
+    private void start(boolean withHandler) throws Exception {
+        List<FileKind> kinds = new ArrayList<>();
+        kinds.add(new JarKind(jars));
+        if (withHandler) {
+            kinds.add(kind(greetingHandler));
+        }
+        folder = new WatchedFolder(dir, kinds, jars, new WatchSettings(100, GRACE, true));
+        folder.start();
+    }
+
+    private FileKind kind(FileHandler handler) {
+        return new HandlerKind(dir, handler, handlerLog.logger());
+    }
+
+    private Path write(String name, String content) throws Exception {
+        return Files.writeString(dir.resolve(name), content, StandardCharsets.UTF_8);
+    }
+
+    private static void await(BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + 20_000_000_000L;
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                fail("condition not met within 20 s");
+            }
+            Thread.sleep(10);
+        }
+    }
+}
