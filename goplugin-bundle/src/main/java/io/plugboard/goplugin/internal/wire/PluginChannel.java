@@ -1,45 +1,233 @@
 package io.plugboard.goplugin.internal.wire;
 
 import java.time.Duration;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+
+import com.google.protobuf.UnsafeByteOperations;
+
+import io.grpc.CallOptions;
+import io.grpc.ClientCall;
+import io.grpc.ManagedChannel;
+import io.grpc.Metadata;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.stub.ClientCalls;
+import io.plugboard.goplugin.internal.wire.KvCallException.Kind;
+import io.plugboard.goplugin.internal.wire.proto.health.HealthGrpc;
+import io.plugboard.goplugin.internal.wire.proto.health.HealthProto.HealthCheckRequest;
+import io.plugboard.goplugin.internal.wire.proto.health.HealthProto.HealthCheckResponse.ServingStatus;
+import io.plugboard.goplugin.internal.wire.proto.kv.KVGrpc;
+import io.plugboard.goplugin.internal.wire.proto.kv.KvProto.GetRequest;
+import io.plugboard.goplugin.internal.wire.proto.kv.KvProto.PutRequest;
+import io.plugboard.goplugin.internal.wire.proto.plugin.GRPCBrokerGrpc;
+import io.plugboard.goplugin.internal.wire.proto.plugin.GRPCControllerGrpc;
+import io.plugboard.goplugin.internal.wire.proto.plugin.GrpcBrokerProto.ConnInfo;
+import io.plugboard.goplugin.internal.wire.proto.plugin.GrpcControllerProto.Empty;
 
 /**
- * The gRPC connection to one plugin process; made by {@link PluginChannels}. CONTRACT SKELETON: the wire helper fills in the
- * bodies; the signatures are what the rest of the bundle codes against.
+ * The gRPC connection to one plugin process; made by {@link PluginChannels}. Thread-safe: any
+ * number of threads may call at once. Calls go straight through the generated method
+ * descriptors ({@link ClientCalls}), which is what a blocking stub does minus the stub copy that
+ * {@code withDeadlineAfter} makes per call.
  */
 public final class PluginChannel implements AutoCloseable {
 
-    private PluginChannel() {
+    /** go-plugin's server reports its own health under this service name. */
+    private static final HealthCheckRequest PLUGIN_HEALTH = HealthCheckRequest.newBuilder().setService("plugin").build();
+
+    /** Part of the message go-plugin's example KV plugin returns for a key it has no file for. */
+    private static final String MISSING_FILE = "no such file or directory";
+
+    /** The first pause between health checks while waiting for a plugin to serve; doubles. */
+    private static final long FIRST_POLL_PAUSE_NANOS = TimeUnit.MILLISECONDS.toNanos(2);
+
+    private static final long MAX_POLL_PAUSE_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+
+    /** Bounds the wait for a closed channel's resources; shutdownNow leaves nothing to wait for. */
+    private static final long CLOSE_WAIT_SECONDS = 5;
+
+    private final ManagedChannel channel;
+    private final String pluginName;
+    private final ClientCall<ConnInfo, ConnInfo> brokerStream;
+
+    PluginChannel(ManagedChannel channel, String pluginName) {
+        this.channel = channel;
+        this.pluginName = pluginName;
+        this.brokerStream = openBrokerStream(channel);
+    }
+
+    /**
+     * go-plugin's host keeps plugin.GRPCBroker/StartStream open for the plugin's whole life (a
+     * plugin that brokers connections back to the host sends ConnInfo on it). A KV plugin never
+     * sends anything; whatever comes is read and dropped, and the stream ends with the channel.
+     */
+    private static ClientCall<ConnInfo, ConnInfo> openBrokerStream(ManagedChannel channel) {
+        ClientCall<ConnInfo, ConnInfo> call = channel.newCall(GRPCBrokerGrpc.getStartStreamMethod(), CallOptions.DEFAULT);
+        call.start(new ClientCall.Listener<>() {
+        }, new Metadata());
+        // Asking for all messages up front means the listener never touches the call, which
+        // only close() does then (ClientCall is not thread-safe).
+        call.request(Integer.MAX_VALUE);
+        return call;
     }
 
     /** Waits until grpc.health.v1.Health/Check for service "plugin" answers SERVING; false if not within the timeout. */
     public boolean awaitServing(Duration timeout) {
-        throw new UnsupportedOperationException("contract skeleton");
+        long end = System.nanoTime() + positiveNanos(timeout, "timeout");
+        long pause = FIRST_POLL_PAUSE_NANOS;
+        while (true) {
+            long remaining = end - System.nanoTime();
+            if (remaining <= 0) {
+                return false;
+            }
+            // Wait for ready: a connection that is still coming up is waited for, not failed.
+            if (serving(CallOptions.DEFAULT.withDeadlineAfter(remaining, TimeUnit.NANOSECONDS).withWaitForReady())) {
+                return true;
+            }
+            remaining = end - System.nanoTime();
+            if (remaining <= 0) {
+                return false;
+            }
+            LockSupport.parkNanos(Math.min(pause, remaining));
+            if (Thread.currentThread().isInterrupted()) {
+                return false;
+            }
+            pause = Math.min(pause * 2, MAX_POLL_PAUSE_NANOS);
+        }
     }
 
     /** One Health/Check for "plugin" with the deadline: true only for SERVING. */
     public boolean healthy(Duration deadline) {
-        throw new UnsupportedOperationException("contract skeleton");
+        return serving(options(deadline));
+    }
+
+    private boolean serving(CallOptions options) {
+        try {
+            return check(channel, options) == ServingStatus.SERVING;
+        } catch (StatusRuntimeException e) {
+            return false;
+        }
+    }
+
+    /** One Health/Check for "plugin"; throws what the call ends with. */
+    static ServingStatus check(ManagedChannel channel, CallOptions options) {
+        return ClientCalls.blockingUnaryCall(channel, HealthGrpc.getCheckMethod(), options, PLUGIN_HEALTH).getStatus();
     }
 
     /** Calls plugin.GRPCController/Shutdown and treats any status as sent. */
     public void shutdown(Duration deadline) {
-        throw new UnsupportedOperationException("contract skeleton");
+        CallOptions options = options(deadline);
+        try {
+            ClientCalls.blockingUnaryCall(channel, GRPCControllerGrpc.getShutdownMethod(), options,
+                    Empty.getDefaultInstance());
+        } catch (StatusRuntimeException e) {
+            // go-plugin stops its gRPC server inside the call, so the answer is usually a closed
+            // connection (UNAVAILABLE); whatever it is, the request went out.
+        }
     }
 
     /** KV Get (proto.KV/Get) with the deadline; empty for a missing key (NOT_FOUND, or "no such file or directory"). */
     public Optional<byte[]> get(String key, Duration deadline) throws KvCallException {
-        throw new UnsupportedOperationException("contract skeleton");
+        Objects.requireNonNull(key, "key");
+        CallOptions options = options(deadline);
+        try {
+            return Optional.of(ClientCalls.blockingUnaryCall(channel, KVGrpc.getGetMethod(), options,
+                    GetRequest.newBuilder().setKey(key).build()).getValue().toByteArray());
+        } catch (StatusRuntimeException e) {
+            Status status = e.getStatus();
+            if (status.getCode() == Status.Code.NOT_FOUND
+                    || kind(status) == Kind.PLUGIN_ERROR && status.getDescription() != null
+                            && status.getDescription().contains(MISSING_FILE)) {
+                return Optional.empty();
+            }
+            throw failure("Get", key, deadline, e);
+        }
     }
 
-    /** KV Put (proto.KV/Put) with the deadline. */
+    /**
+     * KV Put (proto.KV/Put) with the deadline. The value is sent as it is, not copied: it is
+     * serialised before this returns, so the caller must only not change it during the call.
+     */
     public void put(String key, byte[] value, Duration deadline) throws KvCallException {
-        throw new UnsupportedOperationException("contract skeleton");
+        Objects.requireNonNull(key, "key");
+        Objects.requireNonNull(value, "value");
+        CallOptions options = options(deadline);
+        PutRequest request = PutRequest.newBuilder().setKey(key).setValue(UnsafeByteOperations.unsafeWrap(value)).build();
+        try {
+            ClientCalls.blockingUnaryCall(channel, KVGrpc.getPutMethod(), options, request);
+        } catch (StatusRuntimeException e) {
+            throw failure("Put", key, deadline, e);
+        }
+    }
+
+    private KvCallException failure(String method, String key, Duration deadline, StatusRuntimeException e) {
+        Status status = e.getStatus();
+        Kind kind = kind(status);
+        String message = switch (kind) {
+            case DEADLINE -> "plugin " + pluginName + " did not answer KV " + method + " of key \"" + key + "\" within "
+                    + deadline.toMillis() + " ms";
+            case UNAVAILABLE -> "plugin " + pluginName + " cannot be reached for KV " + method + " of key \"" + key
+                    + "\": " + describe(status);
+            // The plugin's own words, as they are: they are what its user needs to see.
+            case PLUGIN_ERROR -> status.getDescription() != null ? status.getDescription() : status.getCode().toString();
+        };
+        return new KvCallException(kind, message, e);
+    }
+
+    private static Kind kind(Status status) {
+        return switch (status.getCode()) {
+            case DEADLINE_EXCEEDED -> Kind.DEADLINE;
+            // CANCELLED: the call was cut off here (closed channel, interrupted caller).
+            case UNAVAILABLE, CANCELLED -> Kind.UNAVAILABLE;
+            default -> Kind.PLUGIN_ERROR;
+        };
+    }
+
+    /** A status in one line: code, description and the cause gRPC saw (such as the socket error). */
+    static String describe(Status status) {
+        StringBuilder text = new StringBuilder(status.getCode().toString());
+        if (status.getDescription() != null) {
+            text.append(' ').append(status.getDescription());
+        }
+        // gRPC wraps the socket's error; the innermost one tells most. Netty throws some without
+        // a message (a missing socket file is a bare FileNotFoundException): their type tells.
+        String detail = null;
+        for (Throwable t = status.getCause(); t != null; t = t.getCause()) {
+            detail = t.getMessage() != null ? t.getMessage() : t.getClass().getSimpleName();
+        }
+        if (detail != null) {
+            text.append(" (").append(detail).append(')');
+        }
+        return text.toString();
+    }
+
+    /** Call options with the deadline, checked. */
+    static CallOptions options(Duration deadline) {
+        return CallOptions.DEFAULT.withDeadlineAfter(positiveNanos(deadline, "deadline"), TimeUnit.NANOSECONDS);
+    }
+
+    private static long positiveNanos(Duration duration, String what) {
+        Objects.requireNonNull(duration, what);
+        if (duration.isNegative() || duration.isZero()) {
+            throw new IllegalArgumentException(what + " must be positive, was " + duration);
+        }
+        // Durations past 292 years do not fit in nanoseconds; they mean "no limit" anyway.
+        return duration.compareTo(Duration.ofDays(365L * 100)) > 0 ? TimeUnit.DAYS.toNanos(365L * 100)
+                : duration.toNanos();
     }
 
     /** Closes the channel at once (no graceful wait). */
     @Override
     public void close() {
-        throw new UnsupportedOperationException("contract skeleton");
+        brokerStream.cancel("plugin channel closed", null);
+        channel.shutdownNow();
+        try {
+            channel.awaitTermination(CLOSE_WAIT_SECONDS, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }

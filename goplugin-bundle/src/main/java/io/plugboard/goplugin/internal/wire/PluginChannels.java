@@ -1,16 +1,53 @@
 package io.plugboard.goplugin.internal.wire;
 
 import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
+import io.grpc.ConnectivityState;
+import io.grpc.ManagedChannel;
+import io.grpc.StatusRuntimeException;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.netty.shaded.io.netty.channel.Channel;
+import io.grpc.netty.shaded.io.netty.channel.ChannelOption;
+import io.grpc.netty.shaded.io.netty.channel.EventLoopGroup;
+import io.grpc.netty.shaded.io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.grpc.netty.shaded.io.netty.channel.epoll.Epoll;
+import io.grpc.netty.shaded.io.netty.channel.epoll.EpollDomainSocketChannel;
+import io.grpc.netty.shaded.io.netty.channel.epoll.EpollIoHandler;
+import io.grpc.netty.shaded.io.netty.channel.epoll.EpollSocketChannel;
+import io.grpc.netty.shaded.io.netty.channel.unix.DomainSocketAddress;
+import io.grpc.netty.shaded.io.netty.util.concurrent.DefaultThreadFactory;
 import io.plugboard.goplugin.internal.launch.Handshake;
 
 /**
  * Makes channels to plugin processes. One per bundle activation: it owns the event loop the
- * channels share (no static state, so the bundle's class loader can go). CONTRACT SKELETON: the
- * wire helper fills in the bodies.
+ * channels share (no static state, so the bundle's class loader can go).
  */
 public final class PluginChannels implements AutoCloseable {
+
+    /** Where the shaded Netty unpacks its native library; read once, when Netty first loads it. */
+    static final String NATIVE_WORKDIR_PROPERTY = "io.grpc.netty.shaded.io.netty.native.workdir";
+
+    /** Prefix of the name of the one event loop thread. */
+    static final String THREAD_NAME = "plugboard-goplugin-wire";
+
+    /** A local socket connects at once or not at all; this only bounds a tcp connect that hangs. */
+    private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
+
+    /** Bounds the wait for the event loop to stop; it has nothing left to do by then. */
+    private static final long CLOSE_TIMEOUT_SECONDS = 10;
+
+    private final EventLoopGroup group;
+    private final Thread loopThread;
 
     /**
      * @param nativeWorkDir an executable directory where Netty unpacks its epoll library (a
@@ -18,7 +55,32 @@ public final class PluginChannels implements AutoCloseable {
      *        {@code io.grpc.netty.shaded.io.netty.native.workdir} is not set already
      */
     public PluginChannels(Path nativeWorkDir) {
-        throw new UnsupportedOperationException("contract skeleton");
+        Objects.requireNonNull(nativeWorkDir, "nativeWorkDir");
+        useNativeWorkDir(nativeWorkDir);
+        if (!Epoll.isAvailable()) {
+            Throwable cause = Epoll.unavailabilityCause();
+            throw new IllegalStateException("Netty's epoll transport cannot be used (native work directory "
+                    + System.getProperty(NATIVE_WORKDIR_PROPERTY) + "): " + cause, cause);
+        }
+        // One thread serves every plugin channel: the calls are small and the thread mostly
+        // waits in epoll; more threads would only add hand-overs. Daemon, so a forgotten close
+        // cannot keep the JVM alive.
+        group = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory(THREAD_NAME, true),
+                EpollIoHandler.newFactory());
+        // Started now and remembered, so that close() can wait until the thread is really gone.
+        loopThread = group.next().submit(Thread::currentThread).syncUninterruptibly().getNow();
+    }
+
+    private static void useNativeWorkDir(Path dir) {
+        if (System.getProperty(NATIVE_WORKDIR_PROPERTY) != null) {
+            return;
+        }
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create Netty's native work directory " + dir, e);
+        }
+        System.setProperty(NATIVE_WORKDIR_PROPERTY, dir.toAbsolutePath().toString());
     }
 
     /**
@@ -29,12 +91,119 @@ public final class PluginChannels implements AutoCloseable {
      * @throws IOException when the address cannot be connected to
      */
     public PluginChannel connect(Handshake handshake, String pluginName) throws IOException {
-        throw new UnsupportedOperationException("contract skeleton");
+        Objects.requireNonNull(handshake, "handshake");
+        Objects.requireNonNull(pluginName, "pluginName");
+        String where = handshake.network() + ":" + handshake.address();
+        if (!"grpc".equals(handshake.protocol())) {
+            throw new IOException("plugin " + pluginName + " speaks protocol \"" + handshake.protocol()
+                    + "\"; only grpc is supported");
+        }
+        if (!handshake.serverCert().isEmpty()) {
+            throw new IOException("plugin " + pluginName + " offers a TLS certificate (automatic mTLS), "
+                    + "which this host never asks for; it speaks plaintext only");
+        }
+        NettyChannelBuilder builder;
+        switch (handshake.network()) {
+            case "unix" -> {
+                DomainSocketAddress address = new DomainSocketAddress(handshake.address());
+                builder = builder(address, EpollDomainSocketChannel.class)
+                        // gRPC sets SO_KEEPALIVE, which a unix socket does not have: Netty would
+                        // warn about it on every connect.
+                        .withOption(ChannelOption.SO_KEEPALIVE, null);
+            }
+            case "tcp" -> builder = builder(tcpAddress(handshake.address(), pluginName), EpollSocketChannel.class);
+            default -> throw new IOException("plugin " + pluginName + " listens on network \"" + handshake.network()
+                    + "\"; only unix and tcp are supported");
+        }
+        ManagedChannel channel = builder.build();
+        try {
+            awaitReady(channel, pluginName, where);
+        } catch (IOException | RuntimeException e) {
+            channel.shutdownNow();
+            throw e;
+        }
+        return new PluginChannel(channel, pluginName);
+    }
+
+    private NettyChannelBuilder builder(SocketAddress address, Class<? extends Channel> channelType) {
+        return NettyChannelBuilder.forAddress(address)
+                .channelType(channelType, address.getClass())
+                .eventLoopGroup(group)
+                .usePlaintext()
+                // Answers are handed over on the event loop (blocking calls wake their caller
+                // from there): no executor thread in between.
+                .directExecutor()
+                // Transparent retry wraps every call in a retriable stream; a local plugin has no
+                // load balancing or racing connections for it to help with.
+                .disableRetry();
+        // No keepalive pings: go-plugin's server answers pings more often than every 5 minutes
+        // with GOAWAY too_many_pings, and health checks notice a dead plugin anyway.
+    }
+
+    private static InetSocketAddress tcpAddress(String address, String pluginName) throws IOException {
+        int colon = address.lastIndexOf(':');
+        if (colon <= 0 || colon == address.length() - 1) {
+            throw new IOException("plugin " + pluginName + ": tcp address \"" + address + "\" is not host:port");
+        }
+        String host = address.substring(0, colon);
+        if (host.startsWith("[") && host.endsWith("]")) {
+            host = host.substring(1, host.length() - 1);
+        }
+        int port;
+        try {
+            port = Integer.parseInt(address.substring(colon + 1));
+        } catch (NumberFormatException e) {
+            port = -1;
+        }
+        if (port < 1 || port > 65535) {
+            throw new IOException("plugin " + pluginName + ": tcp address \"" + address + "\" has no valid port");
+        }
+        return new InetSocketAddress(host, port);
+    }
+
+    /** Connects now (gRPC would connect on the first call) so that a bad address fails here. */
+    private static void awaitReady(ManagedChannel channel, String pluginName, String where) throws IOException {
+        long end = System.nanoTime() + CONNECT_TIMEOUT.toNanos();
+        ConnectivityState state = channel.getState(true);
+        while (state != ConnectivityState.READY) {
+            if (state == ConnectivityState.TRANSIENT_FAILURE || state == ConnectivityState.SHUTDOWN) {
+                throw new IOException("cannot connect to plugin " + pluginName + " at " + where + ": "
+                        + connectFailure(channel));
+            }
+            CountDownLatch changed = new CountDownLatch(1);
+            channel.notifyWhenStateChanged(state, changed::countDown);
+            try {
+                if (!changed.await(end - System.nanoTime(), TimeUnit.NANOSECONDS)) {
+                    throw new IOException("cannot connect to plugin " + pluginName + " at " + where
+                            + ": no connection within " + CONNECT_TIMEOUT.toSeconds() + " s");
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new InterruptedIOException("interrupted while connecting to plugin " + pluginName);
+            }
+            state = channel.getState(true);
+        }
+    }
+
+    /** The reason a failed connection gives to a call, which the state alone does not tell. */
+    private static String connectFailure(ManagedChannel channel) {
+        try {
+            PluginChannel.check(channel, PluginChannel.options(Duration.ofSeconds(1)));
+            return "the connection failed";
+        } catch (StatusRuntimeException e) {
+            return PluginChannel.describe(e.getStatus());
+        }
     }
 
     /** Closes the event loop; call after every channel is closed. */
     @Override
     public void close() {
-        throw new UnsupportedOperationException("contract skeleton");
+        group.shutdownGracefully(0, CLOSE_TIMEOUT_SECONDS, TimeUnit.SECONDS)
+                .awaitUninterruptibly(CLOSE_TIMEOUT_SECONDS + 1, TimeUnit.SECONDS);
+        try {
+            loopThread.join(TimeUnit.SECONDS.toMillis(CLOSE_TIMEOUT_SECONDS));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }
