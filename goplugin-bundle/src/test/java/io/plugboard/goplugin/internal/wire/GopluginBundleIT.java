@@ -63,6 +63,17 @@ public class GopluginBundleIT {
         // The OSGi Log API (its spec jar is a bundle), which the bundle's other packages use; in
         // the runtime the log service bundle exports it.
         system.installBundle(jar("osgi.log.bundle", "the OSGi Log API"));
+        // SCR and what it needs: the bundle's DS component requires the osgi.component extender.
+        for (String scrBundle : System.getProperty("scr.bundles", "").split(",")) {
+            Path path = Path.of(scrBundle);
+            assertTrue("SCR bundle jar missing: " + scrBundle, Files.isRegularFile(path));
+            system.installBundle(path.toUri().toString());
+        }
+        for (Bundle bundle : system.getBundles()) {
+            if ("org.apache.felix.scr".equals(bundle.getSymbolicName())) {
+                bundle.start();
+            }
+        }
         goplugin = system.installBundle(jar("goplugin.bundle", "the goplugin bundle"));
         goplugin.start();
     }
