@@ -15,8 +15,10 @@ import java.util.Set;
  * @param watchers Plugboard and the FileInstall anchors to compare
  * @param runtimeJar the runtime's plugboard.jar for the start-up scenario, or null to look for it
  * @param work the folder for frameworks, plugins and logs, or null for a temporary one
+ * @param startupRunsGiven runs per start-up variant from --startup-runs, or 0 for the default
  */
-record BenchOptions(boolean quick, Set<String> scenarios, List<Watcher> watchers, Path runtimeJar, Path work) {
+record BenchOptions(boolean quick, Set<String> scenarios, List<Watcher> watchers, Path runtimeJar, Path work,
+        int startupRunsGiven) {
 
     static final List<String> SCENARIOS = List.of("jmh", "deploy", "load", "unload", "startup", "bulk");
 
@@ -25,8 +27,10 @@ record BenchOptions(boolean quick, Set<String> scenarios, List<Watcher> watchers
             "  --quick              fewer repetitions: about 2-3 minutes instead of about 10",
             "  --only LIST          scenarios to run, comma-separated, from: " + String.join(",", SCENARIOS),
             "  --watchers LIST      watchers to compare, from: plugboard,fi2000,fi50 (default: all)",
-            "  --runtime PATH       plugboard.jar for the start-up scenario (default: next to the bench jar,",
-            "                       then runtime/target/plugboard.jar)",
+            "  --runtime PATH       plugboard.jar for the start-up scenario, with bin/plugboard beside its",
+            "                       folder (default: runtime/target/plugboard.jar, then the copy next to",
+            "                       the bench jar, which has no bin/plugboard)",
+            "  --startup-runs N     first starts and restarts per launcher (default 5, 2 with --quick)",
             "  --work DIR           where frameworks and plugin folders go (default: a temporary folder)",
             "  --help               print this and exit");
 
@@ -37,6 +41,7 @@ record BenchOptions(boolean quick, Set<String> scenarios, List<Watcher> watchers
         List<Watcher> watchers = List.of(Watcher.PLUGBOARD, Watcher.FILEINSTALL_2000, Watcher.FILEINSTALL_50);
         Path runtime = null;
         Path work = null;
+        int startupRuns = 0;
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
             switch (arg) {
@@ -45,13 +50,26 @@ record BenchOptions(boolean quick, Set<String> scenarios, List<Watcher> watchers
                 case "--watchers" -> watchers = watchers(value(args, ++i, arg));
                 case "--runtime" -> runtime = Path.of(value(args, ++i, arg));
                 case "--work" -> work = Path.of(value(args, ++i, arg));
+                case "--startup-runs" -> startupRuns = positive(value(args, ++i, arg), arg);
                 default -> throw new IllegalArgumentException("unknown option '" + arg + "'");
             }
         }
         if (runtime != null && !Files.isRegularFile(runtime)) {
             throw new IllegalArgumentException("--runtime " + runtime + ": no such file");
         }
-        return new BenchOptions(quick, scenarios, watchers, runtime, work);
+        return new BenchOptions(quick, scenarios, watchers, runtime, work, startupRuns);
+    }
+
+    private static int positive(String value, String option) {
+        try {
+            int n = Integer.parseInt(value);
+            if (n > 0) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // Reported below.
+        }
+        throw new IllegalArgumentException(option + " needs a whole number above 0, not '" + value + "'");
     }
 
     private static String value(String[] args, int index, String option) {
@@ -113,6 +131,9 @@ record BenchOptions(boolean quick, Set<String> scenarios, List<Watcher> watchers
 
     /** Runs of the runtime per start-up variant. */
     int startupRuns() {
+        if (startupRunsGiven > 0) {
+            return startupRunsGiven;
+        }
         return quick ? 2 : 5;
     }
 

@@ -8,14 +8,19 @@ import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Start-up of the real runtime: {@code java -jar plugboard.jar} as a child process with
- * {@code plugin:greet Bob} piped in; the time runs from just before the process is started to the
- * line with the greeting on its standard output (JVM start included), and to the process's exit.
+ * Start-up of the real runtime, both ways it is started: the launcher script {@code bin/plugboard}
+ * (JVM options and the class archive the build made) and plain {@code java -jar plugboard.jar}, as
+ * child processes with {@code plugin:greet Bob} piped in, measured in the same run, alternately.
+ * The time runs from just before the process is started to the line with the greeting on its
+ * standard output (JVM start included), and to the process's exit.
  */
 final class StartupScenario implements Scenario {
 
@@ -26,41 +31,82 @@ final class StartupScenario implements Scenario {
     private record Run(long firstCall, long exit) {
     }
 
+    /** One way to start the runtime: the command before the runtime's own arguments. */
+    private record Launcher(String label, List<String> command) {
+    }
+
+    /** The samples of one launcher: first start and restart, first call and exit. */
+    private static final class Samples {
+        final long[] firstCall;
+        final long[] firstExit;
+        final long[] againCall;
+        final long[] againExit;
+
+        Samples(int runs) {
+            firstCall = new long[runs];
+            firstExit = new long[runs];
+            againCall = new long[runs];
+            againExit = new long[runs];
+        }
+    }
+
     @Override
     public void run(BenchOptions options, Workspace workspace, Report report) throws Exception {
         Path jar = runtimeJar(options);
-        Report.Section section = report.section("Start-up of java -jar plugboard.jar, piped plugin:greet Bob",
-                "measure", "median", "min", "max", "target");
+        Report.Section section = report.section("Start-up of the runtime, piped plugin:greet Bob",
+                "launcher and measure", "median", "min", "max", "target");
         if (jar == null) {
             section.note("skipped: plugboard.jar not found; build it (mvn -pl bench -am package) or pass --runtime");
             return;
         }
-        int runs = options.startupRuns();
-        BenchMain.progress("startup: " + runs + " first starts and " + runs + " restarts of " + jar);
-        long[] firstCall = new long[runs];
-        long[] firstExit = new long[runs];
-        long[] againCall = new long[runs];
-        long[] againExit = new long[runs];
-        // One run unrecorded: the first read of the jar from disk is not what a user sees twice.
-        Path warm = workspace.fresh("startup-warmup");
-        start(jar, warm);
-        Workspace.delete(warm);
-        for (int i = 0; i < runs; i++) {
-            Path dir = workspace.fresh("startup");
-            Run fresh = start(jar, dir);
-            Run again = start(jar, dir);
-            firstCall[i] = fresh.firstCall();
-            firstExit[i] = fresh.exit();
-            againCall[i] = again.firstCall();
-            againExit[i] = again.exit();
-            Workspace.delete(dir);
+        List<Launcher> launchers = new ArrayList<>();
+        Path script = script(jar);
+        if (script != null) {
+            launchers.add(new Launcher("bin/plugboard", List.of(script.toString())));
         }
-        row(section, "first start (empty folders): first plugin call", firstCall, "500 ms");
-        row(section, "first start: process exit", firstExit, "");
-        row(section, "restart (folders kept): first plugin call", againCall, "500 ms");
-        row(section, "restart: process exit", againExit, "");
-        section.note(runs + " runs each, after one unrecorded run; the time includes starting the child JVM ("
+        launchers.add(new Launcher("java -jar", List.of(javaCommand(), "-jar", jar.toString())));
+        int runs = options.startupRuns();
+        BenchMain.progress("startup: " + runs + " first starts and " + runs + " restarts each of "
+                + launchers.stream().map(Launcher::label).toList() + ", " + jar);
+        Map<Launcher, Samples> samples = new LinkedHashMap<>();
+        launchers.forEach(launcher -> samples.put(launcher, new Samples(runs)));
+        // One unrecorded run each: the first read of the files from disk is not what a user sees twice.
+        for (Launcher launcher : launchers) {
+            Path warm = workspace.fresh("startup-warmup");
+            start(launcher, warm);
+            Workspace.delete(warm);
+        }
+        // Alternately, so a change in the machine's load falls on both launchers alike.
+        for (int i = 0; i < runs; i++) {
+            for (Launcher launcher : launchers) {
+                Path dir = workspace.fresh("startup");
+                Run fresh = start(launcher, dir);
+                Run again = start(launcher, dir);
+                Samples s = samples.get(launcher);
+                s.firstCall[i] = fresh.firstCall();
+                s.firstExit[i] = fresh.exit();
+                s.againCall[i] = again.firstCall();
+                s.againExit[i] = again.exit();
+                Workspace.delete(dir);
+            }
+        }
+        samples.forEach((launcher, s) -> {
+            String name = launcher.label();
+            row(section, name + ", restart (folders kept): first plugin call", s.againCall, "500 ms");
+            row(section, name + ", restart: process exit", s.againExit, "");
+            row(section, name + ", first start (empty folders): first plugin call", s.firstCall, "500 ms");
+            row(section, name + ", first start: process exit", s.firstExit, "");
+        });
+        section.note(runs + " runs each, alternating, after one unrecorded run each; the times include starting the JVM ("
                 + javaCommand() + ").");
+        if (script == null) {
+            section.note("bin/plugboard skipped: no bin/plugboard beside " + jar.getParent()
+                    + " (build the runtime module, or pass --runtime runtime/target/plugboard.jar)");
+        } else {
+            section.note("bin/plugboard = " + script + " with JAVA_HOME=" + System.getProperty("java.home")
+                    + " (its JVM options and the class archive " + jar.resolveSibling("plugboard.jsa").getFileName()
+                    + (Files.isRegularFile(jar.resolveSibling("plugboard.jsa")) ? "" : ", MISSING") + ")");
+        }
     }
 
     private static void row(Report.Section section, String measure, long[] samples, String target) {
@@ -69,11 +115,16 @@ final class StartupScenario implements Scenario {
         section.row(measure, Report.millis(stats.median()), Report.millis(min), Report.millis(stats.max()), target);
     }
 
-    private static Run start(Path jar, Path dir) throws Exception {
-        ProcessBuilder builder = new ProcessBuilder(List.of(javaCommand(), "-jar", jar.toString(),
-                "--plugins", dir.resolve("plugins").toString(), "--data", dir.resolve("data").toString()))
+    private static Run start(Launcher launcher, Path dir) throws Exception {
+        List<String> command = new ArrayList<>(launcher.command());
+        command.addAll(List.of("--plugins", dir.resolve("plugins").toString(), "--data", dir.resolve("data").toString()));
+        ProcessBuilder builder = new ProcessBuilder(command)
                 .directory(dir.toFile())
                 .redirectError(ProcessBuilder.Redirect.DISCARD);
+        // The script runs the bench's own Java, with nothing added from the caller's environment.
+        builder.environment().put("JAVA_HOME", System.getProperty("java.home"));
+        builder.environment().remove("PLUGBOARD_JAVA_OPTS");
+        builder.environment().remove("PLUGBOARD_PLUGINS");
         long start = System.nanoTime();
         Process process = builder.start();
         try (OutputStream in = process.getOutputStream()) {
@@ -88,12 +139,12 @@ final class StartupScenario implements Scenario {
             firstCall = answered.get(TIMEOUT_SECONDS, TimeUnit.SECONDS) - start;
         } catch (java.util.concurrent.TimeoutException e) {
             process.destroyForcibly();
-            throw new IllegalStateException("plugboard.jar did not print '" + EXPECTED + "' within "
+            throw new IllegalStateException(launcher.label() + " did not print '" + EXPECTED + "' within "
                     + TIMEOUT_SECONDS + " s");
         }
         if (!process.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
             process.destroyForcibly();
-            throw new IllegalStateException("plugboard.jar did not exit within " + TIMEOUT_SECONDS + " s");
+            throw new IllegalStateException(launcher.label() + " did not exit within " + TIMEOUT_SECONDS + " s");
         }
         return new Run(firstCall, System.nanoTime() - start);
     }
@@ -112,17 +163,31 @@ final class StartupScenario implements Scenario {
             answered.completeExceptionally(e);
         }
         answered.completeExceptionally(new IllegalStateException(
-                "plugboard.jar exited without printing '" + EXPECTED + "'"));
+                "the runtime exited without printing '" + EXPECTED + "'"));
     }
 
     private static String javaCommand() {
         return Path.of(System.getProperty("java.home"), "bin", "java").toString();
     }
 
-    /** --runtime, else plugboard.jar next to the bench jar, else runtime/target/plugboard.jar here. */
+    /** bin/plugboard of the distribution the jar belongs to ({@code <jar's folder>/bin/plugboard}), or null. */
+    static Path script(Path jar) {
+        Path script = jar.toAbsolutePath().resolveSibling("bin").resolve("plugboard");
+        return Files.isRegularFile(script) && Files.isExecutable(script) ? script : null;
+    }
+
+    /**
+     * --runtime, else runtime/target/plugboard.jar here (the build's distribution: the jar with
+     * bin/plugboard and its class archive), else the copy of plugboard.jar next to the bench jar
+     * (jar only).
+     */
     static Path runtimeJar(BenchOptions options) {
         if (options.runtimeJar() != null) {
             return options.runtimeJar();
+        }
+        Path inRepository = Path.of("runtime", "target", "plugboard.jar");
+        if (Files.isRegularFile(inRepository)) {
+            return inRepository.toAbsolutePath();
         }
         try {
             Path self = Path.of(StartupScenario.class.getProtectionDomain().getCodeSource().getLocation().toURI());
@@ -131,9 +196,8 @@ final class StartupScenario implements Scenario {
                 return beside;
             }
         } catch (URISyntaxException | RuntimeException e) {
-            // Fall through to the working directory.
+            // No copy beside the bench jar either.
         }
-        Path inRepository = Path.of("runtime", "target", "plugboard.jar");
-        return Files.isRegularFile(inRepository) ? inRepository.toAbsolutePath() : null;
+        return null;
     }
 }

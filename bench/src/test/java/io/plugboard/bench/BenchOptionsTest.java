@@ -20,6 +20,14 @@ public class BenchOptionsTest {
         assertEquals(List.of(Watcher.PLUGBOARD, Watcher.FILEINSTALL_2000, Watcher.FILEINSTALL_50), options.watchers());
         assertEquals(1000, options.bulkCount());
         assertEquals(1000, options.unloadCycles());
+        assertEquals(5, options.startupRuns());
+    }
+
+    @Test
+    public void startupRunsCanBeGiven() {
+        assertEquals(9, BenchOptions.parse("--startup-runs", "9").startupRuns());
+        assertEquals(3, BenchOptions.parse("--quick", "--startup-runs", "3").startupRuns());
+        assertEquals(2, BenchOptions.parse("--quick").startupRuns());
     }
 
     @Test
@@ -37,6 +45,8 @@ public class BenchOptionsTest {
         assertRefused("unknown scenario 'warp'; known: jmh,deploy,load,unload,startup,bulk", "--only", "warp");
         assertRefused("unknown watcher 'felix'; known: plugboard, fi2000, fi50", "--watchers", "felix");
         assertRefused("--only needs a value", "--only");
+        assertRefused("--startup-runs needs a whole number above 0, not '0'", "--startup-runs", "0");
+        assertRefused("--startup-runs needs a whole number above 0, not 'many'", "--startup-runs", "many");
         assertRefused("--runtime /no/such/plugboard.jar: no such file", "--runtime", "/no/such/plugboard.jar");
     }
 

@@ -13,7 +13,7 @@ final class Options {
     static final String PLUGINS_ENV = "PLUGBOARD_PLUGINS";
 
     static final String USAGE = String.join(System.lineSeparator(),
-            "Usage: java -jar plugboard.jar [options]",
+            "Usage: bin/plugboard [options]   (or: java -jar plugboard.jar [options], slower to start)",
             "",
             "Starts the Plugboard plugin runtime and opens the Gogo prompt (try: plugin:list, help).",
             "",
@@ -27,9 +27,11 @@ final class Options {
             "",
             "Environment:",
             "  " + PLUGINS_ENV + "=a.jar,b.jar   more plugin jars to install at start",
+            "  PLUGBOARD_JAVA_OPTS='-Xmx2g ...'   more JVM options for bin/plugboard",
+            "  JAVA_HOME                       the Java bin/plugboard runs (default: java on the PATH)",
             "",
-            "System properties -Dplugboard.<name>=<value> (before -jar) are passed to the framework,",
-            "e.g. -Dplugboard.select.kv=kv.file picks the kv plugin.",
+            "System properties -Dplugboard.<name>=<value> (in PLUGBOARD_JAVA_OPTS, or before -jar) are",
+            "passed to the framework, e.g. -Dplugboard.select.kv=kv.file picks the kv plugin.",
             "",
             "When standard input is not a terminal, each line read from it is run as a command, in",
             "order; the runtime stops at the end of input.",

@@ -24,6 +24,7 @@ public class FrameworkPropertiesTest {
         assertEquals("/w/d", props.get("plugboard.data.dir"));
         assertEquals("/w/d/felix-cache", props.get("org.osgi.framework.storage"));
         assertEquals("none", props.get("org.osgi.framework.storage.clean"));
+        assertEquals("SCR keeps parsed component XML across restarts", "true", props.get("ds.cache.metadata"));
         assertEquals("/w/d/config", props.get("felix.cm.dir"));
         assertEquals("INFO", props.get("org.osgi.service.log.admin.loglevel"));
         assertEquals("no log history to pin old plugin classes", "0", props.get("org.apache.felix.log.maxSize"));

@@ -192,7 +192,9 @@ public class PlugboardJarIT {
     public void helpPrintsUsageAndExitsZero() throws Exception {
         PlugboardProcess p = PlugboardProcess.run(work, "", "--help");
         assertEquals(p.transcript(), 0, p.exitCode());
-        assertThat(p.stdout(), containsString("Usage: java -jar plugboard.jar"));
+        assertThat(p.stdout(), containsString("Usage: bin/plugboard [options]"));
+        assertThat(p.stdout(), containsString("java -jar plugboard.jar"));
+        assertThat(p.stdout(), containsString("PLUGBOARD_JAVA_OPTS"));
         assertThat(p.stdout(), containsString("--no-shell"));
         assertThat(p.stdout(), containsString(Options.PLUGINS_ENV));
         assertEquals("", p.stderr());

@@ -50,6 +50,38 @@ final class PlugboardProcess {
         return new PlugboardProcess(builder.start(), out, err);
     }
 
+    /**
+     * Runs the launcher script {@code bin/plugboard} of a distribution folder (the jar's folder)
+     * in {@code workDir} with {@code script} piped in and waits for it to exit. The environment is
+     * the test's, less JAVA_HOME, PLUGBOARD_JAVA_OPTS and PLUGBOARD_PLUGINS, plus {@code env}.
+     */
+    static PlugboardProcess runScript(Path distribution, Path workDir, String script, Map<String, String> env,
+            String... args) throws Exception {
+        List<String> command = new ArrayList<>();
+        command.add(distribution.resolve("bin/plugboard").toString());
+        command.addAll(List.of(args));
+        Path out = Files.createTempFile(workDir.getParent(), "stdout", ".txt");
+        Path err = Files.createTempFile(workDir.getParent(), "stderr", ".txt");
+        ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile())
+                .redirectOutput(out.toFile()).redirectError(err.toFile());
+        builder.environment().remove("JAVA_HOME");
+        builder.environment().remove("PLUGBOARD_JAVA_OPTS");
+        builder.environment().remove(Options.PLUGINS_ENV);
+        builder.environment().putAll(env);
+        PlugboardProcess p = new PlugboardProcess(builder.start(), out, err);
+        p.process.getOutputStream().write(script.getBytes(StandardCharsets.UTF_8));
+        p.process.getOutputStream().close();
+        p.awaitExit();
+        return p;
+    }
+
+    /** The folder of the built distribution: plugboard.jar, plugboard.jsa and bin/plugboard. */
+    static Path distribution() {
+        String jar = System.getProperty("plugboard.jar");
+        assertTrue("system property plugboard.jar must name the built jar", jar != null && Files.isRegularFile(Path.of(jar)));
+        return Path.of(jar).toAbsolutePath().getParent();
+    }
+
     /** Runs the jar with {@code script} as standard input and waits for it to exit. */
     static PlugboardProcess run(Path workDir, String script, String... args) throws Exception {
         return run(workDir, script, Map.of(), List.of(), args);
