@@ -442,7 +442,9 @@ final class Supervisor {
         } finally {
             lock.unlock();
         }
-        decide(policy.onEnd(failure, ran, Instant.now(), what), end.lastStderrLines());
+        // With its telling stderr line, so that the reason of a failed plugin says why it ended.
+        decide(policy.onEnd(failure, ran, Instant.now(), Endings.withStderr(what, end.lastStderrLines())),
+                end.lastStderrLines());
     }
 
     private void decide(RestartPolicy.Decision decision, List<String> stderr) {

@@ -3,7 +3,6 @@ package io.plugboard.goplugin.internal;
 import static io.plugboard.goplugin.internal.RealHost.await;
 import static io.plugboard.goplugin.internal.RealHost.bin;
 import static io.plugboard.goplugin.internal.RealHost.gone;
-import static org.junit.Assert.assertArrayEquals;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertNotEquals;
@@ -65,14 +64,15 @@ public class RealCrashesTest {
 
     @Test
     public void aHungCallFailsAtTheCallDeadlineAndOtherCallsGoOn() throws Exception {
-        host.install("kv.hang", bin("kv-misbehave"), "env=MISBEHAVE=hang-on-call", "call-timeout-ms=300");
+        // Not shorter: the Puts below fsync, which a loaded disk can make slow.
+        host.install("kv.hang", bin("kv-misbehave"), "env=MISBEHAVE=hang-on-call", "call-timeout-ms=1000");
         KeyValueStore store = host.store("kv.hang");
         CompletableFuture<Optional<byte[]>> get = CompletableFuture.supplyAsync(() -> store.get("k"));
         // Bounded here too: a Get that hangs fails the test instead of hanging it.
         Throwable failure = assertThrows(Exception.class, () -> get.get(RealHost.WAIT.toSeconds(), TimeUnit.SECONDS))
                 .getCause();
         assertTrue(String.valueOf(failure), failure instanceof KeyValueStoreException);
-        assertEquals("kv.hang did not answer within 300 ms", failure.getMessage());
+        assertEquals("kv.hang did not answer within 1000 ms", failure.getMessage());
         store.put("k", bytes("v"));
         store.put("k2", bytes("v2"));
         Map<String, String> facts = host.describe("kv.hang");
@@ -84,11 +84,12 @@ public class RealCrashesTest {
     public void aPluginThatKeepsDyingIsRestartedWithBackoffThenFailsAndIsWithdrawn() throws Exception {
         host.install("kv.die", bin("kv-misbehave"), "env=MISBEHAVE=die-every MISBEHAVE_AFTER_MS=300");
         KeyValueStore store = host.store("kv.die");
-        store.put("k", bytes("v"));
+        assertEquals(Optional.empty(), store.get("k"));
         await("failed", () -> "failed".equals(host.describe("kv.die").get("state")));
         assertFalse("the service is unregistered", host.registered("kv.die"));
         Map<String, String> facts = host.describe("kv.die");
-        assertEquals("restarted 3 times in 60 s, last exit exit code 1", facts.get("reason"));
+        assertEquals("restarted 3 times in 60 s, last exit exit code 1 (last stderr: die-every: exiting"
+                + " after_ms=300)", facts.get("reason"));
         assertEquals("3", facts.get("restarts"));
         assertEquals("exit code 1 (last stderr: die-every: exiting after_ms=300)", facts.get("last exit"));
         assertEquals("-", facts.get("pid"));
@@ -100,16 +101,16 @@ public class RealCrashesTest {
         assertTrue(warnings.get(1), warnings.get(1).contains("restarting in 40 ms (restart 2 of at most 3"));
         assertTrue(warnings.get(2), warnings.get(2).contains("restarting in 80 ms (restart 3 of at most 3"));
         KeyValueStoreException e = assertThrows(KeyValueStoreException.class, () -> store.get("k"));
-        assertEquals("kv.die failed: restarted 3 times in 60 s, last exit exit code 1", e.getMessage());
+        assertEquals("kv.die failed: restarted 3 times in 60 s, last exit exit code 1 (last stderr: die-every:"
+                + " exiting after_ms=300)", e.getMessage());
         assertEquals(List.of(), host.pluginProcesses());
         assertEquals("socket folders left", List.of(), host.socketFolders());
     }
 
     @Test
     public void aFrozenPluginFailsItsHealthChecksAndIsKilledAndRestarted() throws Exception {
-        host.install("kv.frozen", bin("kv-go"), "health-interval-ms=100", "call-timeout-ms=300");
+        host.install("kv.frozen", bin("kv-go"), "health-interval-ms=100", "call-timeout-ms=500");
         KeyValueStore store = host.store("kv.frozen");
-        store.put("k", bytes("v"));
         long pid = host.pid("kv.frozen");
         // SIGSTOP: the process lives but answers nothing, the health service included.
         Process stop = new ProcessBuilder("kill", "-STOP", Long.toString(pid)).inheritIO().start();
@@ -118,7 +119,7 @@ public class RealCrashesTest {
                 && "serving".equals(host.describe("kv.frozen").get("state")));
         assertTrue(gone(pid));
         assertEquals("killed by SIGKILL after 2 failed health checks", host.describe("kv.frozen").get("last exit"));
-        assertArrayEquals(bytes("v"), store.get("k").orElseThrow());
+        assertEquals(Optional.empty(), store.get("k"));
         assertTrue(host.loggers.handlerLines().toString(), host.loggers.handlerLines().contains(
                 "error: go-plugin kv.frozen (pid " + pid + ") failed 2 health checks in a row; killing it"));
     }

@@ -154,6 +154,13 @@ final class RealHost extends ExternalResource {
         return context.getService(refs.get(0));
     }
 
+    /** A property of the plugin's registered KeyValueStore service. */
+    Object serviceProperty(String name, String key) {
+        List<ServiceReference<KeyValueStore>> refs = references(name);
+        assertEquals("KeyValueStore services named " + name, 1, refs.size());
+        return refs.get(0).getProperty(key);
+    }
+
     /** Whether a KeyValueStore named so is registered now. */
     boolean registered(String name) {
         return !references(name).isEmpty();

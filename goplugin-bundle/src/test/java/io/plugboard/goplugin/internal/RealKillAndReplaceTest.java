@@ -6,6 +6,7 @@ import static io.plugboard.goplugin.internal.RealHost.gone;
 import static org.junit.Assert.assertArrayEquals;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertNotEquals;
+import static org.junit.Assert.assertSame;
 import static org.junit.Assert.assertThrows;
 import static org.junit.Assert.assertTrue;
 
@@ -25,6 +26,7 @@ import org.junit.After;
 import org.junit.Rule;
 import org.junit.Test;
 
+import io.plugboard.api.PluginProperties;
 import io.plugboard.api.deploy.PluginFileException;
 import io.plugboard.api.kv.KeyValueStore;
 
@@ -153,6 +155,28 @@ public class RealKillAndReplaceTest {
         assertEquals(List.of(newPid), host.pluginProcesses().stream().map(ProcessHandle::pid).toList());
         assertTrue(host.loggers.handlerLines().toString(), host.loggers.handlerLines().stream().anyMatch(line ->
                 line.startsWith("info: go-plugin kv.swap: " + binary + " changed (sha256 " + newSha + ")")));
+    }
+
+    @Test
+    public void aChangedDescriptorTakesOverWithoutFailedCalls() throws Exception {
+        Path file = host.install("kv.swap", bin("kv-go"), "version=1.0");
+        KeyValueStore store = host.store("kv.swap");
+        long oldPid = host.pid("kv.swap");
+        startCaller(store, "a", true);
+        startCaller(store, "b", true);
+        awaitProgress(20);
+        host.descriptor("kv.swap", bin("kv-misbehave"), "version=2.0");
+        host.handler.install(file);
+        long newPid = host.pid("kv.swap");
+        assertNotEquals(oldPid, newPid);
+        assertEquals(Hashes.sha256(bin("kv-misbehave")).substring(0, 12), host.describe("kv.swap").get("sha256"));
+        await("the old process is gone", () -> gone(oldPid));
+        awaitProgress(20);
+        stopAndCheckCallers(store);
+        assertEquals("the registration stays, with the new version", "2.0.0",
+                host.serviceProperty("kv.swap", PluginProperties.VERSION));
+        assertSame(store, host.store("kv.swap"));
+        assertEquals(List.of(newPid), host.pluginProcesses().stream().map(ProcessHandle::pid).toList());
     }
 
     @Test

@@ -122,7 +122,8 @@ public class RealKvTest {
         assertFalse(host.registered("kv.a"));
         assertFalse(host.registered("kv.b"));
         assertEquals("socket folders left", List.of(), host.socketFolders());
-        await("no supervisor thread left", () -> Thread.getAllStackTraces().keySet().stream()
-                .noneMatch(t -> t.getName().startsWith("plugboard-goplugin-kv.")));
+        // Supervisors, the event loop, the spawning thread and the output drains all end with the handler.
+        await("no thread of the handler left", () -> Thread.getAllStackTraces().keySet().stream()
+                .noneMatch(t -> t.getName().startsWith("plugboard-goplugin-") || t.getName().startsWith("goplugin ")));
     }
 }

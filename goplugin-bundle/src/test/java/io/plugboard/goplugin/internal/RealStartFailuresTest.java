@@ -1,5 +1,6 @@
 package io.plugboard.goplugin.internal;
 
+import static io.plugboard.goplugin.internal.RealHost.await;
 import static io.plugboard.goplugin.internal.RealHost.bin;
 import static org.junit.Assert.assertArrayEquals;
 import static org.junit.Assert.assertEquals;
@@ -52,6 +53,8 @@ public class RealStartFailuresTest {
         good.put("after", bytes("2"));
         assertArrayEquals(bytes("2"), good.get("after").orElseThrow());
         assertEquals("serving", host.describe("kv.good").get("state"));
+        await("its supervisor thread ended", () -> Thread.getAllStackTraces().keySet().stream()
+                .noneMatch(t -> t.getName().equals("plugboard-goplugin-" + name + "-supervisor")));
         return e.getMessage();
     }
 
