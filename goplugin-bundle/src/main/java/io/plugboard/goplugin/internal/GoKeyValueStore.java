@@ -6,6 +6,7 @@ import java.util.Optional;
 
 import io.plugboard.api.kv.KeyValueStore;
 import io.plugboard.api.kv.KeyValueStoreException;
+import io.plugboard.goplugin.internal.launch.ProcessExit;
 import io.plugboard.goplugin.internal.wire.KvCallException;
 
 /**
@@ -13,7 +14,13 @@ import io.plugboard.goplugin.internal.wire.KvCallException;
  * serving instance with the descriptor's call deadline. While the plugin restarts (or is being
  * replaced) a call waits for the next instance, at most the call timeout, and a call that lost
  * its connection is retried once on the next instance: Put and Get are idempotent, so a retry
- * cannot apply anything twice that matters. Thread-safe: it holds no state of its own.
+ * cannot apply anything twice that matters.
+ *
+ * <p>Except after a panic: a call that was sent to a live process which then ended in a Go panic
+ * fails with an error that says so, and is not retried. It may be the call that made the plugin
+ * panic (a handler's panic ends a go-plugin process), and retrying it would crash the restarted
+ * instance as well, spending the restart budget on one bad call. A process killed by a signal, or
+ * replaced, says nothing against the call, which is retried. Thread-safe: it holds no state of its own.
  */
 final class GoKeyValueStore implements KeyValueStore {
 
@@ -78,13 +85,22 @@ final class GoKeyValueStore implements KeyValueStore {
         String name = supervisor.name();
         Duration timeout = supervisor.descriptor().callTimeout();
         PluginInstance instance = supervisor.awaitServing(null, timeout);
+        // A process already gone when the call is sent cannot have been crashed by it.
+        boolean sentToALiveProcess = !instance.exit().isDone();
         try {
             return call.on(instance, timeout);
         } catch (KvCallException first) {
             if (first.kind() != KvCallException.Kind.UNAVAILABLE) {
                 throw mapped(name, timeout, first);
             }
+            // Once another instance serves, the supervisor has seen how this one ended (unless it was replaced).
             PluginInstance next = supervisor.awaitServing(instance, timeout);
+            ProcessExit end = instance.exit().getNow(null);
+            if (sentToALiveProcess && end != null && Endings.panicked(end)) {
+                throw new KeyValueStoreException(name + " crashed during the call: "
+                        + Endings.withStderr(end.describe(), end.lastStderrLines()) + ". The call is not retried: it"
+                        + " may be what made the plugin panic, and it may or may not have taken effect", first);
+            }
             try {
                 return call.on(next, timeout);
             } catch (KvCallException second) {

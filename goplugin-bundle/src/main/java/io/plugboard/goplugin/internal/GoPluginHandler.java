@@ -67,12 +67,16 @@ public final class GoPluginHandler implements PluginFileHandler {
     /** Creates the handler with its launcher and channels; called by DS. */
     @Activate
     public GoPluginHandler(BundleContext context, @Reference(name = "loggers") LoggerFactory loggers) {
-        this(Shared.of(context, loggers));
+        this(context, loggers, Supervisor.Settings.DEFAULT);
     }
 
-    private GoPluginHandler(Shared shared) {
-        this(shared.logger, shared.starter, shared.publisher, shared.workRoot, Supervisor.Settings.DEFAULT,
-                shared.close);
+    /** Creates the handler as DS does, with other supervisor settings (shorter backoffs), for tests. */
+    GoPluginHandler(BundleContext context, LoggerFactory loggers, Supervisor.Settings settings) {
+        this(Shared.of(context, loggers), settings);
+    }
+
+    private GoPluginHandler(Shared shared, Supervisor.Settings settings) {
+        this(shared.logger, shared.starter, shared.publisher, shared.workRoot, settings, shared.close);
     }
 
     /**

@@ -53,8 +53,10 @@ interface PluginInstance {
     /**
      * Stops the process gracefully: asks it to shut down, waits up to {@code grace}, else kills
      * it; then releases what {@link #release()} releases. Returns once the process is gone.
+     *
+     * @return true if it exited within the grace, false if it had to be killed
      */
-    void stop(Duration grace);
+    boolean stop(Duration grace);
 
     /** Releases the connection and the socket folder of a process that has ended. */
     void release();

@@ -95,16 +95,22 @@ final class ProcessInstance implements PluginInstance {
     }
 
     @Override
-    public void stop(Duration grace) {
+    public boolean stop(Duration grace) {
+        long end = System.nanoTime() + grace.toNanos();
         try {
             // Shutdown's status is usually UNAVAILABLE (the server stops under the call); any status counts as sent.
             channel.shutdown(grace);
-            if (!process.awaitExit(grace)) {
-                process.kill();
+            // The grace counts from the Shutdown call, which a plugin that does not answer makes last.
+            Duration left = Duration.ofNanos(Math.max(0, end - System.nanoTime()));
+            if (process.awaitExit(left)) {
+                return true;
             }
+            process.kill();
+            return false;
         } catch (InterruptedException e) {
             kill();
             Thread.currentThread().interrupt();
+            return false;
         } finally {
             release();
         }

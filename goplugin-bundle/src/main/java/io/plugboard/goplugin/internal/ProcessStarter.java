@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.function.Function;
 
 import io.plugboard.api.deploy.PluginFileException;
@@ -26,6 +27,9 @@ final class ProcessStarter implements InstanceStarter {
 
     // sun_path holds 108 bytes with its NUL; go-plugin names the socket "plugin" + 9 digits.
     static final int MAX_SOCKET_DIR_BYTES = 107 - "/plugin123456789".length();
+
+    /** A plugin whose handshake came just in time still gets this long to report SERVING. */
+    private static final Duration MIN_READY_WAIT = Duration.ofMillis(100);
 
     private final PluginLauncher launcher;
     private final PluginChannels channels;
@@ -61,17 +65,23 @@ final class ProcessStarter implements InstanceStarter {
                     + " (key \"workdir\" of " + descriptor.file() + "): " + e, e);
         }
         Path socketDir = newSocketDir(socketRoot);
+        long startedNanos = System.nanoTime();
         PluginProcess process;
         try {
             process = launcher.start(descriptor.launchSpec(socketDir), outputs.apply(descriptor));
         } catch (HandshakeException e) {
             ProcessInstance.deleteTree(socketDir);
-            throw new PluginFileException(name + " did not start: " + e.getMessage(), e);
+            // The launch layer's messages begin with the plugin's name already.
+            String why = e.getMessage().startsWith(name + ": ") ? e.getMessage().substring(name.length() + 2)
+                    : e.getMessage();
+            throw new PluginFileException(name + " did not start: " + why, e);
         }
         PluginChannel channel = null;
         try {
             channel = channels.connect(process.handshake(), name);
-            if (!channel.awaitServing(descriptor.startTimeout())) {
+            // The start timeout bounds the whole start, handshake and readiness together.
+            Duration left = descriptor.startTimeout().minusNanos(System.nanoTime() - startedNanos);
+            if (!channel.awaitServing(left.compareTo(MIN_READY_WAIT) < 0 ? MIN_READY_WAIT : left)) {
                 throw new PluginFileException(name + " (pid " + process.pid() + ") did not report SERVING on"
                         + " grpc.health.v1.Health for service \"plugin\" within " + descriptor.startTimeout().toMillis()
                         + " ms (key \"start-timeout-ms\")");

@@ -388,7 +388,7 @@ final class Supervisor {
         if (old != null) {
             // After the swap: calls already go to the new instance; a call still on the old one
             // gets UNAVAILABLE and is retried on the new one.
-            post(() -> old.stop(settings.stopGrace()));
+            post(() -> stopInstance(old));
         }
     }
 
@@ -442,7 +442,9 @@ final class Supervisor {
         } finally {
             lock.unlock();
         }
-        decide(policy.onEnd(failure, ran, Instant.now(), what), end.lastStderrLines());
+        // With its telling stderr line, so that the reason of a failed plugin says why it ended.
+        decide(policy.onEnd(failure, ran, Instant.now(), Endings.withStderr(what, end.lastStderrLines())),
+                end.lastStderrLines());
     }
 
     private void decide(RestartPolicy.Decision decision, List<String> stderr) {
@@ -456,6 +458,13 @@ final class Supervisor {
         boolean failed = decision instanceof RestartPolicy.GiveUp;
         String why = failed ? ((RestartPolicy.GiveUp) decision).reason() : ((RestartPolicy.Done) decision).reason();
         publication.withdraw();
+        // Logged before the state changes, so that whoever sees the state finds the reason in the log.
+        if (failed) {
+            logger.error("go-plugin {} failed: {}; its {} service is unregistered. Last stderr lines:{}", name, why,
+                    descriptor().type(), stderr.isEmpty() ? " none" : "\n  " + String.join("\n  ", stderr));
+        } else {
+            logger.warn("go-plugin {} {}; its {} service is unregistered", name, why, descriptor().type());
+        }
         lock.lock();
         try {
             state = failed ? State.FAILED : State.STOPPED;
@@ -463,12 +472,6 @@ final class Supervisor {
             changed.signalAll();
         } finally {
             lock.unlock();
-        }
-        if (failed) {
-            logger.error("go-plugin {} failed: {}; its {} service is unregistered. Last stderr lines:{}", name, why,
-                    descriptor().type(), stderr.isEmpty() ? " none" : "\n  " + String.join("\n  ", stderr));
-        } else {
-            logger.warn("go-plugin {} {}; its {} service is unregistered", name, why, descriptor().type());
         }
     }
 
@@ -564,8 +567,16 @@ final class Supervisor {
         binaryTask = null;
         binaryWatch = null;
         if (instance != null) {
-            instance.stop(settings.stopGrace());
+            stopInstance(instance);
             logger.info("Stopped go-plugin {} (pid {})", name, instance.pid());
+        }
+    }
+
+    /** Stops an instance gracefully, and says so when it had to be killed. */
+    private void stopInstance(PluginInstance instance) {
+        if (!instance.stop(settings.stopGrace())) {
+            logger.warn("go-plugin {} (pid {}) did not exit within {} after Shutdown; killed it", name, instance.pid(),
+                    Durations.words(settings.stopGrace()));
         }
     }
 

@@ -257,11 +257,12 @@ final class FakePlugin implements InstanceStarter {
         }
 
         @Override
-        public void stop(Duration grace) {
+        public boolean stop(Duration grace) {
             stopped = true;
             events.add("stop " + pid);
             end(new ProcessExit(0, null, List.of()));
             release();
+            return true;
         }
 
         @Override

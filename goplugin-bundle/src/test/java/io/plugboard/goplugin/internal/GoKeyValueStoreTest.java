@@ -144,4 +144,35 @@ public class GoKeyValueStoreTest {
         assertEquals("kv.go cannot be reached: Network closed for unknown reason", e.getCause().getMessage());
         assertEquals(1, plugin.last().calls.get());
     }
+
+    @Test
+    public void aCallInFlightWhenThePluginPanicsIsNotRetried() {
+        FakePlugin.Instance first = plugin.last();
+        // The call reaches the live process, which then dies of a panic (as if the call made it panic).
+        first.failNextCall(KvCallException.Kind.UNAVAILABLE, "Network closed for unknown reason");
+        plugin.closeGate();
+        CompletableFuture<Optional<byte[]>> call = CompletableFuture.supplyAsync(() -> store.get("k"));
+        await("the call waits for another instance", supervisor::hasWaitingCalls);
+        first.crash(2, "panic: runtime error: index out of range", "", "goroutine 7 [running]:");
+        plugin.openGate();
+        CompletionException e = assertThrows(CompletionException.class, call::join);
+        assertTrue(e.getCause() instanceof KeyValueStoreException);
+        assertEquals("kv.go crashed during the call: exit code 2 (last stderr: panic: runtime error: index out of"
+                + " range). The call is not retried: it may be what made the plugin panic, and it may or may not have"
+                + " taken effect", e.getCause().getMessage());
+        assertEquals("the restarted instance got no call", 0, plugin.last().calls.get());
+    }
+
+    @Test
+    public void aCallInFlightWhenThePluginIsKilledIsRetried() {
+        store.put("k", bytes("kept"));
+        FakePlugin.Instance first = plugin.last();
+        first.failNextCall(KvCallException.Kind.UNAVAILABLE, "Network closed for unknown reason");
+        plugin.closeGate();
+        CompletableFuture<Optional<byte[]>> call = CompletableFuture.supplyAsync(() -> store.get("k"));
+        await("the call waits for another instance", supervisor::hasWaitingCalls);
+        first.kill();
+        plugin.openGate();
+        assertArrayEquals(bytes("kept"), call.join().orElseThrow());
+    }
 }

@@ -163,15 +163,17 @@ public class SupervisorTest {
         plugin.last().kill();
         await("failed", () -> state() == State.FAILED);
         Supervisor.Status status = supervisor.status();
-        assertEquals("restarted 3 times in 60 s, last exit killed by SIGKILL", status.reason());
+        assertEquals("restarted 3 times in 60 s, last exit killed by SIGKILL (last stderr: out of memory)",
+                status.reason());
         assertEquals(3, status.restarts());
         assertEquals(4, plugin.instances.size());
         assertFalse(published.published());
         assertEquals("withdraw", events.get(events.size() - 1));
         KeyValueStoreException e = assertThrows(KeyValueStoreException.class, () -> store.get("k"));
-        assertEquals("kv.go failed: restarted 3 times in 60 s, last exit killed by SIGKILL", e.getMessage());
+        assertEquals("kv.go failed: restarted 3 times in 60 s, last exit killed by SIGKILL (last stderr: out of"
+                + " memory)", e.getMessage());
         assertEquals(log.lines("error").toString(), List.of("error: go-plugin kv.go failed: restarted 3 times in 60 s,"
-                + " last exit killed by SIGKILL; its kv service is unregistered. Last stderr lines:\n  out of memory"),
+                + " last exit killed by SIGKILL (last stderr: out of memory); its kv service is unregistered. Last stderr lines:\n  out of memory"),
                 log.lines("error"));
     }
 

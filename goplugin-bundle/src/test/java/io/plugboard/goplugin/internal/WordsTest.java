@@ -1,13 +1,17 @@
 package io.plugboard.goplugin.internal;
 
 import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertNull;
+import static org.junit.Assert.assertTrue;
 
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
 import org.junit.Test;
+
+import io.plugboard.goplugin.internal.launch.ProcessExit;
 
 /** The small wording helpers: {@link Durations}, {@link Endings}, {@link PluginLog#withFields}. */
 public class WordsTest {
@@ -48,6 +52,29 @@ public class WordsTest {
         assertEquals("killed by SIGKILL", Endings.withStderr("killed by SIGKILL", List.of()));
         String longLine = "x".repeat(500);
         assertEquals("x".repeat(Endings.MAX_LINE) + "...", Endings.tellingLine(List.of(longLine)));
+    }
+
+    @Test
+    public void anHclogLineIsShownAsItsMessageAndFields() {
+        assertEquals("exit code 1 (last stderr: die-every: exiting after_ms=300)", Endings.withStderr("exit code 1",
+                List.of("{\"@level\":\"warn\",\"@message\":\"die-every: exiting\",\"@module\":\"kv-misbehave\","
+                        + "\"@timestamp\":\"2026-11-23T04:03:59.376627Z\",\"after_ms\":300}")));
+        assertEquals("debug lines are no telling lines", "killed by SIGKILL", Endings.withStderr("killed by SIGKILL",
+                List.of("{\"@level\":\"debug\",\"@message\":\"plugin address\",\"network\":\"unix\"}")));
+        assertEquals("error: disk full", Endings.tellingLine(List.of("{\"@level\":\"error\",\"@message\":\"error:"
+                + " disk full\"}", "{\"@level\":\"trace\",\"@message\":\"x\"}")));
+        assertEquals("JSON without a message stays as it is", "{\"a\":1}", Endings.tellingLine(List.of("{\"a\":1}")));
+        assertEquals("{not json", Endings.tellingLine(List.of("{not json")));
+    }
+
+    @Test
+    public void aPanicIsExitCodeTwoAfterAPanicLine() {
+        List<String> stderr = List.of("panic: boom", "", "goroutine 1 [running]:");
+        assertTrue(Endings.panicked(new ProcessExit(2, null, stderr)));
+        assertTrue(Endings.panicked(new ProcessExit(2, null, List.of("fatal error: concurrent map writes"))));
+        assertFalse("another exit code", Endings.panicked(new ProcessExit(1, null, stderr)));
+        assertFalse("a signal", Endings.panicked(new ProcessExit(-1, "SIGKILL", stderr)));
+        assertFalse("exit code 2 without a panic", Endings.panicked(new ProcessExit(2, null, List.of("usage: ..."))));
     }
 
     @Test

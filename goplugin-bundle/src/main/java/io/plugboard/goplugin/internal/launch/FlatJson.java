@@ -12,7 +12,7 @@ import java.util.Optional;
  * {@link Boolean} and null; a nested object or array is kept as its raw JSON text. Written here
  * so the bundle needs no JSON library for one line format.
  */
-final class FlatJson {
+public final class FlatJson {
 
     private final String text;
     private int pos;
@@ -22,7 +22,7 @@ final class FlatJson {
     }
 
     /** The object's members in their order (a repeated key keeps its last value), or empty if the text is not one JSON object. */
-    static Optional<Map<String, Object>> parseObject(String text) {
+    public static Optional<Map<String, Object>> parseObject(String text) {
         try {
             return Optional.of(new FlatJson(text).object());
         } catch (IllegalArgumentException notJson) {

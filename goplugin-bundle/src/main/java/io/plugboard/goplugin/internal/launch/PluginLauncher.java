@@ -146,8 +146,9 @@ public final class PluginLauncher implements AutoCloseable {
         ProcessExit exit = plugin.killAndReap();
         String name = spec.pluginName();
         if (plugin.sawCookieNotice()) {
-            return new HandshakeException(Reason.WRONG_COOKIE, name + ": the plugin refused the magic cookie "
-                    + spec.cookieKey() + ": the descriptor's cookie does not match the plugin's (go-plugin said: "
+            return new HandshakeException(Reason.WRONG_COOKIE, name + ": wrong magic cookie: the plugin refused the"
+                    + " cookie " + spec.cookieKey() + ": the descriptor's value does not match the plugin's (go-plugin"
+                    + " said: "
                     + StderrLines.COOKIE_NOTICE + ")");
         }
         Optional<String> execFailure = exit.lastStderrLines().stream()

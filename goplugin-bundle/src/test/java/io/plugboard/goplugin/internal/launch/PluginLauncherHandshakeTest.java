@@ -156,8 +156,8 @@ public class PluginLauncherHandshakeTest {
                 + "load any plugins automatically\nNOTICE\nexit 1\n");
         HandshakeException e = fails(spec(script));
         assertEquals(Reason.WRONG_COOKIE, e.reason());
-        assertEquals("kv.go: the plugin refused the magic cookie BASIC_PLUGIN: the descriptor's cookie does not match"
-                + " the plugin's (go-plugin said: This binary is a plugin. These are not meant to be executed"
+        assertEquals("kv.go: wrong magic cookie: the plugin refused the cookie BASIC_PLUGIN: the descriptor's value does"
+                + " not match the plugin's (go-plugin said: This binary is a plugin. These are not meant to be executed"
                 + " directly.)", e.getMessage());
         assertFalse("the cookie's value is not shown", e.getMessage().contains("hello"));
     }
