@@ -113,7 +113,9 @@ final class GoKeyValueStore implements KeyValueStore {
     private static KeyValueStoreException mapped(String name, Duration timeout, KvCallException e) {
         return switch (e.kind()) {
             case DEADLINE -> new KeyValueStoreException(name + " did not answer within " + timeout.toMillis() + " ms", e);
-            case UNAVAILABLE -> new KeyValueStoreException(name + " cannot be reached: " + e.getMessage(), e);
+            // The wire layer's message names the plugin already; don't say it twice.
+            case UNAVAILABLE -> new KeyValueStoreException(String.valueOf(e.getMessage()).contains(name)
+                    ? e.getMessage() : name + " cannot be reached: " + e.getMessage(), e);
             case PLUGIN_ERROR -> new KeyValueStoreException(name + ": " + e.getMessage(), e);
         };
     }
