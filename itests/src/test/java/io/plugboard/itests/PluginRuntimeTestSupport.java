@@ -16,11 +16,16 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import javax.inject.Inject;
 
@@ -55,6 +60,15 @@ public abstract class PluginRuntimeTestSupport {
     protected static final String DATA_DIR = "plugboard.data.dir";
     protected static final String PLUGINS_DIR = "plugboard.plugins.dir";
 
+    /** Framework property: the folder with the Go programs the go-plugins module built (kv-go, kv-misbehave). */
+    protected static final String GO_BIN_DIR = "plugboard.itests.gobin";
+
+    /** The magic cookie of kv-go and kv-misbehave (go-plugin's examples/grpc handshake). */
+    protected static final String KV_GO_COOKIE = "BASIC_PLUGIN=hello";
+
+    /** One fact line of {@code plugin:info}: two spaces, a label, a colon, padding, the value. */
+    private static final Pattern INFO_FACT = Pattern.compile("^  ([a-z0-9 ]+):\\s+(.*)$");
+
     /** Long enough for a loaded CI machine, short enough that a missing event fails quickly. */
     private static final long WAIT_MILLIS = 10_000;
 
@@ -87,6 +101,98 @@ public abstract class PluginRuntimeTestSupport {
                 mavenBundle("org.apache.felix", "org.apache.felix.gogo.command").versionAsInProject(),
                 projectBundle("api"),
                 projectBundle("host"));
+    }
+
+    /**
+     * The go-plugin host bundle and where the Go programs are: add to {@link #baseConfiguration()}
+     * to run go-plugin plugins as real child processes.
+     */
+    protected Option goPluginConfiguration() {
+        Path bin = Path.of(System.getProperty(GO_BIN_DIR, "../go-plugins/target/bin")).toAbsolutePath().normalize();
+        if (!Files.isExecutable(bin.resolve("kv-go"))) {
+            throw new IllegalStateException(bin.resolve("kv-go") + " is missing: the go-plugins module builds it;"
+                    + " run mvn verify with -am so the reactor builds go-plugins first");
+        }
+        return composite(
+                frameworkProperty(GO_BIN_DIR).value(bin.toString()),
+                // Where Netty unpacks its epoll library: an executable folder of our own rather
+                // than java.io.tmpdir, which may be mounted noexec. The handler would choose one
+                // under the first framework's data folder; one fixed folder keeps the ITs alike.
+                systemProperty("io.grpc.netty.shaded.io.netty.native.workdir").value(newWorkDir("netty").toString()),
+                projectBundle("goplugin"));
+    }
+
+    /** Returns one of the Go programs the go-plugins module built, such as {@code kv-go}. */
+    protected Path goProgram(String name) {
+        Path program = Path.of(bundleContext.getProperty(GO_BIN_DIR)).resolve(name);
+        assertTrue(program + " must be an executable built by go-plugins", Files.isExecutable(program));
+        return program;
+    }
+
+    /**
+     * Writes a {@code *.goplugin} descriptor, one {@code key=value} line per pair in the given
+     * order, under a name the plugins folder ignores, then renames it into place, as a user's
+     * {@code mv} would.
+     */
+    protected static Path writeDescriptor(Path file, Map<String, String> keys) {
+        StringBuilder text = new StringBuilder();
+        keys.forEach((key, value) -> text.append(key).append('=').append(value).append('\n'));
+        Path part = file.resolveSibling("." + file.getFileName() + ".part");
+        try {
+            Files.writeString(part, text, StandardCharsets.UTF_8);
+            return Files.move(part, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + file, e);
+        }
+    }
+
+    /**
+     * The facts {@code plugin:info <name>} shows, as label to value ({@code pid}, {@code state},
+     * {@code last exit}...); fails when the command fails.
+     */
+    protected Map<String, String> infoFacts(String pluginName) {
+        String info = execute("plugin:info " + pluginName).assertSucceeded();
+        Map<String, String> facts = new LinkedHashMap<>();
+        for (String line : info.lines().toList()) {
+            Matcher m = INFO_FACT.matcher(line);
+            if (m.matches()) {
+                facts.put(m.group(1), m.group(2));
+            }
+        }
+        return facts;
+    }
+
+    /**
+     * Whether the process runs: it exists and is no zombie (a zombie has ended; only its exit
+     * status waits for whoever reaps it).
+     */
+    protected static boolean processRuns(long pid) {
+        Path stat = Path.of("/proc", Long.toString(pid), "stat");
+        try {
+            String text = Files.readString(stat, StandardCharsets.UTF_8);
+            // "pid (comm) S ...": the state follows the last ')', as comm may hold anything.
+            return text.charAt(text.lastIndexOf(')') + 2) != 'Z';
+        } catch (IOException e) {
+            return false; // no such process
+        }
+    }
+
+    /** The processes under this JVM whose program is {@code program}: plugin processes still running. */
+    protected static List<ProcessHandle> processesOf(Path program) {
+        return ProcessHandle.current().descendants()
+                .filter(p -> p.info().command().map(c -> Path.of(c).equals(program)).orElse(false))
+                .filter(p -> processRuns(p.pid()))
+                .toList();
+    }
+
+    /** The lines of {@code <data>/plugboard.log} so far. */
+    protected List<String> logFileLines() {
+        Path log = dataDir().resolve("plugboard.log");
+        try {
+            return Files.exists(log) ? Files.readAllLines(log, StandardCharsets.UTF_8) : List.of();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + log, e);
+        }
     }
 
     /** Provisions one of our bundles, copied by the build to target/bundles/{@code name}.jar. */

@@ -10,10 +10,14 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFilePermission;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.ServiceLoader;
+import java.util.Set;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.BundleException;
@@ -27,6 +31,12 @@ final class Launcher {
 
     /** Started after every other boot bundle, so SCR, Config Admin and Log are there to serve it. */
     static final String HOST_SYMBOLIC_NAME = "io.plugboard.host";
+
+    /**
+     * The sub-folder of the plugins folder for the programs of out-of-process plugins (kv-go): the
+     * watcher acts only on the folder's own files, and the descriptors name their programs here.
+     */
+    static final String PROGRAMS_FOLDER = "bin/";
 
     private static final String JLINE_SYMBOLIC_NAME = "org.jline";
     /**
@@ -42,7 +52,8 @@ final class Launcher {
     }
 
     /**
-     * Creates the data folder and, if missing, the plugins folder filled with the example plugins.
+     * Creates the data folder and, if missing, the plugins folder filled with the example plugins
+     * (the bundles, and kv-go's descriptor with its program in {@value #PROGRAMS_FOLDER}).
      * Fails with one line naming the folder when it cannot be created or written.
      */
     void prepareFolders(Options options) throws StartupException {
@@ -53,14 +64,42 @@ final class Launcher {
         ensureWritableDirectory("plugins", options.pluginsDir);
         if (firstStart) {
             for (String name : readIndex("default-plugins/index.txt")) {
+                Path target = options.pluginsDir.resolve(name);
                 try (InputStream in = resource("default-plugins/" + name)) {
-                    Files.copy(in, options.pluginsDir.resolve(name));
+                    Files.createDirectories(target.getParent());
+                    Files.copy(in, target);
+                    if (name.startsWith(PROGRAMS_FOLDER)) {
+                        makeExecutable(target);
+                    }
                 } catch (IOException e) {
                     throw new StartupException("cannot copy example plugin " + name + " to "
                             + options.pluginsDir + ": " + reason(e));
                 }
             }
         }
+    }
+
+    /**
+     * Lets everyone who may read the file run it, as {@code chmod +x} does: a jar entry carries no
+     * permissions. Skipped where the file system has no POSIX permissions (the program is a
+     * Linux binary anyway).
+     */
+    static void makeExecutable(Path file) throws IOException {
+        PosixFileAttributeView view = Files.getFileAttributeView(file, PosixFileAttributeView.class);
+        if (view == null) {
+            return;
+        }
+        Set<PosixFilePermission> permissions = EnumSet.copyOf(view.readAttributes().permissions());
+        if (permissions.contains(PosixFilePermission.OWNER_READ)) {
+            permissions.add(PosixFilePermission.OWNER_EXECUTE);
+        }
+        if (permissions.contains(PosixFilePermission.GROUP_READ)) {
+            permissions.add(PosixFilePermission.GROUP_EXECUTE);
+        }
+        if (permissions.contains(PosixFilePermission.OTHERS_READ)) {
+            permissions.add(PosixFilePermission.OTHERS_EXECUTE);
+        }
+        view.setPermissions(permissions);
     }
 
     /**

@@ -44,12 +44,17 @@ public class PlugboardJarIT {
                 ""));
         String out = p.stdout();
         assertEquals(p.transcript(), 0, p.exitCode());
-        assertEquals(Set.of("kv-memory.jar", "kv-file.jar", "greeter-en.jar", "greeter-zh.jar"),
+        assertEquals(Set.of("kv-memory.jar", "kv-file.jar", "greeter-en.jar", "greeter-zh.jar", "kv-go.goplugin", "bin"),
                 fileNames(work.resolve("plugins")));
-        for (String name : List.of("kv.memory", "kv.file", "greeter.en", "greeter.zh")) {
+        // kv-go's program, where its descriptor's command (bin/kv-go) names it, runnable.
+        assertEquals(Set.of("kv-go"), fileNames(work.resolve("plugins/bin")));
+        assertTrue(Files.isExecutable(work.resolve("plugins/bin/kv-go")));
+        for (String name : List.of("kv.memory", "kv.file", "kv.go", "greeter.en", "greeter.zh")) {
             assertThat(p.transcript(), out, containsString(name));
         }
         assertThat(p.transcript(), out, containsString("blue"));
+        // kv.go serves beside them, but the default kv is still kv.file, as before it came.
+        assertThat(p.transcript(), out, containsString("stored colour in kv.file"));
         assertThat(p.transcript(), out, containsString("Bob"));
         assertThat(p.transcript(), p.stderr(), not(containsString("Error:")));
         assertTrue("felix cache lives in the data folder", Files.isDirectory(work.resolve("data/felix-cache")));

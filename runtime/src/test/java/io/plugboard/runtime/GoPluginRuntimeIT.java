@@ -1,0 +1,194 @@
+package io.plugboard.runtime;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.assertTrue;
+import static org.junit.Assert.fail;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+import org.junit.Before;
+import org.junit.Rule;
+import org.junit.Test;
+import org.junit.rules.TemporaryFolder;
+
+/**
+ * The default go-plugin plugin, kv.go, in the built plugboard.jar: its program and descriptor
+ * are copied on the first start, it serves {@code plugin:kv} once selected (the acceptance test
+ * of issue 5), and its process never outlives the runtime, whether the runtime is stopped with
+ * SIGTERM or killed with SIGKILL.
+ */
+public class GoPluginRuntimeIT {
+
+    /** How long a process may take to end once its parent is gone or stopped it. */
+    private static final long PROCESS_END_MILLIS = 5_000;
+
+    private static final Pattern PID = Pattern.compile("(?m)^\\s+pid:\\s+(\\d+)\\s*$");
+
+    @Rule
+    public final TemporaryFolder temp = new TemporaryFolder();
+
+    private Path work;
+
+    @Before
+    public void createWorkDir() throws Exception {
+        work = temp.newFolder("work").toPath();
+    }
+
+    /** Issue 5's acceptance test, the README's way: commands piped into java -jar plugboard.jar. */
+    @Test
+    public void kvGoServesPutAndGetOnceSelected() throws Exception {
+        PlugboardProcess p = PlugboardProcess.run(work, String.join("\n",
+                "plugin:list",
+                "plugin:use kv kv.go",
+                "plugin:kv put k v",
+                "plugin:kv get k",
+                ""));
+        assertEquals(p.transcript(), 0, p.exitCode());
+        List<String> out = p.stdout().lines().toList();
+        // kv.go is there, and the default kv is still kv.file (kv.go's version is below it).
+        assertTrue(p.transcript(), out.stream().anyMatch(l -> l.matches("-\\s+kv\\.go\\s+kv\\s+0\\.0\\.1\\s+ACTIVE\\s+"
+                + "kv-go\\.goplugin \\(state serving, pid \\d+\\)")));
+        assertTrue(p.transcript(), out.stream().anyMatch(l -> l.matches("\\d+\\s+kv\\.file\\s+kv\\s+\\S+\\s+ACTIVE\\s+\\*")));
+        assertTrue(p.transcript(), out.stream().anyMatch(l -> l.matches("kv is now served by kv\\.go 0\\.0\\.1 \\(bundle \\d+\\)")));
+        assertTrue(p.transcript(), out.contains("stored k in kv.go"));
+        assertEquals(p.transcript(), "v", out.get(out.size() - 1));
+        // The Go process wrote it: one file per key in its working folder.
+        assertEquals("v", Files.readString(work.resolve("data/goplugin/kv.go/kk")));
+        assertTrue(Files.isExecutable(work.resolve("plugins/bin/kv-go")));
+        assertEquals("no kv-go process is left after the script", List.of(), kvGoProcesses());
+    }
+
+    @Test
+    public void noKvGoProcessOutlivesARuntimeKilledWithSigkill() throws Exception {
+        PlugboardProcess p = PlugboardProcess.start(work, List.of(), List.of(), Map.of());
+        // Standard input stays open: the runtime waits for more commands after these.
+        OutputStream in = p.process().getOutputStream();
+        in.write("plugin:use kv kv.go\nplugin:kv put before kill\nplugin:info kv.go\n".getBytes(StandardCharsets.UTF_8));
+        in.flush();
+        p.awaitStdout("descriptor:");
+        long pid = pidIn(p.stdout(), p);
+        assertTrue("kv-go " + pid + " runs", runs(pid));
+        assertEquals(List.of(pid), kvGoProcesses());
+
+        Path socketDir = socketOf(pid).getParent();
+        p.process().destroyForcibly(); // SIGKILL: no shutdown hook, no framework stop
+        assertTrue("the runtime ended", p.process().waitFor(PlugboardProcess.TIMEOUT_SECONDS, TimeUnit.SECONDS));
+        assertEquals("killed by SIGKILL", 137, p.exitCode());
+        await("kv-go " + pid, () -> !runs(pid));
+        await("every kv-go process of this runtime", () -> kvGoProcesses().isEmpty());
+        assertTrue("the write acknowledged before the kill was kept",
+                Files.readString(work.resolve("data/goplugin/kv.go/kbefore")).equals("kill"));
+        in.close();
+        // What a SIGKILL leaves: the socket of the plugin the kernel killed, in its folder.
+        try (Stream<Path> files = Files.exists(socketDir) ? Files.list(socketDir) : Stream.empty()) {
+            for (Path file : files.toList()) {
+                Files.delete(file);
+            }
+        }
+        Files.deleteIfExists(socketDir);
+    }
+
+    @Test
+    public void sigtermStopsKvGoGracefullyAndTheRuntimeExitsAsBefore() throws Exception {
+        PlugboardProcess p = PlugboardProcess.start(work, List.of(), List.of("--no-shell"), Map.of());
+        p.awaitStdout("running without a shell");
+        await("kv-go to start", () -> kvGoProcesses().size() == 1);
+        long pid = kvGoProcesses().get(0);
+
+        p.process().destroy(); // SIGTERM
+        int code = p.awaitExit();
+        assertEquals(p.transcript(), 143, code);
+        await("kv-go " + pid, () -> !runs(pid));
+        assertEquals(List.of(), kvGoProcesses());
+        // Stopped by the runtime (Shutdown over gRPC, else a kill after 2 s, then its socket
+        // folder removed), not by the kernel's parent-death signal after the JVM was gone, which
+        // would have left the socket folder behind.
+        Path socketDir = socketOf(pid).getParent();
+        assertFalse(socketDir + " is removed", Files.exists(socketDir));
+        assertFalse(p.transcript(), p.stderr().contains("Exception"));
+    }
+
+    /** The socket of the kv-go process, from the handler's "Started go-plugin" line in plugboard.log. */
+    private Path socketOf(long pid) throws IOException {
+        Matcher m = Pattern.compile("Started go-plugin kv\\.go \\S+ \\(pid " + pid + ", [^)]*socket (/\\S+)\\)")
+                .matcher(Files.readString(work.resolve("data/plugboard.log")));
+        if (!m.find()) {
+            fail("no 'Started go-plugin kv.go' line for pid " + pid + " in plugboard.log");
+        }
+        return Path.of(m.group(1));
+    }
+
+    /** The pid that plugin:info printed. */
+    private static long pidIn(String stdout, PlugboardProcess p) throws IOException {
+        Matcher m = PID.matcher(stdout);
+        if (!m.find()) {
+            fail("no pid in plugin:info's output:\n" + p.transcript());
+        }
+        return Long.parseLong(m.group(1));
+    }
+
+    /** The live processes whose program is this runtime's plugins/bin/kv-go, found in /proc. */
+    private List<Long> kvGoProcesses() {
+        Path program;
+        try {
+            program = work.resolve("plugins/bin/kv-go").toRealPath();
+        } catch (IOException e) {
+            throw new UncheckedIOException("the runtime did not copy kv-go to its plugins folder", e);
+        }
+        List<Long> pids = new ArrayList<>();
+        try (Stream<Path> entries = Files.list(Path.of("/proc"))) {
+            for (Path entry : (Iterable<Path>) entries::iterator) {
+                String name = entry.getFileName().toString();
+                if (!name.chars().allMatch(Character::isDigit)) {
+                    continue;
+                }
+                try {
+                    // A zombie (or a process gone meanwhile) has no readable exe: it runs no more.
+                    if (Files.readSymbolicLink(entry.resolve("exe")).equals(program) && runs(Long.parseLong(name))) {
+                        pids.add(Long.parseLong(name));
+                    }
+                } catch (IOException e) {
+                    // Not ours to read, or gone.
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list /proc", e);
+        }
+        return pids;
+    }
+
+    /** Whether the process exists and is no zombie (a zombie has ended; only its exit status is left). */
+    private static boolean runs(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+            return stat.charAt(stat.lastIndexOf(')') + 2) != 'Z';
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** Polls (bounded) until the condition holds. */
+    private static void await(String what, Supplier<Boolean> condition) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(PROCESS_END_MILLIS);
+        while (!condition.get()) {
+            if (System.nanoTime() > deadline) {
+                fail("waited " + PROCESS_END_MILLIS + " ms for " + what);
+            }
+            Thread.sleep(50);
+        }
+    }
+}
