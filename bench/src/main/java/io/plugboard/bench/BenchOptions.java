@@ -15,10 +15,12 @@ import java.util.Set;
  * @param watchers Plugboard and the FileInstall anchors to compare
  * @param runtimeJar the runtime's plugboard.jar for the start-up scenario, or null to look for it
  * @param work the folder for frameworks, plugins and logs, or null for a temporary one
+ * @param goBin the folder with kv-go and gohost for the goplugin scenario, or null to look for it
  */
-record BenchOptions(boolean quick, Set<String> scenarios, List<Watcher> watchers, Path runtimeJar, Path work) {
+record BenchOptions(boolean quick, Set<String> scenarios, List<Watcher> watchers, Path runtimeJar, Path work,
+        Path goBin) {
 
-    static final List<String> SCENARIOS = List.of("jmh", "deploy", "load", "unload", "startup", "bulk");
+    static final List<String> SCENARIOS = List.of("jmh", "deploy", "load", "unload", "startup", "bulk", "goplugin");
 
     static final String USAGE = String.join("\n",
             "usage: java -jar bench/target/plugboard-bench.jar [options]",
@@ -27,6 +29,8 @@ record BenchOptions(boolean quick, Set<String> scenarios, List<Watcher> watchers
             "  --watchers LIST      watchers to compare, from: plugboard,fi2000,fi50 (default: all)",
             "  --runtime PATH       plugboard.jar for the start-up scenario (default: next to the bench jar,",
             "                       then runtime/target/plugboard.jar)",
+            "  --go-bin DIR         kv-go and gohost for the goplugin scenario (default: go-bin next to the",
+            "                       bench jar, then go-plugins/target/bin)",
             "  --work DIR           where frameworks and plugin folders go (default: a temporary folder)",
             "  --help               print this and exit");
 
@@ -37,6 +41,7 @@ record BenchOptions(boolean quick, Set<String> scenarios, List<Watcher> watchers
         List<Watcher> watchers = List.of(Watcher.PLUGBOARD, Watcher.FILEINSTALL_2000, Watcher.FILEINSTALL_50);
         Path runtime = null;
         Path work = null;
+        Path goBin = null;
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
             switch (arg) {
@@ -45,13 +50,17 @@ record BenchOptions(boolean quick, Set<String> scenarios, List<Watcher> watchers
                 case "--watchers" -> watchers = watchers(value(args, ++i, arg));
                 case "--runtime" -> runtime = Path.of(value(args, ++i, arg));
                 case "--work" -> work = Path.of(value(args, ++i, arg));
+                case "--go-bin" -> goBin = Path.of(value(args, ++i, arg));
                 default -> throw new IllegalArgumentException("unknown option '" + arg + "'");
             }
         }
         if (runtime != null && !Files.isRegularFile(runtime)) {
             throw new IllegalArgumentException("--runtime " + runtime + ": no such file");
         }
-        return new BenchOptions(quick, scenarios, watchers, runtime, work);
+        if (goBin != null && !Files.isDirectory(goBin)) {
+            throw new IllegalArgumentException("--go-bin " + goBin + ": no such folder");
+        }
+        return new BenchOptions(quick, scenarios, watchers, runtime, work, goBin);
     }
 
     private static String value(String[] args, int index, String option) {
@@ -113,6 +122,11 @@ record BenchOptions(boolean quick, Set<String> scenarios, List<Watcher> watchers
 
     /** Runs of the runtime per start-up variant. */
     int startupRuns() {
+        return quick ? 2 : 5;
+    }
+
+    /** Recorded rounds of the goplugin scenario (each: the Java host twice and the Go host once). */
+    int goPluginRounds() {
         return quick ? 2 : 5;
     }
 
