@@ -1,15 +1,19 @@
 package io.plugboard.bench;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.Function;
+import java.util.function.ToLongFunction;
 
 /**
  * The go-plugin host against go-plugin's own: the same kv-go binary (an unmodified go-plugin
@@ -51,7 +55,7 @@ final class GoPluginScenario implements Scenario {
 
     @Override
     public void run(BenchOptions options, Workspace workspace, Report report) throws Exception {
-        Path bin = goBin(options);
+        Path bin = goBin(options).toAbsolutePath();
         Path kvGo = bin.resolve("kv-go");
         Path gohost = bin.resolve("gohost");
         for (Path program : List.of(kvGo, gohost)) {
@@ -66,6 +70,7 @@ final class GoPluginScenario implements Scenario {
         BenchMain.progress("goplugin: " + rounds + " rounds of " + CALLS + " calls, plugin files on " + scratch.where());
         Map<Host, List<HostFigures>> recorded = new EnumMap<>(Host.class);
         Map<Host, HostFigures> cold;
+        List<Long> hashes = new ArrayList<>();
         Path nativeDir = workspace.fresh("goplugin-native");
         Path socketRoot = Files.createDirectories(scratch.dir().resolve("s"));
         try (JavaWireHost wire = new JavaWireHost(kvGo, nativeDir);
@@ -79,11 +84,49 @@ final class GoPluginScenario implements Scenario {
                 BenchMain.progress("goplugin: round " + r + " of " + rounds);
                 round.run(r, KvWorkload.of(CALLS, WARMUP, VALUE_SIZE)).forEach(
                         (host, figures) -> recorded.computeIfAbsent(host, h -> new ArrayList<>()).add(figures));
+                hashes.add(sha256Nanos(kvGo));
             }
         } finally {
             Workspace.delete(scratch.dir());
         }
         report(report, recorded, cold, rounds, scratch, loadBefore);
+        explainStart(report, recorded.get(Host.WIRE), hashes, Files.size(kvGo));
+    }
+
+    /** How long the SHA-256 of the binary takes, computed as the goplugin bundle's Hashes does. */
+    private static long sha256Nanos(Path binary) throws IOException {
+        long start = System.nanoTime();
+        try {
+            MessageDigest digest = MessageDigest.getInstance("SHA-256");
+            try (InputStream in = Files.newInputStream(binary)) {
+                byte[] buffer = new byte[64 * 1024];
+                for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
+                    digest.update(buffer, 0, n);
+                }
+            }
+            digest.digest();
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+        return System.nanoTime() - start;
+    }
+
+    /** Where the Java host's start goes: the wire layers' steps, and the hash that install adds. */
+    private static void explainStart(Report report, List<HostFigures> wire, List<Long> hashes, long binaryBytes) {
+        Report.Section section = report.section("go-plugin host: where the Java host's start + first Put goes"
+                + " (medians over the rounds)", "step", "time");
+        section.row("spawn (setpriv, exec) -> handshake line read", cell(wire, HostFigures.StartPhases::handshake));
+        section.row("connect: gRPC channel READY, broker stream opened", cell(wire, HostFigures.StartPhases::connect));
+        section.row("Health/Check reports SERVING", cell(wire, HostFigures.StartPhases::serving));
+        section.row("first Put answered", cell(wire, HostFigures.StartPhases::firstPut));
+        section.row("install only: SHA-256 of kv-go (" + Report.mib(binaryBytes) + ")",
+                cell(hashes.stream().mapToLong(Long::longValue).toArray()));
+        section.note("gohost prints only its total: go-plugin's client execs the plugin directly, reads the"
+                + " handshake, dials without waiting (the first Put connects) and hashes nothing (no SecureConfig).");
+    }
+
+    private static String cell(List<HostFigures> figures, ToLongFunction<HostFigures.StartPhases> phase) {
+        return cell(figures.stream().mapToLong(f -> phase.applyAsLong(f.phases())).toArray());
     }
 
     /** One round: the three hosts, each on a fresh plugin process with fresh files. */

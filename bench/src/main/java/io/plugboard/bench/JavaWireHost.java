@@ -54,16 +54,22 @@ final class JavaWireHost implements AutoCloseable {
                 "hello", List.of(1), socketDir, START_TIMEOUT);
         long start = System.nanoTime();
         PluginProcess process = launcher.start(spec, DISCARD);
+        long handshake = System.nanoTime();
         PluginChannel channel = null;
         try {
             channel = channels.connect(process.handshake(), NAME);
+            long connected = System.nanoTime();
             if (!channel.awaitServing(START_TIMEOUT)) {
                 throw new IllegalStateException("kv-go did not report SERVING within " + START_TIMEOUT.toMillis() + " ms");
             }
+            long serving = System.nanoTime();
             channel.put("first-call", workload.value(), CALL_DEADLINE);
-            long startFirstCall = System.nanoTime() - start;
+            long answered = System.nanoTime();
+            HostFigures.StartPhases phases = new HostFigures.StartPhases(handshake - start, connected - handshake,
+                    serving - connected, answered - serving);
+            long startFirstCall = answered - start;
             PluginChannel calls = channel;
-            return workload.run(startFirstCall, () -> {
+            HostFigures figures = workload.run(startFirstCall, () -> {
                 if (!calls.healthy(CALL_DEADLINE)) {
                     throw new IllegalStateException("kv-go did not report SERVING");
                 }
@@ -78,6 +84,7 @@ final class JavaWireHost implements AutoCloseable {
                     return calls.get(key, CALL_DEADLINE).orElse(null);
                 }
             });
+            return figures.withPhases(phases);
         } finally {
             stop(process, channel);
         }
