@@ -25,6 +25,7 @@ public final class BenchMain {
         SCENARIOS.put("unload", UnloadScenario::new);
         SCENARIOS.put("startup", StartupScenario::new);
         SCENARIOS.put("bulk", BulkInstallScenario::new);
+        SCENARIOS.put("goplugin", GoPluginScenario::new);
     }
 
     private BenchMain() {

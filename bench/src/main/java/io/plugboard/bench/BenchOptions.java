@@ -16,11 +16,12 @@ import java.util.Set;
  * @param runtimeJar the runtime's plugboard.jar for the start-up scenario, or null to look for it
  * @param work the folder for frameworks, plugins and logs, or null for a temporary one
  * @param startupRunsGiven runs per start-up variant from --startup-runs, or 0 for the default
+ * @param goBin the folder with kv-go and gohost for the goplugin scenario, or null to look for it
  */
 record BenchOptions(boolean quick, Set<String> scenarios, List<Watcher> watchers, Path runtimeJar, Path work,
-        int startupRunsGiven) {
+        int startupRunsGiven, Path goBin) {
 
-    static final List<String> SCENARIOS = List.of("jmh", "deploy", "load", "unload", "startup", "bulk");
+    static final List<String> SCENARIOS = List.of("jmh", "deploy", "load", "unload", "startup", "bulk", "goplugin");
 
     static final String USAGE = String.join("\n",
             "usage: java -jar bench/target/plugboard-bench.jar [options]",
@@ -31,6 +32,8 @@ record BenchOptions(boolean quick, Set<String> scenarios, List<Watcher> watchers
             "                       folder (default: runtime/target/plugboard.jar, then the copy next to",
             "                       the bench jar, which has no bin/plugboard)",
             "  --startup-runs N     first starts and restarts per launcher (default 5, 2 with --quick)",
+            "  --go-bin DIR         kv-go and gohost for the goplugin scenario (default: go-bin next to the",
+            "                       bench jar, then go-plugins/target/bin)",
             "  --work DIR           where frameworks and plugin folders go (default: a temporary folder)",
             "  --help               print this and exit");
 
@@ -42,6 +45,7 @@ record BenchOptions(boolean quick, Set<String> scenarios, List<Watcher> watchers
         Path runtime = null;
         Path work = null;
         int startupRuns = 0;
+        Path goBin = null;
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
             switch (arg) {
@@ -51,13 +55,17 @@ record BenchOptions(boolean quick, Set<String> scenarios, List<Watcher> watchers
                 case "--runtime" -> runtime = Path.of(value(args, ++i, arg));
                 case "--work" -> work = Path.of(value(args, ++i, arg));
                 case "--startup-runs" -> startupRuns = positive(value(args, ++i, arg), arg);
+                case "--go-bin" -> goBin = Path.of(value(args, ++i, arg));
                 default -> throw new IllegalArgumentException("unknown option '" + arg + "'");
             }
         }
         if (runtime != null && !Files.isRegularFile(runtime)) {
             throw new IllegalArgumentException("--runtime " + runtime + ": no such file");
         }
-        return new BenchOptions(quick, scenarios, watchers, runtime, work, startupRuns);
+        if (goBin != null && !Files.isDirectory(goBin)) {
+            throw new IllegalArgumentException("--go-bin " + goBin + ": no such folder");
+        }
+        return new BenchOptions(quick, scenarios, watchers, runtime, work, startupRuns, goBin);
     }
 
     private static int positive(String value, String option) {
@@ -134,6 +142,11 @@ record BenchOptions(boolean quick, Set<String> scenarios, List<Watcher> watchers
         if (startupRunsGiven > 0) {
             return startupRunsGiven;
         }
+        return quick ? 2 : 5;
+    }
+
+    /** Recorded rounds of the goplugin scenario (each: the Java host twice and the Go host once). */
+    int goPluginRounds() {
         return quick ? 2 : 5;
     }
 

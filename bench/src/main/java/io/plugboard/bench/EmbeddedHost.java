@@ -59,6 +59,15 @@ final class EmbeddedHost implements AutoCloseable {
      * plugins are in the registry.
      */
     static EmbeddedHost start(Watcher watcher, Path work) throws Exception {
+        return start(watcher, work, List.of(), Map.of());
+    }
+
+    /**
+     * As {@link #start(Watcher, Path)}, with more bundles from the bench jar
+     * ({@code bundles/<name>.jar}, started after the host) and more framework properties.
+     */
+    static EmbeddedHost start(Watcher watcher, Path work, List<String> extraBundles, Map<String, String> extraProperties)
+            throws Exception {
         Path plugins = Files.createDirectories(work.resolve("plugins"));
         Path data = Files.createDirectories(work.resolve("data"));
         PluginFolder folder = new PluginFolder(plugins, Files.createDirectories(work.resolve("stage")));
@@ -71,6 +80,7 @@ final class EmbeddedHost implements AutoCloseable {
         // Quiet: per-bundle INFO lines would cost time in the 1000-bundle scenario.
         properties.put("org.osgi.service.log.admin.loglevel", "WARN");
         properties.put("plugboard.log.console.level", "ERROR");
+        properties.putAll(extraProperties);
 
         if (watcher != Watcher.NONE) {
             // The example plugins are files in the watched folder, as in the runtime.
@@ -84,6 +94,9 @@ final class EmbeddedHost implements AutoCloseable {
         BundleContext context = framework.getBundleContext();
         List<Bundle> boot = new ArrayList<>();
         for (String name : BOOT) {
+            boot.add(install(context, name));
+        }
+        for (String name : extraBundles) {
             boot.add(install(context, name));
         }
         if (watcher.isFileInstall()) {

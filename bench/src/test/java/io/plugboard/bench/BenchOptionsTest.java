@@ -37,17 +37,20 @@ public class BenchOptionsTest {
         assertEquals(List.of("deploy", "bulk"), List.copyOf(options.scenarios()));
         assertEquals(List.of(Watcher.FILEINSTALL_50, Watcher.PLUGBOARD), options.watchers());
         assertTrue(options.deploys(Watcher.PLUGBOARD) < 50);
+        assertTrue(options.goPluginRounds() < BenchOptions.parse().goPluginRounds());
     }
 
     @Test
     public void badArgumentsNameWhatIsWrong() {
         assertRefused("unknown option '--fast'", "--fast");
-        assertRefused("unknown scenario 'warp'; known: jmh,deploy,load,unload,startup,bulk", "--only", "warp");
+        assertRefused("unknown scenario 'warp'; known: jmh,deploy,load,unload,startup,bulk,goplugin", "--only", "warp");
         assertRefused("unknown watcher 'felix'; known: plugboard, fi2000, fi50", "--watchers", "felix");
         assertRefused("--only needs a value", "--only");
         assertRefused("--startup-runs needs a whole number above 0, not '0'", "--startup-runs", "0");
         assertRefused("--startup-runs needs a whole number above 0, not 'many'", "--startup-runs", "many");
         assertRefused("--runtime /no/such/plugboard.jar: no such file", "--runtime", "/no/such/plugboard.jar");
+        assertRefused("--go-bin /no/such/bin: no such folder", "--go-bin", "/no/such/bin");
+        assertRefused("--go-bin needs a value", "--go-bin");
     }
 
     private static void assertRefused(String message, String... args) {
