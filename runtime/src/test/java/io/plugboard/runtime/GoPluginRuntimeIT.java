@@ -52,17 +52,17 @@ public class GoPluginRuntimeIT {
     @Test
     public void kvGoServesPutAndGetOnceSelected() throws Exception {
         PlugboardProcess p = PlugboardProcess.run(work, String.join("\n",
-                "plugin:list",
+                // plugin:use first: it waits for kv.go, which starts beside the host, not before it.
                 "plugin:use kv kv.go",
+                "plugin:list",
                 "plugin:kv put k v",
                 "plugin:kv get k",
                 ""));
         assertEquals(p.transcript(), 0, p.exitCode());
         List<String> out = p.stdout().lines().toList();
-        // kv.go is there, and the default kv is still kv.file (kv.go's version is below it).
-        assertTrue(p.transcript(), out.stream().anyMatch(l -> l.matches("-\\s+kv\\.go\\s+kv\\s+0\\.0\\.1\\s+ACTIVE\\s+"
+        // kv.go is there and now serves kv.
+        assertTrue(p.transcript(), out.stream().anyMatch(l -> l.matches("-\\s+kv\\.go\\s+kv\\s+0\\.0\\.1\\s+ACTIVE\\s+\\*\\s+"
                 + "kv-go\\.goplugin \\(state serving, pid \\d+\\)")));
-        assertTrue(p.transcript(), out.stream().anyMatch(l -> l.matches("\\d+\\s+kv\\.file\\s+kv\\s+\\S+\\s+ACTIVE\\s+\\*")));
         assertTrue(p.transcript(), out.stream().anyMatch(l -> l.matches("kv is now served by kv\\.go 0\\.0\\.1 \\(bundle \\d+\\)")));
         assertTrue(p.transcript(), out.contains("stored k in kv.go"));
         assertEquals(p.transcript(), "v", out.get(out.size() - 1));

@@ -24,6 +24,7 @@ import io.plugboard.api.registry.PluginInfo;
 import io.plugboard.api.registry.PluginRegistry;
 import io.plugboard.host.internal.commands.FilePlugins.FilePlugin;
 import io.plugboard.host.internal.deploy.PluginFileHandlers;
+import io.plugboard.host.internal.deploy.FolderWatcher;
 import io.plugboard.host.internal.deploy.PluginInstaller;
 import io.plugboard.host.internal.leaks.LeakedThread;
 import io.plugboard.host.internal.leaks.ThreadLeakDetector;
@@ -42,6 +43,9 @@ import io.plugboard.host.internal.state.StateLedger;
 @GogoCommand(scope = "plugin", function = {"list", "install", "update", "uninstall", "info", "use", "kv", "greet"})
 public final class PluginCommands {
 
+    /** How long plugin:use waits for installs in progress in the watched folder. */
+    private static final long FOLDER_WAIT_MILLIS = 10_000;
+
     private final PluginRegistry registry;
     private final PluginInstaller installer;
     private final FilePluginCommands files;
@@ -50,6 +54,10 @@ public final class PluginCommands {
     // Optional and dynamic: plugin:info works without it, and the constructor stays as it was.
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
     private volatile ThreadLeakDetector leaks;
+
+    // Optional and dynamic: without a watched folder, plugin:use has nothing to wait for.
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    private volatile FolderWatcher folderWatcher;
 
     // Optional and dynamic, as leaks: plugin:info then just says nothing of handed-over state.
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
@@ -75,6 +83,8 @@ public final class PluginCommands {
             + "a plugin run from a file shows - and, under DETAILS, its file and facts")
     public String list(@Descriptor("no arguments") String... args) {
         Arguments.check(args, 0, 0, "plugin:list");
+        // What the folder is installing right now (a go-plugin process starting) belongs in the list.
+        awaitFolder();
         List<Bundle> bundles = installer.pluginBundles();
         List<PluginInfo> plugins = registry.plugins();
         if (bundles.isEmpty() && plugins.isEmpty()) {
@@ -180,7 +190,16 @@ public final class PluginCommands {
     public String use(@Descriptor("<type> <name> [<version>], e.g. kv kv.file or greeter greeter.en 1.0.0") String... args) {
         String[] checked = Arguments.check(args, 2, 3, "plugin:use <type> <name> [<version>]");
         String version = checked.length > 2 ? checked[2] : null;
-        registry.select(checked[0], checked[1], version);
+        try {
+            registry.select(checked[0], checked[1], version);
+        } catch (IllegalArgumentException unknown) {
+            // The plugin may be on its way from the watched folder (a go-plugin process takes a
+            // moment to start): wait for the folder's queued work, then ask once more.
+            if (!awaitFolder()) {
+                throw unknown;
+            }
+            registry.select(checked[0], checked[1], version);
+        }
         // The installer logs installs and updates; a selection is only visible here.
         logger.info("plugin:use selected {}{} to serve type {}", checked[1], version == null ? "" : " " + version,
                 checked[0]);
@@ -190,6 +209,20 @@ public final class PluginCommands {
                 .map(p -> checked[0] + " is now served by " + p.name() + " " + p.version() + " (bundle " + p.bundleId()
                         + ")" + pinned)
                 .orElse(checked[0] + " will be served by " + checked[1] + " when it is present");
+    }
+
+    /** Waits (at most FOLDER_WAIT_MILLIS) for the folder's queued installs; false if there is no folder or it took longer. */
+    private boolean awaitFolder() {
+        FolderWatcher watcher = folderWatcher;
+        if (watcher == null) {
+            return false;
+        }
+        try {
+            return watcher.awaitQueuedWork(FOLDER_WAIT_MILLIS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
     }
 
     /** Calls the active key-value store. */

@@ -25,7 +25,7 @@ import org.osgi.service.log.LoggerFactory;
  * still being written (it judges the jar's content, not how long it has been quiet), and
  * survives bursts that overflow the event queue (by rescanning).
  */
-@Component(immediate = true, service = {})
+@Component(immediate = true, service = FolderWatcher.class)
 public final class FolderWatcher {
 
     static final String PLUGINS_DIR = "plugboard.plugins.dir";
@@ -53,7 +53,10 @@ public final class FolderWatcher {
         WatchSettings settings = WatchSettings.of(millis(context, RESCAN_MS, DEFAULT_RESCAN_MS, logger),
                 millis(context, CORRUPT_MS, DEFAULT_CORRUPT_MS, logger));
         JarKind jars = new JarKind(new InstallerFolderActions(context, dir, installer, logger));
-        WatchedFolder watched = new WatchedFolder(dir, kinds(jars, dir, handlers.handlers(), logger),
+        // Jars only in the synchronous first scan: a handler's plugins (a child process each, for
+        // go-plugin) start on the worker right after, so they do not hold up the host's start and
+        // the bundle plugins' first calls. plugin:use waits for them (awaitQueuedWork).
+        WatchedFolder watched = new WatchedFolder(dir, kinds(jars, dir, List.of(), logger),
                 new LoggerFolderLog(logger), settings);
         try {
             watched.start();
@@ -66,9 +69,18 @@ public final class FolderWatcher {
             return;
         }
         folder = watched;
-        // Told the handlers present at once (no change since the scan: nothing to do), then each change.
+        // Told the handlers present at once (their files are taken now, on the worker), then each change.
         handlersChanged = present -> watched.setKinds(kinds(jars, dir, present, logger));
         handlers.addListener(handlersChanged);
+        handlersChanged.accept(handlers.handlers());
+    }
+
+    /**
+     * Waits until the folder's worker has done what was queued so far (the plugins of files that
+     * landed, a handler's files); false if not within the timeout.
+     */
+    public boolean awaitQueuedWork(long timeoutMillis) throws InterruptedException {
+        return folder == null || folder.awaitQueuedWork(timeoutMillis);
     }
 
     /** Stops watching; no thread of ours outlives the component. */

@@ -132,6 +132,24 @@ final class WatchedFolder implements AutoCloseable {
         }
     }
 
+    /**
+     * Waits until the worker has done everything queued before this call (installs of files
+     * that arrived, a handler's files); false if that takes longer than the timeout.
+     */
+    boolean awaitQueuedWork(long timeoutMillis) throws InterruptedException {
+        if (closed) {
+            return true;
+        }
+        try {
+            executor.submit(() -> { }).get(timeoutMillis, TimeUnit.MILLISECONDS);
+            return true;
+        } catch (ExecutionException | java.util.concurrent.RejectedExecutionException e) {
+            return true;
+        } catch (java.util.concurrent.TimeoutException e) {
+            return false;
+        }
+    }
+
     /** Stops both threads, waiting a bounded time for an install in progress to finish. */
     @Override
     public void close() {
