@@ -21,6 +21,8 @@ import java.util.Set;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.BundleException;
+import org.osgi.framework.InvalidSyntaxException;
+import org.osgi.framework.ServiceReference;
 import org.osgi.framework.launch.Framework;
 import org.osgi.framework.launch.FrameworkFactory;
 import org.osgi.framework.wiring.BundleWiring;
@@ -190,15 +192,41 @@ final class Launcher {
         }
     }
 
-    /** Stops the framework and waits a bounded time so plugins can shut down cleanly. */
+    /**
+     * Stops the framework and waits a bounded time so plugins can shut down cleanly. The bundles
+     * that run plugins from files (go-plugin processes) stop first, while the host still logs
+     * and serves: the framework alone would stop the host before them (it has a higher id).
+     */
     static void stopQuietly(Framework framework) {
         try {
+            stopFileHandlers(framework);
             framework.stop();
             framework.waitForStop(10_000);
         } catch (BundleException e) {
             // Stopping is best effort: the JVM is about to exit anyway.
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    // By name, not by class: the launcher does not see the API's classes.
+    private static final String FILE_HANDLER_SERVICE = "io.plugboard.api.deploy.PluginFileHandler";
+
+    private static void stopFileHandlers(Framework framework) {
+        BundleContext context = framework.getBundleContext();
+        if (context == null) {
+            return;
+        }
+        try {
+            ServiceReference<?>[] handlers = context.getServiceReferences(FILE_HANDLER_SERVICE, null);
+            for (ServiceReference<?> handler : handlers == null ? new ServiceReference<?>[0] : handlers) {
+                Bundle bundle = handler.getBundle();
+                if (bundle != null && bundle.getState() == Bundle.ACTIVE) {
+                    bundle.stop(Bundle.STOP_TRANSIENT);
+                }
+            }
+        } catch (InvalidSyntaxException | BundleException | IllegalStateException e) {
+            // Best effort: framework.stop() stops them anyway.
         }
     }
 
