@@ -200,13 +200,25 @@ public final class PluginChannel implements AutoCloseable {
         return new KvCallException(kind, message, e);
     }
 
-    private static Kind kind(Status status) {
+    static Kind kind(Status status) {
         return switch (status.getCode()) {
             case DEADLINE_EXCEEDED -> Kind.DEADLINE;
             // CANCELLED: the call was cut off here (closed channel, interrupted caller).
             case UNAVAILABLE, CANCELLED -> Kind.UNAVAILABLE;
+            // grpc-netty reports a connection that closed under a call as UNKNOWN "channel closed"
+            // (a ClosedChannelException): the plugin did not answer, it went away.
+            case UNKNOWN -> closedChannel(status.getCause()) ? Kind.UNAVAILABLE : Kind.PLUGIN_ERROR;
             default -> Kind.PLUGIN_ERROR;
         };
+    }
+
+    private static boolean closedChannel(Throwable cause) {
+        for (Throwable t = cause; t != null; t = t.getCause()) {
+            if (t instanceof java.nio.channels.ClosedChannelException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** A status in one line: code, description and the cause gRPC saw (such as the socket error). */
