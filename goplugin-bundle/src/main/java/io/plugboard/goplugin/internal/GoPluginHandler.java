@@ -24,7 +24,6 @@ import io.plugboard.api.deploy.PluginFile;
 import io.plugboard.api.deploy.PluginFileException;
 import io.plugboard.api.deploy.PluginFileHandler;
 import io.plugboard.goplugin.internal.launch.PluginLauncher;
-import io.plugboard.goplugin.internal.wire.PluginChannels;
 
 /**
  * Runs the go-plugin plugins that {@code *.goplugin} descriptors describe, one {@link Supervisor}
@@ -190,13 +189,7 @@ public final class GoPluginHandler implements PluginFileHandler {
             Path socketRoot = Path.of(socketProperty != null && !socketProperty.isBlank() ? socketProperty.strip()
                     : System.getProperty("java.io.tmpdir"));
             PluginLauncher launcher = new PluginLauncher();
-            PluginChannels channels;
-            try {
-                channels = new PluginChannels(nativeDir);
-            } catch (RuntimeException e) {
-                launcher.close();
-                throw e;
-            }
+            LazyChannels channels = new LazyChannels(nativeDir);
             InstanceStarter starter = new ProcessStarter(launcher, channels, socketRoot,
                     descriptor -> new PluginLog(loggers.getLogger(
                             PLUGIN_LOGGER_PREFIX + descriptor.name() + " " + descriptor.version())));

@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 import io.plugboard.api.deploy.PluginFileException;
 import io.plugboard.goplugin.internal.launch.HandshakeException;
@@ -32,7 +33,7 @@ final class ProcessStarter implements InstanceStarter {
     private static final Duration MIN_READY_WAIT = Duration.ofMillis(100);
 
     private final PluginLauncher launcher;
-    private final PluginChannels channels;
+    private final Supplier<PluginChannels> channels;
     private final Path socketRoot;
     private final Function<Descriptor, PluginOutput> outputs;
 
@@ -40,7 +41,7 @@ final class ProcessStarter implements InstanceStarter {
      * @param socketRoot where the socket folders are made
      * @param outputs where each plugin's output lines go
      */
-    ProcessStarter(PluginLauncher launcher, PluginChannels channels, Path socketRoot,
+    ProcessStarter(PluginLauncher launcher, Supplier<PluginChannels> channels, Path socketRoot,
             Function<Descriptor, PluginOutput> outputs) {
         this.launcher = launcher;
         this.channels = channels;
@@ -78,7 +79,7 @@ final class ProcessStarter implements InstanceStarter {
         }
         PluginChannel channel = null;
         try {
-            channel = channels.connect(process.handshake(), name);
+            channel = channels.get().connect(process.handshake(), name);
             // The start timeout bounds the whole start, handshake and readiness together.
             Duration left = descriptor.startTimeout().minusNanos(System.nanoTime() - startedNanos);
             if (!channel.awaitServing(left.compareTo(MIN_READY_WAIT) < 0 ? MIN_READY_WAIT : left)) {
