@@ -108,19 +108,21 @@ public class GoPluginBadCasesIT extends PluginRuntimeTestSupport {
     private List<BadCase> badCases() {
         String kvGo = goProgram("kv-go").toString();
         String misbehave = goProgram("kv-misbehave").toString();
+        // Words of the launch layer, without the plugin's name: the command's error and the
+        // folder's WARN line put the name in front of them differently.
         return List.of(
                 new BadCase("wrong-cookie.goplugin", keys("wrong.cookie", kvGo, "BASIC_PLUGIN=goodbye", null),
-                        List.of("wrong.cookie: the plugin refused the magic cookie BASIC_PLUGIN",
-                                "the descriptor's cookie does not match the plugin's")),
+                        List.of("wrong magic cookie: the plugin refused the cookie BASIC_PLUGIN",
+                                "the descriptor's value does not match the plugin's")),
                 new BadCase("wrong-protocol.goplugin", keys("wrong.protocol", misbehave, KV_GO_COOKIE, "wrong-protocol"),
-                        List.of("wrong.protocol: the plugin chose app protocol version 2, but the host speaks only 1")),
+                        List.of("the plugin chose app protocol version 2, but the host speaks only 1")),
                 new BadCase("garbage.goplugin", keys("garbage", misbehave, KV_GO_COOKIE, "garbage-before-handshake"),
-                        List.of("garbage: the first line on stdout is not a go-plugin handshake: 'hello from main'",
+                        List.of("the first line on stdout is not a go-plugin handshake: 'hello from main'",
                                 "must not write to stdout before the handshake")),
                 new BadCase("netrpc.goplugin", keys("netrpc", misbehave, KV_GO_COOKIE, "netrpc"),
-                        List.of("netrpc: the plugin speaks net/rpc; Plugboard supports only gRPC plugins")),
+                        List.of("the plugin speaks net/rpc; Plugboard supports only gRPC plugins")),
                 new BadCase("exit-at-once.goplugin", keys("exit.at.once", misbehave, KV_GO_COOKIE, "exit-at-once"),
-                        List.of("exit.at.once: the plugin exited before its handshake (exit code 3)",
+                        List.of("the plugin exited before its handshake (exit code 3)",
                                 "kv-misbehave: exit-at-once: exiting before the handshake")),
                 new BadCase("no-command.goplugin", keys("no.command", null, KV_GO_COOKIE, null),
                         List.of("no-command.goplugin: key \"command\" is missing")),
