@@ -305,9 +305,9 @@ public class GoPluginKvIT extends PluginRuntimeTestSupport {
         String prefix = "DEBUG [" + KV_GO + " " + VERSION + "] ";
         waitFor("kv-go's log lines in plugboard.log", () -> logFileLines().stream().anyMatch(
                 l -> l.contains(prefix + "kv store ready") && l.contains("data_dir=" + workDir())));
-        assertTrue(logFileLines().stream().anyMatch(l -> l.contains(prefix + "plugin address")
+        waitFor("the log line", () -> logFileLines().stream().anyMatch(l -> l.contains(prefix + "plugin address")
                 && l.contains("address=" + facts.get("socket"))));
-        assertTrue(logFileLines().stream().anyMatch(l -> l.contains("INFO [io.plugboard.goplugin ")
+        waitFor("the log line", () -> logFileLines().stream().anyMatch(l -> l.contains("INFO [io.plugboard.goplugin ")
                 && l.contains("Started go-plugin kv.go " + VERSION + " (pid " + pid + ", grpc")));
 
         // A restart shows in the facts: a new pid, one restart, how the last process ended.
@@ -319,7 +319,7 @@ public class GoPluginKvIT extends PluginRuntimeTestSupport {
         Map<String, String> after = infoFacts(KV_GO);
         assertNotEquals(String.valueOf(pid), after.get("pid"));
         assertTrue(after.toString(), after.get("last exit").startsWith("killed by SIGKILL"));
-        assertTrue(logFileLines().stream().anyMatch(l -> l.contains("WARN [io.plugboard.goplugin ")
+        waitFor("the log line", () -> logFileLines().stream().anyMatch(l -> l.contains("WARN [io.plugboard.goplugin ")
                 && l.contains("go-plugin kv.go ended: killed by SIGKILL")));
     }
 
@@ -347,7 +347,7 @@ public class GoPluginKvIT extends PluginRuntimeTestSupport {
         kv.put("where", "fallback".getBytes(StandardCharsets.UTF_8));
         assertArrayEquals("fallback".getBytes(StandardCharsets.UTF_8), storeNamed(active).get("where").orElseThrow());
         assertEquals("fallback", execute("plugin:kv get where").assertSucceeded());
-        assertTrue(logFileLines().stream().anyMatch(l -> l.contains("Stopped go-plugin kv.go (pid " + pid + ")")));
+        waitFor("the log line", () -> logFileLines().stream().anyMatch(l -> l.contains("Stopped go-plugin kv.go (pid " + pid + ")")));
     }
 
     /** Drops the kv.go descriptor into the plugins folder and waits until the plugin serves. */

@@ -83,7 +83,9 @@ public class PluginFilesIT extends PluginRuntimeTestSupport {
         Files.delete(file);
         waitFor("hello to be gone", () -> !greeterNames().contains("hello"));
         assertEquals(HELLO_BOB, activeGreeting("Bob"));
-        assertTrue(logLines().stream().anyMatch(l -> l.contains("INFO [hello 1.1.0] Stopped: uninstalled")));
+        // The log service delivers entries on its own thread: the line may come a moment later.
+        waitFor("hello's stop in the log", () -> logLines().stream()
+                .anyMatch(l -> l.contains("INFO [hello 1.1.0] Stopped: uninstalled")));
     }
 
     @Test
