@@ -69,10 +69,10 @@ public final class FolderWatcher {
             return;
         }
         folder = watched;
-        // Told the handlers present at once (their files are taken now, on the worker), then each change.
+        // addListener tells the handlers present at once (their files are taken now, on the
+        // worker), then each change.
         handlersChanged = present -> watched.setKinds(kinds(jars, dir, present, logger));
         handlers.addListener(handlersChanged);
-        handlersChanged.accept(handlers.handlers());
     }
 
     /**
