@@ -122,7 +122,7 @@ public final class PluginChannels implements AutoCloseable {
             channel.shutdownNow();
             throw e;
         }
-        return new PluginChannel(channel, pluginName);
+        return new PluginChannel(channel, group.next(), pluginName);
     }
 
     private NettyChannelBuilder builder(SocketAddress address, Class<? extends Channel> channelType) {

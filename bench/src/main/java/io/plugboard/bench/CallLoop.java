@@ -1,0 +1,97 @@
+package io.plugboard.bench;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+
+/**
+ * By hand, not part of the report: the per-call figures and the CPU time of the wire host and
+ * gohost on kv-go, round after round in one JVM, for trying changes to the call path quickly.
+ * CPU time is the whole run of a host (start, warm-up, measured calls, stop), its process and
+ * the plugin's together: the JVM's own time plus its reaped children's (the plugin), and for
+ * gohost a shell's reaped children (gohost, which reaps kv-go).
+ *
+ * <pre>
+ * java -cp bench/target/plugboard-bench.jar io.plugboard.bench.CallLoop ROUNDS CALLS [go-bin]
+ * </pre>
+ */
+final class CallLoop {
+
+    /** Clock ticks per second of /proc's CPU times (USER_HZ, 100 on Linux). */
+    private static final double TICKS_PER_SECOND = 100;
+
+    private CallLoop() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        int rounds = Integer.parseInt(args[0]);
+        int calls = Integer.parseInt(args[1]);
+        Path bin = Path.of(args.length > 2 ? args[2] : "go-plugins/target/bin").toAbsolutePath();
+        Path kvGo = bin.resolve("kv-go");
+        Path gohost = bin.resolve("gohost");
+        Path scratch = Files.createTempDirectory(Path.of("/dev/shm"), "callloop");
+        try (JavaWireHost wire = new JavaWireHost(kvGo, scratch.resolve("native"))) {
+            for (int r = 0; r <= rounds; r++) {
+                KvWorkload workload = KvWorkload.of(r == 0 ? 2_000 : calls, GoPluginScenario.WARMUP,
+                        GoPluginScenario.VALUE_SIZE);
+                for (int h = 0; h < 2; h++) {
+                    boolean java = (h + r) % 2 == 0;
+                    Path work = Files.createDirectories(scratch.resolve("w" + r + h));
+                    Path sockets = Files.createDirectories(scratch.resolve("s" + r + h));
+                    HostFigures figures;
+                    double cpu;
+                    if (java) {
+                        double before = selfCpu();
+                        figures = wire.run(workload, work, sockets);
+                        cpu = selfCpu() - before;
+                    } else {
+                        Path log = scratch.resolve("go" + r + ".out");
+                        ProcessBuilder builder = new ProcessBuilder("sh", "-c",
+                                "\"$@\" > " + log + " 2>/dev/null; cat /proc/$$/stat", "sh", gohost.toString(),
+                                "-plugin", kvGo.toString(), "-n", Integer.toString(workload.calls()), "-warmup",
+                                Integer.toString(workload.warmup()), "-value-size",
+                                Integer.toString(workload.value().length), "-dir", work.toString());
+                        builder.environment().put("TMPDIR", sockets.toString());
+                        Process process = builder.start();
+                        String stat = new String(process.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
+                        process.waitFor();
+                        cpu = childrenCpu(stat);
+                        figures = GoHostOutput.parse(Files.readAllLines(log), workload.calls(),
+                                workload.value().length);
+                    }
+                    System.out.printf(Locale.ROOT, "round %d %-4s ping %4d/%4d us  putget %4d/%4d us  cpu %5.2f s%n",
+                            r, java ? "java" : "go", figures.ping().median() / 1000, figures.ping().p99() / 1000,
+                            figures.putGet().median() / 1000, figures.putGet().p99() / 1000, cpu);
+                }
+            }
+        } finally {
+            Workspace.delete(scratch);
+        }
+    }
+
+    /** This JVM's CPU seconds so far, with its reaped children's. */
+    private static double selfCpu() throws IOException {
+        String[] f = fields(Files.readString(Path.of("/proc/self/stat")));
+        return (Long.parseLong(f[13]) + Long.parseLong(f[14]) + Long.parseLong(f[15]) + Long.parseLong(f[16]))
+                / TICKS_PER_SECOND;
+    }
+
+    private static double childrenCpu(String stat) {
+        String[] f = fields(stat.strip());
+        return (Long.parseLong(f[15]) + Long.parseLong(f[16])) / TICKS_PER_SECOND;
+    }
+
+    /** The fields of a /proc stat line, numbered as proc(5) does minus one; the name may hold spaces. */
+    private static String[] fields(String stat) {
+        int close = stat.lastIndexOf(')');
+        String[] rest = stat.substring(close + 2).split(" ");
+        String[] all = new String[rest.length + 2];
+        all[0] = stat.substring(0, stat.indexOf(' '));
+        all[1] = stat.substring(stat.indexOf('('), close + 1);
+        System.arraycopy(rest, 0, all, 2, rest.length);
+        return all;
+    }
+
+}
