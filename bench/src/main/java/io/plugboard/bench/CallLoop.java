@@ -42,10 +42,18 @@ final class CallLoop {
                     Path sockets = Files.createDirectories(scratch.resolve("s" + r + h));
                     HostFigures figures;
                     double cpu;
+                    String switches = "";
                     if (java) {
                         double before = selfCpu();
+                        long[] switchesBefore = switches();
                         figures = wire.run(workload, work, sockets);
                         cpu = selfCpu() - before;
+                        long[] switchesAfter = switches();
+                        // Each round: a health check, a Put and a Get per call, warm-up included.
+                        double calls3 = 3.0 * (workload.calls() + workload.warmup());
+                        switches = String.format(Locale.ROOT, "  sleeps/call: loop %.2f caller %.2f",
+                                (switchesAfter[0] - switchesBefore[0]) / calls3,
+                                (switchesAfter[1] - switchesBefore[1]) / calls3);
                     } else {
                         Path log = scratch.resolve("go" + r + ".out");
                         ProcessBuilder builder = new ProcessBuilder("sh", "-c",
@@ -61,14 +69,44 @@ final class CallLoop {
                         figures = GoHostOutput.parse(Files.readAllLines(log), workload.calls(),
                                 workload.value().length);
                     }
-                    System.out.printf(Locale.ROOT, "round %d %-4s ping %4d/%4d us  putget %4d/%4d us  cpu %5.2f s%n",
+                    System.out.printf(Locale.ROOT, "round %d %-4s ping %4d/%4d us  putget %4d/%4d us  cpu %5.2f s%s%n",
                             r, java ? "java" : "go", figures.ping().median() / 1000, figures.ping().p99() / 1000,
-                            figures.putGet().median() / 1000, figures.putGet().p99() / 1000, cpu);
+                            figures.putGet().median() / 1000, figures.putGet().p99() / 1000, cpu, switches);
                 }
             }
         } finally {
             Workspace.delete(scratch);
         }
+    }
+
+    /**
+     * Voluntary context switches so far of the wire's event loop thread and of this (the
+     * calling) thread: each is one sleep, in epoll_wait or park, that something had to wake.
+     */
+    private static long[] switches() throws IOException {
+        long loop = 0;
+        long caller = 0;
+        String self = Path.of("/proc/thread-self").toRealPath().getFileName().toString();
+        try (var tasks = Files.list(Path.of("/proc/self/task"))) {
+            for (Path task : (Iterable<Path>) tasks::iterator) {
+                String comm;
+                String status;
+                try {
+                    comm = Files.readString(task.resolve("comm")).strip();
+                    status = Files.readString(task.resolve("status"));
+                } catch (IOException gone) {
+                    continue;
+                }
+                long voluntary = Long.parseLong(status.lines().filter(l -> l.startsWith("voluntary_ctxt_switches"))
+                        .findFirst().orElseThrow().split("\\s+")[1]);
+                if (comm.startsWith("plugboard-gopl")) {
+                    loop += voluntary;
+                } else if (task.getFileName().toString().equals(self)) {
+                    caller += voluntary;
+                }
+            }
+        }
+        return new long[] {loop, caller};
     }
 
     /** This JVM's CPU seconds so far, with its reaped children's. */
