@@ -43,7 +43,7 @@ public class BenchOptionsTest {
     @Test
     public void badArgumentsNameWhatIsWrong() {
         assertRefused("unknown option '--fast'", "--fast");
-        assertRefused("unknown scenario 'warp'; known: jmh,deploy,load,unload,startup,bulk,goplugin", "--only", "warp");
+        assertRefused("unknown scenario 'warp'; known: jmh,deploy,load,unload,startup,bulk,goplugin,gostart", "--only", "warp");
         assertRefused("unknown watcher 'felix'; known: plugboard, fi2000, fi50", "--watchers", "felix");
         assertRefused("--only needs a value", "--only");
         assertRefused("--startup-runs needs a whole number above 0, not '0'", "--startup-runs", "0");
