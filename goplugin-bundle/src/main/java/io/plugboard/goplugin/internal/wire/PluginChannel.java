@@ -1,5 +1,6 @@
 package io.plugboard.goplugin.internal.wire;
 
+import java.io.IOException;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
@@ -12,6 +13,7 @@ import com.google.protobuf.UnsafeByteOperations;
 
 import io.grpc.CallOptions;
 import io.grpc.ClientCall;
+import io.grpc.ConnectivityState;
 import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
 import io.grpc.MethodDescriptor;
@@ -54,11 +56,16 @@ public final class PluginChannel implements AutoCloseable {
 
     private final ManagedChannel channel;
     private final String pluginName;
+    /** Where the plugin listens, {@code network:address}, for messages. */
+    private final String where;
     private final ClientCall<ConnInfo, ConnInfo> brokerStream;
+    /** Whether a health check got an answer from the plugin: the connection was made once. */
+    private volatile boolean reached;
 
-    PluginChannel(ManagedChannel channel, String pluginName) {
+    PluginChannel(ManagedChannel channel, String pluginName, String where) {
         this.channel = channel;
         this.pluginName = pluginName;
+        this.where = where;
         this.brokerStream = openBrokerStream(channel);
     }
 
@@ -77,8 +84,17 @@ public final class PluginChannel implements AutoCloseable {
         return call;
     }
 
-    /** Waits until grpc.health.v1.Health/Check for service "plugin" answers SERVING; false if not within the timeout. */
-    public boolean awaitServing(Duration timeout) {
+    /**
+     * Waits until grpc.health.v1.Health/Check for service "plugin" answers SERVING; false if not
+     * within the timeout. Until a check got an answer, the check is what connects (see
+     * {@link PluginChannels#connect}), without wait-for-ready: a connection that fails ends the
+     * check, and this, with the reason.
+     *
+     * @throws IOException naming the plugin, its address and the reason when the channel never
+     *         connected: the connection failed (say, no socket file, or refused), or was not
+     *         made within the timeout
+     */
+    public boolean awaitServing(Duration timeout) throws IOException {
         long end = System.nanoTime() + positiveNanos(timeout, "timeout");
         long pause = FIRST_POLL_PAUSE_NANOS;
         while (true) {
@@ -86,8 +102,9 @@ public final class PluginChannel implements AutoCloseable {
             if (remaining <= 0) {
                 return false;
             }
-            // Wait for ready: a connection that is still coming up is waited for, not failed.
-            if (serving(CallOptions.DEFAULT.withDeadlineAfter(remaining, TimeUnit.NANOSECONDS).withWaitForReady())) {
+            CallOptions options = CallOptions.DEFAULT.withDeadlineAfter(remaining, TimeUnit.NANOSECONDS);
+            // Once connected, wait for ready: a connection that is coming back is waited for, not failed.
+            if (reached ? serving(options.withWaitForReady()) : firstServing(options, timeout)) {
                 return true;
             }
             remaining = end - System.nanoTime();
@@ -102,6 +119,29 @@ public final class PluginChannel implements AutoCloseable {
         }
     }
 
+    /** A check that may be the one that connects: true only for SERVING; throws if the connection fails. */
+    private boolean firstServing(CallOptions options, Duration timeout) throws IOException {
+        try {
+            boolean serving = check(channel, options) == ServingStatus.SERVING;
+            reached = true;
+            return serving;
+        } catch (StatusRuntimeException e) {
+            Status status = e.getStatus();
+            if (status.getCode() == Status.Code.UNAVAILABLE) {
+                throw new IOException("cannot connect to plugin " + pluginName + " at " + where + ": "
+                        + describe(status), e);
+            }
+            if (status.getCode() == Status.Code.DEADLINE_EXCEEDED && channel.getState(false) != ConnectivityState.READY) {
+                throw new IOException("cannot connect to plugin " + pluginName + " at " + where
+                        + ": no connection within " + timeout.toMillis() + " ms", e);
+            }
+            // CANCELLED is this side's (an interrupted wait); any other status is the plugin's
+            // answer (say, UNIMPLEMENTED): it was reached.
+            reached = status.getCode() != Status.Code.CANCELLED;
+            return false;
+        }
+    }
+
     /** One Health/Check for "plugin" with the deadline: true only for SERVING. */
     public boolean healthy(Duration deadline) {
         return serving(options(deadline));
@@ -109,7 +149,9 @@ public final class PluginChannel implements AutoCloseable {
 
     private boolean serving(CallOptions options) {
         try {
-            return check(channel, options) == ServingStatus.SERVING;
+            boolean serving = check(channel, options) == ServingStatus.SERVING;
+            reached = true;
+            return serving;
         } catch (StatusRuntimeException e) {
             return false;
         }

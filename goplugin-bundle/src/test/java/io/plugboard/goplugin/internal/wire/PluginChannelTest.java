@@ -153,7 +153,7 @@ public class PluginChannelTest {
     }
 
     @Test
-    public void awaitServingIsFalseWhileNotServingAndTrueOnceServing() {
+    public void awaitServingIsFalseWhileNotServingAndTrueOnceServing() throws Exception {
         server.health(ServingStatus.NOT_SERVING);
         assertFalse(channel.awaitServing(Duration.ofMillis(200)));
         assertFalse(channel.healthy(DEADLINE));
@@ -164,6 +164,7 @@ public class PluginChannelTest {
 
     @Test
     public void aServerThatIsGoneIsNeitherHealthyNorServing() throws Exception {
+        assertTrue("connected first", channel.healthy(DEADLINE));
         server.close();
         assertFalse(channel.healthy(DEADLINE));
         assertFalse(channel.awaitServing(Duration.ofMillis(200)));
