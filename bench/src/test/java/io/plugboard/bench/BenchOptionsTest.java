@@ -41,6 +41,13 @@ public class BenchOptionsTest {
     }
 
     @Test
+    public void gostartRunsOnlyWhenAskedFor() {
+        assertFalse(BenchOptions.parse().scenarios().contains("gostart"));
+        assertEquals(List.of("gostart"), List.copyOf(BenchOptions.parse("--only", "gostart").scenarios()));
+        assertTrue(BenchOptions.parse("--quick").goPluginStarts() < BenchOptions.parse().goPluginStarts());
+    }
+
+    @Test
     public void badArgumentsNameWhatIsWrong() {
         assertRefused("unknown option '--fast'", "--fast");
         assertRefused("unknown scenario 'warp'; known: jmh,deploy,load,unload,startup,bulk,goplugin,gostart", "--only", "warp");
