@@ -89,7 +89,7 @@ final class StartedBinary implements AutoCloseable {
         return sha256;
     }
 
-    /** Fails if the path still names the started file but its size or time changed; a replaced or deleted file is fine. */
+    /** Fails if the path still names the started file but its size or time changed; a replaced or deleted one is fine. */
     private void requireUnchangedInPlace() throws IOException {
         Stat now = Stat.of(path);
         if (stat == null || now != null && now.fileKey().equals(stat.fileKey()) && !now.equals(stat)) {

@@ -131,7 +131,8 @@ public final class PluginChannel implements AutoCloseable {
                 throw new IOException("cannot connect to plugin " + pluginName + " at " + where + ": "
                         + describe(status), e);
             }
-            if (status.getCode() == Status.Code.DEADLINE_EXCEEDED && channel.getState(false) != ConnectivityState.READY) {
+            if (status.getCode() == Status.Code.DEADLINE_EXCEEDED
+                    && channel.getState(false) != ConnectivityState.READY) {
                 throw new IOException("cannot connect to plugin " + pluginName + " at " + where
                         + ": no connection within " + timeout.toMillis() + " ms", e);
             }
