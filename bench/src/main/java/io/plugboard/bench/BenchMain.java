@@ -25,7 +25,8 @@ public final class BenchMain {
         SCENARIOS.put("unload", UnloadScenario::new);
         SCENARIOS.put("startup", StartupScenario::new);
         SCENARIOS.put("bulk", BulkInstallScenario::new);
-        SCENARIOS.put("goplugin", GoPluginScenario::new);
+        SCENARIOS.put("goplugin", () -> new GoPluginScenario(false));
+        SCENARIOS.put("gostart", () -> new GoPluginScenario(true));
     }
 
     private BenchMain() {

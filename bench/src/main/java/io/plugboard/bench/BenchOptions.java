@@ -23,10 +23,14 @@ record BenchOptions(boolean quick, Set<String> scenarios, List<Watcher> watchers
 
     static final List<String> SCENARIOS = List.of("jmh", "deploy", "load", "unload", "startup", "bulk", "goplugin");
 
+    /** Scenarios only --only runs: parts of a default scenario, for measuring one thing quickly. */
+    static final List<String> EXTRA_SCENARIOS = List.of("gostart");
+
     static final String USAGE = String.join("\n",
             "usage: java -jar bench/target/plugboard-bench.jar [options]",
             "  --quick              fewer repetitions: about 2-3 minutes instead of about 10",
             "  --only LIST          scenarios to run, comma-separated, from: " + String.join(",", SCENARIOS),
+            "                       or gostart (only the goplugin scenario's start samples, about 30 s)",
             "  --watchers LIST      watchers to compare, from: plugboard,fi2000,fi50 (default: all)",
             "  --runtime PATH       plugboard.jar for the start-up scenario, with bin/plugboard beside its",
             "                       folder (default: runtime/target/plugboard.jar, then the copy next to",
@@ -91,9 +95,9 @@ record BenchOptions(boolean quick, Set<String> scenarios, List<Watcher> watchers
         Set<String> chosen = new LinkedHashSet<>();
         for (String key : list.split(",")) {
             String trimmed = key.trim();
-            if (!SCENARIOS.contains(trimmed)) {
+            if (!SCENARIOS.contains(trimmed) && !EXTRA_SCENARIOS.contains(trimmed)) {
                 throw new IllegalArgumentException("unknown scenario '" + trimmed + "'; known: "
-                        + String.join(",", SCENARIOS));
+                        + String.join(",", SCENARIOS) + "," + String.join(",", EXTRA_SCENARIOS));
             }
             chosen.add(trimmed);
         }
@@ -148,6 +152,11 @@ record BenchOptions(boolean quick, Set<String> scenarios, List<Watcher> watchers
     /** Recorded rounds of the goplugin scenario (each: the Java host twice and the Go host once). */
     int goPluginRounds() {
         return quick ? 2 : 5;
+    }
+
+    /** Starts (start + first Put + stop) of each host in the goplugin scenario, after its rounds. */
+    int goPluginStarts() {
+        return quick ? 8 : 20;
     }
 
     /** Generated plugin bundles installed at once. */

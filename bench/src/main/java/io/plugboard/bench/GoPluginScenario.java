@@ -26,7 +26,10 @@ import java.util.function.ToLongFunction;
  * </ul>
  * One unrecorded warm-up round (shorter), then the recorded rounds, each running the three hosts
  * one after the other in an order that rotates from round to round, so that noise on the
- * machine falls on all of them. Each figure is the median over the rounds of that round's figure.
+ * machine falls on all of them. Each call figure is the median over the rounds of that round's
+ * figure. A start is one sample per round, too few for a median: after the rounds come start
+ * samples (start, first Put, stop; rotating order too), and the start figures are medians over
+ * all starts. The gostart scenario runs only the warm-up round and twice as many start samples.
  */
 final class GoPluginScenario implements Scenario {
 
@@ -35,6 +38,9 @@ final class GoPluginScenario implements Scenario {
     static final int VALUE_SIZE = 64;
     /** The warm-up round's measured calls: enough to load and compile the call path, not more. */
     private static final int WARMUP_ROUND_CALLS = 2_000;
+
+    /** A start sample: start, first Put, one health check and one Put+Get (gohost needs one), stop. */
+    private static final KvWorkload START_SAMPLE = KvWorkload.of(1, 0, VALUE_SIZE);
 
     /** The start target (Java within 1.5 times Go) and the per-call target (no worse than Go). */
     static final double START_TARGET = 1.5;
@@ -53,6 +59,13 @@ final class GoPluginScenario implements Scenario {
         }
     }
 
+    private final boolean startsOnly;
+
+    /** @param startsOnly only the start samples (the gostart scenario), no rounds of calls */
+    GoPluginScenario(boolean startsOnly) {
+        this.startsOnly = startsOnly;
+    }
+
     @Override
     public void run(BenchOptions options, Workspace workspace, Report report) throws Exception {
         Path bin = goBin(options).toAbsolutePath();
@@ -64,11 +77,14 @@ final class GoPluginScenario implements Scenario {
                         + "mvn -pl bench -am package, or pass --go-bin");
             }
         }
-        int rounds = options.goPluginRounds();
+        int rounds = startsOnly ? 0 : options.goPluginRounds();
+        int starts = startsOnly ? 2 * options.goPluginStarts() : options.goPluginStarts();
         ScratchFolder scratch = ScratchFolder.create();
         String loadBefore = loadAverage();
-        BenchMain.progress("goplugin: " + rounds + " rounds of " + CALLS + " calls, plugin files on " + scratch.where());
+        BenchMain.progress("goplugin: " + rounds + " rounds of " + CALLS + " calls, " + starts + " starts of each host,"
+                + " plugin files on " + scratch.where());
         Map<Host, List<HostFigures>> recorded = new EnumMap<>(Host.class);
+        Map<Host, List<HostFigures>> started = new EnumMap<>(Host.class);
         Map<Host, HostFigures> cold;
         List<Long> hashes = new ArrayList<>();
         Path nativeDir = workspace.fresh("goplugin-native");
@@ -79,18 +95,33 @@ final class GoPluginScenario implements Scenario {
             Path logs = workspace.fresh("goplugin-logs");
             Round round = new Round(wire, registry, go, scratch.dir(), socketRoot, logs);
             BenchMain.progress("goplugin: warm-up round (not recorded)");
+            // Calls in the warm-up round even for starts only: they compile the call path the start uses.
             cold = round.run(0, KvWorkload.of(WARMUP_ROUND_CALLS, WARMUP, VALUE_SIZE));
             for (int r = 1; r <= rounds; r++) {
                 BenchMain.progress("goplugin: round " + r + " of " + rounds);
-                round.run(r, KvWorkload.of(CALLS, WARMUP, VALUE_SIZE)).forEach(
-                        (host, figures) -> recorded.computeIfAbsent(host, h -> new ArrayList<>()).add(figures));
+                round.run(r, KvWorkload.of(CALLS, WARMUP, VALUE_SIZE)).forEach((host, figures) -> {
+                    recorded.computeIfAbsent(host, h -> new ArrayList<>()).add(figures);
+                    started.computeIfAbsent(host, h -> new ArrayList<>()).add(figures);
+                });
                 hashes.add(sha256Nanos(kvGo));
+            }
+            BenchMain.progress("goplugin: " + starts + " starts of each host");
+            for (int s = 1; s <= starts; s++) {
+                round.run(rounds + s, START_SAMPLE).forEach(
+                        (host, figures) -> started.computeIfAbsent(host, h -> new ArrayList<>()).add(figures));
+                if (startsOnly) {
+                    hashes.add(sha256Nanos(kvGo));
+                }
             }
         } finally {
             Workspace.delete(scratch.dir());
         }
-        report(report, recorded, cold, rounds, scratch, loadBefore);
-        explainStart(report, recorded.get(Host.WIRE), hashes, Files.size(kvGo));
+        if (startsOnly) {
+            reportStarts(report, started, cold, scratch, loadBefore);
+        } else {
+            report(report, recorded, started, cold, rounds, scratch, loadBefore);
+        }
+        explainStart(report, started.get(Host.WIRE), hashes, Files.size(kvGo));
     }
 
     /** How long the SHA-256 of the binary takes, computed as the goplugin bundle's Hashes does. */
@@ -114,15 +145,17 @@ final class GoPluginScenario implements Scenario {
     /** Where the Java host's start goes: the wire layers' steps, and the hash that install adds. */
     private static void explainStart(Report report, List<HostFigures> wire, List<Long> hashes, long binaryBytes) {
         Report.Section section = report.section("go-plugin host: where the Java host's start + first Put goes"
-                + " (medians over the rounds)", "step", "time");
+                + " (medians over the starts)", "step", "time");
         section.row("spawn (setpriv, exec) -> handshake line read", cell(wire, HostFigures.StartPhases::handshake));
-        section.row("connect: gRPC channel READY, broker stream opened", cell(wire, HostFigures.StartPhases::connect));
-        section.row("Health/Check reports SERVING", cell(wire, HostFigures.StartPhases::serving));
+        section.row("channel built, broker stream opened (connects on the first call)",
+                cell(wire, HostFigures.StartPhases::connect));
+        section.row("connection up and Health/Check reports SERVING", cell(wire, HostFigures.StartPhases::serving));
         section.row("first Put answered", cell(wire, HostFigures.StartPhases::firstPut));
-        section.row("install only: SHA-256 of kv-go (" + Report.mib(binaryBytes) + ")",
+        section.row("install, only when the descriptor pins sha256: SHA-256 of kv-go (" + Report.mib(binaryBytes) + ")",
                 cell(hashes.stream().mapToLong(Long::longValue).toArray()));
-        section.note("gohost prints only its total: go-plugin's client execs the plugin directly, reads the"
-                + " handshake, dials without waiting (the first Put connects) and hashes nothing (no SecureConfig).");
+        section.note("Over every start of the wire host (the rounds' and the start samples). gohost prints only its"
+                + " total: go-plugin's client execs the plugin directly, reads the handshake, dials without waiting"
+                + " (the first Put connects) and hashes nothing (no SecureConfig).");
     }
 
     private static String cell(List<HostFigures> figures, ToLongFunction<HostFigures.StartPhases> phase) {
@@ -155,23 +188,49 @@ final class GoPluginScenario implements Scenario {
         }
     }
 
-    private static void report(Report report, Map<Host, List<HostFigures>> recorded, Map<Host, HostFigures> cold,
-            int rounds, ScratchFolder scratch, String loadBefore) {
+    /** The gostart scenario's table: the start rows only. */
+    private static void reportStarts(Report report, Map<Host, List<HostFigures>> started, Map<Host, HostFigures> cold,
+            ScratchFolder scratch, String loadBefore) {
+        Report.Section section = report.section("go-plugin host: start + first Put, Plugboard's Java host vs go-plugin's"
+                + " own Go host (kv-go over gRPC, Unix socket)", "measure", "Java", "Go", "Java/Go", "target", "met");
+        startRows(section, started);
+        section.note("Median of " + started.get(Host.GO).size() + " starts of each host (min-max in brackets); the"
+                + " order of the hosts rotates per start. Plugin files on " + scratch.where() + ".");
+        coldAndLoad(section, cold, loadBefore);
+    }
+
+    private static void startRows(Report.Section section, Map<Host, List<HostFigures>> started) {
+        start(section, "start + first Put: launch + wire", started.get(Host.WIRE), started.get(Host.GO));
+        start(section, "start + first Put: install descriptor -> KeyValueStore", started.get(Host.REGISTRY),
+                started.get(Host.GO));
+    }
+
+    private static void coldAndLoad(Report.Section section, Map<Host, HostFigures> cold, String loadBefore) {
+        section.note(String.format(Locale.ROOT, "Warm-up round (not in the table), first start in this JVM: wire %s,"
+                        + " KeyValueStore %s, Go %s.", Report.millis(cold.get(Host.WIRE).startFirstCall()),
+                Report.millis(cold.get(Host.REGISTRY).startFirstCall()), Report.millis(cold.get(Host.GO).startFirstCall())));
+        section.note("Load average (1 min) before: " + loadBefore + ", after: " + loadAverage() + ".");
+    }
+
+    private static void report(Report report, Map<Host, List<HostFigures>> recorded,
+            Map<Host, List<HostFigures>> started, Map<Host, HostFigures> cold, int rounds, ScratchFolder scratch,
+            String loadBefore) {
         Report.Section section = report.section("go-plugin host: Plugboard's Java host vs go-plugin's own Go host"
                         + " (kv-go over gRPC, Unix socket)",
                 "measure", "Java", "Go", "Java/Go", "target", "met");
         List<HostFigures> wire = recorded.get(Host.WIRE);
         List<HostFigures> registry = recorded.get(Host.REGISTRY);
         List<HostFigures> go = recorded.get(Host.GO);
-        start(section, "start + first Put: launch + wire", wire, go);
-        start(section, "start + first Put: install descriptor -> KeyValueStore", registry, go);
+        startRows(section, started);
         perCall(section, "Health/Check, median (wire)", wire, go, f -> f.ping().median(), true);
         perCall(section, "Health/Check, p99 (wire)", wire, go, f -> f.ping().p99(), false);
         perCall(section, "Put+Get, median (wire)", wire, go, f -> f.putGet().median(), true);
         perCall(section, "Put+Get, p99 (wire)", wire, go, f -> f.putGet().p99(), false);
         perCall(section, "Put+Get, median (KeyValueStore)", registry, go, f -> f.putGet().median(), true);
         perCall(section, "Put+Get, p99 (KeyValueStore)", registry, go, f -> f.putGet().p99(), false);
-        section.note("Median of " + rounds + " rounds (min-max over the rounds in brackets); in each round every host"
+        section.note("Start rows: median of the " + started.get(Host.GO).size() + " starts of each host (the rounds'"
+                + " and the start samples after them: start, first Put, one call of each kind, stop), min-max in brackets.");
+        section.note("Call rows: median of " + rounds + " rounds (min-max over the rounds in brackets); in each round every host"
                 + " starts its own kv-go process, makes " + WARMUP + " health checks and " + WARMUP
                 + " Put+Get pairs unrecorded, then " + CALLS + " of each, timed one by one (" + VALUE_SIZE
                 + "-byte values, distinct keys, each Get checked). The order of the hosts rotates per round.");
@@ -179,10 +238,7 @@ final class GoPluginScenario implements Scenario {
                 + " PluginChannels + PluginChannel on the class path; KeyValueStore = the goplugin bundle in Felix,"
                 + " the descriptor installed through its PluginFileHandler, calls on the service it registers.");
         section.note("Plugin files on " + scratch.where() + "; p99 has no target (the machine's noise shows there first).");
-        section.note(String.format(Locale.ROOT, "Warm-up round (not in the table), first start in this JVM: wire %s,"
-                        + " KeyValueStore %s, Go %s.", Report.millis(cold.get(Host.WIRE).startFirstCall()),
-                Report.millis(cold.get(Host.REGISTRY).startFirstCall()), Report.millis(cold.get(Host.GO).startFirstCall())));
-        section.note("Load average (1 min) before: " + loadBefore + ", after: " + loadAverage() + ".");
+        coldAndLoad(section, cold, loadBefore);
     }
 
     private static void start(Report.Section section, String measure, List<HostFigures> java, List<HostFigures> go) {

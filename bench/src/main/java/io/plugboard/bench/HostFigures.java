@@ -14,8 +14,8 @@ record HostFigures(long startFirstCall, Stats ping, Stats putGet, StartPhases ph
      * The steps of a start, in nanoseconds each.
      *
      * @param handshake from the spawn to the checked handshake line
-     * @param connect the gRPC channel up to READY (and the broker stream opened)
-     * @param serving the health check that reports SERVING
+     * @param connect the gRPC channel built and the broker stream opened (no wait: they start the connection)
+     * @param serving the health check that carries the connection and reports SERVING
      * @param firstPut the first Put
      */
     record StartPhases(long handshake, long connect, long serving, long firstPut) {

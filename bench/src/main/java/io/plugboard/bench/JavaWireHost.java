@@ -17,8 +17,8 @@ import io.plugboard.goplugin.internal.wire.PluginChannels;
  * plugin and reads its handshake, {@link PluginChannels} connects, {@link PluginChannel} makes
  * the calls, with the call deadline the runtime uses. This is the layer go-plugin's
  * {@code Dispense}d client is: gohost calls the generated gRPC client just as directly. The
- * start follows the runtime's ProcessStarter (launch, connect, wait for SERVING) minus its hash of
- * the binary, which the KeyValueStore row includes.
+ * start follows the runtime's ProcessStarter (launch, connect, wait for SERVING); the runtime
+ * hashes the binary too, but only when the descriptor pins {@code sha256}, which the bench's does not.
  *
  * <p>One launcher and one channel factory serve all rounds, as one bundle activation does.
  */

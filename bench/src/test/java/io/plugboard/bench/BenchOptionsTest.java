@@ -41,9 +41,16 @@ public class BenchOptionsTest {
     }
 
     @Test
+    public void gostartRunsOnlyWhenAskedFor() {
+        assertFalse(BenchOptions.parse().scenarios().contains("gostart"));
+        assertEquals(List.of("gostart"), List.copyOf(BenchOptions.parse("--only", "gostart").scenarios()));
+        assertTrue(BenchOptions.parse("--quick").goPluginStarts() < BenchOptions.parse().goPluginStarts());
+    }
+
+    @Test
     public void badArgumentsNameWhatIsWrong() {
         assertRefused("unknown option '--fast'", "--fast");
-        assertRefused("unknown scenario 'warp'; known: jmh,deploy,load,unload,startup,bulk,goplugin", "--only", "warp");
+        assertRefused("unknown scenario 'warp'; known: jmh,deploy,load,unload,startup,bulk,goplugin,gostart", "--only", "warp");
         assertRefused("unknown watcher 'felix'; known: plugboard, fi2000, fi50", "--watchers", "felix");
         assertRefused("--only needs a value", "--only");
         assertRefused("--startup-runs needs a whole number above 0, not '0'", "--startup-runs", "0");

@@ -2,6 +2,8 @@ package io.plugboard.goplugin.internal;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -22,6 +24,20 @@ final class Hashes {
             for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
                 digest.update(buffer, 0, n);
             }
+        }
+        return HexFormat.of().formatHex(digest.digest());
+    }
+
+    /** Returns the SHA-256 of the open file's whole content (from its start, by positional reads) as hex. */
+    static String sha256(FileChannel file) throws IOException {
+        MessageDigest digest = newDigest();
+        ByteBuffer buffer = ByteBuffer.allocate(64 * 1024);
+        long position = 0;
+        for (int n = file.read(buffer, position); n >= 0; n = file.read(buffer, position)) {
+            position += n;
+            buffer.flip();
+            digest.update(buffer);
+            buffer.clear();
         }
         return HexFormat.of().formatHex(digest.digest());
     }

@@ -1,5 +1,6 @@
 package io.plugboard.goplugin.internal;
 
+import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -39,9 +40,18 @@ final class PluginFacts {
         command.add(descriptor.command().toString());
         command.addAll(descriptor.args());
         facts.put("command", ShellWords.join(command));
-        String sha256 = instance != null ? instance.binarySha256() : descriptor.sha256();
+        String sha256 = instance != null ? sha256(instance.binary()) : descriptor.sha256();
         facts.put("sha256", sha256 == null ? NONE : Supervisor.shortHash(sha256));
         facts.put("descriptor", descriptor.file().toString());
         return facts;
+    }
+
+    /** The running binary's hash, taken now if it was not before; null if it can no longer be read. */
+    private static String sha256(StartedBinary binary) {
+        try {
+            return binary.sha256();
+        } catch (IOException e) {
+            return null;
+        }
     }
 }

@@ -29,8 +29,8 @@ interface PluginInstance {
     /** Where it listens: the Unix socket's path, or {@code tcp host:port}. */
     String address();
 
-    /** The SHA-256 (hex) of the binary it was started from. */
-    String binarySha256();
+    /** The binary it was started from (its SHA-256 is taken when first asked for). */
+    StartedBinary binary();
 
     /** Completes when the process has ended, for whatever reason. */
     CompletableFuture<ProcessExit> exit();
@@ -58,6 +58,6 @@ interface PluginInstance {
      */
     boolean stop(Duration grace);
 
-    /** Releases the connection and the socket folder of a process that has ended. */
+    /** Releases the connection, the socket folder and the open binary of a process that has ended. */
     void release();
 }

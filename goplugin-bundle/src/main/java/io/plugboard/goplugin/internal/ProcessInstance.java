@@ -23,13 +23,13 @@ final class ProcessInstance implements PluginInstance {
     private final PluginProcess process;
     private final PluginChannel channel;
     private final Path socketDir;
-    private final String binarySha256;
+    private final StartedBinary binary;
 
-    ProcessInstance(PluginProcess process, PluginChannel channel, Path socketDir, String binarySha256) {
+    ProcessInstance(PluginProcess process, PluginChannel channel, Path socketDir, StartedBinary binary) {
         this.process = process;
         this.channel = channel;
         this.socketDir = socketDir;
-        this.binarySha256 = binarySha256;
+        this.binary = binary;
     }
 
     @Override
@@ -56,8 +56,8 @@ final class ProcessInstance implements PluginInstance {
     }
 
     @Override
-    public String binarySha256() {
-        return binarySha256;
+    public StartedBinary binary() {
+        return binary;
     }
 
     @Override
@@ -120,6 +120,7 @@ final class ProcessInstance implements PluginInstance {
     public void release() {
         channel.close();
         deleteTree(socketDir);
+        binary.close();
     }
 
     /** Deletes the folder and what is left in it (the launch layer removes the socket; this is the folder we made). */

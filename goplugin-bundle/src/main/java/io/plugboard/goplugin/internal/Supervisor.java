@@ -383,8 +383,9 @@ final class Supervisor {
             lock.unlock();
         }
         swapIn(fresh);
-        logger.info("Replaced go-plugin {} with {} (pid {}, {}, sha256 {})", name, next, fresh.pid(),
-                fresh.protocol(), shortHash(fresh.binarySha256()));
+        // No hash here: the binary is hashed at a start only when the descriptor pins one; a
+        // changed binary's hash was logged when the change was seen.
+        logger.info("Replaced go-plugin {} with {} (pid {}, {})", name, next, fresh.pid(), fresh.protocol());
         if (old != null) {
             // After the swap: calls already go to the new instance; a call still on the old one
             // gets UNAVAILABLE and is retried on the new one.
@@ -410,7 +411,7 @@ final class Supervisor {
         cancel(healthTask);
         healthTask = executor.scheduleWithFixedDelay(guarded(this::checkHealth), interval.toMillis(),
                 interval.toMillis(), TimeUnit.MILLISECONDS);
-        binaryWatch = new BinaryWatch(descriptor().command(), instance.binarySha256());
+        binaryWatch = new BinaryWatch(instance.binary());
         if (binaryTask == null) {
             long poll = settings.binaryPoll().toMillis();
             binaryTask = executor.scheduleWithFixedDelay(guarded(this::checkBinary), poll, poll, TimeUnit.MILLISECONDS);

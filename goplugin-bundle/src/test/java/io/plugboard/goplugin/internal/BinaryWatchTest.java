@@ -1,6 +1,7 @@
 package io.plugboard.goplugin.internal;
 
 import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertNull;
 import static org.junit.Assert.assertTrue;
 
 import java.nio.file.Files;
@@ -9,30 +10,89 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.FileTime;
 import java.util.Optional;
 
+import org.junit.After;
 import org.junit.Before;
 import org.junit.Rule;
 import org.junit.Test;
 import org.junit.rules.TemporaryFolder;
 
+/** BinaryWatch: a stat per poll against the start's, a hash only for a settled change. */
 public class BinaryWatchTest {
 
     @Rule
     public TemporaryFolder temp = new TemporaryFolder();
 
     private Path binary;
+    private StartedBinary running;
     private BinaryWatch watch;
 
     @Before
     public void setUp() throws Exception {
         binary = DescriptorTest.executable(temp.getRoot().toPath().resolve("kv-plugin"), "#!/bin/sh\n# v1\n");
-        watch = new BinaryWatch(binary, Hashes.sha256(binary));
+        running = StartedBinary.open(binary);
+        watch = new BinaryWatch(running);
+    }
+
+    @After
+    public void tearDown() {
+        running.close();
     }
 
     @Test
-    public void anUnchangedBinaryIsNeverReported() {
+    public void anUnchangedBinaryIsNeverReportedAndHashedAtTheFirstPoll() throws Exception {
+        assertNull("not hashed at the start", running.knownSha256());
         for (int i = 0; i < 3; i++) {
             assertEquals(Optional.empty(), watch.poll());
+            assertEquals(Hashes.sha256(binary), running.knownSha256());
         }
+    }
+
+    @Test
+    public void aChangeSinceTheStartIsSeenAtTheFirstPoll() throws Exception {
+        // The baseline is the stat at the start, not at the watch's creation.
+        replace("#!/bin/sh\n# v2\n");
+        BinaryWatch late = new BinaryWatch(running);
+        assertEquals(Optional.empty(), late.poll());
+        assertEquals(Optional.of(Hashes.sha256(binary)), late.poll());
+    }
+
+    @Test
+    public void aReplacementWithTheSameContentIsNotReported() throws Exception {
+        replace("#!/bin/sh\n# v1\n");
+        assertEquals(Optional.empty(), watch.poll());
+        assertEquals("a new file, the same hash as the running one", Optional.empty(), watch.poll());
+        assertEquals("the running binary was hashed to tell", Hashes.sha256(binary), running.knownSha256());
+    }
+
+    @Test
+    public void aReplacedBinaryIsComparedWithTheBytesThatWereStarted() throws Exception {
+        String started = Hashes.sha256(binary);
+        replace("#!/bin/sh\n# v2\n");
+        assertEquals(Optional.empty(), watch.poll());
+        assertEquals(Optional.of(Hashes.sha256(binary)), watch.poll());
+        assertEquals("hashed from the file kept open, after the path was replaced", started, running.knownSha256());
+    }
+
+    @Test
+    public void aChangeAfterTheInstanceWasReleasedUnhashedCounts() throws Exception {
+        running.close();
+        Files.setLastModifiedTime(binary, FileTime.fromMillis(Files.getLastModifiedTime(binary).toMillis() + 10_000));
+        assertEquals(Optional.empty(), watch.poll());
+        assertEquals("the old content is unknown: reported", Optional.of(Hashes.sha256(binary)), watch.poll());
+    }
+
+    @Test
+    public void aTouchBeforeTheFirstPollCountsAsAChange() throws Exception {
+        // Changed in place before it was hashed: the started bytes are unknown (documented).
+        Files.setLastModifiedTime(binary, FileTime.fromMillis(Files.getLastModifiedTime(binary).toMillis() + 10_000));
+        assertEquals(Optional.empty(), watch.poll());
+        assertEquals(Optional.of(Hashes.sha256(binary)), watch.poll());
+        assertEquals("reported once", Optional.empty(), watch.poll());
+    }
+
+    private void replace(String content) throws Exception {
+        Path next = DescriptorTest.executable(temp.getRoot().toPath().resolve("kv-plugin.new"), content);
+        Files.move(next, binary, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     }
 
     @Test
@@ -56,6 +116,7 @@ public class BinaryWatchTest {
 
     @Test
     public void aTouchWithoutNewContentIsNotReported() throws Exception {
+        assertEquals("the first poll hashes the started file", Optional.empty(), watch.poll());
         Files.setLastModifiedTime(binary, FileTime.fromMillis(Files.getLastModifiedTime(binary).toMillis() + 10_000));
         assertEquals(Optional.empty(), watch.poll());
         assertEquals("same hash as the running one", Optional.empty(), watch.poll());

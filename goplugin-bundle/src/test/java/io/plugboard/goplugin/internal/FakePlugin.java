@@ -93,13 +93,21 @@ final class FakePlugin implements InstanceStarter {
             Thread.currentThread().interrupt();
             throw new PluginFileException("interrupted");
         }
-        String sha256;
+        // As ProcessStarter: the binary kept open, its hash checked only when pinned.
+        StartedBinary binary;
         try {
-            sha256 = Hashes.sha256(descriptor.command());
+            binary = StartedBinary.open(descriptor.command());
         } catch (IOException e) {
             throw new PluginFileException(descriptor.name() + ": cannot read " + descriptor.command(), e);
         }
-        descriptor.requireBinaryHash(sha256);
+        try {
+            if (descriptor.sha256() != null) {
+                descriptor.requireBinaryHash(binary.sha256());
+            }
+        } catch (IOException | PluginFileException e) {
+            binary.close();
+            throw e instanceof PluginFileException p ? p : new PluginFileException("cannot hash", e);
+        }
         Plan plan;
         KvCallException firstCallFailure;
         synchronized (this) {
@@ -108,10 +116,11 @@ final class FakePlugin implements InstanceStarter {
             nextInstanceFailure = null;
         }
         if (plan != null && plan.failure() != null) {
+            binary.close();
             events.add("start failed");
             throw new PluginFileException(plan.failure());
         }
-        Instance instance = new Instance(pids.incrementAndGet(), descriptor.version().toString(), sha256);
+        Instance instance = new Instance(pids.incrementAndGet(), descriptor.version().toString(), binary);
         if (firstCallFailure != null) {
             instance.failures.addLast(firstCallFailure);
         }
@@ -145,7 +154,7 @@ final class FakePlugin implements InstanceStarter {
 
         final long pid;
         final String version;
-        private final String sha256;
+        private final StartedBinary binary;
         private final Instant startedAt = Instant.now();
         private final CompletableFuture<ProcessExit> exit = new CompletableFuture<>();
         private final Deque<KvCallException> failures = new ArrayDeque<>();
@@ -156,10 +165,10 @@ final class FakePlugin implements InstanceStarter {
         volatile boolean released;
         final AtomicLong calls = new AtomicLong();
 
-        Instance(long pid, String version, String sha256) {
+        Instance(long pid, String version, StartedBinary binary) {
             this.pid = pid;
             this.version = version;
-            this.sha256 = sha256;
+            this.binary = binary;
         }
 
         /** The next call fails so. */
@@ -201,8 +210,8 @@ final class FakePlugin implements InstanceStarter {
         }
 
         @Override
-        public String binarySha256() {
-            return sha256;
+        public StartedBinary binary() {
+            return binary;
         }
 
         @Override
@@ -268,6 +277,7 @@ final class FakePlugin implements InstanceStarter {
         @Override
         public void release() {
             released = true;
+            binary.close();
         }
     }
 

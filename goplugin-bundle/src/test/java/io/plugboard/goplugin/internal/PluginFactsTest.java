@@ -30,7 +30,8 @@ public class PluginFactsTest {
     @Test
     public void aServingPluginShowsItsProcess() throws Exception {
         Descriptor d = descriptor("args=--dir 'my data'\n");
-        FakePlugin.Instance instance = new FakePlugin().new Instance(4242, "1.0.0", "0123456789abcdef".repeat(4));
+        StartedBinary binary = StartedBinary.open(d.command());
+        FakePlugin.Instance instance = new FakePlugin().new Instance(4242, "1.0.0", binary);
         Supervisor.Status status = new Supervisor.Status(State.SERVING, d, instance, 2,
                 "exit code 2 (last stderr: panic: boom)", null);
         Map<String, String> expected = new LinkedHashMap<>();
@@ -42,11 +43,12 @@ public class PluginFactsTest {
         expected.put("restarts", "2");
         expected.put("last exit", "exit code 2 (last stderr: panic: boom)");
         expected.put("command", "'" + d.command() + "' --dir 'my data'");
-        expected.put("sha256", "0123456789ab");
+        expected.put("sha256", Hashes.sha256(d.command()).substring(0, 12));
         expected.put("descriptor", d.file().toString());
         Map<String, String> facts = PluginFacts.of(status, instance.startedAt().plusSeconds(192));
         assertEquals(expected, facts);
         assertEquals("in display order", List.copyOf(expected.keySet()), List.copyOf(facts.keySet()));
+        binary.close();
     }
 
     @Test

@@ -375,12 +375,14 @@ public class SupervisorTest {
                 2);
         started("", watching);
         FakePlugin.Instance old = plugin.last();
-        String before = old.binarySha256();
+        String before = Hashes.sha256(binary);
+        assertNull("not hashed at the start: no sha256 pinned", old.binary().knownSha256());
         Path next = DescriptorTest.executable(folder.resolve("kv-plugin.new"), "#!/bin/sh\n# v2\n");
         Files.move(next, binary, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         await("replaced", () -> plugin.instances.size() == 2 && old.stopped);
-        assertEquals(Hashes.sha256(binary), supervisor.status().instance().binarySha256());
-        assertFalse(before.equals(supervisor.status().instance().binarySha256()));
+        assertEquals("the watch hashed the old instance's open binary", before, old.binary().knownSha256());
+        assertEquals(Hashes.sha256(binary), supervisor.status().instance().binary().sha256());
+        assertFalse(before.equals(supervisor.status().instance().binary().sha256()));
         assertEquals(State.SERVING, state());
     }
 

@@ -1,5 +1,6 @@
 package io.plugboard.goplugin.internal.wire;
 
+import java.io.IOException;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
@@ -12,6 +13,7 @@ import com.google.protobuf.UnsafeByteOperations;
 
 import io.grpc.CallOptions;
 import io.grpc.ClientCall;
+import io.grpc.ConnectivityState;
 import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
 import io.grpc.MethodDescriptor;
@@ -54,14 +56,19 @@ public final class PluginChannel implements AutoCloseable {
 
     private final ManagedChannel channel;
     private final String pluginName;
+    /** Where the plugin listens, {@code network:address}, for messages. */
+    private final String where;
     private final ClientCall<ConnInfo, ConnInfo> brokerStream;
     /** The channel's event loop, where calls start. */
     private final Executor loop;
+    /** Whether a health check got an answer from the plugin: the connection was made once. */
+    private volatile boolean reached;
 
-    PluginChannel(ManagedChannel channel, Executor loop, String pluginName) {
+    PluginChannel(ManagedChannel channel, Executor loop, String pluginName, String where) {
         this.channel = channel;
         this.loop = Objects.requireNonNull(loop, "loop");
         this.pluginName = pluginName;
+        this.where = where;
         this.brokerStream = openBrokerStream(channel);
     }
 
@@ -80,8 +87,17 @@ public final class PluginChannel implements AutoCloseable {
         return call;
     }
 
-    /** Waits until grpc.health.v1.Health/Check for service "plugin" answers SERVING; false if not within the timeout. */
-    public boolean awaitServing(Duration timeout) {
+    /**
+     * Waits until grpc.health.v1.Health/Check for service "plugin" answers SERVING; false if not
+     * within the timeout. Until a check got an answer, the check is what connects (see
+     * {@link PluginChannels#connect}), without wait-for-ready: a connection that fails ends the
+     * check, and this, with the reason.
+     *
+     * @throws IOException naming the plugin, its address and the reason when the channel never
+     *         connected: the connection failed (say, no socket file, or refused), or was not
+     *         made within the timeout
+     */
+    public boolean awaitServing(Duration timeout) throws IOException {
         long end = System.nanoTime() + positiveNanos(timeout, "timeout");
         long pause = FIRST_POLL_PAUSE_NANOS;
         while (true) {
@@ -89,8 +105,9 @@ public final class PluginChannel implements AutoCloseable {
             if (remaining <= 0) {
                 return false;
             }
-            // Wait for ready: a connection that is still coming up is waited for, not failed.
-            if (serving(CallOptions.DEFAULT.withDeadlineAfter(remaining, TimeUnit.NANOSECONDS).withWaitForReady())) {
+            CallOptions options = CallOptions.DEFAULT.withDeadlineAfter(remaining, TimeUnit.NANOSECONDS);
+            // Once connected, wait for ready: a connection that is coming back is waited for, not failed.
+            if (reached ? serving(options.withWaitForReady()) : firstServing(options, timeout)) {
                 return true;
             }
             remaining = end - System.nanoTime();
@@ -105,6 +122,31 @@ public final class PluginChannel implements AutoCloseable {
         }
     }
 
+    /** A check that may be the one that connects: true only for SERVING; throws if the connection fails. */
+    private boolean firstServing(CallOptions options, Duration timeout) throws IOException {
+        try {
+            boolean serving = unary(channel, loop, HealthGrpc.getCheckMethod(), options, PLUGIN_HEALTH).getStatus()
+                    == ServingStatus.SERVING;
+            reached = true;
+            return serving;
+        } catch (StatusRuntimeException e) {
+            Status status = e.getStatus();
+            if (status.getCode() == Status.Code.UNAVAILABLE) {
+                throw new IOException("cannot connect to plugin " + pluginName + " at " + where + ": "
+                        + describe(status), e);
+            }
+            if (status.getCode() == Status.Code.DEADLINE_EXCEEDED
+                    && channel.getState(false) != ConnectivityState.READY) {
+                throw new IOException("cannot connect to plugin " + pluginName + " at " + where
+                        + ": no connection within " + timeout.toMillis() + " ms", e);
+            }
+            // CANCELLED is this side's (an interrupted wait); any other status is the plugin's
+            // answer (say, UNIMPLEMENTED): it was reached.
+            reached = status.getCode() != Status.Code.CANCELLED;
+            return false;
+        }
+    }
+
     /** One Health/Check for "plugin" with the deadline: true only for SERVING. */
     public boolean healthy(Duration deadline) {
         return serving(options(deadline));
@@ -112,16 +154,13 @@ public final class PluginChannel implements AutoCloseable {
 
     private boolean serving(CallOptions options) {
         try {
-            return unary(channel, loop, HealthGrpc.getCheckMethod(), options, PLUGIN_HEALTH).getStatus()
+            boolean serving = unary(channel, loop, HealthGrpc.getCheckMethod(), options, PLUGIN_HEALTH).getStatus()
                     == ServingStatus.SERVING;
+            reached = true;
+            return serving;
         } catch (StatusRuntimeException e) {
             return false;
         }
-    }
-
-    /** One Health/Check for "plugin"; throws what the call ends with. */
-    static ServingStatus check(ManagedChannel channel, CallOptions options) {
-        return unary(channel, null, HealthGrpc.getCheckMethod(), options, PLUGIN_HEALTH).getStatus();
     }
 
     /** Calls plugin.GRPCController/Shutdown and treats any status as sent. */
@@ -180,38 +219,29 @@ public final class PluginChannel implements AutoCloseable {
      * each can wake the loop from epoll on its own (an eventfd write each). There, they are
      * plain method calls.
      *
-     * @param loop the event loop of the channel, or null to start the call on the calling thread
-     *        (before the channel has a PluginChannel)
+     * @param loop the event loop of the channel
      */
     static <Q, R> R unary(ManagedChannel channel, Executor loop, MethodDescriptor<Q, R> method, CallOptions options,
             Q request) {
         ClientCall<Q, R> call = channel.newCall(method, options);
         UnaryAnswer<R> answer = new UnaryAnswer<>(Thread.currentThread());
-        if (loop == null) {
-            send(call, answer, request);
-        } else {
-            try {
-                loop.execute(() -> {
-                    try {
-                        send(call, answer, request);
-                    } catch (RuntimeException | Error e) {
-                        answer.fail(e);
-                    }
-                });
-            } catch (RejectedExecutionException e) {
-                throw Status.UNAVAILABLE.withDescription("the plugin connections are closed").withCause(e)
-                        .asRuntimeException();
-            }
+        try {
+            loop.execute(() -> {
+                try {
+                    send(call, answer, request);
+                } catch (RuntimeException | Error e) {
+                    answer.fail(e);
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            throw Status.UNAVAILABLE.withDescription("the plugin connections are closed").withCause(e)
+                    .asRuntimeException();
         }
         if (!answer.await()) {
-            if (loop == null) {
-                call.cancel("interrupted", null);
-            } else {
-                try {
-                    loop.execute(() -> call.cancel("interrupted", null));
-                } catch (RejectedExecutionException e) {
-                    // The loop is gone, and the call with it.
-                }
+            try {
+                loop.execute(() -> call.cancel("interrupted", null));
+            } catch (RejectedExecutionException e) {
+                // The loop is gone, and the call with it.
             }
             Thread.currentThread().interrupt();
             throw Status.CANCELLED.withDescription("interrupted while waiting for the plugin").asRuntimeException();
@@ -305,7 +335,11 @@ public final class PluginChannel implements AutoCloseable {
     /** Closes the channel at once (no graceful wait). */
     @Override
     public void close() {
-        brokerStream.cancel("plugin channel closed", null);
+        try {
+            brokerStream.cancel("plugin channel closed", null);
+        } catch (RejectedExecutionException loopGone) {
+            // The connections were closed first: the stream went with them; the channel is still shut down.
+        }
         channel.shutdownNow();
         try {
             channel.awaitTermination(CLOSE_WAIT_SECONDS, TimeUnit.SECONDS);

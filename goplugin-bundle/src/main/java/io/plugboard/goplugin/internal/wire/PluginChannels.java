@@ -1,20 +1,15 @@
 package io.plugboard.goplugin.internal.wire;
 
 import java.io.IOException;
-import java.io.InterruptedIOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Objects;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
-import io.grpc.ConnectivityState;
 import io.grpc.ManagedChannel;
-import io.grpc.StatusRuntimeException;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.netty.shaded.io.netty.channel.Channel;
 import io.grpc.netty.shaded.io.netty.channel.ChannelOption;
@@ -39,9 +34,6 @@ public final class PluginChannels implements AutoCloseable {
 
     /** Prefix of the name of the one event loop thread. */
     static final String THREAD_NAME = "plugboard-goplugin-wire";
-
-    /** A local socket connects at once or not at all; this only bounds a tcp connect that hangs. */
-    private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
 
     /** Bounds the wait for the event loop to stop; it has nothing left to do by then. */
     private static final long CLOSE_TIMEOUT_SECONDS = 10;
@@ -84,11 +76,14 @@ public final class PluginChannels implements AutoCloseable {
     }
 
     /**
-     * Connects (plaintext HTTP/2 over the handshake's unix socket or tcp address), and opens the
-     * broker's StartStream once, as go-plugin's host does.
+     * Makes the channel (plaintext HTTP/2 over the handshake's unix socket or tcp address) and
+     * opens the broker's StartStream once, as go-plugin's host does. Does not wait for the
+     * connection: the stream and the first call make it, as in go-plugin's host, and
+     * {@link PluginChannel#awaitServing} says why when it cannot be made. (A separate wait for
+     * the channel's READY state first cost two more thread hand-overs per start.)
      *
      * @param pluginName for messages and thread names
-     * @throws IOException when the address cannot be connected to
+     * @throws IOException when the handshake names an address or protocol this host cannot use
      */
     public PluginChannel connect(Handshake handshake, String pluginName) throws IOException {
         Objects.requireNonNull(handshake, "handshake");
@@ -117,12 +112,11 @@ public final class PluginChannels implements AutoCloseable {
         }
         ManagedChannel channel = builder.build();
         try {
-            awaitReady(channel, pluginName, where);
-        } catch (IOException | RuntimeException e) {
+            return new PluginChannel(channel, group.next(), pluginName, where);
+        } catch (RuntimeException e) {
             channel.shutdownNow();
             throw e;
         }
-        return new PluginChannel(channel, group.next(), pluginName);
     }
 
     private NettyChannelBuilder builder(SocketAddress address, Class<? extends Channel> channelType) {
@@ -159,40 +153,6 @@ public final class PluginChannels implements AutoCloseable {
             throw new IOException("plugin " + pluginName + ": tcp address \"" + address + "\" has no valid port");
         }
         return new InetSocketAddress(host, port);
-    }
-
-    /** Connects now (gRPC would connect on the first call) so that a bad address fails here. */
-    private static void awaitReady(ManagedChannel channel, String pluginName, String where) throws IOException {
-        long end = System.nanoTime() + CONNECT_TIMEOUT.toNanos();
-        ConnectivityState state = channel.getState(true);
-        while (state != ConnectivityState.READY) {
-            if (state == ConnectivityState.TRANSIENT_FAILURE || state == ConnectivityState.SHUTDOWN) {
-                throw new IOException("cannot connect to plugin " + pluginName + " at " + where + ": "
-                        + connectFailure(channel));
-            }
-            CountDownLatch changed = new CountDownLatch(1);
-            channel.notifyWhenStateChanged(state, changed::countDown);
-            try {
-                if (!changed.await(end - System.nanoTime(), TimeUnit.NANOSECONDS)) {
-                    throw new IOException("cannot connect to plugin " + pluginName + " at " + where
-                            + ": no connection within " + CONNECT_TIMEOUT.toSeconds() + " s");
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new InterruptedIOException("interrupted while connecting to plugin " + pluginName);
-            }
-            state = channel.getState(true);
-        }
-    }
-
-    /** The reason a failed connection gives to a call, which the state alone does not tell. */
-    private static String connectFailure(ManagedChannel channel) {
-        try {
-            PluginChannel.check(channel, PluginChannel.options(Duration.ofSeconds(1)));
-            return "the connection failed";
-        } catch (StatusRuntimeException e) {
-            return PluginChannel.describe(e.getStatus());
-        }
     }
 
     /** Closes the event loop; call after every channel is closed. */

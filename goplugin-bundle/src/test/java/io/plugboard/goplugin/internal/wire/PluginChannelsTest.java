@@ -42,11 +42,29 @@ public class PluginChannelsTest {
     @Test
     public void aSocketWithNoServerFailsToConnectWithTheReason() throws Exception {
         Path socket = temp.getRoot().toPath().resolve("nobody.sock");
-        try (PluginChannels channels = new PluginChannels(temp.newFolder("native").toPath())) {
-            IOException e = assertThrows(IOException.class,
-                    () -> channels.connect(new Handshake(1, 1, "unix", socket.toString(), "grpc", ""), "kv-x"));
+        try (PluginChannels channels = new PluginChannels(temp.newFolder("native").toPath());
+                PluginChannel channel = channels.connect(new Handshake(1, 1, "unix", socket.toString(), "grpc", ""),
+                        "kv-x")) {
+            // The connection is made by the first health check, which fails with the reason.
+            IOException e = assertThrows(IOException.class, () -> channel.awaitServing(DEADLINE));
             assertTrue(e.getMessage(), e.getMessage().startsWith("cannot connect to plugin kv-x at unix:" + socket + ": UNAVAILABLE"));
             assertTrue(e.getMessage(), e.getMessage().endsWith("(FileNotFoundException)"));
+        }
+    }
+
+    @Test
+    public void aRefusedTcpConnectionFailsWithTheReason() throws Exception {
+        int port;
+        try (java.net.ServerSocket free = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            port = free.getLocalPort();
+        }
+        try (PluginChannels channels = new PluginChannels(temp.newFolder("native").toPath());
+                PluginChannel channel = channels.connect(new Handshake(1, 1, "tcp", "127.0.0.1:" + port, "grpc", ""),
+                        "kv-y")) {
+            IOException e = assertThrows(IOException.class, () -> channel.awaitServing(DEADLINE));
+            assertTrue(e.getMessage(), e.getMessage().startsWith("cannot connect to plugin kv-y at tcp:127.0.0.1:" + port
+                    + ": UNAVAILABLE"));
+            assertTrue(e.getMessage(), e.getMessage().contains("Connection refused"));
         }
     }
 

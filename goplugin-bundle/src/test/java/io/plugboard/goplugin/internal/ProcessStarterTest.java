@@ -1,0 +1,86 @@
+package io.plugboard.goplugin.internal;
+
+import static io.plugboard.goplugin.internal.RealHost.bin;
+import static org.junit.Assert.assertArrayEquals;
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertNull;
+import static org.junit.Assert.assertThrows;
+import static org.junit.Assert.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+
+import org.junit.After;
+import org.junit.Before;
+import org.junit.Rule;
+import org.junit.Test;
+import org.junit.rules.TemporaryFolder;
+
+import io.plugboard.api.deploy.PluginFileException;
+import io.plugboard.goplugin.internal.launch.PluginLauncher;
+import io.plugboard.goplugin.internal.wire.PluginChannels;
+
+/** ProcessStarter with the real kv-go: the binary is hashed at a start only when the descriptor pins a hash. */
+public class ProcessStarterTest {
+
+    private static final Duration DEADLINE = Duration.ofSeconds(10);
+
+    @Rule
+    public final TemporaryFolder temp = new TemporaryFolder();
+
+    private PluginLauncher launcher;
+    private PluginChannels channels;
+    private ProcessStarter starter;
+
+    @Before
+    public void setUp() throws Exception {
+        launcher = new PluginLauncher();
+        channels = new PluginChannels(temp.newFolder("native").toPath());
+        starter = new ProcessStarter(launcher, () -> channels, temp.newFolder("s").toPath(),
+                descriptor -> (level, message, fields) -> {
+                });
+    }
+
+    @After
+    public void tearDown() {
+        channels.close();
+        launcher.close();
+    }
+
+    private Descriptor descriptor(String extra) throws Exception {
+        Path file = temp.getRoot().toPath().resolve("kv.go.goplugin");
+        Files.writeString(file, "name=kv.go\ntype=kv\ncommand=" + bin("kv-go") + "\ncookie=BASIC_PLUGIN=hello\n"
+                + "start-timeout-ms=10000\n" + extra);
+        return Descriptor.read(file, temp.getRoot().toPath().resolve("work"));
+    }
+
+    @Test
+    public void anUnpinnedBinaryIsNotHashedAtTheStart() throws Exception {
+        PluginInstance instance = starter.start(descriptor(""));
+        try {
+            assertNull(instance.binary().knownSha256());
+            instance.put("k", new byte[] {1}, DEADLINE);
+            assertArrayEquals(new byte[] {1}, instance.get("k", DEADLINE).orElseThrow());
+            assertEquals("hashed when asked, from the file it started", Hashes.sha256(bin("kv-go")),
+                    instance.binary().sha256());
+        } finally {
+            assertTrue(instance.stop(DEADLINE));
+        }
+    }
+
+    @Test
+    public void aPinnedBinaryIsHashedAndCheckedAtTheStart() throws Exception {
+        String sha256 = Hashes.sha256(bin("kv-go"));
+        PluginInstance instance = starter.start(descriptor("sha256=" + sha256 + "\n"));
+        try {
+            assertEquals(sha256, instance.binary().knownSha256());
+        } finally {
+            assertTrue(instance.stop(DEADLINE));
+        }
+        Descriptor wrong = descriptor("sha256=" + "0".repeat(64) + "\n");
+        PluginFileException e = assertThrows(PluginFileException.class, () -> starter.start(wrong));
+        assertEquals("kv.go: " + bin("kv-go") + " has SHA-256 " + sha256 + ", but " + wrong.file() + " requires "
+                + "0".repeat(64) + " (key \"sha256\"); refusing to run it", e.getMessage());
+    }
+}
