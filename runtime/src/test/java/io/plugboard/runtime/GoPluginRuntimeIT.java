@@ -93,13 +93,15 @@ public class GoPluginRuntimeIT {
         assertTrue("the write acknowledged before the kill was kept",
                 Files.readString(work.resolve("data/goplugin/kv.go/kbefore")).equals("kill"));
         in.close();
-        // What a SIGKILL leaves: the socket of the plugin the kernel killed, in its folder.
-        try (Stream<Path> files = Files.exists(socketDir) ? Files.list(socketDir) : Stream.empty()) {
-            for (Path file : files.toList()) {
-                Files.delete(file);
-            }
-        }
-        Files.deleteIfExists(socketDir);
+        // What a SIGKILL leaves: the socket of the plugin the kernel killed, in its folder, which
+        // the next start removes (its owner, the killed runtime, no longer runs).
+        assertTrue(socketDir + " is left by the kill", Files.isDirectory(socketDir));
+        PlugboardProcess again = PlugboardProcess.run(work, "plugin:use kv kv.go\nplugin:kv get before\n");
+        assertEquals(again.transcript(), 0, again.exitCode());
+        assertEquals(again.transcript(), "kill", again.stdout().strip().lines().reduce((a, b) -> b).orElse(""));
+        assertFalse(socketDir + " is removed by the next start", Files.exists(socketDir));
+        String log = Files.readString(work.resolve("data/plugboard.log"));
+        assertTrue(log, log.contains("socket folder(s) of plugins whose host was killed") && log.contains(socketDir.toString()));
     }
 
     @Test

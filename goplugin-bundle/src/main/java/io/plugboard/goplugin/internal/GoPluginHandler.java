@@ -62,6 +62,8 @@ public final class GoPluginHandler implements PluginFileHandler {
     private final Runnable closeShared;
     private final Object turns = new Object();
     private final Map<Path, Installed> byFile = new ConcurrentHashMap<>();
+    /** Runs once, before the first plugin starts (see {@link Shared#of}); guarded by {@link #turns}. */
+    private Runnable beforeFirstStart;
 
     /** Creates the handler with its launcher and channels; called by DS. */
     @Activate
@@ -76,6 +78,7 @@ public final class GoPluginHandler implements PluginFileHandler {
 
     private GoPluginHandler(Shared shared, Supervisor.Settings settings) {
         this(shared.logger, shared.starter, shared.publisher, shared.workRoot, settings, shared.close);
+        this.beforeFirstStart = shared.beforeFirstStart;
     }
 
     /**
@@ -116,6 +119,10 @@ public final class GoPluginHandler implements PluginFileHandler {
                 before.supervisor().replace(descriptor);
                 byFile.put(key, new Installed(before.supervisor(), System.currentTimeMillis()));
                 return;
+            }
+            if (beforeFirstStart != null) {
+                beforeFirstStart.run();
+                beforeFirstStart = null;
             }
             Supervisor supervisor = new Supervisor(descriptor, starter, publisher::publication, logger, settings);
             supervisor.start();
@@ -174,7 +181,8 @@ public final class GoPluginHandler implements PluginFileHandler {
     }
 
     /** What the DS constructor makes from the framework: the launcher, the channels and where files go. */
-    private record Shared(Logger logger, InstanceStarter starter, Publisher publisher, Path workRoot, Runnable close) {
+    private record Shared(Logger logger, InstanceStarter starter, Publisher publisher, Path workRoot, Runnable close,
+            Runnable beforeFirstStart) {
 
         static Shared of(BundleContext context, LoggerFactory loggers) {
             Logger logger = loggers.getLogger(GoPluginHandler.class);
@@ -198,7 +206,15 @@ public final class GoPluginHandler implements PluginFileHandler {
                 channels.close();
                 launcher.close();
             };
-            return new Shared(logger, starter, publisher, data.resolve("goplugin"), close);
+            // At the first install, not now: this bundle may start before the host's log printer
+            // listens (its line would be lost); the first plugin comes through the host.
+            Runnable removeStaleSockets = () -> {
+                List<Path> stale = SocketFolders.removeStale(socketRoot);
+                if (!stale.isEmpty()) {
+                    logger.info("Removed {} socket folder(s) of plugins whose host was killed: {}", stale.size(), stale);
+                }
+            };
+            return new Shared(logger, starter, publisher, data.resolve("goplugin"), close, removeStaleSockets);
         }
     }
 

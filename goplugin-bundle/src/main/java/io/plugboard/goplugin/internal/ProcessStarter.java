@@ -145,11 +145,15 @@ final class ProcessStarter implements InstanceStarter {
      * @throws PluginFileException when the root is too long for a socket path, or the folder cannot be made
      */
     static Path newSocketDir(Path root) throws PluginFileException {
-        Path dir;
+        Path dir = null;
         try {
             Files.createDirectories(root);
-            dir = Files.createTempDirectory(root, "pb");
+            dir = Files.createTempDirectory(root, SocketFolders.PREFIX);
+            SocketFolders.markOwned(dir);
         } catch (IOException e) {
+            if (dir != null) {
+                ProcessInstance.deleteTree(dir);
+            }
             throw new PluginFileException("Cannot create a socket folder in " + root + " (framework property "
                     + SOCKET_DIR_PROPERTY + "): " + e, e);
         }
