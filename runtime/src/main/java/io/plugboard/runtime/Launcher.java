@@ -25,6 +25,8 @@ import org.osgi.framework.InvalidSyntaxException;
 import org.osgi.framework.ServiceReference;
 import org.osgi.framework.launch.Framework;
 import org.osgi.framework.launch.FrameworkFactory;
+import org.osgi.framework.wiring.BundleCapability;
+import org.osgi.framework.wiring.BundleRevision;
 import org.osgi.framework.wiring.BundleWiring;
 import org.osgi.framework.wiring.FrameworkWiring;
 
@@ -136,6 +138,9 @@ final class Launcher {
             framework.adapt(FrameworkWiring.class).resolveBundles(needed);
             StartupClock.mark(err, "boot bundles resolved");
             Bundle host = null;
+            // Bundles that register a PluginFileHandler start after the host: what they log while
+            // they start (a stale socket folder removed, say) reaches the host's log printer.
+            List<Bundle> fileHandlers = new ArrayList<>();
             // jline 3.26 finds its terminal providers through the thread's context class loader;
             // Gogo's shell builds its terminal on this thread while the Gogo bundles start, so
             // lend it jline's own loader, or every terminal would be a dumb one.
@@ -146,6 +151,8 @@ final class Launcher {
                 for (Bundle bundle : boot) {
                     if (HOST_SYMBOLIC_NAME.equals(bundle.getSymbolicName())) {
                         host = bundle;
+                    } else if (providesFileHandler(bundle)) {
+                        fileHandlers.add(bundle);
                     } else if (!isFragment(bundle) && (startShell || !isShellOnly(bundle))) {
                         // Transient: the cache is kept, and a persistent start would have the
                         // next start launch every boot bundle (the shell too, host first) on its own.
@@ -161,6 +168,10 @@ final class Launcher {
             }
             host.start(Bundle.START_TRANSIENT);
             StartupClock.mark(err, "host started");
+            for (Bundle bundle : fileHandlers) {
+                bundle.start(Bundle.START_TRANSIENT);
+                StartupClock.mark(err, "started " + bundle.getSymbolicName());
+            }
         } catch (BundleException | IOException e) {
             stopQuietly(framework);
             throw new StartupException("cannot start the framework: " + describe(e));
@@ -211,6 +222,21 @@ final class Launcher {
 
     // By name, not by class: the launcher does not see the API's classes.
     private static final String FILE_HANDLER_SERVICE = "io.plugboard.api.deploy.PluginFileHandler";
+
+    /** Whether the bundle declares (as bnd writes for a DS component) that it registers a PluginFileHandler. */
+    static boolean providesFileHandler(Bundle bundle) {
+        BundleRevision revision = bundle.adapt(BundleRevision.class);
+        if (revision == null) {
+            return false;
+        }
+        for (BundleCapability capability : revision.getDeclaredCapabilities("osgi.service")) {
+            Object classes = capability.getAttributes().get("objectClass");
+            if (classes instanceof List<?> names ? names.contains(FILE_HANDLER_SERVICE) : FILE_HANDLER_SERVICE.equals(classes)) {
+                return true;
+            }
+        }
+        return false;
+    }
 
     private static void stopFileHandlers(Framework framework) {
         BundleContext context = framework.getBundleContext();

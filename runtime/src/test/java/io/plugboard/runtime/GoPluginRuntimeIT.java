@@ -70,6 +70,10 @@ public class GoPluginRuntimeIT {
         assertEquals("v", Files.readString(work.resolve("data/goplugin/kv.go/kk")));
         assertTrue(Files.isExecutable(work.resolve("plugins/bin/kv-go")));
         assertEquals("no kv-go process is left after the script", List.of(), kvGoProcesses());
+        // The go-plugin bundle starts after the host, so that its start is logged too (the host's
+        // log printer keeps no history: what is logged before it listens is lost).
+        String log = Files.readString(work.resolve("data/plugboard.log"));
+        assertTrue(log, Pattern.compile("(?m)\\[io\\.plugboard\\.goplugin \\S+\\] BundleEvent STARTED$").matcher(log).find());
     }
 
     @Test

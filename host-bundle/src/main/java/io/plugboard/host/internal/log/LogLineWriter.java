@@ -26,6 +26,8 @@ final class LogLineWriter implements Closeable {
     private final PrintStream console;
     private final LogLevel consoleLevel;
     private final Writer file;
+    /** Set by close(): the log service delivers entries on its own thread, so a few may come after. */
+    private boolean closed;
 
     /** Creates a writer to the console only. */
     LogLineWriter(PrintStream console, LogLevel consoleLevel) {
@@ -83,7 +85,7 @@ final class LogLineWriter implements Closeable {
         if (consoleLevel.implies(level)) {
             console.println(line);
         }
-        if (file != null) {
+        if (file != null && !closed) {
             try {
                 file.write(Instant.ofEpochMilli(time).toString());
                 file.write(' ');
@@ -99,6 +101,7 @@ final class LogLineWriter implements Closeable {
 
     @Override
     public synchronized void close() throws IOException {
+        closed = true;
         if (file != null) {
             file.close();
         }

@@ -39,6 +39,19 @@ public class LogLineWriterTest {
     }
 
     @Test
+    public void anEntryThatComesAfterCloseIsNotAnErrorAndStillReachesTheConsole() throws IOException {
+        Path file = temp.getRoot().toPath().resolve("plugboard.log");
+        LogLineWriter writer = new LogLineWriter(console, LogLevel.WARN, file);
+        writer.write(TIME, LogLevel.INFO, "a 1.0.0", "before", null);
+        writer.close();
+        writer.write(TIME, LogLevel.INFO, "a 1.0.0", "late", null);
+        writer.write(TIME, LogLevel.WARN, "a 1.0.0", "late warning", null);
+
+        assertEquals(List.of(STAMP + " INFO [a 1.0.0] before"), Files.readAllLines(file));
+        assertEquals(List.of("WARN [a 1.0.0] late warning"), consoleLines());
+    }
+
+    @Test
     public void appendsTheStackTraceOfAnException() {
         String line = LogLineWriter.format(LogLevel.ERROR, "b 1.0.0", "failed", new IllegalStateException("boom"));
         List<String> lines = line.lines().toList();
