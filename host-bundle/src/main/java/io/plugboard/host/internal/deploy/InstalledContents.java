@@ -1,6 +1,7 @@
 package io.plugboard.host.internal.deploy;
 
 import java.io.BufferedWriter;
+import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -20,13 +21,13 @@ import org.osgi.framework.BundleContext;
 /**
  * The content each plugin bundle was installed from, kept across restarts: the framework cache
  * keeps the plugins, and the watched folder keeps a cached plugin only if its jar still has
- * exactly this content (see {@link FolderSync}); any other is updated from its jar.
+ * exactly this content (see {@link FolderSync}); any other is uninstalled and its jar installed.
  *
  * <p>An entry counts only for the bundle it was made for: same id, location and last-modified
  * time, which the framework sets at every install and update, also at those made past the
  * installer (Gogo's {@code update}). The entries are saved when the host stops and the file is
  * deleted as it is read at the next start: after a crash there is no file, so no cached plugin
- * is trusted, each is updated from its jar.
+ * is trusted, each is installed again from its jar.
  */
 final class InstalledContents {
 
@@ -58,7 +59,7 @@ final class InstalledContents {
 
     /** No entries (for when the saved ones cannot be read); saved to the same file. */
     static InstalledContents empty(BundleContext context) {
-        java.io.File dataFile = context.getDataFile(FILE_NAME);
+        File dataFile = context.getDataFile(FILE_NAME);
         return new InstalledContents(context, dataFile == null ? null : dataFile.toPath());
     }
 
