@@ -89,7 +89,7 @@ public final class PluginInstallerImpl implements PluginInstaller {
 
     @Override
     public Bundle install(String pathOrUrl) {
-        Bundle bundle = installWithoutStart(pathOrUrl);
+        Bundle bundle = installWithoutStart(pathOrUrl, BundleIdentities.of(context));
         startWaitingPlugins();
         return bundle;
     }
@@ -97,9 +97,11 @@ public final class PluginInstallerImpl implements PluginInstaller {
     @Override
     public List<Bundle> installAll(List<String> pathsOrUrls, BiConsumer<String, PluginInstallException> onFailure) {
         List<Bundle> installed = new ArrayList<>();
+        // Listed once for the batch, not once per jar: 1000 jars against 1000 bundles add up.
+        BundleIdentities identities = BundleIdentities.of(context);
         for (String pathOrUrl : pathsOrUrls) {
             try {
-                installed.add(installWithoutStart(pathOrUrl));
+                installed.add(installWithoutStart(pathOrUrl, identities));
             } catch (PluginInstallException e) {
                 onFailure.accept(pathOrUrl, e);
             }
@@ -213,7 +215,7 @@ public final class PluginInstallerImpl implements PluginInstaller {
         return diagnostics.whyNotActive(bundle, startFailures.get(bundle.getBundleId()));
     }
 
-    private Bundle installWithoutStart(String pathOrUrl) {
+    private Bundle installWithoutStart(String pathOrUrl, BundleIdentities identities) {
         PluginSource source = PluginSource.parse(pathOrUrl);
         Bundle existing = context.getBundle(source.location());
         if (existing != null) {
@@ -222,9 +224,12 @@ public final class PluginInstallerImpl implements PluginInstaller {
         }
         Bundle[] installed = new Bundle[1];
         withValidatedJar(source, (jar, content) -> {
-            checkNoDuplicate(jar, null);
+            identities.find(jar).ifPresent(other -> {
+                throw duplicate(jar, other);
+            });
             try (InputStream in = content.open()) {
                 installed[0] = context.installBundle(source.location(), in);
+                identities.add(installed[0]);
                 contents.record(installed[0], content.fingerprint());
             } catch (BundleException | IOException e) {
                 throw new PluginInstallException("Cannot install " + source.displayName() + ": " + e.getMessage(), e);
@@ -297,10 +302,14 @@ public final class PluginInstallerImpl implements PluginInstaller {
         for (Bundle other : context.getBundles()) {
             if (!other.equals(except) && jar.symbolicName().equals(other.getSymbolicName())
                     && jar.version().equals(other.getVersion())) {
-                throw new PluginInstallException(jar + " is already installed as bundle " + other.getBundleId()
-                        + " (from " + other.getLocation() + "); use plugin:update");
+                throw duplicate(jar, other);
             }
         }
+    }
+
+    private static PluginInstallException duplicate(PluginJar jar, Bundle other) {
+        return new PluginInstallException(jar + " is already installed as bundle " + other.getBundleId()
+                + " (from " + other.getLocation() + "); use plugin:update");
     }
 
     private void checkIsPlugin(Bundle bundle) {
