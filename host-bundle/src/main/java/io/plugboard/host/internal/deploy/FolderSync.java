@@ -70,7 +70,9 @@ final class FolderSync {
 
     /**
      * Brings the plugins in line with the folder before returning: uninstalls those whose file
-     * is gone, then installs (for jars: all first, then starts all) or updates every complete file.
+     * is gone, keeps those still installed from what their file holds (a restart keeps the jars'
+     * bundles in the framework cache), installs (for jars: all first, then starts all) or updates
+     * every other complete file, and then runs the kept ones.
      */
     void initialScan() {
         Map<FileKind, List<Path>> kept = new LinkedHashMap<>();
