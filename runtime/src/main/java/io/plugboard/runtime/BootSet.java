@@ -3,11 +3,17 @@ package io.plugboard.runtime;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.JarURLConnection;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.net.URL;
 import java.net.URLConnection;
+import java.nio.file.FileSystemNotFoundException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.function.Predicate;
 import java.util.jar.JarEntry;
@@ -18,6 +24,7 @@ import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.BundleException;
 import org.osgi.framework.Constants;
+import org.osgi.framework.startlevel.BundleStartLevel;
 
 /**
  * Brings the framework cache, kept across starts, in line with the boot bundles inside
@@ -30,11 +37,14 @@ import org.osgi.framework.Constants;
  * the entry). A new plugboard.jar with a changed bundle gives a new location, so the cached one is
  * uninstalled and the new one installed; nothing else is written beside Felix's own cache.
  *
- * <p>Every other cached bundle (the plugins, {@code --plugin} jars) is uninstalled before the
- * framework starts: the folder watcher and the launcher install them fresh from their jars, so
- * a jar replaced or deleted while Plugboard was down is always picked up, whatever its time
- * stamp (a cached bundle compared by time stamp would miss a jar moved in with an older one),
- * and no cached plugin starts before the host. Plugins are small; the boot set is what cost.
+ * <p>The plugins of the watched folder are kept too (a jar there, whose file is still there), so
+ * the folder watcher need not install every plugin again at each start: it keeps a cached
+ * plugin only if its jar is byte for byte what it was installed from, and replaces any other
+ * (a jar replaced while Plugboard was down, whatever its time stamp). None of them may start
+ * before the host, which starts them: a plugin marked to start persistently (by Gogo's
+ * {@code start}; the host starts them transiently) is marked stopped here. Every other cached
+ * bundle ({@code --plugin} jars, plugins installed from elsewhere) is uninstalled: the launcher
+ * installs the {@code --plugin} jars again.
  */
 final class BootSet {
 
@@ -46,12 +56,12 @@ final class BootSet {
     /**
      * Installs the missing or changed boot bundles named in {@code names} (resources under
      * {@code boot/}), except those whose symbolic name {@code skipIfMissing} accepts (the shell,
-     * not needed by a piped first start: jline alone is 1.4 MB to copy), and uninstalls every
-     * other cached bundle; returns the boot bundles there are, in {@code names} order. Call
-     * between {@code init()} and {@code start()}.
+     * not needed by a piped first start: jline alone is 1.4 MB to copy), keeps the plugins of
+     * {@code pluginsDir} (see above) and uninstalls every other cached bundle; returns the boot
+     * bundles there are, in {@code names} order. Call between {@code init()} and {@code start()}.
      */
-    static List<Bundle> sync(BundleContext context, List<String> names, Predicate<String> skipIfMissing)
-            throws IOException, BundleException {
+    static List<Bundle> sync(BundleContext context, List<String> names, Predicate<String> skipIfMissing,
+            Path pluginsDir) throws IOException, BundleException {
         Map<String, String> wanted = new HashMap<>();
         List<String> locations = new ArrayList<>();
         for (String name : names) {
@@ -59,6 +69,7 @@ final class BootSet {
             wanted.put(location, name);
             locations.add(location);
         }
+        Path folder = pluginsDir.toAbsolutePath().normalize();
         Map<String, Bundle> cached = new HashMap<>();
         for (Bundle bundle : context.getBundles()) {
             if (bundle.getBundleId() == Constants.SYSTEM_BUNDLE_ID) {
@@ -66,7 +77,7 @@ final class BootSet {
             }
             if (wanted.containsKey(bundle.getLocation())) {
                 cached.put(bundle.getLocation(), bundle);
-            } else {
+            } else if (!keepPlugin(bundle, folder)) {
                 // Before start nothing is resolved against it yet, so no refresh is needed.
                 bundle.uninstall();
             }
@@ -85,6 +96,52 @@ final class BootSet {
             }
         }
         return boot;
+    }
+
+    /**
+     * Whether the bundle is a plugin of the watched folder to keep: its location names a jar
+     * in the folder that the folder acts on, and the jar is there. Marks it stopped if it is
+     * marked to start, so that the framework does not start it before the host.
+     */
+    private static boolean keepPlugin(Bundle bundle, Path folder) {
+        Path file = folderJar(bundle.getLocation(), folder);
+        if (file == null || !Files.isRegularFile(file)) {
+            return false;
+        }
+        BundleStartLevel startLevel = bundle.adapt(BundleStartLevel.class);
+        if (startLevel != null && startLevel.isPersistentlyStarted()) {
+            try {
+                // The framework is not started: this only records "stopped" in the cache.
+                bundle.stop();
+            } catch (BundleException | RuntimeException e) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * The jar a {@code file:} location names if it is directly in the folder and the folder
+     * would take it (a {@code .jar} name, neither hidden nor a name tools use while writing);
+     * else null.
+     */
+    static Path folderJar(String location, Path folder) {
+        if (!location.startsWith("file:")) {
+            return null;
+        }
+        Path file;
+        try {
+            file = Path.of(new URI(location)).toAbsolutePath().normalize();
+        } catch (URISyntaxException | IllegalArgumentException | FileSystemNotFoundException e) {
+            return null;
+        }
+        Path name = file.getFileName();
+        if (name == null || !folder.equals(file.getParent())) {
+            return null;
+        }
+        String text = name.toString();
+        boolean ignored = text.startsWith(".") || text.endsWith(".tmp") || text.endsWith(".part") || text.endsWith("~");
+        return !ignored && text.toLowerCase(Locale.ROOT).endsWith(".jar") && text.length() > ".jar".length() ? file : null;
     }
 
     // The Bundle-SymbolicName (without attributes) in a boot jar's manifest, read without copying the jar.

@@ -29,8 +29,9 @@ final class FrameworkProperties {
         props.put(DATA_DIR, options.dataDir.toString());
         props.put("org.osgi.framework.storage", options.dataDir.resolve("felix-cache").toString());
         // The cache is kept across starts (no storage.clean): BootSet installs a boot bundle only
-        // when missing or changed and uninstalls every cached plugin, which the folder watcher
-        // installs fresh, so a stale cache never runs an older bundle than the jar holds.
+        // when missing or changed and keeps only the watched folder's plugins, which the folder
+        // watcher keeps only if their jar is unchanged (by content), so a stale cache never runs
+        // another bundle than the jar holds.
         props.put("org.osgi.framework.storage.clean", "none");
         // SCR keeps the component descriptions it parsed in its data area (per bundle id and
         // modification time, written when it stops), so a restart does not parse the host's

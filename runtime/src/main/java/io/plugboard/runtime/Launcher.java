@@ -124,7 +124,7 @@ final class Launcher {
             StartupClock.watch(err, framework.getBundleContext());
             BundleContext context = framework.getBundleContext();
             List<Bundle> boot = BootSet.sync(context, readIndex("boot/index.txt"),
-                    name -> !startShell && isShellOnly(name));
+                    name -> !startShell && isShellOnly(name), options.pluginsDir);
             StartupClock.mark(err, "boot bundles installed");
             framework.start();
             StartupClock.mark(err, "framework started");
@@ -196,7 +196,9 @@ final class Launcher {
         }
         try {
             if (!isFragment(bundle)) {
-                bundle.start();
+                // Transient: the framework must not start it on its own at the next start, before
+                // the host (that start installs it again, if it is given again).
+                bundle.start(Bundle.START_TRANSIENT);
             }
         } catch (BundleException | RuntimeException e) {
             err.println("plugboard: plugin " + jar + " is installed but did not start: " + describe(e));

@@ -5,7 +5,9 @@ import static org.hamcrest.CoreMatchers.not;
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertNotNull;
+import static org.junit.Assert.assertTrue;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -14,6 +16,9 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.Before;
 import org.junit.Rule;
@@ -72,6 +77,51 @@ public class RestartIT {
         // Same bundles each time: the boot set is reused, the plugins are installed once each.
         assertEquals(third.transcript(), count(second.stdout(), "Active"), count(third.stdout(), "Active"));
         assertEquals(third.transcript(), 1, count(third.stdout(), "Plugboard plugin: greeter-en "));
+        // The very same bundle: the unchanged plugin was kept in the cache, not installed again.
+        assertEquals(third.transcript(), bundleId(second.stdout(), "greeter-en"), bundleId(third.stdout(), "greeter-en"));
+        assertEquals(third.transcript(), bundleId(second.stdout(), "kv-file"), bundleId(third.stdout(), "kv-file"));
+        // plugboard.log has all three starts: only the first one installed it.
+        assertEquals(log(), 1, count(log(), "Installed plugin io.plugboard.greeter-en "));
+    }
+
+    @Test
+    public void pluginStartedPersistentlyInGogoIsLeftToTheHostAtTheNextStart() throws Exception {
+        long id = bundleId(PlugboardProcess.run(work, "lb\n").stdout(), "greeter-en");
+        PlugboardProcess marking = PlugboardProcess.run(work, "start " + id + "\n");
+        assertEquals(marking.transcript(), 0, marking.exitCode());
+        assertEquals("Gogo's start marks it to start with the framework", "32", persistentState(id));
+        PlugboardProcess next = PlugboardProcess.run(work, "plugin:greet Bob\nlb\n");
+        assertEquals(next.transcript(), 0, next.exitCode());
+        assertThat(next.transcript(), next.stdout(), containsString("Hello, Bob!"));
+        assertEquals(next.transcript(), id, bundleId(next.stdout(), "greeter-en"));
+        // Marked stopped before the framework started, so only the host started it (transiently).
+        assertEquals(next.transcript(), "2", persistentState(id));
+    }
+
+    @Test
+    public void jarAddedWhileDownIsInstalledAtNextStart() throws Exception {
+        Path jar = work.resolve("plugins/greeter-zh.jar");
+        Path aside = Files.move(jar, work.resolve("greeter-zh.jar"));
+        PlugboardProcess without = PlugboardProcess.run(work, "plugin:list\n");
+        assertThat(without.transcript(), without.stdout(), not(containsString("greeter.zh")));
+        Files.move(aside, jar);
+        PlugboardProcess second = PlugboardProcess.run(work, "plugin:list\nplugin:greet Bob\n");
+        assertEquals(second.transcript(), 0, second.exitCode());
+        assertThat(second.transcript(), second.stdout(), containsString("greeter.zh"));
+        assertThat(second.transcript(), second.stdout(), containsString("Hello, Bob!"));
+    }
+
+    @Test
+    public void corruptJarPutInWhileDownIsReportedAndTheOthersServe() throws Exception {
+        Files.writeString(work.resolve("plugins/broken.jar"), "not a jar");
+        // Reported at once, not after the usual grace for a jar still being written: the script is short.
+        PlugboardProcess second = PlugboardProcess.run(work, "plugin:greet Bob\nplugin:list\n", Map.of(),
+                List.of("-Dplugboard.watch.corrupt.ms=0"));
+        assertEquals(second.transcript(), 0, second.exitCode());
+        assertThat(second.transcript(), second.stdout(), containsString("Hello, Bob!"));
+        assertThat(second.transcript(), second.stdout(), containsString("greeter.zh"));
+        assertThat(second.transcript(), log(), containsString(
+                "Not installing broken.jar from the plugins folder: broken.jar is incomplete or corrupt"));
     }
 
     @Test
@@ -99,7 +149,25 @@ public class RestartIT {
         assertEquals(second.transcript(), 1, count(second.stdout(), "Plugboard host ("));
     }
 
+    /** The id {@code lb} shows for the example plugin of this name ({@code greeter-en}). */
+    private static long bundleId(String lbOutput, String plugin) {
+        Matcher m = Pattern.compile(
+                "(?m)^\\s*(\\d+)\\|[^|]*\\|[^|]*\\|Plugboard plugin: " + Pattern.quote(plugin) + " \\(")
+                .matcher(lbOutput);
+        assertTrue("no bundle of " + plugin + " in:\n" + lbOutput, m.find());
+        return Long.parseLong(m.group(1));
+    }
+
+    /** The persistent state Felix keeps for the bundle (32: start with the framework; 2: do not). */
+    private String persistentState(long id) throws IOException {
+        return Files.readAllLines(work.resolve("data/felix-cache/bundle" + id + "/bundle.info")).get(2);
+    }
+
+    private String log() throws IOException {
+        return Files.readString(work.resolve("data/plugboard.log"));
+    }
+
     private static int count(String text, String word) {
-        return text.split(java.util.regex.Pattern.quote(word), -1).length - 1;
+        return text.split(Pattern.quote(word), -1).length - 1;
     }
 }

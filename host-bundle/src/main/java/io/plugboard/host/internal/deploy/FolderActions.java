@@ -14,6 +14,25 @@ interface FolderActions {
     /** The folder's files whose plugin is installed, each with the time (ms) it was last installed or updated. */
     Map<Path, Long> installed();
 
+    /**
+     * Whether the plugin installed from the file still is what the file holds now ({@code state},
+     * {@code installedMillis} as {@link #installed()} gave it), so a restart can keep it as it is.
+     */
+    boolean isCurrent(Path file, FileState state, long installedMillis);
+
+    /**
+     * Called, before the file is judged, for a plugin that is not what its file holds (it changed
+     * while the folder was not watched): true if it removed the plugin, so the file is installed
+     * as a new one; false to have the plugin updated from the file.
+     */
+    boolean removeStale(Path file);
+
+    /**
+     * Runs the plugins of files kept as they were (see {@link #isCurrent}), once the folder has
+     * taken every file: a restart keeps bundles in the framework cache, but stopped.
+     */
+    void kept(List<Path> files);
+
     /** Installs the plugins of all the files (for jars: installs all, then starts them all). */
     void install(List<Path> files);
 

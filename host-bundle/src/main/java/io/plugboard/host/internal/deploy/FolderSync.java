@@ -70,11 +70,15 @@ final class FolderSync {
 
     /**
      * Brings the plugins in line with the folder before returning: uninstalls those whose file
-     * is gone, then installs (for jars: all first, then starts all) or updates every complete file.
+     * is gone, keeps those still installed from what their file holds (a restart keeps the jars'
+     * bundles in the framework cache), installs (for jars: all first, then starts all) or updates
+     * every other complete file, and then runs the kept ones.
      */
     void initialScan() {
-        kinds.all().forEach(this::adopt);
+        Map<FileKind, List<Path>> kept = new LinkedHashMap<>();
+        kinds.all().forEach(kind -> kept.put(kind, adopt(kind)));
         judge();
+        runKept(kept);
     }
 
     /**
@@ -104,8 +108,10 @@ final class FolderSync {
         if (!extensionsBefore.isEmpty()) {
             reportWaiting(extensionsBefore);
         }
-        added.forEach(this::adopt);
+        Map<FileKind, List<Path>> kept = new LinkedHashMap<>();
+        added.forEach(kind -> kept.put(kind, adopt(kind)));
         judge();
+        runKept(kept);
     }
 
     /** Watch events about files in the folder (added, modified or deleted), in the order they came. */
@@ -146,28 +152,45 @@ final class FolderSync {
 
     /**
      * Takes the files of a kind as they are: uninstalls plugins whose file is gone, keeps those
-     * installed since their file last changed, and marks every other file to be judged.
+     * whose plugin still is what the file holds ({@link FolderActions#isCurrent}), and marks
+     * every other file to be judged. Returns the files kept.
      */
-    private void adopt(FileKind kind) {
+    private List<Path> adopt(FileKind kind) {
         Map<Path, Long> installed = kind.actions().installed();
         for (Path file : installed.keySet()) {
             if (!Files.exists(file)) {
                 kind.actions().uninstall(file);
             }
         }
+        List<Path> kept = new ArrayList<>();
         for (Path file : candidates(kind)) {
+            // The state is read before the content is compared: a write after this point brings an event.
             FileState state = FileState.of(file);
             Long installedModified = installed.get(file);
             if (installedModified != null) {
-                if (state.modifiedMillis() <= installedModified) {
+                if (kind.actions().isCurrent(file, state, installedModified)) {
                     known.put(file, state);
+                    kept.add(file);
                     continue;
                 }
-                // Changed while the framework (or the handler) was down: an unknown state makes it an update.
-                known.put(file, FileState.ABSENT);
+                // Changed while the framework (or the handler) was down: installed afresh if its
+                // plugin is removed, else an unknown state makes it an update.
+                if (!kind.actions().removeStale(file)) {
+                    known.put(file, FileState.ABSENT);
+                }
             }
             mark(file);
         }
+        return kept;
+    }
+
+    /** Runs the plugins of the files kept, once the files judged with them are installed. */
+    private void runKept(Map<FileKind, List<Path>> kept) {
+        kept.forEach((kind, files) -> {
+            if (!files.isEmpty()) {
+                kind.actions().kept(files);
+            }
+        });
     }
 
     /**

@@ -48,6 +48,26 @@ final class HandlerFolderActions implements FolderActions {
         return result;
     }
 
+    /**
+     * By time stamp: a handler runs its plugins from the file itself, each start anew, and tells
+     * when it took each file (a handler's plugins are not kept in the framework cache).
+     */
+    @Override
+    public boolean isCurrent(Path file, FileState state, long installedMillis) {
+        return state.modifiedMillis() <= installedMillis;
+    }
+
+    /** Updated: the handler replaces its plugin only once the new file's plugin runs. */
+    @Override
+    public boolean removeStale(Path file) {
+        return false;
+    }
+
+    /** Nothing to do: a handler's plugins run as long as it has them. */
+    @Override
+    public void kept(List<Path> files) {
+    }
+
     @Override
     public void install(List<Path> files) {
         files.forEach(file -> install(file, "install"));

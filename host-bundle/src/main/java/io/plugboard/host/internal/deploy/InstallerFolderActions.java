@@ -38,6 +38,39 @@ final class InstallerFolderActions implements FolderActions {
         return result;
     }
 
+    /** By content, not time stamp: a jar moved in may be older than the bundle, yet be another. */
+    @Override
+    public boolean isCurrent(Path file, FileState state, long installedMillis) {
+        Optional<Bundle> bundle = bundleOf(file);
+        return bundle.isPresent() && installer.hasContentOf(bundle.get(), file);
+    }
+
+    /**
+     * Uninstalled: a bundle kept in the framework cache has not started since the restart, and
+     * must not run the content its jar no longer holds (the jar may not even be valid now).
+     */
+    @Override
+    public boolean removeStale(Path file) {
+        Optional<Bundle> bundle = bundleOf(file);
+        if (bundle.isEmpty()) {
+            return true;
+        }
+        try {
+            installer.uninstall(bundle.get());
+            return true;
+        } catch (PluginInstallException e) {
+            logger.warn("Cannot uninstall the cached plugin of {}, changed while Plugboard was down: {}",
+                    file.getFileName(), e.getMessage());
+            return false;
+        }
+    }
+
+    /** Starts them, together with any other plugin waiting to start. */
+    @Override
+    public void kept(List<Path> files) {
+        installer.startWaiting();
+    }
+
     @Override
     public void install(List<Path> files) {
         List<String> fresh = new ArrayList<>();

@@ -1,5 +1,6 @@
 package io.plugboard.host.internal.deploy;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -48,6 +49,22 @@ public interface PluginInstaller {
 
     /** Uninstalls the bundle and refreshes packages so its class loader can be collected. */
     void uninstall(Bundle bundle);
+
+    /**
+     * Whether the bundle was installed (or last updated) by this installer from exactly the
+     * content the file has now, also across restarts; false when that is not known.
+     */
+    default boolean hasContentOf(Bundle bundle, Path file) {
+        return false;
+    }
+
+    /**
+     * Starts every plugin that is installed but not active, all resolved together first. A
+     * restart keeps the folder's plugins in the framework cache, stopped: the watched folder
+     * starts them once it has taken every jar. Does nothing by default.
+     */
+    default void startWaiting() {
+    }
 
     /**
      * Returns the bundles that are plugins: every bundle other than the host that imports an

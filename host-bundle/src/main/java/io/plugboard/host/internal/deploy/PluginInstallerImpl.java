@@ -25,6 +25,7 @@ import org.osgi.framework.wiring.BundleRevision;
 import org.osgi.framework.wiring.FrameworkWiring;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.log.Logger;
 import org.osgi.service.log.LoggerFactory;
@@ -43,6 +44,8 @@ public final class PluginInstallerImpl implements PluginInstaller {
     private final BundleDiagnostics diagnostics;
     private final PackageRefresher refresher;
     private final ReplacementNotice replacementNotice;
+    // What each plugin was installed from, so a restart keeps those whose jar is unchanged.
+    private final InstalledContents contents;
     // Why each bundle last failed to start, by bundle id; whyNotActive shows it.
     private final Map<Long, String> startFailures = new ConcurrentHashMap<>();
 
@@ -55,6 +58,28 @@ public final class PluginInstallerImpl implements PluginInstaller {
         this.diagnostics = new BundleDiagnostics(context);
         this.refresher = new PackageRefresher(context, REFRESH_TIMEOUT_MILLIS);
         this.replacementNotice = replacementNotice;
+        this.contents = loadContents(context, logger);
+    }
+
+    private static InstalledContents loadContents(BundleContext context, Logger logger) {
+        try {
+            return InstalledContents.load(context);
+        } catch (IOException e) {
+            logger.warn("Cannot read what the plugins were installed from ({}); each cached plugin is installed again: {}",
+                    InstalledContents.FILE_NAME, e.toString());
+            return InstalledContents.empty(context);
+        }
+    }
+
+    /** Saves what each plugin was installed from, for the next start. */
+    @Deactivate
+    public void deactivate() {
+        try {
+            contents.save();
+        } catch (IOException e) {
+            logger.warn("Cannot save what the plugins were installed from ({}); the next start installs each again: {}",
+                    InstalledContents.FILE_NAME, e.toString());
+        }
     }
 
     /** Creates an installer whose updates tell no registry, for tests without one. */
@@ -64,7 +89,7 @@ public final class PluginInstallerImpl implements PluginInstaller {
 
     @Override
     public Bundle install(String pathOrUrl) {
-        Bundle bundle = installWithoutStart(pathOrUrl);
+        Bundle bundle = installWithoutStart(pathOrUrl, BundleIdentities.of(context));
         startWaitingPlugins();
         return bundle;
     }
@@ -72,9 +97,11 @@ public final class PluginInstallerImpl implements PluginInstaller {
     @Override
     public List<Bundle> installAll(List<String> pathsOrUrls, BiConsumer<String, PluginInstallException> onFailure) {
         List<Bundle> installed = new ArrayList<>();
+        // Listed once for the batch, not once per jar: 1000 jars against 1000 bundles add up.
+        BundleIdentities identities = BundleIdentities.of(context);
         for (String pathOrUrl : pathsOrUrls) {
             try {
-                installed.add(installWithoutStart(pathOrUrl));
+                installed.add(installWithoutStart(pathOrUrl, identities));
             } catch (PluginInstallException e) {
                 onFailure.accept(pathOrUrl, e);
             }
@@ -111,12 +138,15 @@ public final class PluginInstallerImpl implements PluginInstaller {
                         + "; install it as a new plugin instead");
             }
             checkNoDuplicate(jar, bundle);
+            // Forgotten first: should the update fail halfway, no entry claims either content.
+            contents.forget(bundle);
             try (InputStream in = content.open()) {
                 if (wasActive) {
-                    // Transient: the bundle stays marked to start, should the framework restart now.
+                    // Transient, as plugins are started (see start).
                     bundle.stop(Bundle.STOP_TRANSIENT);
                 }
                 bundle.update(in);
+                contents.record(bundle, content.fingerprint());
             } catch (BundleException | IOException e) {
                 if (wasActive) {
                     start(bundle); // the old version serves again
@@ -138,14 +168,37 @@ public final class PluginInstallerImpl implements PluginInstaller {
     public void uninstall(Bundle bundle) {
         checkIsPlugin(bundle);
         String name = bundle.getSymbolicName() + " " + bundle.getVersion();
+        contents.forget(bundle);
         try {
             bundle.uninstall();
         } catch (BundleException e) {
             throw new PluginInstallException("Cannot uninstall " + BundleNames.describe(bundle) + ": " + e.getMessage(), e);
         }
         startFailures.remove(bundle.getBundleId());
-        refresh(bundle);
+        // Only if its code may still be in use: a bundle never resolved (one kept in the cache
+        // and found stale at a restart) is gone at once, and a refresh would only be waited for.
+        if (wiring().getRemovalPendingBundles().contains(bundle)) {
+            refresh(bundle);
+        }
         logger.info("Uninstalled plugin {} (bundle {})", name, bundle.getBundleId());
+    }
+
+    @Override
+    public boolean hasContentOf(Bundle bundle, Path file) {
+        Optional<JarContent> recorded = contents.of(bundle);
+        if (recorded.isEmpty()) {
+            return false;
+        }
+        try {
+            return recorded.get().equals(JarContent.of(file));
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    @Override
+    public void startWaiting() {
+        startWaitingPlugins();
     }
 
     @Override
@@ -162,7 +215,7 @@ public final class PluginInstallerImpl implements PluginInstaller {
         return diagnostics.whyNotActive(bundle, startFailures.get(bundle.getBundleId()));
     }
 
-    private Bundle installWithoutStart(String pathOrUrl) {
+    private Bundle installWithoutStart(String pathOrUrl, BundleIdentities identities) {
         PluginSource source = PluginSource.parse(pathOrUrl);
         Bundle existing = context.getBundle(source.location());
         if (existing != null) {
@@ -171,9 +224,13 @@ public final class PluginInstallerImpl implements PluginInstaller {
         }
         Bundle[] installed = new Bundle[1];
         withValidatedJar(source, (jar, content) -> {
-            checkNoDuplicate(jar, null);
+            identities.find(jar).ifPresent(other -> {
+                throw duplicate(jar, other);
+            });
             try (InputStream in = content.open()) {
                 installed[0] = context.installBundle(source.location(), in);
+                identities.add(installed[0]);
+                contents.record(installed[0], content.fingerprint());
             } catch (BundleException | IOException e) {
                 throw new PluginInstallException("Cannot install " + source.displayName() + ": " + e.getMessage(), e);
             }
@@ -184,10 +241,17 @@ public final class PluginInstallerImpl implements PluginInstaller {
         return bundle;
     }
 
-    /** Opens the validated bytes for the framework; the caller closes it. */
+    /** Opens a stream the caller closes. */
     @FunctionalInterface
-    private interface Content {
+    private interface Opener {
         InputStream open() throws IOException;
+    }
+
+    /** The validated bytes for the framework, and what they are. */
+    private record Content(Opener opener, JarContent fingerprint) {
+        InputStream open() throws IOException {
+            return opener.open();
+        }
     }
 
     /**
@@ -200,10 +264,18 @@ public final class PluginInstallerImpl implements PluginInstaller {
         Optional<byte[]> bytes = source.readBytes();
         Optional<PluginJar> jar = bytes.flatMap(JarBytes::check);
         if (jar.isPresent()) {
-            action.accept(jar.get(), () -> new ByteArrayInputStream(bytes.get()));
+            action.accept(jar.get(), new Content(() -> new ByteArrayInputStream(bytes.get()), JarContent.of(bytes.get())));
             return;
         }
-        withValidatedCopy(source, (checked, copy) -> action.accept(checked, () -> Files.newInputStream(copy)));
+        withValidatedCopy(source, (checked, copy) -> {
+            JarContent fingerprint;
+            try {
+                fingerprint = JarContent.of(copy);
+            } catch (IOException e) {
+                throw new PluginInstallException("Cannot read the copy of " + source.displayName() + ": " + e.getMessage(), e);
+            }
+            action.accept(checked, new Content(() -> Files.newInputStream(copy), fingerprint));
+        });
     }
 
     /** Copies the jar to a private temporary file, validates it and hands both to the action. */
@@ -230,10 +302,14 @@ public final class PluginInstallerImpl implements PluginInstaller {
         for (Bundle other : context.getBundles()) {
             if (!other.equals(except) && jar.symbolicName().equals(other.getSymbolicName())
                     && jar.version().equals(other.getVersion())) {
-                throw new PluginInstallException(jar + " is already installed as bundle " + other.getBundleId()
-                        + " (from " + other.getLocation() + "); use plugin:update");
+                throw duplicate(jar, other);
             }
         }
+    }
+
+    private static PluginInstallException duplicate(PluginJar jar, Bundle other) {
+        return new PluginInstallException(jar + " is already installed as bundle " + other.getBundleId()
+                + " (from " + other.getLocation() + "); use plugin:update");
     }
 
     private void checkIsPlugin(Bundle bundle) {
@@ -277,15 +353,21 @@ public final class PluginInstallerImpl implements PluginInstaller {
         if (waiting.isEmpty()) {
             return;
         }
-        context.getBundle(Constants.SYSTEM_BUNDLE_LOCATION).adapt(FrameworkWiring.class).resolveBundles(waiting);
+        wiring().resolveBundles(waiting);
         for (Bundle bundle : waiting) {
             start(bundle);
         }
     }
 
+    private FrameworkWiring wiring() {
+        return context.getBundle(Constants.SYSTEM_BUNDLE_LOCATION).adapt(FrameworkWiring.class);
+    }
+
     private void start(Bundle bundle) {
         try {
-            bundle.start(Bundle.START_ACTIVATION_POLICY);
+            // Transient: a restart keeps the plugins in the framework cache, and a persistent start
+            // would have the framework start them on its own, before the host; the folder starts them.
+            bundle.start(Bundle.START_TRANSIENT | Bundle.START_ACTIVATION_POLICY);
             startFailures.remove(bundle.getBundleId());
             logger.info("Started plugin {} {} (bundle {})", bundle.getSymbolicName(), bundle.getVersion(),
                     bundle.getBundleId());

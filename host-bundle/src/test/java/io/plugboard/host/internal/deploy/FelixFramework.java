@@ -20,6 +20,7 @@ final class FelixFramework extends ExternalResource {
 
     private final TemporaryFolder temp;
     private Framework framework;
+    private Path storage;
     Bundle api;
     Bundle host;
 
@@ -29,10 +30,8 @@ final class FelixFramework extends ExternalResource {
 
     @Override
     protected void before() throws Throwable {
-        Path storage = temp.newFolder("felix-cache").toPath();
-        framework = ServiceLoader.load(FrameworkFactory.class).iterator().next().newFramework(Map.of(
-                Constants.FRAMEWORK_STORAGE, storage.toString(),
-                Constants.FRAMEWORK_STORAGE_CLEAN, Constants.FRAMEWORK_STORAGE_CLEAN_ONFIRSTINIT));
+        storage = temp.newFolder("felix-cache").toPath();
+        framework = newFramework(Constants.FRAMEWORK_STORAGE_CLEAN_ONFIRSTINIT);
         framework.start();
         BundleContext system = framework.getBundleContext();
         Path apiJar = TestJars.write(temp.newFile("api.jar").toPath(), TestJars.bundle(10,
@@ -50,11 +49,33 @@ final class FelixFramework extends ExternalResource {
     @Override
     protected void after() {
         try {
-            framework.stop();
-            framework.waitForStop(10_000);
+            stop();
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /**
+     * Stops the framework and starts a new one on the same cache, as a restart of Plugboard
+     * does: the bundles installed are there again, and only those marked to start (API, host) start.
+     */
+    void restart() throws Exception {
+        stop();
+        framework = newFramework("none");
+        framework.start();
+        api = framework.getBundleContext().getBundle(api.getLocation());
+        host = framework.getBundleContext().getBundle(host.getLocation());
+    }
+
+    private void stop() throws Exception {
+        framework.stop();
+        framework.waitForStop(10_000);
+    }
+
+    private Framework newFramework(String clean) {
+        return ServiceLoader.load(FrameworkFactory.class).iterator().next().newFramework(Map.of(
+                Constants.FRAMEWORK_STORAGE, storage.toString(),
+                Constants.FRAMEWORK_STORAGE_CLEAN, clean));
     }
 
     /** The host bundle's context, as DS would inject it. */

@@ -145,6 +145,20 @@ public class PluginInstallerImplTest {
     }
 
     @Test
+    public void installAllRejectsTheSecondOfTwoJarsWithTheSameNameAndVersion() throws Exception {
+        List<String> failures = new ArrayList<>();
+        Path first = jar("a.jar", TestJars.plugin("io.example.a", "1.0.0"));
+        Path second = jar("copy.jar", TestJars.plugin("io.example.a", "1.0.0"));
+
+        List<Bundle> bundles = installer.installAll(List.of(first.toString(), second.toString()),
+                (file, e) -> failures.add(e.getMessage()));
+
+        assertEquals(1, bundles.size());
+        assertEquals(List.of("io.example.a 1.0.0 is already installed as bundle " + bundles.get(0).getBundleId()
+                + " (from " + first.toUri() + "); use plugin:update"), failures);
+    }
+
+    @Test
     public void updateReplacesTheCodeAndWaitsForTheRefresh() throws Exception {
         Path jar = jar("a.jar", TestJars.plugin("io.example.a", "1.0.0"));
         Bundle bundle = installer.install(jar.toString());

@@ -13,6 +13,10 @@ import java.util.stream.Collectors;
 final class RecordingFolderActions implements FolderActions, FolderLog {
 
     final Map<Path, Long> installed = new ConcurrentHashMap<>();
+    // The content each file had when it was installed (what isCurrent compares).
+    final Map<Path, JarContent> contents = new ConcurrentHashMap<>();
+    // What removeStale answers: true as for jars, false as for a handler's files.
+    volatile boolean removesStale = true;
     final List<String> calls = Collections.synchronizedList(new ArrayList<>());
     final List<String> warnings = Collections.synchronizedList(new ArrayList<>());
     final List<String> infos = Collections.synchronizedList(new ArrayList<>());
@@ -22,6 +26,30 @@ final class RecordingFolderActions implements FolderActions, FolderLog {
     @Override
     public Map<Path, Long> installed() {
         return Map.copyOf(installed);
+    }
+
+    @Override
+    public boolean isCurrent(Path file, FileState state, long installedMillis) {
+        try {
+            return JarContent.of(file).equals(contents.get(file));
+        } catch (java.io.IOException e) {
+            return false;
+        }
+    }
+
+    @Override
+    public boolean removeStale(Path file) {
+        calls.add("remove " + file.getFileName());
+        if (removesStale) {
+            installed.remove(file);
+            contents.remove(file);
+        }
+        return removesStale;
+    }
+
+    @Override
+    public void kept(List<Path> files) {
+        calls.add("kept " + files.stream().map(f -> f.getFileName().toString()).collect(Collectors.joining(",")));
     }
 
     @Override
@@ -41,6 +69,7 @@ final class RecordingFolderActions implements FolderActions, FolderLog {
     public void uninstall(Path file) {
         calls.add("uninstall " + file.getFileName());
         installed.remove(file);
+        contents.remove(file);
     }
 
     @Override
@@ -74,5 +103,10 @@ final class RecordingFolderActions implements FolderActions, FolderLog {
             throw new IllegalStateException(e);
         }
         installed.put(file, System.currentTimeMillis());
+        try {
+            contents.put(file, JarContent.of(file));
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        }
     }
 }

@@ -6,8 +6,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.jar.Attributes;
+import java.util.jar.JarFile;
 import java.util.jar.JarOutputStream;
 import java.util.jar.Manifest;
+import java.util.zip.CRC32;
 import java.util.zip.ZipEntry;
 
 /** Builds real jar files for tests. */
@@ -32,6 +34,37 @@ final class TestJars {
     static byte[] plugin(String name, String version) throws IOException {
         return bundle(2_000, "Bundle-SymbolicName", name, "Bundle-Version", version,
                 "Import-Package", "io.plugboard.api.kv;version=\"[1.0,2)\"");
+    }
+
+    /**
+     * A bundle jar whose only entry, the manifest with these headers, is stored uncompressed: jars
+     * whose headers differ only in same-length values have the same size.
+     */
+    static byte[] stored(String... headers) throws IOException {
+        Manifest manifest = new Manifest();
+        Attributes main = manifest.getMainAttributes();
+        main.put(Attributes.Name.MANIFEST_VERSION, "1.0");
+        main.putValue("Bundle-ManifestVersion", "2");
+        for (int i = 0; i < headers.length; i += 2) {
+            main.putValue(headers[i], headers[i + 1]);
+        }
+        ByteArrayOutputStream text = new ByteArrayOutputStream();
+        manifest.write(text);
+        byte[] content = text.toByteArray();
+        CRC32 crc = new CRC32();
+        crc.update(content);
+        ZipEntry entry = new ZipEntry(JarFile.MANIFEST_NAME);
+        entry.setMethod(ZipEntry.STORED);
+        entry.setSize(content.length);
+        entry.setCompressedSize(content.length);
+        entry.setCrc(crc.getValue());
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (JarOutputStream out = new JarOutputStream(bytes)) {
+            out.putNextEntry(entry);
+            out.write(content);
+            out.closeEntry();
+        }
+        return bytes.toByteArray();
     }
 
     /** A jar without a manifest. */

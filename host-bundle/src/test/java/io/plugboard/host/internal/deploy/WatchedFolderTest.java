@@ -57,22 +57,53 @@ public class WatchedFolderTest {
     @Test
     public void initialScanUninstallsBundlesWhoseFileIsGoneAndKeepsUnchangedOnes() throws Exception {
         Path kept = TestJars.write(dir.resolve("kept.jar"), TestJars.plugin("kept", "1.0.0"));
-        actions.installed.put(kept, System.currentTimeMillis() + 1_000);
+        // Installed before the jar's time stamp: only the content counts.
+        actions.installed.put(kept, System.currentTimeMillis() - 60_000);
+        actions.contents.put(kept, JarContent.of(kept));
         actions.installed.put(dir.resolve("gone.jar"), System.currentTimeMillis());
 
         start(2_000);
 
-        assertEquals(List.of("uninstall gone.jar"), actions.calls());
+        assertEquals(List.of("uninstall gone.jar", "kept kept.jar"), actions.calls());
     }
 
     @Test
-    public void initialScanUpdatesAJarChangedSinceItWasInstalled() throws Exception {
+    public void initialScanReplacesAJarWhoseContentChangedWhateverItsTimeStamp() throws Exception {
         Path changed = TestJars.write(dir.resolve("changed.jar"), TestJars.plugin("changed", "2.0.0"));
-        actions.installed.put(changed, System.currentTimeMillis() - 60_000);
+        // Installed after the jar's time stamp, from other content: a jar moved in that was built earlier.
+        actions.installed.put(changed, System.currentTimeMillis() + 60_000);
+        actions.contents.put(changed, JarContent.of(TestJars.plugin("changed", "1.0.0")));
 
         start(2_000);
 
-        assertEquals(List.of("update changed.jar"), actions.calls());
+        assertEquals(List.of("remove changed.jar", "install changed.jar"), actions.calls());
+    }
+
+    @Test
+    public void initialScanUpdatesAChangedFileWhosePluginIsNotRemoved() throws Exception {
+        actions.removesStale = false;
+        Path changed = TestJars.write(dir.resolve("changed.jar"), TestJars.plugin("changed", "2.0.0"));
+        actions.installed.put(changed, System.currentTimeMillis() + 60_000);
+
+        start(2_000);
+
+        assertEquals(List.of("remove changed.jar", "update changed.jar"), actions.calls());
+    }
+
+    @Test
+    public void initialScanRunsTheKeptPluginsAfterInstallingTheNewOnes() throws Exception {
+        Path kept = TestJars.write(dir.resolve("a-kept.jar"), TestJars.plugin("kept", "1.0.0"));
+        actions.installed.put(kept, System.currentTimeMillis());
+        actions.contents.put(kept, JarContent.of(kept));
+        TestJars.write(dir.resolve("b-new.jar"), TestJars.plugin("new", "1.0.0"));
+        Files.writeString(dir.resolve("c-corrupt.jar"), "not a jar");
+
+        start(2_000);
+
+        assertEquals(List.of("install b-new.jar", "kept a-kept.jar"), actions.calls());
+        await(() -> !actions.warnings.isEmpty());
+        assertTrue(actions.warnings.get(0), actions.warnings.get(0).startsWith(
+                "Not installing c-corrupt.jar from the plugins folder: c-corrupt.jar is incomplete or corrupt"));
     }
 
     @Test

@@ -1,0 +1,149 @@
+package io.plugboard.host.internal.deploy;
+
+import java.io.BufferedWriter;
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+
+import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleContext;
+
+/**
+ * The content each plugin bundle was installed from, kept across restarts: the framework cache
+ * keeps the plugins, and the watched folder keeps a cached plugin only if its jar still has
+ * exactly this content (see {@link FolderSync}); any other is uninstalled and its jar installed.
+ *
+ * <p>An entry counts only for the bundle it was made for: same id, location and last-modified
+ * time, which the framework sets at every install and update, also at those made past the
+ * installer (Gogo's {@code update}). The entries are saved when the host stops and the file is
+ * deleted as it is read at the next start: after a crash there is no file, so no cached plugin
+ * is trusted, each is installed again from its jar.
+ */
+final class InstalledContents {
+
+    /** The file in the host's data area. */
+    static final String FILE_NAME = "plugin-contents.txt";
+    private static final String HEADER = "# plugboard plugin contents 1: id last-modified crc-size location";
+
+    private record Entry(String location, long lastModified, JarContent content) {
+    }
+
+    private final BundleContext context;
+    // Null when the framework gives the host no data area: nothing is kept across restarts then.
+    private final Path file;
+    private final Map<Long, Entry> entries = new ConcurrentHashMap<>();
+
+    private InstalledContents(BundleContext context, Path file) {
+        this.context = context;
+        this.file = file;
+    }
+
+    /** The entries saved when the host last stopped (the file is deleted as it is read); none if there are none. */
+    static InstalledContents load(BundleContext context) throws IOException {
+        InstalledContents contents = empty(context);
+        if (contents.file != null) {
+            contents.read();
+        }
+        return contents;
+    }
+
+    /** No entries (for when the saved ones cannot be read); saved to the same file. */
+    static InstalledContents empty(BundleContext context) {
+        File dataFile = context.getDataFile(FILE_NAME);
+        return new InstalledContents(context, dataFile == null ? null : dataFile.toPath());
+    }
+
+    /** Notes that the bundle was just installed or updated from this content. */
+    void record(Bundle bundle, JarContent content) {
+        entries.put(bundle.getBundleId(), new Entry(bundle.getLocation(), bundle.getLastModified(), content));
+    }
+
+    /** Forgets the bundle's content: call before changing it, so a failure halfway leaves no stale entry. */
+    void forget(Bundle bundle) {
+        entries.remove(bundle.getBundleId());
+    }
+
+    /** The content the bundle was installed from, if known for the bundle as it is now. */
+    Optional<JarContent> of(Bundle bundle) {
+        Entry entry = entries.get(bundle.getBundleId());
+        if (entry == null || !entry.location().equals(bundle.getLocation())
+                || entry.lastModified() != bundle.getLastModified()) {
+            return Optional.empty();
+        }
+        return Optional.of(entry.content());
+    }
+
+    /**
+     * Writes the entries of the bundles still installed as they were recorded, for the next
+     * start; through a temporary file, so the file is either whole or absent.
+     */
+    void save() throws IOException {
+        if (file == null) {
+            return;
+        }
+        Map<Long, Entry> current = new TreeMap<>();
+        entries.forEach((id, entry) -> {
+            Bundle bundle = context.getBundle(id);
+            if (bundle != null && of(bundle).isPresent()) {
+                current.put(id, entry);
+            }
+        });
+        if (current.isEmpty()) {
+            Files.deleteIfExists(file);
+            return;
+        }
+        Path temp = file.resolveSibling(FILE_NAME + ".new");
+        try (BufferedWriter out = Files.newBufferedWriter(temp, StandardCharsets.UTF_8)) {
+            out.write(HEADER);
+            out.newLine();
+            for (Map.Entry<Long, Entry> e : current.entrySet()) {
+                Entry entry = e.getValue();
+                out.write(e.getKey() + " " + entry.lastModified() + " " + entry.content().text() + " " + entry.location());
+                out.newLine();
+            }
+        }
+        try {
+            Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (AtomicMoveNotSupportedException e) {
+            Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING);
+        }
+    }
+
+    // Lines it cannot read are skipped: their bundles are simply not known.
+    private void read() throws IOException {
+        byte[] bytes;
+        try {
+            bytes = Files.readAllBytes(file);
+        } catch (NoSuchFileException e) {
+            return;
+        }
+        Files.delete(file);
+        List<String> lines = new String(bytes, StandardCharsets.UTF_8).lines().toList();
+        if (lines.isEmpty() || !HEADER.equals(lines.get(0))) {
+            return;
+        }
+        for (String line : lines.subList(1, lines.size())) {
+            String[] fields = line.split(" ", 4);
+            if (fields.length != 4 || fields[3].isEmpty()) {
+                continue;
+            }
+            try {
+                long id = Long.parseLong(fields[0]);
+                long lastModified = Long.parseLong(fields[1]);
+                JarContent.parse(fields[2]).ifPresent(content -> entries.put(id, new Entry(fields[3], lastModified, content)));
+            } catch (NumberFormatException e) {
+                // Not a line we wrote.
+            }
+        }
+    }
+}
