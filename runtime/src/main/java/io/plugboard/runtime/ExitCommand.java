@@ -16,6 +16,8 @@ public final class ExitCommand {
 
     private final Framework framework;
     private volatile int code;
+    /** Set before the stop: Felix changes the framework's state on its own shutdown thread, later. */
+    private volatile boolean exitRun;
 
     private ExitCommand(Framework framework) {
         this.framework = framework;
@@ -40,6 +42,7 @@ public final class ExitCommand {
     /** Stops the framework; the launcher exits with {@code status}. */
     public void exit(int status) throws BundleException {
         code = status;
+        exitRun = true;
         // Felix stops asynchronously, so this returns and the shell thread is ended by the stop.
         framework.stop();
     }
@@ -49,8 +52,11 @@ public final class ExitCommand {
         return code;
     }
 
-    /** Whether the framework is stopping or stopped, e.g. because a script ran exit. */
+    /**
+     * Whether a script ran exit, or the framework is stopping or stopped otherwise. Not the state
+     * alone: right after exit it may still read ACTIVE, and the script's next line would run.
+     */
     boolean stopping() {
-        return (framework.getState() & (Framework.STOPPING | Framework.RESOLVED)) != 0;
+        return exitRun || (framework.getState() & (Framework.STOPPING | Framework.RESOLVED)) != 0;
     }
 }
