@@ -125,10 +125,7 @@ public final class PluginChannel implements AutoCloseable {
     /** A check that may be the one that connects: true only for SERVING; throws if the connection fails. */
     private boolean firstServing(CallOptions options, Duration timeout) throws IOException {
         try {
-            boolean serving = unary(channel, loop, HealthGrpc.getCheckMethod(), options, PLUGIN_HEALTH).getStatus()
-                    == ServingStatus.SERVING;
-            reached = true;
-            return serving;
+            return check(options);
         } catch (StatusRuntimeException e) {
             Status status = e.getStatus();
             if (status.getCode() == Status.Code.UNAVAILABLE) {
@@ -154,13 +151,18 @@ public final class PluginChannel implements AutoCloseable {
 
     private boolean serving(CallOptions options) {
         try {
-            boolean serving = unary(channel, loop, HealthGrpc.getCheckMethod(), options, PLUGIN_HEALTH).getStatus()
-                    == ServingStatus.SERVING;
-            reached = true;
-            return serving;
+            return check(options);
         } catch (StatusRuntimeException e) {
             return false;
         }
+    }
+
+    /** One Health/Check for "plugin": true only for SERVING; an answer means the plugin was reached. */
+    private boolean check(CallOptions options) {
+        boolean serving = unary(channel, loop, HealthGrpc.getCheckMethod(), options, PLUGIN_HEALTH).getStatus()
+                == ServingStatus.SERVING;
+        reached = true;
+        return serving;
     }
 
     /** Calls plugin.GRPCController/Shutdown and treats any status as sent. */
