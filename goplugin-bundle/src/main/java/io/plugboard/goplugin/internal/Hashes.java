@@ -1,11 +1,10 @@
 package io.plugboard.goplugin.internal;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
@@ -18,14 +17,9 @@ final class Hashes {
 
     /** Returns the SHA-256 of the file's content as 64 lowercase hex digits. */
     static String sha256(Path file) throws IOException {
-        MessageDigest digest = newDigest();
-        try (InputStream in = Files.newInputStream(file)) {
-            byte[] buffer = new byte[64 * 1024];
-            for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
-                digest.update(buffer, 0, n);
-            }
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+            return sha256(channel);
         }
-        return HexFormat.of().formatHex(digest.digest());
     }
 
     /** Returns the SHA-256 of the open file's whole content (from its start, by positional reads) as hex. */

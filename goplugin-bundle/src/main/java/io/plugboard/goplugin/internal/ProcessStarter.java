@@ -51,9 +51,16 @@ final class ProcessStarter implements InstanceStarter {
 
     @Override
     public PluginInstance start(Descriptor descriptor) throws PluginFileException {
-        StartedBinary binary = openBinary(descriptor);
+        StartedBinary binary;
+        try {
+            // Kept open by the instance, which hashes it later if asked to.
+            binary = StartedBinary.open(descriptor.command());
+        } catch (IOException e) {
+            throw cannotRead(descriptor, e);
+        }
         PluginInstance instance = null;
         try {
+            requirePinnedHash(descriptor, binary);
             instance = start(descriptor, binary);
             return instance;
         } finally {
@@ -64,30 +71,21 @@ final class ProcessStarter implements InstanceStarter {
     }
 
     /**
-     * Opens the binary (kept open by the instance, which hashes it later if asked to) and checks
-     * its hash only when the descriptor pins one, as go-plugin's SecureConfig does: 11.8 MiB take
-     * about 12 ms to hash, as long as the rest of a start.
+     * Checks the binary's hash only when the descriptor pins one, as go-plugin's SecureConfig
+     * does: 11.8 MiB take about 12 ms to hash, as long as the rest of a start.
      */
-    private static StartedBinary openBinary(Descriptor descriptor) throws PluginFileException {
-        StartedBinary binary;
-        try {
-            binary = StartedBinary.open(descriptor.command());
-        } catch (IOException e) {
-            throw new PluginFileException(descriptor.name() + ": cannot read " + descriptor.command() + ": " + e, e);
+    private static void requirePinnedHash(Descriptor descriptor, StartedBinary binary) throws PluginFileException {
+        if (descriptor.sha256() != null) {
+            try {
+                descriptor.requireBinaryHash(binary.sha256());
+            } catch (IOException e) {
+                throw cannotRead(descriptor, e);
+            }
         }
-        if (descriptor.sha256() == null) {
-            return binary;
-        }
-        try {
-            descriptor.requireBinaryHash(binary.sha256());
-            return binary;
-        } catch (IOException e) {
-            binary.close();
-            throw new PluginFileException(descriptor.name() + ": cannot read " + descriptor.command() + ": " + e, e);
-        } catch (PluginFileException | RuntimeException e) {
-            binary.close();
-            throw e;
-        }
+    }
+
+    private static PluginFileException cannotRead(Descriptor descriptor, IOException e) {
+        return new PluginFileException(descriptor.name() + ": cannot read " + descriptor.command() + ": " + e, e);
     }
 
     private PluginInstance start(Descriptor descriptor, StartedBinary binary) throws PluginFileException {
