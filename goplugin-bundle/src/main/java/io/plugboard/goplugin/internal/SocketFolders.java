@@ -29,7 +29,16 @@ final class SocketFolders {
 
     /** Writes this process as the folder's owner. */
     static void markOwned(Path folder) throws IOException {
-        Files.writeString(folder.resolve(OWNER_FILE), ownerOf(ProcessHandle.current()), StandardCharsets.UTF_8);
+        Files.writeString(folder.resolve(OWNER_FILE), Self.OWNER, StandardCharsets.UTF_8);
+    }
+
+    /**
+     * This process's owner line, taken once: reading a process's start time goes through several
+     * {@code /proc} files (0.1-0.2 ms, on every start otherwise), and it cannot change. A string
+     * pins no class loader.
+     */
+    private static final class Self {
+        static final String OWNER = ownerOf(ProcessHandle.current());
     }
 
     /** {@code <pid> <start time in epoch ms, or ?>}: the start time tells a reused pid apart. */

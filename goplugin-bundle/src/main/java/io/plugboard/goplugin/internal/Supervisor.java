@@ -34,10 +34,14 @@ import io.plugboard.goplugin.internal.launch.ProcessExit;
  * also brings back a plugin that failed (a fixed binary is the usual cure).
  *
  * <p><b>Threads.</b> Every change of state happens on the supervisor's one thread
- * ({@code plugboard-goplugin-<name>-supervisor}, a daemon that ends with {@link #stop}): starts,
- * restarts, health checks, binary polls, process ends (handed over from the launch layer's thread)
- * and stops run one after the other there, so they need no locking among themselves. Callers
- * ({@link #start}, {@link #replace}, {@link #stop}) hand their work to that thread and wait for it.
+ * ({@code plugboard-goplugin-<name>-supervisor}, a daemon that ends with {@link #stop}): the swap-in
+ * of the first instance, restarts, health checks, binary polls, process ends (handed over from the
+ * launch layer's thread) and stops run one after the other there, so they need no locking among
+ * themselves. Callers ({@link #start}, {@link #replace}, {@link #stop}) hand their work to that
+ * thread and wait for it. Only the first instance is started on the caller of {@link #start}:
+ * nothing can run on the supervisor's thread before that instance is handed to it (the service is
+ * not published yet, and the handler calls nothing else first), and the caller is running already,
+ * where a thread made for the start would first have to be scheduled on a busy machine.
  * What calls read ({@link #awaitServing}, {@link #status}) is guarded by a lock, whose condition
  * wakes waiting calls at every change.
  */
@@ -178,7 +182,23 @@ final class Supervisor {
      */
     void start() throws PluginFileException {
         try {
-            onThread(() -> swapIn(starter.start(descriptor())));
+            // Made now, so that it is up and waiting by the time the instance serves.
+            executor.prestartCoreThread();
+            PluginInstance first = starter.start(descriptor());
+            try {
+                onThread(() -> swapIn(first));
+            } catch (PluginFileException | RuntimeException e) {
+                // The hand-over was cut short (an interrupted caller): undo whatever of the swap-in ran.
+                post(() -> {
+                    PluginInstance swapped = current();
+                    stopNow();
+                    if (swapped != first) {
+                        first.kill();
+                        first.release();
+                    }
+                });
+                throw e;
+            }
         } catch (PluginFileException | RuntimeException e) {
             lock.lock();
             try {

@@ -36,6 +36,8 @@ final class FakePlugin implements InstanceStarter {
 
     final Map<String, byte[]> store = new ConcurrentHashMap<>();
     final List<Instance> instances = new CopyOnWriteArrayList<>();
+    /** The name of the thread each start ran on, in order. */
+    final List<String> startThreads = new CopyOnWriteArrayList<>();
     /** Everything that happened, in order, shared with a {@link Published} when given: "start 1", "stop 1", ... */
     final List<String> events;
     private final Deque<Plan> plans = new ArrayDeque<>();
@@ -85,6 +87,7 @@ final class FakePlugin implements InstanceStarter {
 
     @Override
     public PluginInstance start(Descriptor descriptor) throws PluginFileException {
+        startThreads.add(Thread.currentThread().getName());
         try {
             if (!gate.tryAcquire(30, TimeUnit.SECONDS)) {
                 throw new PluginFileException("test gate stayed closed");
@@ -286,6 +289,8 @@ final class FakePlugin implements InstanceStarter {
 
         final List<String> events;
         volatile Descriptor descriptor;
+        /** The thread of the last publish. */
+        volatile String publishThread;
 
         Published(List<String> events) {
             this.events = events;
@@ -293,6 +298,7 @@ final class FakePlugin implements InstanceStarter {
 
         @Override
         public void publish(Descriptor d) {
+            publishThread = Thread.currentThread().getName();
             if (descriptor == null || !descriptor.version().equals(d.version())) {
                 events.add("publish " + d.name() + " " + d.version());
             }

@@ -39,6 +39,10 @@ public class SocketFoldersTest {
         assertEquals(List.of(), SocketFolders.removeStale(root));
         assertTrue(Files.isDirectory(mine));
         assertTrue(SocketFolders.running(Files.readString(mine.resolve(SocketFolders.OWNER_FILE))));
+        // The owner line is taken once per process; every folder names this process exactly.
+        Path next = ProcessStarter.newSocketDir(root);
+        assertEquals(SocketFolders.ownerOf(ProcessHandle.current()),
+                Files.readString(next.resolve(SocketFolders.OWNER_FILE)));
     }
 
     @Test

@@ -121,6 +121,41 @@ public class SupervisorTest {
     }
 
     @Test
+    public void theFirstInstanceStartsOnTheCallerAndEverythingAfterOnTheSupervisorThread() throws Exception {
+        started("");
+        String caller = Thread.currentThread().getName();
+        assertEquals(List.of(caller), plugin.startThreads);
+        assertEquals("plugboard-goplugin-kv.go-supervisor", published.publishThread);
+        plugin.last().crash(2, "panic: boom");
+        await("restarted", () -> plugin.instances.size() == 2 && state() == State.SERVING);
+        assertEquals(List.of(caller, "plugboard-goplugin-kv.go-supervisor"), plugin.startThreads);
+    }
+
+    @Test
+    public void anInterruptedFirstStartFailsAndLeavesNothing() throws Exception {
+        plugin.closeGate();
+        supervisor = new Supervisor(descriptor(""), plugin, s -> published, log.logger(), FAST);
+        AtomicReference<Throwable> thrown = new AtomicReference<>();
+        Thread caller = new Thread(() -> {
+            try {
+                supervisor.start();
+            } catch (Throwable t) {
+                thrown.set(t);
+            }
+        }, "test-installer");
+        caller.start();
+        await("the start waits at the gate", () -> plugin.startThreads.size() == 1);
+        caller.interrupt();
+        caller.join(10_000);
+        assertTrue(String.valueOf(thrown.get()), thrown.get() instanceof PluginFileException);
+        assertEquals(List.of("test-installer"), plugin.startThreads);
+        assertFalse(published.published());
+        assertEquals(State.STOPPED, state());
+        assertTrue(plugin.instances.isEmpty());
+        awaitNoSupervisorThread();
+    }
+
+    @Test
     public void aCrashedPluginIsRestartedWhileCallsWait() throws Exception {
         started("");
         store.put("k", bytes("before"));

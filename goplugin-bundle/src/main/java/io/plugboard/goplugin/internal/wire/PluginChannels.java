@@ -10,6 +10,7 @@ import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 
 import io.grpc.ManagedChannel;
+import io.grpc.netty.shaded.io.grpc.netty.InternalNettyChannelBuilder;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.netty.shaded.io.netty.channel.Channel;
 import io.grpc.netty.shaded.io.netty.channel.ChannelOption;
@@ -120,7 +121,7 @@ public final class PluginChannels implements AutoCloseable {
     }
 
     private NettyChannelBuilder builder(SocketAddress address, Class<? extends Channel> channelType) {
-        return NettyChannelBuilder.forAddress(address)
+        NettyChannelBuilder builder = NettyChannelBuilder.forAddress(address)
                 .channelType(channelType, address.getClass())
                 .eventLoopGroup(group)
                 .usePlaintext()
@@ -129,9 +130,19 @@ public final class PluginChannels implements AutoCloseable {
                 .directExecutor()
                 // Transparent retry wraps every call in a retriable stream; a local plugin has no
                 // load balancing or racing connections for it to help with.
-                .disableRetry();
+                .disableRetry()
+                // A direct address has no name service that could hand out a service config.
+                .disableServiceConfigLookUp()
+                // 30 days switches the idle timer off: the supervisor's health checks keep the
+                // channel busy anyway, and the timer was rescheduled on every call.
+                .idleTimeout(30, TimeUnit.DAYS);
+        // No census interceptors: nothing here reads gRPC's OpenCensus stats or traces (and the
+        // census module is not in the bundle).
+        InternalNettyChannelBuilder.setStatsEnabled(builder, false);
+        InternalNettyChannelBuilder.setTracingEnabled(builder, false);
         // No keepalive pings: go-plugin's server answers pings more often than every 5 minutes
         // with GOAWAY too_many_pings, and health checks notice a dead plugin anyway.
+        return builder;
     }
 
     private static InetSocketAddress tcpAddress(String address, String pluginName) throws IOException {
