@@ -43,10 +43,10 @@ final class FolderSync {
     private final FolderLog log;
     private final WatchSettings settings;
     private final LongConsumer checkLater;
-    // The state each file had when we last installed or updated it (or found it installed).
-    private final Map<Path, FileState> known = new HashMap<>();
-    // The content fingerprint we last installed from each file, when we know it.
-    private final Map<Path, Long> contents = new HashMap<>();
+    // What we know of each file we last installed or updated (or found installed), by its name
+    // (the folder is flat): a name takes less memory than a Path, which keeps its string form
+    // once asked for it, and a thousand plugins keep a thousand of these.
+    private final Map<String, Known> known = new HashMap<>();
     // The state each invalid file had when we reported it, so we report once per content.
     private final Map<Path, FileState> rejected = new HashMap<>();
     // Insertion order: jars that land together are installed in the order they landed.
@@ -87,8 +87,7 @@ final class FolderSync {
      * stays as it is), those of a kind that left wait for it to come back.
      */
     void kindsChanged(Collection<? extends FileKind> now) {
-        Set<Path> tracked = new HashSet<>(known.keySet());
-        tracked.addAll(contents.keySet());
+        Set<Path> tracked = knownFiles();
         tracked.addAll(rejected.keySet());
         tracked.addAll(pending.keySet());
         Map<Path, FileKind> before = new HashMap<>();
@@ -131,11 +130,11 @@ final class FolderSync {
         List<Path> files = candidates();
         for (Path file : files) {
             FileState state = FileState.of(file);
-            if (!state.equals(known.get(file)) && !state.equals(rejected.get(file))) {
+            if (!state.equals(knownState(file)) && !state.equals(rejected.get(file))) {
                 mark(file);
             }
         }
-        Set<Path> gone = new HashSet<>(known.keySet());
+        Set<Path> gone = knownFiles();
         for (FileKind kind : kinds.all()) {
             gone.addAll(kind.actions().installed().keySet());
         }
@@ -169,14 +168,14 @@ final class FolderSync {
             Long installedModified = installed.get(file);
             if (installedModified != null) {
                 if (kind.actions().isCurrent(file, state, installedModified)) {
-                    known.put(file, state);
+                    known.put(name(file), new Known(state));
                     kept.add(file);
                     continue;
                 }
                 // Changed while the framework (or the handler) was down: installed afresh if its
                 // plugin is removed, else an unknown state makes it an update.
                 if (!kind.actions().removeStale(file)) {
-                    known.put(file, FileState.ABSENT);
+                    known.put(name(file), new Known(FileState.ABSENT));
                 }
             }
             mark(file);
@@ -218,15 +217,14 @@ final class FolderSync {
             if (current.isAbsent()) {
                 it.remove();
                 rejected.remove(file);
-                contents.remove(file);
                 waiting.remove(file);
-                boolean wasKnown = known.remove(file) != null;
+                boolean wasKnown = known.remove(name(file)) != null;
                 if (kind.isPresent() && (wasKnown || kind.get().actions().installed().containsKey(file))) {
                     kind.get().actions().uninstall(file);
                 }
                 continue;
             }
-            if (kind.isEmpty() || current.equals(known.get(file))) {
+            if (kind.isEmpty() || current.equals(knownState(file))) {
                 it.remove();
                 continue;
             }
@@ -249,10 +247,9 @@ final class FolderSync {
             }
             it.remove();
             rejected.remove(file);
-            boolean update = known.containsKey(file);
-            known.put(file, current);
-            Long before = contents.put(file, check.fingerprint());
-            if (update && before != null && before == check.fingerprint()) {
+            Known before = known.put(name(file), new Known(current, check.fingerprint()));
+            boolean update = before != null;
+            if (update && before.fingerprinted() && before.fingerprint() == check.fingerprint()) {
                 // Same content, new time stamp (touch, cp -p): nothing to install.
                 continue;
             }
@@ -274,8 +271,7 @@ final class FolderSync {
 
     /** Drops all we know of the file, so it is judged afresh. */
     private void forget(Path file) {
-        known.remove(file);
-        contents.remove(file);
+        known.remove(name(file));
         rejected.remove(file);
         pending.remove(file);
     }
@@ -343,6 +339,38 @@ final class FolderSync {
         }
         files.sort(null);
         return files;
+    }
+
+    /** The state the file had when we last installed it (or found it installed), or null. */
+    private FileState knownState(Path file) {
+        Known entry = known.get(name(file));
+        return entry == null ? null : entry.state();
+    }
+
+    /** The files we know, as paths. */
+    private Set<Path> knownFiles() {
+        Set<Path> files = new HashSet<>();
+        known.keySet().forEach(name -> files.add(dir.resolve(name)));
+        return files;
+    }
+
+    private static String name(Path file) {
+        return file.getFileName().toString();
+    }
+
+    /**
+     * What we know of a file: the state it had when we last installed or updated it (or found it
+     * installed) and, if we know it, the fingerprint of the content we installed from it.
+     */
+    private record Known(FileState state, long fingerprint, boolean fingerprinted) {
+
+        Known(FileState state) {
+            this(state, 0, false);
+        }
+
+        Known(FileState state, long fingerprint) {
+            this(state, fingerprint, true);
+        }
     }
 
     /** A file to judge: changed since last judged, or invalid and waiting to be reported. */

@@ -35,7 +35,16 @@ final class InstalledContents {
     static final String FILE_NAME = "plugin-contents.txt";
     private static final String HEADER = "# plugboard plugin contents 1: id last-modified crc-size location";
 
-    private record Entry(String location, long lastModified, JarContent content) {
+    // The content's two numbers inline rather than a JarContent: one object less per plugin.
+    private record Entry(String location, long lastModified, long crc, long size) {
+
+        Entry(String location, long lastModified, JarContent content) {
+            this(location, lastModified, content.crc(), content.size());
+        }
+
+        JarContent content() {
+            return new JarContent(crc, size);
+        }
     }
 
     private final BundleContext context;

@@ -3,7 +3,6 @@ package io.plugboard.host.internal.registry;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -28,27 +27,95 @@ import io.plugboard.api.registry.PluginUnavailableException;
  * of each type. Writers synchronize and rebuild an immutable {@link Snapshot}, then hand each
  * type's new target to its {@link TypeSlot}; readers only read volatile fields, so a call through
  * a stand-in costs one field read.
+ *
+ * <p>Adding or removing one plugin costs O(log n) for a type of n plugins: the type's plugins are
+ * a persistent {@link PluginTree}, its active plugin follows from the one before and the newcomer
+ * (unless a hold, a refused switch or another selection asks for a full pick), and the lists
+ * readers see are made from the tree when first read, once per snapshot.
  */
 public final class PluginTable implements PluginRegistry {
 
     /** How long a call waits for a plugin when nothing else is configured. */
     public static final Duration DEFAULT_CALL_TIMEOUT = Duration.ofSeconds(5);
 
-    /** The order of {@link #plugins()}: name, then newest version first. */
-    private static final Comparator<PluginCandidate> LISTING = Comparator
-            .comparing(PluginCandidate::name)
-            .thenComparing(PluginCandidate::version, Comparator.reverseOrder())
-            .thenComparingLong(PluginCandidate::serviceId);
-
     /**
      * What readers see of one type: its plugins in listing order and the one that serves it
-     * (both null while the type waits for a plugin being updated, which is then {@code held}).
+     * (null while the type waits for a plugin being updated, which is then {@code held}), and the
+     * selection it was picked under.
      */
-    record TypeView(List<PluginInfo> plugins, PluginInfo active, Object activeService, PluginInfo held) {
+    private static final class TypeView {
+
+        private final PluginTree tree;
+        private final PluginCandidate winner;
+        private final PluginInfo active;
+        private final Object activeService;
+        private final PluginInfo held;
+        private final Selection selection;
+        // Made on first read; a race only makes it twice.
+        private volatile List<PluginInfo> plugins;
+
+        TypeView(PluginTree tree, PluginCandidate winner, PluginInfo held, Selection selection) {
+            this.tree = tree;
+            this.winner = winner;
+            this.active = winner == null ? null : winner.toInfo(true);
+            this.activeService = winner == null ? null : winner.service();
+            this.held = held;
+            this.selection = selection;
+        }
+
+        /** The type's plugins in listing order, the active one marked. */
+        List<PluginInfo> plugins() {
+            List<PluginInfo> list = plugins;
+            if (list == null) {
+                List<PluginInfo> made = new ArrayList<>(tree.size());
+                tree.addInfos(made, winner, active);
+                list = List.copyOf(made);
+                plugins = list;
+            }
+            return list;
+        }
+
+        PluginInfo active() {
+            return active;
+        }
+
+        Object activeService() {
+            return activeService;
+        }
+
+        PluginInfo held() {
+            return held;
+        }
     }
 
     /** Everything readers see, replaced as a whole on every change. */
-    private record Snapshot(Map<String, TypeView> byType, List<PluginInfo> all) {
+    private static final class Snapshot {
+
+        private final Map<String, TypeView> byType;
+        private final int size;
+        // Made on first read, from the trees: a change costs no copy of every plugin.
+        private volatile List<PluginInfo> all;
+
+        Snapshot(Map<String, TypeView> byType, int size) {
+            this.byType = byType;
+            this.size = size;
+        }
+
+        Map<String, TypeView> byType() {
+            return byType;
+        }
+
+        /** Every plugin, by type and then in listing order. */
+        List<PluginInfo> all() {
+            List<PluginInfo> list = all;
+            if (list == null) {
+                List<PluginInfo> made = new ArrayList<>(size);
+                new TreeMap<>(byType).values().forEach(view -> view.tree.addInfos(made, view.winner, view.active));
+                list = List.copyOf(made);
+                all = list;
+            }
+            return list;
+        }
     }
 
     private final Function<String, String> frameworkSelection;
@@ -56,11 +123,8 @@ public final class PluginTable implements PluginRegistry {
     private final long callTimeoutNanos;
     private final LongFunction<String> whatHappened;
     private final Map<Long, PluginCandidate> candidates = new HashMap<>();
-    // The same candidates by type in listing order, and each one's (inactive) public view, so that
-    // adding one plugin rebuilds only its type, without sorting or copying the others: 1000 plugins
-    // arriving one by one stay cheap.
-    private final Map<String, TreeSet<PluginCandidate>> sortedByType = new TreeMap<>();
-    private final Map<Long, PluginInfo> infos = new HashMap<>();
+    // The same candidates by type in listing order; a snapshot shares the trees it was made from.
+    private final Map<String, PluginTree> trees = new TreeMap<>();
     private Map<String, Selection> selections = new HashMap<>();
     /** Types waiting for the plugin being updated (a replacement notice), by type. */
     private final Map<String, PluginInfo> holds = new HashMap<>();
@@ -75,7 +139,7 @@ public final class PluginTable implements PluginRegistry {
     private final Map<String, String> refusedNow = new HashMap<>();
     private final Map<String, TypeSlot> slots = new ConcurrentHashMap<>();
     private final StandIns standIns = new StandIns(this::slot);
-    private volatile Snapshot snapshot = new Snapshot(Map.of(), List.of());
+    private volatile Snapshot snapshot = new Snapshot(Map.of(), 0);
 
     /**
      * Creates an empty table whose calls wait {@link #DEFAULT_CALL_TIMEOUT}.
@@ -120,10 +184,14 @@ public final class PluginTable implements PluginRegistry {
         if (replaced != null) {
             forget(replaced);
         }
-        sortedByType.computeIfAbsent(candidate.type(), t -> new TreeSet<>(LISTING)).add(candidate);
-        infos.put(candidate.serviceId(), candidate.toInfo(false));
-        rebuild(replaced == null || replaced.type().equals(candidate.type())
-                ? Set.of(candidate.type()) : Set.of(candidate.type(), replaced.type()));
+        trees.put(candidate.type(), trees.getOrDefault(candidate.type(), PluginTree.EMPTY).with(candidate));
+        if (replaced == null) {
+            rebuild(Set.of(candidate.type()), candidate, null);
+        } else {
+            // Its name, version or ranking may have changed: the types are picked afresh.
+            rebuild(replaced.type().equals(candidate.type())
+                    ? Set.of(candidate.type()) : Set.of(candidate.type(), replaced.type()), null, null);
+        }
     }
 
     /** Removes the plugin with the service id; returns whether it was present. */
@@ -133,17 +201,17 @@ public final class PluginTable implements PluginRegistry {
             return false;
         }
         forget(removed);
-        rebuild(Set.of(removed.type()));
+        rebuild(Set.of(removed.type()), null, removed);
         return true;
     }
 
     private void forget(PluginCandidate candidate) {
-        TreeSet<PluginCandidate> ofType = sortedByType.get(candidate.type());
-        ofType.remove(candidate);
+        PluginTree ofType = trees.get(candidate.type()).without(candidate);
         if (ofType.isEmpty()) {
-            sortedByType.remove(candidate.type());
+            trees.remove(candidate.type());
+        } else {
+            trees.put(candidate.type(), ofType);
         }
-        infos.remove(candidate.serviceId());
         refused.remove(candidate.serviceId());
     }
 
@@ -250,7 +318,11 @@ public final class PluginTable implements PluginRegistry {
         // The user's choice ends any wait for an update of the type's plugin, and asks again
         // versions of the name that could not take over before.
         holds.remove(type);
-        sortedByType.get(type).stream().filter(c -> c.name().equals(name)).forEach(c -> refused.remove(c.serviceId()));
+        trees.get(type).forEach(c -> {
+            if (c.name().equals(name)) {
+                refused.remove(c.serviceId());
+            }
+        });
         rebuild();
         String refusal = refusedNow.get(type);
         if (refusal != null) {
@@ -299,29 +371,29 @@ public final class PluginTable implements PluginRegistry {
 
     /** Recomputes the snapshot for every type (selections or holds changed). */
     private void rebuild() {
-        rebuild(sortedByType.keySet());
+        rebuild(trees.keySet(), null, null);
     }
 
     /**
      * Recomputes the views of the given types, keeps the others' as they are, and reports each
      * type whose active plugin changed.
+     *
+     * @param added the one plugin just added, if that is the only change, else null
+     * @param removed the one plugin just removed, if that is the only change, else null
      */
-    private void rebuild(Set<String> changed) {
+    private void rebuild(Set<String> changed, PluginCandidate added, PluginCandidate removed) {
         Map<String, TypeView> previous = snapshot.byType();
         Map<String, TypeView> byType = new HashMap<>(previous);
-        byType.keySet().removeIf(type -> !sortedByType.containsKey(type));
+        byType.keySet().removeIf(type -> !trees.containsKey(type));
         refusedNow.clear();
         for (String type : changed) {
-            TreeSet<PluginCandidate> ofType = sortedByType.get(type);
+            PluginTree ofType = trees.get(type);
             if (ofType != null) {
-                byType.put(type, switchOver(type, previous.get(type), viewOf(type, ofType, null), ofType));
+                TypeView before = previous.get(type);
+                byType.put(type, switchOver(type, before, viewOf(type, ofType, null, before, added, removed), ofType));
             }
         }
-        List<PluginInfo> all = new ArrayList<>(candidates.size());
-        for (String type : sortedByType.keySet()) {
-            all.addAll(byType.get(type).plugins());
-        }
-        snapshot = new Snapshot(Map.copyOf(byType), List.copyOf(all));
+        snapshot = new Snapshot(Map.copyOf(byType), candidates.size());
         for (String type : byType.keySet()) {
             slot(type);
         }
@@ -345,7 +417,7 @@ public final class PluginTable implements PluginRegistry {
      * new version cannot take it over, the old one, which took its state back, goes on serving
      * (unless it is going away) and the new one is not picked again until asked for.
      */
-    private TypeView switchOver(String type, TypeView before, TypeView after, Collection<PluginCandidate> ofType) {
+    private TypeView switchOver(String type, TypeView before, TypeView after, PluginTree ofType) {
         PluginInfo from = before == null ? null : before.active();
         PluginInfo to = after.active();
         TypeView result = after;
@@ -357,7 +429,7 @@ public final class PluginTable implements PluginRegistry {
                 refusedNow.put(type, refusal.get());
                 if (fromStays) {
                     refused.put(to.serviceId(), refusal.get());
-                    result = viewOf(type, ofType, candidates.get(from.serviceId()));
+                    result = viewOf(type, ofType, candidates.get(from.serviceId()), null, null, null);
                 }
             }
         }
@@ -367,16 +439,44 @@ public final class PluginTable implements PluginRegistry {
         return result;
     }
 
-    /** The view of the type; {@code keep}, if not null, serves whatever the selection says. */
-    private TypeView viewOf(String type, Collection<PluginCandidate> sorted, PluginCandidate keep) {
+    /**
+     * The view of the type; {@code keep}, if not null, serves whatever the selection says.
+     * {@code before}, {@code added} and {@code removed} describe the change since the last view,
+     * so that the winner can follow from the last one without looking at every plugin.
+     */
+    private TypeView viewOf(String type, PluginTree ofType, PluginCandidate keep, TypeView before,
+            PluginCandidate added, PluginCandidate removed) {
         PluginInfo held = holds.get(type);
-        List<PluginCandidate> ofType = List.copyOf(sorted);
-        PluginCandidate winner = keep != null ? keep
-                : Selection.pick(withoutRefused(ofType), selected(type), held == null ? null : held.name());
-        List<PluginInfo> infos = ofType.stream()
-                .map(c -> c == winner ? c.toInfo(true) : this.infos.get(c.serviceId())).toList();
-        return winner == null ? new TypeView(infos, null, null, held)
-                : new TypeView(infos, winner.toInfo(true), winner.service(), held);
+        Selection selection = selected(type);
+        PluginCandidate winner = keep;
+        if (winner == null) {
+            winner = winnerAfter(before, held, selection, added, removed);
+        }
+        if (winner == null) {
+            winner = Selection.pick(withoutRefused(ofType.candidates()), selection, held == null ? null : held.name());
+        }
+        return new TypeView(ofType, winner, held, selection);
+    }
+
+    /**
+     * The winner after one plugin came or went, from the winner before: the better of it and the
+     * newcomer, or the same one if another plugin went. Null (pick among all) when the winner
+     * went, or when something else the pick depends on is in play or changed: a hold, a refused
+     * switch, the selection.
+     */
+    private PluginCandidate winnerAfter(TypeView before, PluginInfo held, Selection selection,
+            PluginCandidate added, PluginCandidate removed) {
+        if (before == null || before.winner == null || held != null || before.held != null || !refused.isEmpty()
+                || !Objects.equals(selection, before.selection)) {
+            return null;
+        }
+        if (added != null) {
+            return Selection.preferred(before.winner, added, selection);
+        }
+        if (removed != null && removed.serviceId() != before.winner.serviceId()) {
+            return before.winner;
+        }
+        return null;
     }
 
     /** The candidates that have not refused to take over, or all of them if every one has. */

@@ -45,6 +45,28 @@ record Selection(String name, Version version) {
         return pool.stream().min(PREFERENCE).orElse(null);
     }
 
+    /**
+     * Of two candidates, the one {@link #pick} would choose if they were the only ones (no hold):
+     * the pinned version of the selected name first, then any version of that name, then the
+     * {@link #PREFERENCE}. The same order as pick's, so the pick of a set plus one more plugin is
+     * the preferred of the set's pick and the newcomer.
+     */
+    static PluginCandidate preferred(PluginCandidate a, PluginCandidate b, Selection selection) {
+        int order = Integer.compare(rank(a, selection), rank(b, selection));
+        if (order == 0) {
+            order = PREFERENCE.compare(a, b);
+        }
+        return order <= 0 ? a : b;
+    }
+
+    /** 0: the selected name at the pinned version; 1: the selected name; 2: anything else. */
+    private static int rank(PluginCandidate candidate, Selection selection) {
+        if (selection == null || !candidate.name().equals(selection.name())) {
+            return 2;
+        }
+        return selection.version() != null && candidate.version().equals(selection.version()) ? 0 : 1;
+    }
+
     /** Returns the candidates that match, or all of them when none does: a selection is a preference. */
     private static List<PluginCandidate> narrow(List<PluginCandidate> pool, Predicate<PluginCandidate> matches) {
         List<PluginCandidate> matching = pool.stream().filter(matches).toList();

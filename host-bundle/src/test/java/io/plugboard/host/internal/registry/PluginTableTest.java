@@ -11,6 +11,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Random;
+import java.util.TreeSet;
 
 import org.junit.Test;
 import org.osgi.framework.Version;
@@ -242,5 +244,53 @@ public class PluginTableTest {
         e = assertThrows(IllegalArgumentException.class, () -> table.select("greeter", "greeter.en", "v2"));
         assertEquals("'v2' is not a version; give one as plugin:list shows it, e.g. 2.0.0", e.getMessage());
         assertEquals(Optional.empty(), table.selection("greeter"));
+    }
+
+    /**
+     * The active plugin follows from the one before as plugins come and go; this compares it,
+     * after every step of a long random sequence, with a pick among all plugins of the type.
+     */
+    @Test
+    public void theActivePluginAlwaysMatchesAFullPick() {
+        Random random = new Random(7);
+        Map<Long, PluginCandidate> present = new HashMap<>();
+        Selection selection = null;
+        for (int step = 0; step < 3000; step++) {
+            int what = random.nextInt(20);
+            if (what < 11 || present.isEmpty()) {
+                PluginCandidate c = add("greeter", "g" + random.nextInt(6), "1." + random.nextInt(4) + ".0",
+                        random.nextInt(10) == 0 ? random.nextInt(3) : 0);
+                present.put(c.serviceId(), c);
+            } else if (what < 18) {
+                List<Long> ids = new ArrayList<>(present.keySet());
+                // Now and then the active one goes, else any.
+                long id = random.nextBoolean() ? table.active("greeter").orElseThrow().serviceId()
+                        : ids.get(random.nextInt(ids.size()));
+                assertTrue(table.remove(id));
+                present.remove(id);
+            } else if (what == 18) {
+                selection = random.nextBoolean() ? null
+                        : new Selection("g" + random.nextInt(7), random.nextBoolean() ? null
+                                : Version.parseVersion("1." + random.nextInt(4) + ".0"));
+                table.replaceSelections(selection == null ? Map.of() : Map.of("greeter", selection));
+            } else {
+                // The framework's choice counts only without a configured one; it is read at the
+                // next change, here an added plugin.
+                frameworkProperties.put("greeter", "g" + random.nextInt(7));
+                PluginCandidate c = add("greeter", "g" + random.nextInt(6), "1." + random.nextInt(4) + ".0", 0);
+                present.put(c.serviceId(), c);
+            }
+            Selection effective = selection != null ? selection
+                    : frameworkProperties.containsKey("greeter") ? new Selection(frameworkProperties.get("greeter"), null)
+                    : null;
+            TreeSet<PluginCandidate> sorted = new TreeSet<>(PluginTree.LISTING);
+            sorted.addAll(present.values());
+            PluginCandidate expected = Selection.pick(new ArrayList<>(sorted), effective, null);
+            assertEquals("step " + step, expected == null ? Optional.empty() : Optional.of(expected.toInfo(true)),
+                    table.active("greeter"));
+            List<PluginInfo> listed = table.plugins("greeter");
+            assertEquals(sorted.stream().map(c -> c.toInfo(c == expected)).toList(), listed);
+            assertEquals(listed, table.plugins());
+        }
     }
 }
