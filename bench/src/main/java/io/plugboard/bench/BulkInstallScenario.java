@@ -30,8 +30,11 @@ final class BulkInstallScenario implements Scenario {
         long timeoutMillis = options.quick() ? 30_000 : 60_000;
         // Unrecorded: the JIT compiles Felix's, SCR's and the host's install path while the first
         // bundles go in. Without this round the first watcher measured pays for it and the Felix
-        // API anchor, measured last, does not.
-        int warmUp = Math.max(1, count / 5);
+        // API anchor, measured last, does not. Full size: tables that live as long as the JVM
+        // (the JDK's and the libraries' weak caches) grow to the largest count they have seen and
+        // stay; a smaller round left the first run measured about 0.65 KiB per bundle above a
+        // second run of the same host in the same JVM.
+        int warmUp = count;
         for (Watcher watcher : List.of(Watcher.PLUGBOARD, Watcher.NONE)) {
             BenchMain.progress("bulk: warm-up, " + watcher.label + ", " + warmUp + " plugin bundles");
             measure(watcher, workspace.fresh("bulk-warmup-" + watcher.key), warmUp, timeoutMillis);
