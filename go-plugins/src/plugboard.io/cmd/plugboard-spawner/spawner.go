@@ -12,8 +12,8 @@ import (
 	"time"
 )
 
-// exitWait bounds how long the spawner, told to end, waits for the plugins it killed to be reaped,
-// so that their exits reach the JVM before it goes.
+// exitWait bounds how long the spawner, told to end, waits for the plugins it killed to be reaped
+// and their output relayed, so that their ends reach the JVM before it goes.
 const exitWait = 2 * time.Second
 
 // startRequest is one plugin to start.
@@ -32,11 +32,15 @@ type spawner struct {
 
 	mu      sync.Mutex
 	running map[uint32]*os.Process
-	reaped  sync.WaitGroup
+	// finished counts the reaps and relays under way.
+	finished sync.WaitGroup
+	// lost is called when the JVM no longer reads: it kills the plugins and exits.
+	lost func()
 }
 
 func newSpawner(out *frameWriter) *spawner {
 	s := &spawner{out: out, starts: make(chan startRequest), running: map[uint32]*os.Process{}}
+	s.lost = s.lostJVM
 	go s.forkLoop()
 	return s
 }
@@ -134,7 +138,7 @@ func (s *spawner) start(req startRequest) {
 	}
 	s.mu.Lock()
 	s.running[req.id] = cmd.Process
-	s.reaped.Add(1)
+	s.finished.Add(3)
 	s.mu.Unlock()
 	// The pid first: the JVM learns of the plugin before any of its output.
 	s.out.send(repStarted, req.id, appendUint32(nil, uint32(cmd.Process.Pid)))
@@ -155,13 +159,14 @@ func startError(err error) string {
 
 // relay sends what the plugin writes to one stream, then that the stream ended.
 func (s *spawner) relay(id uint32, r *os.File, kind, end byte) {
+	defer s.finished.Done()
 	defer r.Close()
 	buf := make([]byte, 32<<10)
 	for {
 		n, err := r.Read(buf)
 		if n > 0 {
 			if s.out.send(kind, id, buf[:n]) != nil {
-				s.lostJVM()
+				s.lost()
 			}
 		}
 		if err != nil {
@@ -169,13 +174,13 @@ func (s *spawner) relay(id uint32, r *os.File, kind, end byte) {
 		}
 	}
 	if s.out.send(end, id, nil) != nil {
-		s.lostJVM()
+		s.lost()
 	}
 }
 
 // wait reaps the plugin and sends how it ended.
 func (s *spawner) wait(id uint32, cmd *exec.Cmd) {
-	defer s.reaped.Done()
+	defer s.finished.Done()
 	cmd.Wait()
 	s.mu.Lock()
 	delete(s.running, id)
@@ -187,11 +192,12 @@ func (s *spawner) wait(id uint32, cmd *exec.Cmd) {
 		code = cmd.ProcessState.ExitCode()
 	}
 	if s.out.send(repExit, id, appendUint32(appendUint32(nil, uint32(int32(code))), uint32(sig))) != nil {
-		s.lostJVM()
+		s.lost()
 	}
 }
 
-// killAll SIGKILLs every plugin still running and waits (bounded) until each is reaped.
+// killAll SIGKILLs every plugin still running and waits (bounded) until each is reaped and its
+// output relayed.
 func (s *spawner) killAll() {
 	s.mu.Lock()
 	for _, proc := range s.running {
@@ -200,7 +206,7 @@ func (s *spawner) killAll() {
 	s.mu.Unlock()
 	done := make(chan struct{})
 	go func() {
-		s.reaped.Wait()
+		s.finished.Wait()
 		close(done)
 	}()
 	select {
