@@ -2,8 +2,10 @@
 # Builds the go-plugin programs of this module into <target-dir>/bin, offline, in GOPATH mode,
 # against the Debian 12 Go packages that tools/ensure-go-toolchain.sh installs when missing.
 #
-#   build.sh <target-dir>                      generate the gRPC stubs, build kv-go, kv-misbehave, gohost
-#   build.sh --test <target-dir> [skip ...]    gofmt check, go vet all packages, go test plugboard.io/kvplugin;
+#   build.sh <target-dir>                      generate the gRPC stubs, build kv-go, kv-misbehave, gohost and
+#                                              plugboard-spawner (which the goplugin bundle embeds)
+#   build.sh --test <target-dir> [skip ...]    gofmt check, go vet all packages, go test plugboard.io/kvplugin
+#                                              and plugboard.io/cmd/plugboard-spawner;
 #                                              skipped when any "skip" argument is "true" (Maven passes
 #                                              ${skipTests} and ${maven.test.skip})
 #
@@ -67,7 +69,7 @@ if [ "$mode" = test ]; then
     exit 1
   fi
   go vet plugboard.io/...
-  go test -count=1 plugboard.io/kvplugin
+  go test -count=1 plugboard.io/kvplugin plugboard.io/cmd/plugboard-spawner
   exit 0
 fi
 
@@ -75,3 +77,7 @@ mkdir -p "$target/bin"
 for cmd in kv-go kv-misbehave gohost; do
   go build -o "$target/bin/$cmd" "plugboard.io/cmd/$cmd"
 done
+# The goplugin bundle embeds the spawner (static: CGO_ENABLED=0 above, standard library only);
+# without symbols it is a third smaller in the bundle jar. -trimpath keeps the bytes the same
+# wherever the tree is built.
+go build -trimpath -ldflags="-s -w" -o "$target/bin/plugboard-spawner" plugboard.io/cmd/plugboard-spawner

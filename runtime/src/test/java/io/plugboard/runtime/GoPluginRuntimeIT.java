@@ -87,11 +87,17 @@ public class GoPluginRuntimeIT {
         long pid = pidIn(p.stdout(), p);
         assertTrue("kv-go " + pid + " runs", runs(pid));
         assertEquals(List.of(pid), kvGoProcesses());
+        // Forked by the goplugin bundle's plugboard-spawner, a child of the runtime's JVM.
+        ProcessHandle spawner = ProcessHandle.of(pid).orElseThrow().parent().orElseThrow();
+        assertEquals(work.resolve("data/native/plugboard-spawner").toRealPath().toString(),
+                spawner.info().command().orElse("?"));
+        assertEquals(p.process().pid(), spawner.parent().orElseThrow().pid());
 
         Path socketDir = socketOf(pid).getParent();
         p.process().destroyForcibly(); // SIGKILL: no shutdown hook, no framework stop
         assertTrue("the runtime ended", p.process().waitFor(PlugboardProcess.TIMEOUT_SECONDS, TimeUnit.SECONDS));
         assertEquals("killed by SIGKILL", 137, p.exitCode());
+        await("the spawner " + spawner.pid(), () -> !runs(spawner.pid()));
         await("kv-go " + pid, () -> !runs(pid));
         await("every kv-go process of this runtime", () -> kvGoProcesses().isEmpty());
         assertTrue("the write acknowledged before the kill was kept",

@@ -191,12 +191,14 @@ public final class GoPluginHandler implements PluginFileHandler {
             try {
                 Files.createDirectories(nativeDir);
             } catch (IOException e) {
-                throw new IllegalStateException("Cannot create " + nativeDir + " for Netty's native library: " + e, e);
+                throw new IllegalStateException("Cannot create " + nativeDir + " for Netty's native library and"
+                        + " plugboard-spawner: " + e, e);
             }
             String socketProperty = context.getProperty(ProcessStarter.SOCKET_DIR_PROPERTY);
             Path socketRoot = Path.of(socketProperty != null && !socketProperty.isBlank() ? socketProperty.strip()
                     : System.getProperty("java.io.tmpdir"));
-            PluginLauncher launcher = new PluginLauncher();
+            // The spawner binary goes beside Netty's library: unpacked once, reused while its bytes match.
+            PluginLauncher launcher = new PluginLauncher(nativeDir, logger::warn);
             LazyChannels channels = new LazyChannels(nativeDir);
             InstanceStarter starter = new ProcessStarter(launcher, channels, socketRoot,
                     descriptor -> new PluginLog(loggers.getLogger(

@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -87,7 +88,8 @@ final class RealHost extends ExternalResource {
     protected void after() {
         try {
             deactivate();
-            List<ProcessHandle> left = pluginProcesses();
+            List<ProcessHandle> left = new ArrayList<>(pluginProcesses());
+            left.addAll(spawners());
             left.forEach(ProcessHandle::destroyForcibly);
             assertEquals("plugin processes left running after the handler was deactivated", List.of(),
                     left.stream().map(RealHost::show).toList());
@@ -186,13 +188,27 @@ final class RealHost extends ExternalResource {
         return Long.parseLong(describe(name).get("pid"));
     }
 
-    /** The live child processes of this JVM that run a Go program of go-plugins or a copy in the test's folder. */
+    /**
+     * The live descendants of this JVM that run a Go program of go-plugins or a copy in the test's
+     * folder (not plugboard-spawner, which the handler unpacks into the data folder there).
+     */
     List<ProcessHandle> pluginProcesses() {
         Path binDir = bin("kv-go").getParent();
         Path root = temp.getRoot().toPath();
         try (Stream<ProcessHandle> all = ProcessHandle.current().descendants()) {
             return all.filter(ProcessHandle::isAlive).filter(p -> p.info().command()
-                    .map(c -> c.startsWith(binDir.toString()) || c.startsWith(root.toString())).orElse(false))
+                    .map(c -> (c.startsWith(binDir.toString()) || c.startsWith(root.toString()))
+                            && !c.endsWith("/plugboard-spawner"))
+                    .orElse(false))
+                    .toList();
+        }
+    }
+
+    /** The live descendants of this JVM that run plugboard-spawner. */
+    List<ProcessHandle> spawners() {
+        try (Stream<ProcessHandle> all = ProcessHandle.current().descendants()) {
+            return all.filter(ProcessHandle::isAlive)
+                    .filter(p -> p.info().command().map(c -> c.endsWith("/plugboard-spawner")).orElse(false))
                     .toList();
         }
     }

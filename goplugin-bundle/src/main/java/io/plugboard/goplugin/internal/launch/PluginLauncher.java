@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -13,26 +14,36 @@ import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
 import java.util.stream.Collectors;
 
 import io.plugboard.goplugin.internal.launch.HandshakeException.Reason;
 
 /**
- * Starts plugin processes. One per bundle activation: it owns the long-lived thread that spawns
- * the processes (a parent-death signal is tied to the thread that forked, so that thread must
- * outlive its children).
+ * Starts plugin processes. One per bundle activation: it owns the long-lived thread that forks (a
+ * parent-death signal is tied to the thread that forked, so that thread must outlive its children).
  *
- * <p>No orphans: on Linux with {@code /usr/bin/setpriv} the program runs as
- * {@code setpriv --pdeathsig KILL -- program args}, so the kernel kills it when its parent goes,
- * even when the JVM is killed with SIGKILL (setpriv execs the program, so the pid stays the
- * plugin's). (Should the JVM die in the instant between the fork and setpriv's prctl, the signal is
- * never armed; setpriv does not check its parent again.) Elsewhere the program is started directly, and a JVM killed with SIGKILL leaves its
- * plugins running: there is no portable parent-death signal, and a JVM shutdown hook does not run
- * on SIGKILL.
+ * <p>Two ways to start a plugin, both without orphans:
+ * <ul>
+ * <li>Through plugboard-spawner ({@link GoSpawner}), a static Go helper the bundle carries: started
+ * once per launcher, at its first plugin start, by the forking thread; it arms its own parent-death
+ * SIGKILL and exits if its parent is no longer this JVM (so no window is left open), and forks each
+ * plugin with a parent-death SIGKILL from one OS thread. A JVM killed with SIGKILL takes the spawner
+ * along, and the spawner its plugins. Several milliseconds quicker per start than the JVM's way.</li>
+ * <li>The fallback, where the spawner cannot run (not Linux amd64, no binary, it failed to start;
+ * said once through the notices): through the JVM, on Linux with {@code /usr/bin/setpriv} as
+ * {@code setpriv --pdeathsig KILL -- program args} (setpriv execs the program, so the pid stays the
+ * plugin's; should the JVM die in the instant between the fork and setpriv's prctl, the signal is
+ * never armed: setpriv does not check its parent again). Elsewhere the program is started directly,
+ * and a JVM killed with SIGKILL leaves its plugins running: there is no portable parent-death signal,
+ * and a JVM shutdown hook does not run on SIGKILL.</li>
+ * </ul>
  */
 public final class PluginLauncher implements AutoCloseable {
 
     private static final Path SETPRIV = Path.of("/usr/bin/setpriv");
+
+    private static final System.Logger LOG = System.getLogger(PluginLauncher.class.getName());
 
     /** The port range go-plugin's own client passes (used when a plugin listens on TCP). */
     private static final int MIN_PORT = 10000;
@@ -44,17 +55,46 @@ public final class PluginLauncher implements AutoCloseable {
     private static final int MAX_SHOWN_LINE = 500;
 
     private final Path setpriv;
+    /** Where the spawner binary comes from; null: always the JVM's way. */
+    private final SpawnerBinary.Source spawnerBinary;
+    private final Consumer<String> notices;
     private Spawner spawner;
+    private GoSpawner goSpawner;
+    private JdkStarter jdkStarter;
+    /** Set once the spawner could not be had: from then on every start takes the JVM's way. */
+    private boolean fallback;
     private boolean closed;
 
-    /** A launcher that uses setpriv's parent-death signal where the system has it. */
+    /**
+     * A launcher that starts plugins through plugboard-spawner, unpacked into a temporary folder that
+     * goes once it runs, else through setpriv where the system has it; why it falls back is logged
+     * through {@link System.Logger}.
+     */
     public PluginLauncher() {
-        this(hasSetpriv() ? SETPRIV : null);
+        this(defaultSetpriv(), SpawnerBinary.temporary(),
+                why -> LOG.log(System.Logger.Level.WARNING, why));
     }
 
-    /** A launcher that runs programs through the given setpriv, or directly when null. */
+    /**
+     * A launcher that starts plugins through plugboard-spawner, unpacked into (and reused from) the
+     * folder, else through setpriv where the system has it.
+     *
+     * @param notices told once why the spawner is not used, when it is not
+     */
+    public PluginLauncher(Path spawnerFolder, Consumer<String> notices) {
+        this(defaultSetpriv(), SpawnerBinary.in(spawnerFolder), notices);
+    }
+
+    /** A launcher that always starts through the JVM: through the given setpriv, or directly when null. */
     PluginLauncher(Path setpriv) {
+        this(setpriv, null, why -> { });
+    }
+
+    /** A launcher with every part given; spawnerBinary null means the JVM's way only. */
+    PluginLauncher(Path setpriv, SpawnerBinary.Source spawnerBinary, Consumer<String> notices) {
         this.setpriv = setpriv;
+        this.spawnerBinary = spawnerBinary;
+        this.notices = notices;
     }
 
     /**
@@ -70,16 +110,16 @@ public final class PluginLauncher implements AutoCloseable {
         Objects.requireNonNull(output, "output");
         checkSpec(spec);
         checkStartable(spec);
-        Process process;
+        ChildStarter starter = starter();
+        PluginProcess plugin = new PluginProcess(spec, output);
         try {
-            process = spawner().spawn(builder(spec));
+            plugin.started(starter.start(command(spec), plugin.events()), Instant.now());
         } catch (IOException e) {
             throw new HandshakeException(Reason.CANNOT_START,
                     spec.pluginName() + ": cannot start " + spec.command() + ": " + e.getMessage(), e);
         }
-        PluginProcess plugin = new PluginProcess(spec, process, Instant.now(), output);
         try {
-            plugin.accepted(awaitHandshake(spec, plugin));
+            plugin.accepted(awaitHandshake(spec, plugin, setpriv != null && starter instanceof JdkStarter));
             return plugin;
         } catch (HandshakeException | RuntimeException | Error e) {
             plugin.killAndReap();
@@ -87,34 +127,89 @@ public final class PluginLauncher implements AutoCloseable {
         }
     }
 
+    /** Whether plugins are started through plugboard-spawner now (false before the first start). */
+    synchronized boolean usesSpawner() {
+        return goSpawner != null && goSpawner.usable();
+    }
+
+    /** The running spawner's pid, for tests; -1 when there is none. */
+    synchronized long spawnerPid() {
+        return goSpawner != null ? goSpawner.pid() : -1;
+    }
+
     /**
-     * Ends the spawning thread; call after every process it started has been stopped (with setpriv, one
-     * still running gets its parent-death SIGKILL now). Later starts throw IllegalStateException.
+     * Ends the spawner (it kills the plugins still running) and the forking thread; call after every
+     * process it started has been stopped (on the fallback with setpriv, one still running gets its
+     * parent-death SIGKILL now). Later starts throw IllegalStateException.
      */
     @Override
     public void close() {
         Spawner toClose;
+        GoSpawner goToClose;
         synchronized (this) {
             closed = true;
             toClose = spawner;
+            goToClose = goSpawner;
             spawner = null;
+            goSpawner = null;
+        }
+        if (goToClose != null) {
+            goToClose.close();
         }
         if (toClose != null) {
             toClose.close();
         }
     }
 
-    private synchronized Spawner spawner() {
+    /** The spawner when it can be had, else the JVM's way; the spawner is started at the first call. */
+    private synchronized ChildStarter starter() {
         if (closed) {
             throw new IllegalStateException("the plugin launcher is closed");
         }
         if (spawner == null) {
             spawner = new Spawner("goplugin launcher");
         }
-        return spawner;
+        if (!fallback && spawnerBinary != null && (goSpawner == null || !goSpawner.usable())) {
+            if (goSpawner != null) {
+                // It died (its plugins with it); the next start gets a new one.
+                goSpawner.close();
+                goSpawner = null;
+            }
+            try {
+                goSpawner = startGoSpawner();
+            } catch (IOException | RuntimeException e) {
+                fallback = true;
+                notices.accept("go-plugin plugins are started through the JVM (jspawnhelper"
+                        + (setpriv != null ? ", setpriv" : "") + "), not through plugboard-spawner: "
+                        + e.getMessage());
+            }
+        }
+        if (goSpawner != null) {
+            return goSpawner;
+        }
+        if (jdkStarter == null) {
+            jdkStarter = new JdkStarter(spawner, setpriv);
+        }
+        return jdkStarter;
     }
 
-    private Handshake awaitHandshake(LaunchSpec spec, PluginProcess plugin) throws HandshakeException {
+    private GoSpawner startGoSpawner() throws IOException {
+        String unsupported = SpawnerBinary.unsupported();
+        if (unsupported != null) {
+            throw new IOException(unsupported);
+        }
+        Path binary = spawnerBinary.binary();
+        try {
+            return GoSpawner.start(binary, spawner);
+        } catch (IOException e) {
+            throw new IOException("cannot run " + binary + ": " + e.getMessage(), e);
+        } finally {
+            spawnerBinary.release(binary);
+        }
+    }
+
+    private static Handshake awaitHandshake(LaunchSpec spec, PluginProcess plugin, boolean throughSetpriv)
+            throws HandshakeException {
         long timeoutMs = spec.startTimeout().toMillis();
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
         String line;
@@ -123,7 +218,7 @@ public final class PluginLauncher implements AutoCloseable {
             if (line == null) {
                 long leftMs = Math.max(0, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()));
                 boolean endedByItself = plugin.waitFor(leftMs);
-                throw endedBeforeHandshake(spec, plugin, endedByItself);
+                throw endedBeforeHandshake(spec, plugin, endedByItself, throughSetpriv);
             }
         } catch (TimeoutException e) {
             ProcessExit exit = plugin.killAndReap();
@@ -142,7 +237,8 @@ public final class PluginLauncher implements AutoCloseable {
     }
 
     /** Names why stdout ended without a handshake, from what the process wrote to stderr and how it ended. */
-    private HandshakeException endedBeforeHandshake(LaunchSpec spec, PluginProcess plugin, boolean endedByItself) {
+    private static HandshakeException endedBeforeHandshake(LaunchSpec spec, PluginProcess plugin,
+            boolean endedByItself, boolean throughSetpriv) {
         ProcessExit exit = plugin.killAndReap();
         String name = spec.pluginName();
         if (plugin.sawCookieNotice()) {
@@ -152,7 +248,7 @@ public final class PluginLauncher implements AutoCloseable {
                     + StderrLines.COOKIE_NOTICE + ")");
         }
         Optional<String> execFailure = exit.lastStderrLines().stream()
-                .filter(l -> setpriv != null && l.startsWith("setpriv: ")).findFirst();
+                .filter(l -> throughSetpriv && l.startsWith("setpriv: ")).findFirst();
         if (execFailure.isPresent()) {
             return new HandshakeException(Reason.CANNOT_START, name + ": cannot start " + spec.command() + ": "
                     + execFailure.get().substring("setpriv: ".length()));
@@ -218,15 +314,11 @@ public final class PluginLauncher implements AutoCloseable {
         }
     }
 
-    private ProcessBuilder builder(LaunchSpec spec) {
-        List<String> command = new ArrayList<>();
-        if (setpriv != null) {
-            command.addAll(List.of(setpriv.toString(), "--pdeathsig", "KILL", "--"));
-        }
-        command.add(spec.command().toString());
-        command.addAll(spec.args());
-        ProcessBuilder builder = new ProcessBuilder(command).directory(spec.workDir().toFile());
-        Map<String, String> env = builder.environment();
+    private static ChildCommand command(LaunchSpec spec) {
+        List<String> argv = new ArrayList<>();
+        argv.add(spec.command().toString());
+        argv.addAll(spec.args());
+        Map<String, String> env = new HashMap<>(System.getenv());
         // The descriptor's variables first: go-plugin's own win, as in go-plugin's client.
         env.putAll(spec.extraEnv());
         env.put(spec.cookieKey(), spec.cookieValue());
@@ -236,7 +328,11 @@ public final class PluginLauncher implements AutoCloseable {
         env.put("PLUGIN_MAX_PORT", String.valueOf(MAX_PORT));
         // go-plugin makes its Unix socket with ioutil.TempFile in os.TempDir(), which is $TMPDIR.
         env.put("TMPDIR", spec.socketDir().toString());
-        return builder;
+        return new ChildCommand(spec.pluginName(), argv, spec.workDir(), env);
+    }
+
+    private static Path defaultSetpriv() {
+        return hasSetpriv() ? SETPRIV : null;
     }
 
     private static boolean hasSetpriv() {

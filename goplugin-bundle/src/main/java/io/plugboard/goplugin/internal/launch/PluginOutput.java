@@ -4,7 +4,7 @@ import java.util.Map;
 
 import org.osgi.service.log.LogLevel;
 
-/** Receives every line a plugin process writes, already classified; called from the drain threads. */
+/** Receives every line a plugin process writes, already classified; called from the threads that read the output. */
 @FunctionalInterface
 public interface PluginOutput {
 

@@ -1,8 +1,6 @@
 package io.plugboard.goplugin.internal.launch;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -19,7 +17,8 @@ import org.osgi.service.log.LogLevel;
 
 /**
  * A running plugin process whose handshake was read and checked; made by {@link PluginLauncher}.
- * Its stdout and stderr are drained by two threads of its own for its whole life.
+ * Its stdout and stderr come in as {@link ChildEvents} for its whole life, from two drain threads
+ * of its own (a JVM-started process) or from the Go spawner's one reader thread.
  */
 public final class PluginProcess {
 
@@ -30,31 +29,70 @@ public final class PluginProcess {
     private static final long DRAIN_GRACE_MS = 2000;
 
     private final LaunchSpec spec;
-    private final Process process;
-    private final Instant startedAt;
     private final PluginOutput output;
     private final StderrLines stderr;
+    private final LineSplitter stdoutLines;
+    private final LineSplitter stderrLines;
     private final CompletableFuture<String> firstLine = new CompletableFuture<>();
     private final CompletableFuture<Void> stdoutDrained = new CompletableFuture<>();
     private final CompletableFuture<Void> stderrDrained = new CompletableFuture<>();
+    /** Java's exit value of the process (128 + n for signal n). */
+    private final CompletableFuture<Integer> exitValue = new CompletableFuture<>();
     private final CompletableFuture<ProcessExit> exit;
+    private volatile Child child;
+    private volatile Instant startedAt;
     private volatile Handshake handshake;
     /** The Unix socket the first stdout line names; set by the stdout drain before the first line is handed on. */
     private volatile Path socket;
+    /** Whether the first stdout line was seen; stdout's events come from one thread at a time. */
+    private boolean afterFirstLine;
 
-    PluginProcess(LaunchSpec spec, Process process, Instant startedAt, PluginOutput output) {
+    /** A process about to be started: it takes events from now on; {@link #started} follows. */
+    PluginProcess(LaunchSpec spec, PluginOutput output) {
         this.spec = spec;
-        this.process = process;
-        this.startedAt = startedAt;
         this.output = output;
         this.stderr = new StderrLines(output);
-        this.exit = process.onExit()
-                .thenCompose(ended -> CompletableFuture.allOf(stdoutDrained, stderrDrained)
-                        .completeOnTimeout(null, DRAIN_GRACE_MS, TimeUnit.MILLISECONDS))
-                .thenApply(drained -> ended());
-        closeQuietly(process.getOutputStream());
-        drain("stdout", this::drainStdout);
-        drain("stderr", this::drainStderr);
+        this.stdoutLines = new LineSplitter(this::stdoutLine);
+        this.stderrLines = new LineSplitter(stderr::line);
+        this.exit = exitValue
+                .thenCompose(value -> CompletableFuture.allOf(stdoutDrained, stderrDrained)
+                        .completeOnTimeout(null, DRAIN_GRACE_MS, TimeUnit.MILLISECONDS)
+                        .thenApply(drained -> value))
+                .thenApply(this::ended);
+    }
+
+    /** Where the starter delivers the process's output and end. */
+    ChildEvents events() {
+        return new ChildEvents() {
+            @Override
+            public void output(int stream, byte[] bytes, int offset, int length) {
+                (stream == STDOUT ? stdoutLines : stderrLines).feed(bytes, offset, length);
+            }
+
+            @Override
+            public void ended(int stream) {
+                if (stream == STDOUT) {
+                    stdoutLines.end();
+                    firstLine.complete(null);
+                    stdoutDrained.complete(null);
+                } else {
+                    stderrLines.end();
+                    stderr.end();
+                    stderrDrained.complete(null);
+                }
+            }
+
+            @Override
+            public void exited(int value) {
+                exitValue.complete(value);
+            }
+        };
+    }
+
+    /** Records the started child. */
+    void started(Child started, Instant at) {
+        this.child = started;
+        this.startedAt = at;
     }
 
     /** The checked handshake. */
@@ -64,7 +102,7 @@ public final class PluginProcess {
 
     /** The process id. */
     public long pid() {
-        return process.pid();
+        return child.pid();
     }
 
     /** When the process was started. */
@@ -121,7 +159,14 @@ public final class PluginProcess {
 
     /** Waits up to the time for the process to end by itself. */
     boolean waitFor(long millis) throws InterruptedException {
-        return process.waitFor(millis, TimeUnit.MILLISECONDS);
+        try {
+            exitValue.get(millis, TimeUnit.MILLISECONDS);
+            return true;
+        } catch (TimeoutException e) {
+            return false;
+        } catch (ExecutionException e) {
+            throw new IllegalStateException(e.getCause());
+        }
     }
 
     /** Kills the process and waits for its end even when interrupted (the flag is kept): a failed start leaves nothing behind. */
@@ -145,61 +190,28 @@ public final class PluginProcess {
         }
     }
 
-    /**
-     * Sends SIGKILL through the process handle: {@link Process#destroyForcibly()} would also close
-     * the pipes, and the drains would lose what the plugin wrote last (often why it failed).
-     */
+    /** Sends SIGKILL; the pipes stay open, so what the plugin wrote last (often why it failed) is still read. */
     private void sigkill() {
-        process.toHandle().destroyForcibly();
+        child.kill();
     }
 
-    private void drain(String stream, Runnable body) {
-        Thread thread = new Thread(body, "goplugin " + spec.pluginName() + " " + stream);
-        thread.setDaemon(true);
-        thread.setContextClassLoader(null);
-        thread.start();
-    }
-
-    private void drainStdout() {
-        try (InputStream in = process.getInputStream()) {
-            LineReader lines = new LineReader(in);
-            String first = lines.readLine();
-            if (first != null) {
-                HandshakeLine.socketPath(first).ifPresent(path -> socket = path);
-            }
-            firstLine.complete(first);
-            for (String line = lines.readLine(); line != null; line = lines.readLine()) {
-                try {
-                    output.line(LogLevel.INFO, line, Map.of());
-                } catch (RuntimeException ignored) {
-                    // The drain must go on whatever the receiver does, or the plugin blocks on a full pipe.
-                }
-            }
-        } catch (IOException | UncheckedIOException closed) {
-            // The pipe ended with the process.
-        } finally {
-            firstLine.complete(null);
-            stdoutDrained.complete(null);
+    private void stdoutLine(String line) {
+        if (!afterFirstLine) {
+            afterFirstLine = true;
+            HandshakeLine.socketPath(line).ifPresent(path -> socket = path);
+            firstLine.complete(line);
+            return;
+        }
+        try {
+            output.line(LogLevel.INFO, line, Map.of());
+        } catch (RuntimeException ignored) {
+            // The drain must go on whatever the receiver does, or the plugin blocks on a full pipe.
         }
     }
 
-    private void drainStderr() {
-        try (InputStream in = process.getErrorStream()) {
-            LineReader lines = new LineReader(in);
-            for (String line = lines.readLine(); line != null; line = lines.readLine()) {
-                stderr.line(line);
-            }
-        } catch (IOException | UncheckedIOException closed) {
-            // The pipe ended with the process.
-        } finally {
-            stderr.end();
-            stderrDrained.complete(null);
-        }
-    }
-
-    private ProcessExit ended() {
+    private ProcessExit ended(int value) {
         removeSocket();
-        return Signals.exit(process.exitValue(), stderr.lastLines());
+        return Signals.exit(value, stderr.lastLines());
     }
 
     /**
@@ -219,14 +231,6 @@ public final class PluginProcess {
             }
         } catch (IOException | RuntimeException ignored) {
             // Best effort: a stale socket file in a private directory harms nothing.
-        }
-    }
-
-    private static void closeQuietly(AutoCloseable stream) {
-        try {
-            stream.close();
-        } catch (Exception ignored) {
-            // go-plugin plugins do not read stdin; closing it only gives them EOF.
         }
     }
 }

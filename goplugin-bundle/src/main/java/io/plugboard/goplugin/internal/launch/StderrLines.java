@@ -13,7 +13,8 @@ import org.osgi.service.log.LogLevel;
 /**
  * Classifies a plugin's stderr lines for {@link PluginOutput}: an hclog JSON line at its level, any
  * other line WARN, a Go panic (or runtime fatal error) with its goroutine dump ONE ERROR message.
- * Keeps the last {@value #KEPT} raw lines. Fed by one drain thread; the last lines are read by others.
+ * Keeps the last {@value #KEPT} raw lines. Fed by one thread at a time (a drain thread, or the
+ * spawner's reader); the last lines are read by others.
  */
 final class StderrLines {
 

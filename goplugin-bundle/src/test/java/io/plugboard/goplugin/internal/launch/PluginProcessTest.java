@@ -163,8 +163,8 @@ public class PluginProcessTest {
                 + "printf '\\ndos line\\r\\n' >&2\nexit 0\n");
         PluginProcess plugin = launcher.start(spec(script), output);
         plugin.exit().get();
-        assertEquals(List.of(new Line(LogLevel.WARN, "x".repeat(LineReader.MAX_LINE), Map.of()),
-                new Line(LogLevel.WARN, "x".repeat(70000 - LineReader.MAX_LINE), Map.of()),
+        assertEquals(List.of(new Line(LogLevel.WARN, "x".repeat(LineSplitter.MAX_LINE), Map.of()),
+                new Line(LogLevel.WARN, "x".repeat(70000 - LineSplitter.MAX_LINE), Map.of()),
                 new Line(LogLevel.WARN, "dos line", Map.of())), output.lines());
     }
 
