@@ -78,7 +78,11 @@ public class GoPluginRuntimeIT {
 
     @Test
     public void noKvGoProcessOutlivesARuntimeKilledWithSigkill() throws Exception {
-        PlugboardProcess p = PlugboardProcess.start(work, List.of(), List.of(), Map.of());
+        // Socket folders of their own: any host's first go-plugin start sweeps the stale folders
+        // it finds, and another runtime on this machine sweeping /tmp first would take the line
+        // this test expects from the second start.
+        List<String> ownSockets = List.of("-Dplugboard.goplugin.socket.dir=" + temp.newFolder("s"));
+        PlugboardProcess p = PlugboardProcess.start(work, ownSockets, List.of(), Map.of());
         // Standard input stays open: the runtime waits for more commands after these.
         OutputStream in = p.process().getOutputStream();
         in.write("plugin:use kv kv.go\nplugin:kv put before kill\nplugin:info kv.go\n".getBytes(StandardCharsets.UTF_8));
@@ -106,7 +110,8 @@ public class GoPluginRuntimeIT {
         // What a SIGKILL leaves: the socket of the plugin the kernel killed, in its folder, which
         // the next start removes (its owner, the killed runtime, no longer runs).
         assertTrue(socketDir + " is left by the kill", Files.isDirectory(socketDir));
-        PlugboardProcess again = PlugboardProcess.run(work, "plugin:use kv kv.go\nplugin:kv get before\n");
+        PlugboardProcess again = PlugboardProcess.run(work, "plugin:use kv kv.go\nplugin:kv get before\n", Map.of(),
+                ownSockets);
         assertEquals(again.transcript(), 0, again.exitCode());
         assertEquals(again.transcript(), "kill", again.stdout().strip().lines().reduce((a, b) -> b).orElse(""));
         assertFalse(socketDir + " is removed by the next start", Files.exists(socketDir));
