@@ -118,16 +118,16 @@ final class Launcher {
                 .orElseThrow(() -> new StartupException("no OSGi framework inside plugboard.jar"));
         Framework framework = factory.newFramework(properties);
         try {
-            StartupClock.mark(err, "framework created");
+            StartupClock.mark("framework created");
             framework.init();
-            StartupClock.mark(err, "framework initialised");
-            StartupClock.watch(err, framework.getBundleContext());
+            StartupClock.mark("framework initialised");
+            StartupClock.watch(framework.getBundleContext());
             BundleContext context = framework.getBundleContext();
             List<Bundle> boot = BootSet.sync(context, readIndex("boot/index.txt"),
                     name -> !startShell && isShellOnly(name), options.pluginsDir);
-            StartupClock.mark(err, "boot bundles installed");
+            StartupClock.mark("boot bundles installed");
             framework.start();
-            StartupClock.mark(err, "framework started");
+            StartupClock.mark("framework started");
             // Only what this mode starts: the piped mode never needs jline or its shell resolved.
             List<Bundle> needed = new ArrayList<>();
             for (Bundle bundle : boot) {
@@ -136,7 +136,7 @@ final class Launcher {
                 }
             }
             framework.adapt(FrameworkWiring.class).resolveBundles(needed);
-            StartupClock.mark(err, "boot bundles resolved");
+            StartupClock.mark("boot bundles resolved");
             Bundle host = null;
             // Bundles that register a PluginFileHandler start after the host: what they log while
             // they start (a stale socket folder removed, say) reaches the host's log printer.
@@ -157,7 +157,7 @@ final class Launcher {
                         // Transient: the cache is kept, and a persistent start would have the
                         // next start launch every boot bundle (the shell too, host first) on its own.
                         bundle.start(Bundle.START_TRANSIENT);
-                        StartupClock.mark(err, "started " + bundle.getSymbolicName());
+                        StartupClock.mark("started " + bundle.getSymbolicName());
                     }
                 }
             } finally {
@@ -167,10 +167,10 @@ final class Launcher {
                 throw new StartupException("the host bundle " + HOST_SYMBOLIC_NAME + " is missing from plugboard.jar");
             }
             host.start(Bundle.START_TRANSIENT);
-            StartupClock.mark(err, "host started");
+            StartupClock.mark("host started");
             for (Bundle bundle : fileHandlers) {
                 bundle.start(Bundle.START_TRANSIENT);
-                StartupClock.mark(err, "started " + bundle.getSymbolicName());
+                StartupClock.mark("started " + bundle.getSymbolicName());
             }
         } catch (BundleException | IOException e) {
             stopQuietly(framework);
