@@ -21,6 +21,7 @@ import org.osgi.framework.BundleContext;
 import org.osgi.framework.BundleException;
 import org.osgi.framework.Constants;
 import org.osgi.framework.namespace.PackageNamespace;
+import org.osgi.framework.wiring.BundleRequirement;
 import org.osgi.framework.wiring.BundleRevision;
 import org.osgi.framework.wiring.FrameworkWiring;
 import org.osgi.service.component.annotations.Activate;
@@ -37,6 +38,13 @@ import io.plugboard.host.internal.registry.ReplacementNotice;
 public final class PluginInstallerImpl implements PluginInstaller {
 
     private static final String API_PACKAGE = "io.plugboard.api";
+    /** By bundle id; a class of its own rather than a lambda, as the host's start uses it. */
+    private static final Comparator<Bundle> BY_ID = new Comparator<>() {
+        @Override
+        public int compare(Bundle a, Bundle b) {
+            return Long.compare(a.getBundleId(), b.getBundleId());
+        }
+    };
     private static final long REFRESH_TIMEOUT_MILLIS = 30_000;
 
     private final BundleContext context;
@@ -345,11 +353,15 @@ public final class PluginInstallerImpl implements PluginInstaller {
     private void startWaitingPlugins() {
         long host = context.getBundle().getBundleId();
         // The cheap state test first: parsing every bundle's imports after each batch adds up.
-        List<Bundle> waiting = Stream.of(context.getBundles())
-                .sorted(Comparator.comparingLong(Bundle::getBundleId))
-                .filter(b -> (b.getState() & (Bundle.INSTALLED | Bundle.RESOLVED)) != 0)
-                .filter(b -> b.getBundleId() != host && !isFragment(b) && importsApi(b))
-                .collect(Collectors.toList());
+        // Loops, not streams: this runs in the host's start, where each lambda's class costs.
+        List<Bundle> waiting = new ArrayList<>();
+        for (Bundle b : context.getBundles()) {
+            if ((b.getState() & (Bundle.INSTALLED | Bundle.RESOLVED)) != 0
+                    && b.getBundleId() != host && !isFragment(b) && importsApi(b)) {
+                waiting.add(b);
+            }
+        }
+        waiting.sort(BY_ID);
         if (waiting.isEmpty()) {
             return;
         }
@@ -391,9 +403,15 @@ public final class PluginInstallerImpl implements PluginInstaller {
         if (revision == null) {
             return false;
         }
-        return revision.getDeclaredRequirements(PackageNamespace.PACKAGE_NAMESPACE).stream()
-                .filter(r -> !PackageNamespace.RESOLUTION_DYNAMIC.equals(r.getDirectives().get(Constants.RESOLUTION_DIRECTIVE)))
-                .map(r -> RequirementFilters.packageName(r.getDirectives().get(Constants.FILTER_DIRECTIVE)).orElse(""))
-                .anyMatch(p -> p.equals(API_PACKAGE) || p.startsWith(API_PACKAGE + "."));
+        for (BundleRequirement r : revision.getDeclaredRequirements(PackageNamespace.PACKAGE_NAMESPACE)) {
+            if (PackageNamespace.RESOLUTION_DYNAMIC.equals(r.getDirectives().get(Constants.RESOLUTION_DIRECTIVE))) {
+                continue;
+            }
+            String p = RequirementFilters.packageName(r.getDirectives().get(Constants.FILTER_DIRECTIVE)).orElse("");
+            if (p.equals(API_PACKAGE) || p.startsWith(API_PACKAGE + ".")) {
+                return true;
+            }
+        }
+        return false;
     }
 }
