@@ -18,8 +18,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.ServiceLoader;
 import java.util.Set;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.FutureTask;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.BundleException;
@@ -140,7 +138,8 @@ final class Launcher {
             framework.adapt(FrameworkWiring.class).resolveBundles(needed);
             StartupClock.mark("boot bundles resolved");
             Bundle host = null;
-            // Bundles that register a PluginFileHandler start alongside the host (see below).
+            // Bundles that register a PluginFileHandler start after the host: what they log while
+            // they start (a stale socket folder removed, say) reaches the host's log printer.
             List<Bundle> fileHandlers = new ArrayList<>();
             // jline 3.26 finds its terminal providers through the thread's context class loader;
             // Gogo's shell builds its terminal on this thread while the Gogo bundles start, so
@@ -167,18 +166,11 @@ final class Launcher {
             if (host == null) {
                 throw new StartupException("the host bundle " + HOST_SYMBOLIC_NAME + " is missing from plugboard.jar");
             }
-            // The file handlers (the go-plugin host) start on a thread of their own while this
-            // one starts the host: they need nothing of the host to activate (they log nothing
-            // then, and are handed their files by the host's folder once both are up), and their
-            // start (a class loader over a dozen embedded jars, their components) on the second
-            // core no longer holds up the host's folder scan, which would start them otherwise.
-            // Both are done when this returns, so the first command sees what it saw before.
-            FutureTask<Void> handlersStarted = startInBackground(fileHandlers);
-            try {
-                host.start(Bundle.START_TRANSIENT);
-                StartupClock.mark("host started");
-            } finally {
-                awaitStarted(handlersStarted);
+            host.start(Bundle.START_TRANSIENT);
+            StartupClock.mark("host started");
+            for (Bundle bundle : fileHandlers) {
+                bundle.start(Bundle.START_TRANSIENT);
+                StartupClock.mark("started " + bundle.getSymbolicName());
             }
         } catch (BundleException | IOException e) {
             stopQuietly(framework);
@@ -191,62 +183,6 @@ final class Launcher {
             installPlugin(framework.getBundleContext(), jar);
         }
         return framework;
-    }
-
-    /**
-     * Starts the bundles (transiently) in order on a new thread; null if there are none. The
-     * thread takes the caller's context class loader, as a start on the caller's thread would.
-     */
-    private static FutureTask<Void> startInBackground(List<Bundle> bundles) {
-        if (bundles.isEmpty()) {
-            return null;
-        }
-        FutureTask<Void> task = new FutureTask<>(() -> {
-            for (Bundle bundle : bundles) {
-                bundle.start(Bundle.START_TRANSIENT);
-                StartupClock.mark("started " + bundle.getSymbolicName());
-            }
-            return null;
-        });
-        Thread thread = new Thread(task, "plugboard-handler-start");
-        thread.setDaemon(true);
-        thread.start();
-        return task;
-    }
-
-    /** Waits for {@link #startInBackground} to finish; rethrows what failed the start. */
-    private static void awaitStarted(FutureTask<Void> task) throws BundleException {
-        if (task == null) {
-            return;
-        }
-        boolean interrupted = false;
-        try {
-            while (true) {
-                try {
-                    task.get();
-                    return;
-                } catch (InterruptedException e) {
-                    // The start cannot be abandoned halfway: finish waiting, then pass the interrupt on.
-                    interrupted = true;
-                }
-            }
-        } catch (ExecutionException e) {
-            Throwable cause = e.getCause();
-            if (cause instanceof BundleException bundleException) {
-                throw bundleException;
-            }
-            if (cause instanceof RuntimeException runtimeException) {
-                throw runtimeException;
-            }
-            if (cause instanceof Error error) {
-                throw error;
-            }
-            throw new IllegalStateException(cause);
-        } finally {
-            if (interrupted) {
-                Thread.currentThread().interrupt();
-            }
-        }
     }
 
     /** Installs and starts one plugin jar; a bad one gets one line on standard error, never an exception. */

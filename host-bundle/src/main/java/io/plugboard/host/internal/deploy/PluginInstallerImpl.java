@@ -21,6 +21,7 @@ import org.osgi.framework.BundleContext;
 import org.osgi.framework.BundleException;
 import org.osgi.framework.Constants;
 import org.osgi.framework.namespace.PackageNamespace;
+import org.osgi.framework.wiring.BundleCapability;
 import org.osgi.framework.wiring.BundleRequirement;
 import org.osgi.framework.wiring.BundleRevision;
 import org.osgi.framework.wiring.FrameworkWiring;
@@ -31,6 +32,7 @@ import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.log.Logger;
 import org.osgi.service.log.LoggerFactory;
 
+import io.plugboard.api.deploy.PluginFileHandler;
 import io.plugboard.host.internal.registry.ReplacementNotice;
 
 /** Installs, updates and uninstalls plugin bundles, validating jars first. */
@@ -38,6 +40,8 @@ import io.plugboard.host.internal.registry.ReplacementNotice;
 public final class PluginInstallerImpl implements PluginInstaller {
 
     private static final String API_PACKAGE = "io.plugboard.api";
+    private static final String SERVICE_NAMESPACE = "osgi.service";
+    private static final String FILE_HANDLER = PluginFileHandler.class.getName();
     /** By bundle id; a class of its own rather than a lambda, as the host's start uses it. */
     private static final Comparator<Bundle> BY_ID = new Comparator<>() {
         @Override
@@ -366,9 +370,62 @@ public final class PluginInstallerImpl implements PluginInstaller {
             return;
         }
         wiring().resolveBundles(waiting);
+        // A bundle that runs plugins from files (the go-plugin host, at every start of the
+        // runtime) needs no other plugin, and its start is the longest of a restart's first scan
+        // (a class loader over its embedded jars, their classes): it starts on a thread of its
+        // own while the plugins start here, so the scan takes the longer of the two, not both.
+        List<Bundle> handlers = new ArrayList<>();
+        List<Bundle> plugins = new ArrayList<>();
         for (Bundle bundle : waiting) {
+            (providesFileHandler(bundle) ? handlers : plugins).add(bundle);
+        }
+        if (handlers.isEmpty() || plugins.isEmpty()) {
+            for (Bundle bundle : waiting) {
+                start(bundle);
+            }
+            return;
+        }
+        Thread alongside = new Thread(() -> {
+            for (Bundle handler : handlers) {
+                start(handler);
+            }
+        }, "plugboard-handler-start");
+        alongside.setDaemon(true);
+        alongside.start();
+        for (Bundle bundle : plugins) {
             start(bundle);
         }
+        joinUninterruptibly(alongside);
+    }
+
+    /** Waits for the thread to end; an interrupt meanwhile is kept for the caller, not lost. */
+    private static void joinUninterruptibly(Thread thread) {
+        boolean interrupted = false;
+        while (thread.isAlive()) {
+            try {
+                thread.join();
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Whether the bundle declares (as bnd writes for a DS component) that it registers a PluginFileHandler. */
+    private static boolean providesFileHandler(Bundle bundle) {
+        BundleRevision revision = bundle.adapt(BundleRevision.class);
+        if (revision == null) {
+            return false;
+        }
+        for (BundleCapability capability : revision.getDeclaredCapabilities(SERVICE_NAMESPACE)) {
+            Object classes = capability.getAttributes().get(Constants.OBJECTCLASS);
+            if (classes instanceof List<?> names ? names.contains(FILE_HANDLER) : FILE_HANDLER.equals(classes)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private FrameworkWiring wiring() {
