@@ -93,9 +93,12 @@ public final class Main {
         Framework framework;
         try {
             launcher.prepareFolders(options);
+            StartupClock.mark("folders prepared");
             framework = launcher.start(options,
                     FrameworkProperties.of(options, interactive, System.getProperties()), interactive);
         } catch (Launcher.StartupException e) {
+            // A failure before the framework ran must not cut the copy of the examples short.
+            launcher.awaitExamplesQuietly();
             StartupClock.print(err);
             err.println("plugboard: " + e.getMessage());
             return EXIT_FAILED;
