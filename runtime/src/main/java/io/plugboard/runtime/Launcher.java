@@ -18,6 +18,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.ServiceLoader;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.BundleException;
@@ -50,15 +52,19 @@ final class Launcher {
     static final String SHELL_SYMBOLIC_NAME = "org.apache.felix.gogo.jline";
 
     private final PrintStream err;
+    /** The copy of the example plugins that {@link #prepareFolders} started, until it is awaited. */
+    private FutureTask<Void> examples;
 
     Launcher(PrintStream err) {
         this.err = err;
     }
 
     /**
-     * Creates the data folder and, if missing, the plugins folder filled with the example plugins
-     * (the bundles, and kv-go's descriptor with its program in {@value #PROGRAMS_FOLDER}).
-     * Fails with one line naming the folder when it cannot be created or written.
+     * Creates the data folder and, if missing, the plugins folder, and starts filling that with the
+     * example plugins (the bundles, and kv-go's descriptor with its program in
+     * {@value #PROGRAMS_FOLDER}) on a thread of its own: {@link #start} waits for them before the
+     * host looks at the folder. Fails with one line naming the folder when it cannot be created
+     * or written; a failed copy fails {@link #start} (or {@link #awaitExamples}) the same way.
      */
     void prepareFolders(Options options) throws StartupException {
         boolean firstStart = !Files.exists(options.pluginsDir);
@@ -67,18 +73,64 @@ final class Launcher {
         ensureWritableDirectory("data", options.dataDir);
         ensureWritableDirectory("plugins", options.pluginsDir);
         if (firstStart) {
-            for (String name : readIndex("default-plugins/index.txt")) {
-                Path target = options.pluginsDir.resolve(name);
-                try (InputStream in = resource("default-plugins/" + name)) {
-                    Files.createDirectories(target.getParent());
-                    Files.copy(in, target);
-                    if (name.startsWith(PROGRAMS_FOLDER)) {
-                        makeExecutable(target);
-                    }
-                } catch (IOException e) {
-                    throw new StartupException("cannot copy example plugin " + name + " to "
-                            + options.pluginsDir + ": " + reason(e));
+            List<String> names = readIndex("default-plugins/index.txt");
+            // 12 MB to inflate and write (kv-go's program, mostly): about 100 ms that the second
+            // core spends while this one creates the framework and starts its first bundles.
+            examples = new FutureTask<>(() -> {
+                copyExamples(names, options.pluginsDir);
+                return null;
+            });
+            Thread thread = new Thread(examples, "plugboard-example-plugins");
+            thread.setDaemon(true);
+            thread.start();
+        }
+    }
+
+    /** Copies the example plugins into the new plugins folder, programs made executable. */
+    private static void copyExamples(List<String> names, Path pluginsDir) throws StartupException {
+        for (String name : names) {
+            Path target = pluginsDir.resolve(name);
+            try (InputStream in = resource("default-plugins/" + name)) {
+                Files.createDirectories(target.getParent());
+                Files.copy(in, target);
+                if (name.startsWith(PROGRAMS_FOLDER)) {
+                    makeExecutable(target);
                 }
+            } catch (IOException e) {
+                throw new StartupException("cannot copy example plugin " + name + " to " + pluginsDir + ": " + reason(e));
+            }
+        }
+    }
+
+    /**
+     * Waits until the example plugins that {@link #prepareFolders} copies are in place (at once if
+     * it copies none); rethrows its failure. An interrupt is kept for the caller, not lost.
+     */
+    void awaitExamples() throws StartupException {
+        FutureTask<Void> copy = examples;
+        if (copy == null) {
+            return;
+        }
+        examples = null;
+        boolean interrupted = false;
+        try {
+            while (true) {
+                try {
+                    copy.get();
+                    return;
+                } catch (InterruptedException e) {
+                    // The copy is short and must not be left half done: wait on.
+                    interrupted = true;
+                }
+            }
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof StartupException failure) {
+                throw failure;
+            }
+            throw new StartupException("cannot copy the example plugins to the plugins folder: " + describe(e.getCause()));
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
             }
         }
     }
@@ -118,16 +170,16 @@ final class Launcher {
                 .orElseThrow(() -> new StartupException("no OSGi framework inside plugboard.jar"));
         Framework framework = factory.newFramework(properties);
         try {
-            StartupClock.mark(err, "framework created");
+            StartupClock.mark("framework created");
             framework.init();
-            StartupClock.mark(err, "framework initialised");
-            StartupClock.watch(err, framework.getBundleContext());
+            StartupClock.mark("framework initialised");
+            StartupClock.watch(framework.getBundleContext());
             BundleContext context = framework.getBundleContext();
             List<Bundle> boot = BootSet.sync(context, readIndex("boot/index.txt"),
                     name -> !startShell && isShellOnly(name), options.pluginsDir);
-            StartupClock.mark(err, "boot bundles installed");
+            StartupClock.mark("boot bundles installed");
             framework.start();
-            StartupClock.mark(err, "framework started");
+            StartupClock.mark("framework started");
             // Only what this mode starts: the piped mode never needs jline or its shell resolved.
             List<Bundle> needed = new ArrayList<>();
             for (Bundle bundle : boot) {
@@ -136,7 +188,7 @@ final class Launcher {
                 }
             }
             framework.adapt(FrameworkWiring.class).resolveBundles(needed);
-            StartupClock.mark(err, "boot bundles resolved");
+            StartupClock.mark("boot bundles resolved");
             Bundle host = null;
             // Bundles that register a PluginFileHandler start after the host: what they log while
             // they start (a stale socket folder removed, say) reaches the host's log printer.
@@ -157,7 +209,7 @@ final class Launcher {
                         // Transient: the cache is kept, and a persistent start would have the
                         // next start launch every boot bundle (the shell too, host first) on its own.
                         bundle.start(Bundle.START_TRANSIENT);
-                        StartupClock.mark(err, "started " + bundle.getSymbolicName());
+                        StartupClock.mark("started " + bundle.getSymbolicName());
                     }
                 }
             } finally {
@@ -166,17 +218,20 @@ final class Launcher {
             if (host == null) {
                 throw new StartupException("the host bundle " + HOST_SYMBOLIC_NAME + " is missing from plugboard.jar");
             }
+            // The host's folder watcher scans the plugins folder as it starts.
+            awaitExamples();
+            StartupClock.mark("example plugins in place");
             host.start(Bundle.START_TRANSIENT);
-            StartupClock.mark(err, "host started");
+            StartupClock.mark("host started");
             for (Bundle bundle : fileHandlers) {
                 bundle.start(Bundle.START_TRANSIENT);
-                StartupClock.mark(err, "started " + bundle.getSymbolicName());
+                StartupClock.mark("started " + bundle.getSymbolicName());
             }
         } catch (BundleException | IOException e) {
-            stopQuietly(framework);
+            stopAfterFailure(framework);
             throw new StartupException("cannot start the framework: " + describe(e));
         } catch (StartupException e) {
-            stopQuietly(framework);
+            stopAfterFailure(framework);
             throw e;
         }
         for (Path jar : options.plugins) {
@@ -202,6 +257,24 @@ final class Launcher {
             }
         } catch (BundleException | RuntimeException e) {
             err.println("plugboard: plugin " + jar + " is installed but did not start: " + describe(e));
+        }
+    }
+
+    /**
+     * Stops the framework after a failed start, once the example plugins are copied (or failed):
+     * the JVM ends soon after, and must not cut a copy short, leaving half a jar in the folder.
+     */
+    private void stopAfterFailure(Framework framework) {
+        awaitExamplesQuietly();
+        stopQuietly(framework);
+    }
+
+    /** {@link #awaitExamples}, for a start that failed already: that failure is the one to report. */
+    void awaitExamplesQuietly() {
+        try {
+            awaitExamples();
+        } catch (StartupException e) {
+            // Not reported: see above.
         }
     }
 

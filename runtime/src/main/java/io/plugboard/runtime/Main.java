@@ -44,7 +44,7 @@ public final class Main {
         }
         // Keep the real streams: once Gogo's ThreadIO starts it replaces System.out and System.err.
         Main main = new Main(System.out, System.err);
-        StartupClock.mark(main.err, "main");
+        StartupClock.mark("main");
         int status = main.run(args, System.getenv(), Path.of("").toAbsolutePath());
         main.out.flush();
         main.err.flush();
@@ -93,9 +93,13 @@ public final class Main {
         Framework framework;
         try {
             launcher.prepareFolders(options);
+            StartupClock.mark("folders prepared");
             framework = launcher.start(options,
                     FrameworkProperties.of(options, interactive, System.getProperties()), interactive);
         } catch (Launcher.StartupException e) {
+            // A failure before the framework ran must not cut the copy of the examples short.
+            launcher.awaitExamplesQuietly();
+            StartupClock.print(err);
             err.println("plugboard: " + e.getMessage());
             return EXIT_FAILED;
         }
@@ -109,11 +113,13 @@ public final class Main {
             if (script) {
                 int status = new ScriptRunner(framework.getBundleContext(), exit, out, err)
                         .run(new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)));
-                StartupClock.mark(err, "script done");
+                StartupClock.mark("script done");
                 Launcher.stopQuietly(framework);
-                StartupClock.mark(err, "framework stopped");
+                StartupClock.mark("framework stopped");
+                StartupClock.print(err);
                 return status;
             }
+            StartupClock.print(err);
             if (options.noShell) {
                 out.println("Plugboard is running without a shell, watching " + options.pluginsDir
                         + "; stop it with SIGTERM or Ctrl-C.");

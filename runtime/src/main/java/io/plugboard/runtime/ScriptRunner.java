@@ -87,7 +87,7 @@ final class ScriptRunner {
                 }
                 try {
                     Object result = execute.invoke(session, command);
-                    StartupClock.mark(err, "ran " + command);
+                    StartupClock.mark("ran " + command);
                     if (result != null) {
                         out.println(format.invoke(session, result, INSPECT));
                     }

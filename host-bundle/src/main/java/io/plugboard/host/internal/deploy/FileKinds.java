@@ -28,7 +28,9 @@ final class FileKinds {
 
     /** The kind of the file, or empty if the folder ignores it now. */
     Optional<FileKind> of(Path file) {
-        return longestMatch(file, byExtension.keySet()).map(byExtension::get);
+        // No Optional.map: a lambda's class is made at its first use, in the host's start.
+        Optional<String> extension = longestMatch(file, byExtension.keySet());
+        return extension.isPresent() ? Optional.of(byExtension.get(extension.get())) : Optional.empty();
     }
 
     /**

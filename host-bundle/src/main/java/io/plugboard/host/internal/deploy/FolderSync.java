@@ -33,6 +33,10 @@ import java.util.function.Predicate;
  * returns) and wait, with one INFO line, for it.
  *
  * <p>Not thread-safe: every method runs on the folder's single worker thread.
+ *
+ * <p>Plain loops rather than lambdas on the way through a start (the first scan, a handler's
+ * arrival): the class of each lambda is made at its first use, about 0.3 ms apiece that the
+ * class archive cannot spare bundle code, and the first scan holds up the host's start.
  */
 final class FolderSync {
 
@@ -76,7 +80,9 @@ final class FolderSync {
      */
     void initialScan() {
         Map<FileKind, List<Path>> kept = new LinkedHashMap<>();
-        kinds.all().forEach(kind -> kept.put(kind, adopt(kind)));
+        for (FileKind kind : kinds.all()) {
+            kept.put(kind, adopt(kind));
+        }
         judge();
         runKept(kept);
     }
@@ -91,9 +97,16 @@ final class FolderSync {
         tracked.addAll(rejected.keySet());
         tracked.addAll(pending.keySet());
         Map<Path, FileKind> before = new HashMap<>();
-        tracked.forEach(file -> kinds.of(file).ifPresent(kind -> before.put(file, kind)));
+        for (Path file : tracked) {
+            Optional<FileKind> kind = kinds.of(file);
+            if (kind.isPresent()) {
+                before.put(file, kind.get());
+            }
+        }
         Set<String> extensionsBefore = new HashSet<>();
-        kinds.all().forEach(kind -> extensionsBefore.add(kind.extension()));
+        for (FileKind kind : kinds.all()) {
+            extensionsBefore.add(kind.extension());
+        }
 
         List<FileKind> added = kinds.replace(now);
 
@@ -102,13 +115,23 @@ final class FolderSync {
                 forget(file);
             }
         }
-        waiting.removeIf(file -> kinds.of(file).isPresent());
-        extensionsBefore.removeIf(kinds::has);
+        for (Iterator<Path> it = waiting.iterator(); it.hasNext(); ) {
+            if (kinds.of(it.next()).isPresent()) {
+                it.remove();
+            }
+        }
+        for (Iterator<String> it = extensionsBefore.iterator(); it.hasNext(); ) {
+            if (kinds.has(it.next())) {
+                it.remove();
+            }
+        }
         if (!extensionsBefore.isEmpty()) {
             reportWaiting(extensionsBefore);
         }
         Map<FileKind, List<Path>> kept = new LinkedHashMap<>();
-        added.forEach(kind -> kept.put(kind, adopt(kind)));
+        for (FileKind kind : added) {
+            kept.put(kind, adopt(kind));
+        }
         judge();
         runKept(kept);
     }
@@ -185,11 +208,11 @@ final class FolderSync {
 
     /** Runs the plugins of the files kept, once the files judged with them are installed. */
     private void runKept(Map<FileKind, List<Path>> kept) {
-        kept.forEach((kind, files) -> {
-            if (!files.isEmpty()) {
-                kind.actions().kept(files);
+        for (Map.Entry<FileKind, List<Path>> entry : kept.entrySet()) {
+            if (!entry.getValue().isEmpty()) {
+                entry.getKey().actions().kept(entry.getValue());
             }
-        });
+        }
     }
 
     /**
@@ -256,17 +279,29 @@ final class FolderSync {
             if (update) {
                 kind.get().actions().update(file);
             } else {
-                toInstall.computeIfAbsent(kind.get(), k -> new ArrayList<>()).add(file);
+                List<Path> files = toInstall.get(kind.get());
+                if (files == null) {
+                    files = new ArrayList<>();
+                    toInstall.put(kind.get(), files);
+                }
+                files.add(file);
             }
         }
-        toInstall.forEach((k, files) -> k.actions().install(files));
+        for (Map.Entry<FileKind, List<Path>> entry : toInstall.entrySet()) {
+            entry.getKey().actions().install(entry.getValue());
+        }
         if (again != NONE) {
             checkIn(again);
         }
     }
 
     private void mark(Path file) {
-        pending.computeIfAbsent(file, f -> new Pending()).changed = true;
+        Pending p = pending.get(file);
+        if (p == null) {
+            p = new Pending();
+            pending.put(file, p);
+        }
+        p.changed = true;
     }
 
     /** Drops all we know of the file, so it is judged afresh. */
@@ -316,21 +351,31 @@ final class FolderSync {
 
     /** The folder's regular files of any kind acted on now, sorted. */
     private List<Path> candidates() {
-        return list(file -> kinds.of(file).isPresent());
+        return list(null, null);
     }
 
     /** The folder's regular files of the kind, sorted. */
     private List<Path> candidates(FileKind kind) {
-        return list(file -> kinds.of(file).filter(kind::equals).isPresent());
+        return list(kind, null);
     }
 
     /** The folder's regular files whose name is wanted, sorted. */
     private List<Path> list(Predicate<Path> wanted) {
+        return list(null, wanted);
+    }
+
+    /**
+     * The folder's regular files, sorted: those of {@code kind}, else those {@code wanted} accepts,
+     * else those of any kind.
+     */
+    private List<Path> list(FileKind kind, Predicate<Path> wanted) {
         List<Path> files = new ArrayList<>();
         try (DirectoryStream<Path> stream = Files.newDirectoryStream(dir)) {
             for (Path file : stream) {
                 // The name first: it costs no system call.
-                if (wanted.test(file) && Files.isRegularFile(file)) {
+                boolean named = wanted != null ? wanted.test(file)
+                        : kind != null ? kind.equals(kinds.of(file).orElse(null)) : kinds.of(file).isPresent();
+                if (named && Files.isRegularFile(file)) {
                     files.add(file);
                 }
             }

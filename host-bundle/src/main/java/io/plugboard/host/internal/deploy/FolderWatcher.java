@@ -98,7 +98,9 @@ public final class FolderWatcher {
     private static List<FileKind> kinds(JarKind jars, Path dir, List<FileHandler> present, Logger logger) {
         List<FileKind> kinds = new ArrayList<>();
         kinds.add(jars);
-        present.forEach(handler -> kinds.add(new HandlerKind(dir, handler, logger)));
+        for (FileHandler handler : present) {
+            kinds.add(new HandlerKind(dir, handler, logger));
+        }
         return kinds;
     }
 

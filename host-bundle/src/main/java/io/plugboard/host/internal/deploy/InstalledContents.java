@@ -149,7 +149,10 @@ final class InstalledContents {
             try {
                 long id = Long.parseLong(fields[0]);
                 long lastModified = Long.parseLong(fields[1]);
-                JarContent.parse(fields[2]).ifPresent(content -> entries.put(id, new Entry(fields[3], lastModified, content)));
+                Optional<JarContent> content = JarContent.parse(fields[2]);
+                if (content.isPresent()) {
+                    entries.put(id, new Entry(fields[3], lastModified, content.get()));
+                }
             } catch (NumberFormatException e) {
                 // Not a line we wrote.
             }

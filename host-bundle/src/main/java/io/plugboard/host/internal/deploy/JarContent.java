@@ -17,6 +17,19 @@ import java.util.zip.CRC32;
  */
 record JarContent(long crc, long size) {
 
+    // Written out, as FileState's are: a record's generated equals and hashCode bootstrap
+    // ObjectMethods through invokedynamic on first use, spinning method-handle classes that the
+    // class archive cannot keep (a few ms on the way to the first plugin call).
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof JarContent other && crc == other.crc && size == other.size;
+    }
+
+    @Override
+    public int hashCode() {
+        return Long.hashCode(crc) * 31 + Long.hashCode(size);
+    }
+
     /** The content of these bytes. */
     static JarContent of(byte[] bytes) {
         CRC32 crc = new CRC32();

@@ -2,6 +2,7 @@ package io.plugboard.host.internal.deploy;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.Objects;
 import java.util.zip.ZipException;
 
 /**
@@ -13,6 +14,19 @@ record JarKind(FolderActions actions) implements FileKind {
 
     /** The extension of bundle jars; no handler may claim it. */
     static final String EXTENSION = ".jar";
+
+    // Written out, as FileState's are: a record's generated equals and hashCode bootstrap
+    // ObjectMethods through invokedynamic on first use, spinning method-handle classes that the
+    // class archive cannot keep (a few ms on the way to the first plugin call).
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof JarKind other && Objects.equals(actions, other.actions);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hashCode(actions);
+    }
 
     @Override
     public String extension() {

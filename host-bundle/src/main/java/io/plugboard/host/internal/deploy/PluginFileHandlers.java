@@ -35,10 +35,17 @@ import io.plugboard.api.deploy.PluginFileHandler;
 @Component(service = PluginFileHandlers.class)
 public final class PluginFileHandlers {
 
-    /** Highest ranking first, then the oldest. */
-    private static final Comparator<FileHandler> PRECEDENCE = Comparator
-            .comparingInt(FileHandler::ranking).reversed()
-            .thenComparingLong(FileHandler::serviceId);
+    /**
+     * Highest ranking first, then the oldest. A class of its own, and loops rather than streams
+     * below: a handler arrives during the host's start, where each lambda's class costs time.
+     */
+    private static final Comparator<FileHandler> PRECEDENCE = new Comparator<>() {
+        @Override
+        public int compare(FileHandler a, FileHandler b) {
+            int byRanking = Integer.compare(b.ranking(), a.ranking());
+            return byRanking != 0 ? byRanking : Long.compare(a.serviceId(), b.serviceId());
+        }
+    };
 
     private final Logger logger;
     private final Map<Long, FileHandler> byServiceId = new HashMap<>();
@@ -53,7 +60,10 @@ public final class PluginFileHandlers {
     @Reference(service = PluginFileHandler.class, cardinality = ReferenceCardinality.MULTIPLE,
             policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
     void bindHandler(ServiceReference<PluginFileHandler> reference, PluginFileHandler handler) {
-        of(reference, handler).ifPresent(this::add);
+        Optional<FileHandler> bound = of(reference, handler);
+        if (bound.isPresent()) {
+            add(bound.get());
+        }
     }
 
     /** A changed extension or ranking: taken as a handler that left and came again. */
@@ -73,8 +83,13 @@ public final class PluginFileHandlers {
     /** Adds a handler (or replaces the one with its service id). */
     public synchronized void add(FileHandler handler) {
         byServiceId.put(handler.serviceId(), handler);
-        List<FileHandler> rivals = byServiceId.values().stream()
-                .filter(h -> h.extension().equals(handler.extension())).sorted(PRECEDENCE).toList();
+        List<FileHandler> rivals = new ArrayList<>();
+        for (FileHandler h : byServiceId.values()) {
+            if (h.extension().equals(handler.extension())) {
+                rivals.add(h);
+            }
+        }
+        rivals.sort(PRECEDENCE);
         if (rivals.size() > 1) {
             logger.info("{} handlers take *{} files: {} (service {}) serves them, the others wait: {}", rivals.size(),
                     handler.extension(), rivals.get(0).describe(), rivals.get(0).serviceId(),
@@ -95,7 +110,10 @@ public final class PluginFileHandlers {
     public synchronized List<FileHandler> handlers() {
         Map<String, FileHandler> serving = new TreeMap<>();
         for (FileHandler handler : byServiceId.values()) {
-            serving.merge(handler.extension(), handler, (a, b) -> PRECEDENCE.compare(a, b) <= 0 ? a : b);
+            FileHandler other = serving.get(handler.extension());
+            if (other == null || PRECEDENCE.compare(handler, other) < 0) {
+                serving.put(handler.extension(), handler);
+            }
         }
         return List.copyOf(serving.values());
     }
@@ -129,7 +147,9 @@ public final class PluginFileHandlers {
 
     private void changed() {
         List<FileHandler> serving = handlers();
-        listeners.forEach(listener -> listener.accept(serving));
+        for (Consumer<List<FileHandler>> listener : listeners) {
+            listener.accept(serving);
+        }
     }
 
     /** The handler the service describes, or empty (reported) if its extension is not usable. */
@@ -148,6 +168,16 @@ public final class PluginFileHandlers {
                 ranking instanceof Integer r ? r : 0, bundle == null ? -1 : bundle.getBundleId(), bundleName));
     }
 
+    private static boolean hasCharacterNotAllowed(String extension) {
+        for (int i = 0; i < extension.length(); i++) {
+            char c = extension.charAt(i);
+            if (c == '/' || c == '\\' || Character.isWhitespace(c) || c == '*') {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** The extension as handlers are matched by it: trimmed, lower case. */
     static String normalize(String extension) {
         return extension.trim().toLowerCase(Locale.ROOT);
@@ -163,7 +193,7 @@ public final class PluginFileHandlers {
         if (!extension.startsWith(".") || extension.length() < 2) {
             return Optional.of(property + " '" + text + "' is not an extension: it must be a dot and a name, such as .goplugin");
         }
-        if (extension.chars().anyMatch(c -> c == '/' || c == '\\' || Character.isWhitespace(c) || c == '*')) {
+        if (hasCharacterNotAllowed(extension)) {
             return Optional.of(property + " '" + text + "' is not an extension: it must not contain /, \\, * or spaces");
         }
         if (extension.equals(JarKind.EXTENSION)) {

@@ -21,6 +21,8 @@ import org.osgi.framework.BundleContext;
 import org.osgi.framework.BundleException;
 import org.osgi.framework.Constants;
 import org.osgi.framework.namespace.PackageNamespace;
+import org.osgi.framework.wiring.BundleCapability;
+import org.osgi.framework.wiring.BundleRequirement;
 import org.osgi.framework.wiring.BundleRevision;
 import org.osgi.framework.wiring.FrameworkWiring;
 import org.osgi.service.component.annotations.Activate;
@@ -30,6 +32,7 @@ import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.log.Logger;
 import org.osgi.service.log.LoggerFactory;
 
+import io.plugboard.api.deploy.PluginFileHandler;
 import io.plugboard.host.internal.registry.ReplacementNotice;
 
 /** Installs, updates and uninstalls plugin bundles, validating jars first. */
@@ -37,6 +40,15 @@ import io.plugboard.host.internal.registry.ReplacementNotice;
 public final class PluginInstallerImpl implements PluginInstaller {
 
     private static final String API_PACKAGE = "io.plugboard.api";
+    private static final String SERVICE_NAMESPACE = "osgi.service";
+    private static final String FILE_HANDLER = PluginFileHandler.class.getName();
+    /** By bundle id; a class of its own rather than a lambda, as the host's start uses it. */
+    private static final Comparator<Bundle> BY_ID = new Comparator<>() {
+        @Override
+        public int compare(Bundle a, Bundle b) {
+            return Long.compare(a.getBundleId(), b.getBundleId());
+        }
+    };
     private static final long REFRESH_TIMEOUT_MILLIS = 30_000;
 
     private final BundleContext context;
@@ -345,18 +357,75 @@ public final class PluginInstallerImpl implements PluginInstaller {
     private void startWaitingPlugins() {
         long host = context.getBundle().getBundleId();
         // The cheap state test first: parsing every bundle's imports after each batch adds up.
-        List<Bundle> waiting = Stream.of(context.getBundles())
-                .sorted(Comparator.comparingLong(Bundle::getBundleId))
-                .filter(b -> (b.getState() & (Bundle.INSTALLED | Bundle.RESOLVED)) != 0)
-                .filter(b -> b.getBundleId() != host && !isFragment(b) && importsApi(b))
-                .collect(Collectors.toList());
+        // Loops, not streams: this runs in the host's start, where each lambda's class costs.
+        List<Bundle> waiting = new ArrayList<>();
+        for (Bundle b : context.getBundles()) {
+            if ((b.getState() & (Bundle.INSTALLED | Bundle.RESOLVED)) != 0
+                    && b.getBundleId() != host && !isFragment(b) && importsApi(b)) {
+                waiting.add(b);
+            }
+        }
+        waiting.sort(BY_ID);
         if (waiting.isEmpty()) {
             return;
         }
         wiring().resolveBundles(waiting);
+        // A bundle that runs plugins from files (the go-plugin host, at every start of the
+        // runtime) needs no other plugin, and its start is the longest of a restart's first scan
+        // (a class loader over its embedded jars, their classes): it starts on a thread of its
+        // own while the plugins start here, so the scan takes the longer of the two, not both.
+        List<Bundle> handlers = new ArrayList<>();
+        List<Bundle> plugins = new ArrayList<>();
         for (Bundle bundle : waiting) {
+            (providesFileHandler(bundle) ? handlers : plugins).add(bundle);
+        }
+        if (handlers.isEmpty() || plugins.isEmpty()) {
+            for (Bundle bundle : waiting) {
+                start(bundle);
+            }
+            return;
+        }
+        Thread alongside = new Thread(() -> {
+            for (Bundle handler : handlers) {
+                start(handler);
+            }
+        }, "plugboard-handler-start");
+        alongside.setDaemon(true);
+        alongside.start();
+        for (Bundle bundle : plugins) {
             start(bundle);
         }
+        joinUninterruptibly(alongside);
+    }
+
+    /** Waits for the thread to end; an interrupt meanwhile is kept for the caller, not lost. */
+    private static void joinUninterruptibly(Thread thread) {
+        boolean interrupted = false;
+        while (thread.isAlive()) {
+            try {
+                thread.join();
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Whether the bundle declares (as bnd writes for a DS component) that it registers a PluginFileHandler. */
+    private static boolean providesFileHandler(Bundle bundle) {
+        BundleRevision revision = bundle.adapt(BundleRevision.class);
+        if (revision == null) {
+            return false;
+        }
+        for (BundleCapability capability : revision.getDeclaredCapabilities(SERVICE_NAMESPACE)) {
+            Object classes = capability.getAttributes().get(Constants.OBJECTCLASS);
+            if (classes instanceof List<?> names ? names.contains(FILE_HANDLER) : FILE_HANDLER.equals(classes)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private FrameworkWiring wiring() {
@@ -391,9 +460,15 @@ public final class PluginInstallerImpl implements PluginInstaller {
         if (revision == null) {
             return false;
         }
-        return revision.getDeclaredRequirements(PackageNamespace.PACKAGE_NAMESPACE).stream()
-                .filter(r -> !PackageNamespace.RESOLUTION_DYNAMIC.equals(r.getDirectives().get(Constants.RESOLUTION_DIRECTIVE)))
-                .map(r -> RequirementFilters.packageName(r.getDirectives().get(Constants.FILTER_DIRECTIVE)).orElse(""))
-                .anyMatch(p -> p.equals(API_PACKAGE) || p.startsWith(API_PACKAGE + "."));
+        for (BundleRequirement r : revision.getDeclaredRequirements(PackageNamespace.PACKAGE_NAMESPACE)) {
+            if (PackageNamespace.RESOLUTION_DYNAMIC.equals(r.getDirectives().get(Constants.RESOLUTION_DIRECTIVE))) {
+                continue;
+            }
+            String p = RequirementFilters.packageName(r.getDirectives().get(Constants.FILTER_DIRECTIVE)).orElse("");
+            if (p.equals(API_PACKAGE) || p.startsWith(API_PACKAGE + ".")) {
+                return true;
+            }
+        }
+        return false;
     }
 }

@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -23,6 +24,19 @@ import io.plugboard.api.state.HandedOverState;
 final class StateStore implements StateLedger {
 
     private record Key(long bundleId, String symbolicName, String pluginName) {
+
+        // Written out: the generated ones bootstrap ObjectMethods through invokedynamic on first
+        // use, spinning method-handle classes the class archive cannot keep (start-up time).
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Key other && bundleId == other.bundleId && Objects.equals(symbolicName, other.symbolicName)
+                    && Objects.equals(pluginName, other.pluginName);
+        }
+
+        @Override
+        public int hashCode() {
+            return (Long.hashCode(bundleId) * 31 + Objects.hashCode(symbolicName)) * 31 + Objects.hashCode(pluginName);
+        }
     }
 
     // byte[] is a system class: no plugin class loader is pinned.
