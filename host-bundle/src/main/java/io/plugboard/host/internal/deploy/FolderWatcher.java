@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
+import java.util.function.LongPredicate;
 
 import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
@@ -56,7 +57,7 @@ public final class FolderWatcher {
         // Jars only in the synchronous first scan: a handler's plugins (a child process each, for
         // go-plugin) start on the worker right after, so they do not hold up the host's start and
         // the bundle plugins' first calls. plugin:use waits for them (awaitQueuedWork).
-        WatchedFolder watched = new WatchedFolder(dir, kinds(jars, dir, List.of(), logger),
+        WatchedFolder watched = new WatchedFolder(dir, kinds(jars, dir, List.of(), handlers::isPresent, logger),
                 new LoggerFolderLog(logger), settings);
         try {
             watched.start();
@@ -71,7 +72,7 @@ public final class FolderWatcher {
         folder = watched;
         // addListener tells the handlers present at once (their files are taken now, on the
         // worker), then each change.
-        handlersChanged = present -> watched.setKinds(kinds(jars, dir, present, logger));
+        handlersChanged = present -> watched.setKinds(kinds(jars, dir, present, handlers::isPresent, logger));
         handlers.addListener(handlersChanged);
     }
 
@@ -95,11 +96,12 @@ public final class FolderWatcher {
     }
 
     /** Jars, and the files of each handler present. */
-    private static List<FileKind> kinds(JarKind jars, Path dir, List<FileHandler> present, Logger logger) {
+    private static List<FileKind> kinds(JarKind jars, Path dir, List<FileHandler> present, LongPredicate registered,
+            Logger logger) {
         List<FileKind> kinds = new ArrayList<>();
         kinds.add(jars);
         for (FileHandler handler : present) {
-            kinds.add(new HandlerKind(dir, handler, logger));
+            kinds.add(new HandlerKind(dir, handler, registered, logger));
         }
         return kinds;
     }

@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.LongPredicate;
 
 import org.osgi.service.log.Logger;
 
@@ -14,18 +15,31 @@ import io.plugboard.api.deploy.PluginFileException;
 /**
  * Carries out the watched folder's decisions about the files of one handler. A failure of the
  * handler (a {@link PluginFileException} or anything else it throws) is reported and the folder
- * goes on with the other files.
+ * goes on with the other files. A handler that fails because it is going away (its service was
+ * unregistered meanwhile, as when the runtime stops while the folder is still installing) is not
+ * reported as a failure: its files are taken again when a handler for them comes back.
  */
 final class HandlerFolderActions implements FolderActions {
 
     private final Path dir;
     private final FileHandler handler;
+    private final LongPredicate present;
     private final Logger logger;
 
-    HandlerFolderActions(Path dir, FileHandler handler, Logger logger) {
+    HandlerFolderActions(Path dir, FileHandler handler, LongPredicate present, Logger logger) {
         this.dir = dir;
         this.handler = handler;
+        this.present = present;
         this.logger = logger;
+    }
+
+    /** True, after logging it at debug level, when the handler failed because it left. */
+    private boolean left(String what, Path file, Exception e) {
+        if (present.test(handler.serviceId())) {
+            return false;
+        }
+        logger.debug("Not {} {}: {} left meanwhile ({})", what, file.getFileName(), handler.describe(), e.toString());
+        return true;
     }
 
     /** The handler's plugins installed from files in the folder (not those from elsewhere, by plugin:install). */
@@ -85,9 +99,14 @@ final class HandlerFolderActions implements FolderActions {
             logger.info("Uninstalled the plugin of {} with {}: the file left the plugins folder", file.getFileName(),
                     handler.describe());
         } catch (PluginFileException e) {
-            logger.warn("Cannot uninstall the plugin of {} after it left the plugins folder: {}", file.getFileName(),
-                    e.getMessage());
+            if (!left("uninstalling", file, e)) {
+                logger.warn("Cannot uninstall the plugin of {} after it left the plugins folder: {}", file.getFileName(),
+                        e.getMessage());
+            }
         } catch (RuntimeException e) {
+            if (left("uninstalling", file, e)) {
+                return;
+            }
             logger.warn("Cannot uninstall the plugin of {} after it left the plugins folder: {} failed: {}",
                     file.getFileName(), handler.describe(), e.toString());
         }
@@ -100,6 +119,9 @@ final class HandlerFolderActions implements FolderActions {
             logger.info("{} {} from the plugins folder with {}", what.equals("install") ? "Installed" : "Updated",
                     file.getFileName(), handler.describe());
         } catch (PluginFileException e) {
+            if (left(what.equals("install") ? "installing" : "updating", file, e)) {
+                return;
+            }
             if (Files.exists(file)) {
                 logger.warn("Cannot {} {} from the plugins folder: {}", what, file.getFileName(), e.getMessage());
             } else {
@@ -107,6 +129,9 @@ final class HandlerFolderActions implements FolderActions {
                 logger.debug("Not installing {}: it left the plugins folder meanwhile", file.getFileName());
             }
         } catch (RuntimeException e) {
+            if (left(what.equals("install") ? "installing" : "updating", file, e)) {
+                return;
+            }
             logger.warn("Cannot {} {} from the plugins folder: {} failed: {}", what, file.getFileName(),
                     handler.describe(), e.toString());
         }

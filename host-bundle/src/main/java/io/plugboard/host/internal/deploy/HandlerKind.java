@@ -2,6 +2,7 @@ package io.plugboard.host.internal.deploy;
 
 import java.nio.file.Path;
 import java.util.Objects;
+import java.util.function.LongPredicate;
 
 import org.osgi.service.log.Logger;
 
@@ -13,9 +14,10 @@ final class HandlerKind implements FileKind {
     private final FileHandler handler;
     private final HandlerFolderActions actions;
 
-    HandlerKind(Path dir, FileHandler handler, Logger logger) {
+    /** {@code present} tells whether a handler service (by id) is still registered. */
+    HandlerKind(Path dir, FileHandler handler, LongPredicate present, Logger logger) {
         this.handler = handler;
-        this.actions = new HandlerFolderActions(dir, handler, logger);
+        this.actions = new HandlerFolderActions(dir, handler, present, logger);
     }
 
     @Override

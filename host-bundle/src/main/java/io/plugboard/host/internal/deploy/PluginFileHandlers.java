@@ -106,6 +106,11 @@ public final class PluginFileHandlers {
         }
     }
 
+    /** Whether the handler service with this id is still registered. */
+    public synchronized boolean isPresent(long serviceId) {
+        return byServiceId.containsKey(serviceId);
+    }
+
     /** The handlers that serve now, one per extension, by extension. */
     public synchronized List<FileHandler> handlers() {
         Map<String, FileHandler> serving = new TreeMap<>();

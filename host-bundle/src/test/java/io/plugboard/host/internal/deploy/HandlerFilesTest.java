@@ -11,6 +11,8 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BooleanSupplier;
 
 import org.junit.After;
@@ -40,10 +42,13 @@ public class HandlerFilesTest {
     private final FileHandler greetingHandler = new FileHandler(".greeting", greetings, 41, 0, 7,
             "io.plugboard.greeting-files 1.0.0");
     private WatchedFolder folder;
+    /** The handler services still registered, by id; a handler that stops is taken out first. */
+    private final Set<Long> registered = ConcurrentHashMap.newKeySet();
 
     @Before
     public void createFolder() {
         dir = temp.getRoot().toPath();
+        registered.add(greetingHandler.serviceId());
     }
 
     @After
@@ -144,6 +149,22 @@ public class HandlerFilesTest {
         assertEquals(List.of("warn: Cannot install x.greeting from the plugins folder: the *.greeting handler "
                 + "(io.plugboard.greeting-files 1.0.0) failed: java.lang.IllegalStateException: boom"),
                 handlerLog.lines("warn"));
+    }
+
+    @Test
+    public void aHandlerThatFailsBecauseItLeftIsNotReportedAsFailing() throws Exception {
+        start(true);
+        // As the go-plugin handler does when the runtime stops during the folder's first scan: its
+        // service is unregistered first, then its launcher closes under the install.
+        registered.remove(greetingHandler.serviceId());
+        greetings.failure = new IllegalStateException("the plugin launcher is closed");
+
+        write("x.greeting", "x\n");
+        await(() -> !handlerLog.lines("debug").isEmpty());
+        assertEquals(List.of("debug: Not installing x.greeting: the *.greeting handler (io.plugboard.greeting-files 1.0.0)"
+                + " left meanwhile (java.lang.IllegalStateException: the plugin launcher is closed)"),
+                handlerLog.lines("debug"));
+        assertEquals(List.of(), handlerLog.lines("warn"));
     }
 
     @Test
@@ -255,7 +276,7 @@ public class HandlerFilesTest {
     }
 
     private FileKind kind(FileHandler handler) {
-        return new HandlerKind(dir, handler, handlerLog.logger());
+        return new HandlerKind(dir, handler, registered::contains, handlerLog.logger());
     }
 
     private Path write(String name, String content) throws Exception {
