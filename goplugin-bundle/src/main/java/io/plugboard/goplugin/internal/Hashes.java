@@ -36,11 +36,6 @@ final class Hashes {
         return HexFormat.of().formatHex(digest.digest());
     }
 
-    /** Returns the SHA-256 of the bytes. */
-    static byte[] sha256(byte[] bytes) {
-        return newDigest().digest(bytes);
-    }
-
     private static MessageDigest newDigest() {
         try {
             return MessageDigest.getInstance("SHA-256");

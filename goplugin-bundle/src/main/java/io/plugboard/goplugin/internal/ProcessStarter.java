@@ -51,6 +51,12 @@ final class ProcessStarter implements InstanceStarter {
 
     @Override
     public PluginInstance start(Descriptor descriptor) throws PluginFileException {
+        return start(descriptor, () -> { });
+    }
+
+    /** Runs {@code meanwhile} while the launcher waits for the plugin's handshake. */
+    @Override
+    public PluginInstance start(Descriptor descriptor, Runnable meanwhile) throws PluginFileException {
         StartedBinary binary;
         try {
             // Kept open by the instance, which hashes it later if asked to.
@@ -61,7 +67,7 @@ final class ProcessStarter implements InstanceStarter {
         PluginInstance instance = null;
         try {
             requirePinnedHash(descriptor, binary);
-            instance = start(descriptor, binary);
+            instance = start(descriptor, binary, meanwhile);
             return instance;
         } finally {
             if (instance == null) {
@@ -88,7 +94,8 @@ final class ProcessStarter implements InstanceStarter {
         return new PluginFileException(descriptor.name() + ": cannot read " + descriptor.command() + ": " + e, e);
     }
 
-    private PluginInstance start(Descriptor descriptor, StartedBinary binary) throws PluginFileException {
+    private PluginInstance start(Descriptor descriptor, StartedBinary binary, Runnable meanwhile)
+            throws PluginFileException {
         String name = descriptor.name();
         try {
             Files.createDirectories(descriptor.workDir());
@@ -100,13 +107,16 @@ final class ProcessStarter implements InstanceStarter {
         long startedNanos = System.nanoTime();
         PluginProcess process;
         try {
-            process = launcher.start(descriptor.launchSpec(socketDir), outputs.apply(descriptor));
+            process = launcher.start(descriptor.launchSpec(socketDir), outputs.apply(descriptor), meanwhile);
         } catch (HandshakeException e) {
             ProcessInstance.deleteTree(socketDir);
             // The launch layer's messages begin with the plugin's name already.
             String why = e.getMessage().startsWith(name + ": ") ? e.getMessage().substring(name.length() + 2)
                     : e.getMessage();
             throw new PluginFileException(name + " did not start: " + why, e);
+        } catch (RuntimeException e) {
+            ProcessInstance.deleteTree(socketDir); // meanwhile failed; the launcher killed the process
+            throw e;
         }
         PluginChannel channel = null;
         try {

@@ -38,10 +38,12 @@ import io.plugboard.goplugin.internal.launch.ProcessExit;
  * of the first instance, restarts, health checks, binary polls, process ends (handed over from the
  * launch layer's thread) and stops run one after the other there, so they need no locking among
  * themselves. Callers ({@link #start}, {@link #replace}, {@link #stop}) hand their work to that
- * thread and wait for it. Only the first instance is started on the caller of {@link #start}:
- * nothing can run on the supervisor's thread before that instance is handed to it (the service is
- * not published yet, and the handler calls nothing else first), and the caller is running already,
- * where a thread made for the start would first have to be scheduled on a busy machine.
+ * thread and wait for it. Only the first instance is started and swapped in on the caller of
+ * {@link #start}: nothing can run on the supervisor's thread before the swap-in hands it work (the
+ * service is not published yet, and the handler calls nothing else first), and the caller is
+ * running already, where a thread made for the start would first have to be scheduled on a busy
+ * machine. The caller then hands the watching of that instance (health and binary tasks, its
+ * process end) to the thread; it touches nothing the thread owns.
  * What calls read ({@link #awaitServing}, {@link #status}) is guarded by a lock, whose condition
  * wakes waiting calls at every change.
  */
@@ -182,13 +184,22 @@ final class Supervisor {
      */
     void start() throws PluginFileException {
         try {
-            // Made now, so that it is up and waiting by the time the instance serves.
-            executor.prestartCoreThread();
-            PluginInstance first = starter.start(descriptor());
+            // The supervisor's thread is made while the process starts, so that it is up and waiting
+            // by the time the instance serves: Thread.start waits until the new thread has run, which
+            // on a busy machine took a millisecond and more when done before the start.
+            PluginInstance first = starter.start(descriptor(), executor::prestartCoreThread);
             try {
-                onThread(() -> swapIn(first));
-            } catch (PluginFileException | RuntimeException e) {
-                // The hand-over was cut short (an interrupted caller): undo whatever of the swap-in ran.
+                // On the caller as well, for the reason the class comment gives: a hand-over to
+                // the supervisor's thread and back cost two thread switches on every install. The
+                // watching is not needed before the first call, so the thread sets it up meanwhile.
+                serve(first);
+                post(() -> {
+                    if (!stopped) {
+                        watch(first);
+                    }
+                });
+            } catch (RuntimeException e) {
+                // The publication failed (the bundle is stopping): undo whatever of the swap-in ran.
                 post(() -> {
                     PluginInstance swapped = current();
                     stopNow();
@@ -415,6 +426,15 @@ final class Supervisor {
 
     /** Makes the instance the serving one and watches it. */
     private void swapIn(PluginInstance instance) {
+        serve(instance);
+        watch(instance);
+    }
+
+    /**
+     * Makes the instance the serving one and publishes the service; touches only what the lock
+     * guards, so the first instance's caller may run it.
+     */
+    private void serve(PluginInstance instance) {
         lock.lock();
         try {
             current = instance;
@@ -424,9 +444,12 @@ final class Supervisor {
         } finally {
             lock.unlock();
         }
-        healthMisses = 0;
         publication.publish(descriptor());
-        instance.exit().whenComplete((exit, error) -> post(() -> ended(instance, exit, error)));
+    }
+
+    /** Watches the serving instance: its health, its binary and the end of its process. */
+    private void watch(PluginInstance instance) {
+        healthMisses = 0;
         Duration interval = descriptor().healthInterval();
         cancel(healthTask);
         healthTask = executor.scheduleWithFixedDelay(guarded(this::checkHealth), interval.toMillis(),
@@ -436,6 +459,7 @@ final class Supervisor {
             long poll = settings.binaryPoll().toMillis();
             binaryTask = executor.scheduleWithFixedDelay(guarded(this::checkBinary), poll, poll, TimeUnit.MILLISECONDS);
         }
+        instance.exit().whenComplete((exit, error) -> post(() -> ended(instance, exit, error)));
     }
 
     /** The instance's process ended: restart it, or give up, as the policy says. */

@@ -308,6 +308,19 @@ public class DescriptorTest {
     }
 
     @Test
+    public void theContentHashTellsApartDescriptorsOfTheSameLength() {
+        byte[] one = "name=kv.go\ntype=kv\nversion=1.2\n".getBytes(StandardCharsets.UTF_8);
+        byte[] swapped = "name=kv.go\ntype=kv\nversion=2.1\n".getBytes(StandardCharsets.UTF_8);
+        byte[] bit = one.clone();
+        bit[bit.length - 2] ^= 1;
+        long hash = Descriptor.contentHash(one);
+        assertEquals(hash, Descriptor.contentHash(one.clone()));
+        assertNotEquals(hash, Descriptor.contentHash(swapped));
+        assertNotEquals(hash, Descriptor.contentHash(bit));
+        assertNotEquals(hash, Descriptor.contentHash(new byte[0]));
+    }
+
+    @Test
     public void theFingerprintFollowsTheDescriptorAndTheBinary() throws Exception {
         long first = read(MINIMAL).fingerprint();
         assertEquals(first, read(MINIMAL).fingerprint());

@@ -121,14 +121,43 @@ public class SupervisorTest {
     }
 
     @Test
-    public void theFirstInstanceStartsOnTheCallerAndEverythingAfterOnTheSupervisorThread() throws Exception {
+    public void theFirstInstanceStartsAndIsPublishedOnTheCallerAndEverythingAfterOnTheSupervisorThread()
+            throws Exception {
         started("");
         String caller = Thread.currentThread().getName();
         assertEquals(List.of(caller), plugin.startThreads);
-        assertEquals("plugboard-goplugin-kv.go-supervisor", published.publishThread);
+        assertEquals(caller, published.publishThread);
         plugin.last().crash(2, "panic: boom");
         await("restarted", () -> plugin.instances.size() == 2 && state() == State.SERVING);
         assertEquals(List.of(caller, "plugboard-goplugin-kv.go-supervisor"), plugin.startThreads);
+        assertEquals("plugboard-goplugin-kv.go-supervisor", published.publishThread);
+    }
+
+    @Test
+    public void aFirstInstanceThatEndsWhileItIsPublishedIsRestarted() throws Exception {
+        // The first instance is published on the caller and watched later, on the supervisor's
+        // thread: an end that is known already when the watching begins must still lead to a restart.
+        AtomicBoolean crashed = new AtomicBoolean();
+        Supervisor.Publication crashing = new Supervisor.Publication() {
+            @Override
+            public void publish(Descriptor d) {
+                published.publish(d);
+                if (crashed.compareAndSet(false, true)) {
+                    plugin.last().crash(2, "panic: early");
+                }
+            }
+
+            @Override
+            public void withdraw() {
+                published.withdraw();
+            }
+        };
+        supervisor = new Supervisor(descriptor(""), plugin, s -> crashing, log.logger(), FAST);
+        store = new GoKeyValueStore(supervisor);
+        supervisor.start();
+        await("restarted", () -> plugin.instances.size() == 2 && state() == State.SERVING);
+        assertTrue(published.published());
+        assertEquals(1, supervisor.status().restarts());
     }
 
     @Test

@@ -106,8 +106,21 @@ public final class PluginLauncher implements AutoCloseable {
      * @throws HandshakeException naming why there is no valid handshake; the process is gone by then
      */
     public PluginProcess start(LaunchSpec spec, PluginOutput output) throws HandshakeException {
+        return start(spec, output, () -> { });
+    }
+
+    /**
+     * Starts the program as {@link #start(LaunchSpec, PluginOutput)} does, and runs {@code meanwhile}
+     * on the caller once the process was asked for, before the wait for its handshake: work of the
+     * caller's that then costs nothing, as the plugin takes milliseconds to start. It does not run
+     * when the process could not be started; when it throws, the process is killed.
+     *
+     * @throws HandshakeException naming why there is no valid handshake; the process is gone by then
+     */
+    public PluginProcess start(LaunchSpec spec, PluginOutput output, Runnable meanwhile) throws HandshakeException {
         Objects.requireNonNull(spec, "spec");
         Objects.requireNonNull(output, "output");
+        Objects.requireNonNull(meanwhile, "meanwhile");
         checkSpec(spec);
         checkStartable(spec);
         ChildStarter starter = starter();
@@ -119,6 +132,7 @@ public final class PluginLauncher implements AutoCloseable {
                     spec.pluginName() + ": cannot start " + spec.command() + ": " + e.getMessage(), e);
         }
         try {
+            meanwhile.run();
             plugin.accepted(awaitHandshake(spec, plugin, setpriv != null && starter instanceof JdkStarter));
             return plugin;
         } catch (HandshakeException | RuntimeException | Error e) {

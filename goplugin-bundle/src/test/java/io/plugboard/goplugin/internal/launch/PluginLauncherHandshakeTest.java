@@ -6,6 +6,7 @@ import static org.junit.Assert.assertThrows;
 import static org.junit.Assert.assertTrue;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -13,6 +14,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 
 import org.junit.After;
 import org.junit.Before;
@@ -319,6 +322,67 @@ public class PluginLauncherHandshakeTest {
     private HandshakeException failsWithLine(String line) throws IOException {
         Path script = Scripts.write(dir, "kv-go", "echo '" + line + "'\n" + Scripts.SLEEP);
         return fails(spec(script));
+    }
+
+    @Test
+    public void meanwhileRunsOnTheCallerBeforeTheHandshakeIsAwaited() throws Exception {
+        // The plugin answers only once meanwhile has made its file: run after the wait, it would time out.
+        Path go = dir.resolve("go-ahead");
+        Path script = Scripts.write(dir, "kv-go", "while [ ! -e '" + go + "' ]; do sleep 0.01; done\n"
+                + Scripts.HANDSHAKE + Scripts.SLEEP);
+        String caller = Thread.currentThread().getName();
+        AtomicReference<String> ranOn = new AtomicReference<>();
+        PluginProcess plugin = launcher.start(spec(script, Duration.ofSeconds(3)), output, () -> {
+            ranOn.set(Thread.currentThread().getName());
+            try {
+                Files.createFile(go);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
+        try {
+            assertEquals(caller, ranOn.get());
+            assertEquals("unix", plugin.handshake().network());
+        } finally {
+            plugin.kill();
+        }
+    }
+
+    @Test
+    public void meanwhileDoesNotRunWhenTheProgramCannotStart() {
+        AtomicBoolean ran = new AtomicBoolean();
+        HandshakeException e = assertThrows(HandshakeException.class,
+                () -> launcher.start(spec(dir.resolve("x/kv-go")), output, () -> ran.set(true)));
+        assertEquals(Reason.CANNOT_START, e.reason());
+        assertFalse(ran.get());
+    }
+
+    @Test
+    public void aFailingMeanwhileKillsThePluginAndIsThrown() throws Exception {
+        Path pidFile = dir.resolve("pid");
+        Path script = Scripts.write(dir, "kv-go", "echo $$ > '" + pidFile + "'\n" + Scripts.SLEEP);
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> launcher.start(spec(script),
+                output, () -> {
+                    try {
+                        assertTrue(Scripts.eventually(() -> Files.exists(pidFile) && pidOf(pidFile) > 0,
+                                Duration.ofSeconds(5)));
+                    } catch (InterruptedException interrupted) {
+                        Thread.currentThread().interrupt();
+                    }
+                    throw new IllegalStateException("meanwhile broke");
+                }));
+        assertEquals("meanwhile broke", e.getMessage());
+        long pid = pidOf(pidFile);
+        assertTrue("plugin " + pid + " still runs", Scripts.eventually(() -> Scripts.gone(pid), Duration.ofSeconds(5)));
+    }
+
+    private static long pidOf(Path pidFile) {
+        try {
+            String text = Files.readString(pidFile).strip();
+            return text.isEmpty() ? -1 : Long.parseLong(text);
+        } catch (IOException | NumberFormatException e) {
+            return -1;
+        }
     }
 
     private HandshakeException fails(LaunchSpec spec) {
