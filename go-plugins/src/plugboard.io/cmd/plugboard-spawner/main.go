@@ -4,11 +4,11 @@
 //
 // Why a separate program: a JVM forks each plugin through jspawnhelper, and arming a parent-death
 // signal needs another exec (setpriv) on top; this program forks plugins directly with
-// Pdeathsig=SIGKILL from one OS thread, which is several milliseconds shorter per start.
+// Pdeathsig=SIGKILL from its main thread, which is several milliseconds shorter per start.
 //
 // No orphans: it arms PR_SET_PDEATHSIG=SIGKILL for itself and exits when its parent is already no
 // longer the JVM (closing the window between the fork and the prctl); every plugin it forks gets
-// Pdeathsig=SIGKILL tied to its one forking thread, which lives as long as the spawner. When its
+// Pdeathsig=SIGKILL tied to its main thread, which lives as long as the spawner. When its
 // stdin closes (launcher closed, or JVM gone) it SIGKILLs every plugin it started and exits.
 package main
 
@@ -16,9 +16,17 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
+	"runtime"
 	"strconv"
 	"syscall"
 )
+
+// init locks the main goroutine to the main thread, which lives as long as the process: the main
+// goroutine reads the requests and forks each plugin itself, so every plugin's parent-death signal
+// is tied to that thread, and a start needs no hand-over to another thread (about 0.1-0.8 ms each).
+func init() {
+	runtime.LockOSThread()
+}
 
 func main() {
 	if len(os.Args) != 2 {

@@ -6,7 +6,6 @@ import (
 	"io"
 	"os"
 	"os/exec"
-	"runtime"
 	"sync"
 	"syscall"
 	"time"
@@ -22,13 +21,13 @@ type startRequest struct {
 	dir  string
 	argv []string
 	env  []string
-	done chan struct{}
 }
 
-// spawner starts plugins on one locked OS thread and relays their output and ends.
+// spawner starts plugins on the goroutine that serves the requests and relays their output and
+// ends. Whoever calls serve must be locked to an OS thread that lives as long as the plugins: Linux
+// ties a child's parent-death signal to the thread that forked it (main locks the main thread).
 type spawner struct {
-	out    *frameWriter
-	starts chan startRequest
+	out *frameWriter
 
 	mu      sync.Mutex
 	running map[uint32]*os.Process
@@ -39,9 +38,8 @@ type spawner struct {
 }
 
 func newSpawner(out *frameWriter) *spawner {
-	s := &spawner{out: out, starts: make(chan startRequest), running: map[uint32]*os.Process{}}
+	s := &spawner{out: out, running: map[uint32]*os.Process{}}
 	s.lost = s.lostJVM
-	go s.forkLoop()
 	return s
 }
 
@@ -75,10 +73,7 @@ func (s *spawner) handle(f frame) {
 			s.out.send(repFailed, f.id, appendString(nil, "bad start request: "+p.err.Error()))
 			return
 		}
-		// Waits for the fork, so that no start is under way once the requests end.
-		req.done = make(chan struct{})
-		s.starts <- req
-		<-req.done
+		s.start(req)
 	case reqSignal:
 		sig := p.uint32()
 		if p.err != nil {
@@ -91,16 +86,6 @@ func (s *spawner) handle(f frame) {
 			// After the plugin was reaped this is a no-op, never a signal to a reused pid.
 			proc.Signal(syscall.Signal(sig))
 		}
-	}
-}
-
-// forkLoop forks every plugin from this one goroutine locked to its OS thread: Linux ties a child's
-// parent-death signal to the thread that forked it, and this thread never ends before the process.
-func (s *spawner) forkLoop() {
-	runtime.LockOSThread()
-	for req := range s.starts {
-		s.start(req)
-		close(req.done)
 	}
 }
 
