@@ -72,6 +72,11 @@ public interface PluginInstaller {
      */
     List<Bundle> pluginBundles();
 
+    /** Whether the bundle is one of {@link #pluginBundles}, without listing them all. */
+    default boolean isPlugin(Bundle bundle) {
+        return pluginBundles().contains(bundle);
+    }
+
     /**
      * Explains in plain words why the bundle is not active (for an unresolved bundle: each
      * import no bundle can satisfy, with the versions that are available), or empty if it is.

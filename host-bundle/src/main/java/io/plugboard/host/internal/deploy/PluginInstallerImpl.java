@@ -95,7 +95,7 @@ public final class PluginInstallerImpl implements PluginInstaller {
     }
 
     /** Creates an installer whose updates tell no registry, for tests without one. */
-    PluginInstallerImpl(BundleContext context, Logger logger) {
+    public PluginInstallerImpl(BundleContext context, Logger logger) {
         this(context, logger, bundle -> () -> { });
     }
 
@@ -220,6 +220,11 @@ public final class PluginInstallerImpl implements PluginInstaller {
                 .filter(b -> b.getBundleId() != host && importsApi(b))
                 .sorted(Comparator.comparingLong(Bundle::getBundleId))
                 .collect(Collectors.toList());
+    }
+
+    @Override
+    public boolean isPlugin(Bundle bundle) {
+        return bundle.getBundleId() != context.getBundle().getBundleId() && importsApi(bundle);
     }
 
     @Override

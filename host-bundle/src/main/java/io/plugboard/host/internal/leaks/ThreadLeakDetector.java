@@ -16,6 +16,7 @@ import java.util.concurrent.TimeUnit;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.BundleEvent;
+import org.osgi.framework.Constants;
 import org.osgi.framework.SynchronousBundleListener;
 import org.osgi.framework.wiring.BundleWiring;
 import org.osgi.service.component.annotations.Activate;
@@ -83,8 +84,9 @@ public final class ThreadLeakDetector {
     /** Stops watching; checks still pending are dropped. */
     @Deactivate
     void deactivate() {
-        context.removeBundleListener(listener);
+        // First: removing the listener throws once the context is gone, and the thread must end anyway.
         checker.shutdownNow();
+        context.removeBundleListener(listener);
     }
 
     /** Returns every thread reported so far, oldest first. */
@@ -98,11 +100,11 @@ public final class ThreadLeakDetector {
     }
 
     private void bundleChanged(BundleEvent event) {
-        if (event.getType() != BundleEvent.STOPPED) {
+        if (event.getType() != BundleEvent.STOPPED || frameworkStopping()) {
             return;
         }
         Bundle bundle = event.getBundle();
-        if (!installer.pluginBundles().contains(bundle)) {
+        if (!installer.isPlugin(bundle)) {
             return;
         }
         BundleWiring wiring = bundle.adapt(BundleWiring.class);
@@ -128,6 +130,16 @@ public final class ThreadLeakDetector {
         } catch (RuntimeException e) {
             // Rejected: the host is stopping, and nobody is left to tell.
         }
+    }
+
+    /**
+     * Whether the whole framework is stopping: then every plugin stops, the checks would be
+     * dropped with this detector before their grace period ends, and the JVM pins nothing for long;
+     * scanning every thread's stack once per plugin would only slow the stop (1000 plugins, 1000 scans).
+     */
+    private boolean frameworkStopping() {
+        Bundle system = context.getBundle(Constants.SYSTEM_BUNDLE_ID);
+        return system == null || system.getState() == Bundle.STOPPING;
     }
 
     /** Reports the suspects that still run the plugin's code after the grace period. */

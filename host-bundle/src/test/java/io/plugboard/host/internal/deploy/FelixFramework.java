@@ -1,6 +1,7 @@
 package io.plugboard.host.internal.deploy;
 
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.ServiceLoader;
 
@@ -16,16 +17,23 @@ import org.osgi.framework.launch.FrameworkFactory;
  * A real Felix framework for one test, with an API bundle exporting {@code io.plugboard.api}
  * and {@code io.plugboard.api.kv} 1.0.0 and a started host bundle whose context the test uses.
  */
-final class FelixFramework extends ExternalResource {
+public final class FelixFramework extends ExternalResource {
 
     private final TemporaryFolder temp;
     private Framework framework;
     private Path storage;
+    private final Map<String, String> properties;
     Bundle api;
     Bundle host;
 
-    FelixFramework(TemporaryFolder temp) {
+    public FelixFramework(TemporaryFolder temp) {
+        this(temp, Map.of());
+    }
+
+    /** @param properties framework properties besides the cache's */
+    public FelixFramework(TemporaryFolder temp, Map<String, String> properties) {
         this.temp = temp;
+        this.properties = properties;
     }
 
     @Override
@@ -67,19 +75,21 @@ final class FelixFramework extends ExternalResource {
         host = framework.getBundleContext().getBundle(host.getLocation());
     }
 
-    private void stop() throws Exception {
+    /** Stops the framework (every bundle stops, the host last) and waits until it has stopped. */
+    public void stop() throws Exception {
         framework.stop();
         framework.waitForStop(10_000);
     }
 
     private Framework newFramework(String clean) {
-        return ServiceLoader.load(FrameworkFactory.class).iterator().next().newFramework(Map.of(
-                Constants.FRAMEWORK_STORAGE, storage.toString(),
-                Constants.FRAMEWORK_STORAGE_CLEAN, clean));
+        Map<String, String> config = new HashMap<>(properties);
+        config.put(Constants.FRAMEWORK_STORAGE, storage.toString());
+        config.put(Constants.FRAMEWORK_STORAGE_CLEAN, clean);
+        return ServiceLoader.load(FrameworkFactory.class).iterator().next().newFramework(config);
     }
 
     /** The host bundle's context, as DS would inject it. */
-    BundleContext hostContext() {
+    public BundleContext hostContext() {
         return host.getBundleContext();
     }
 }

@@ -1,6 +1,7 @@
 package io.plugboard.host.internal.deploy;
 
 import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertThrows;
 import static org.junit.Assert.assertTrue;
 
@@ -52,6 +53,21 @@ public class PluginInstallerImplTest {
         assertEquals(List.of(bundle), installer.pluginBundles());
         assertEquals("info: Installed plugin io.example.a 1.0.0 (bundle " + bundle.getBundleId() + ") from "
                 + jar.toUri(), log.lines("info").get(0));
+    }
+
+    @Test
+    public void isPluginAnswersAsThePluginListDoesForEveryBundle() throws Exception {
+        Bundle plugin = installer.install(jar("a.jar", TestJars.plugin("io.example.a", "1.0.0")).toString());
+        Bundle library = felix.hostContext().installBundle(jar("lib.jar", TestJars.bundle(10,
+                "Bundle-SymbolicName", "io.example.lib", "Bundle-Version", "1.0.0")).toUri().toString());
+
+        assertTrue(installer.isPlugin(plugin));
+        assertFalse("imports no io.plugboard.api package", installer.isPlugin(library));
+        assertFalse("the host", installer.isPlugin(felix.host));
+        assertFalse("the API bundle exports, not imports", installer.isPlugin(felix.api));
+        for (Bundle bundle : felix.hostContext().getBundles()) {
+            assertEquals(bundle.getSymbolicName(), installer.pluginBundles().contains(bundle), installer.isPlugin(bundle));
+        }
     }
 
     @Test

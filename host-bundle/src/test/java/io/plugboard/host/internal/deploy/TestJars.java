@@ -13,7 +13,7 @@ import java.util.zip.CRC32;
 import java.util.zip.ZipEntry;
 
 /** Builds real jar files for tests. */
-final class TestJars {
+public final class TestJars {
 
     private TestJars() {
     }
@@ -31,7 +31,7 @@ final class TestJars {
     }
 
     /** A plugin bundle named {@code name} at {@code version}, importing the kv API. */
-    static byte[] plugin(String name, String version) throws IOException {
+    public static byte[] plugin(String name, String version) throws IOException {
         return bundle(2_000, "Bundle-SymbolicName", name, "Bundle-Version", version,
                 "Import-Package", "io.plugboard.api.kv;version=\"[1.0,2)\"");
     }
@@ -72,7 +72,7 @@ final class TestJars {
         return jar(null, 100);
     }
 
-    static Path write(Path file, byte[] content) throws IOException {
+    public static Path write(Path file, byte[] content) throws IOException {
         return Files.write(file, content);
     }
 
