@@ -11,14 +11,15 @@ import org.xml.sax.helpers.DefaultHandler;
 
 /**
  * One-time work that boot bundles installed afresh (a first start, or a new plugboard.jar) bring
- * onto the way to the first plugin call, done ahead on a thread of its own while the launcher
- * thread starts the other boot bundles. A restart, whose framework cache has them all, starts no
- * thread.
+ * onto the way to the first plugin call, done ahead on threads of their own while the launcher
+ * thread creates the framework and starts the other boot bundles. A restart, whose framework
+ * cache has them all, starts no thread.
  *
  * <ul>
- * <li>The JDK's XML parser, brought up by one small parse: SCR parses the component XML of every
- * bundle it has no cached description of, and the first parse in a JVM (class initialisation,
- * the parser's tables) cost the host's start 15-30 ms; later ones take about a millisecond.
+ * <li>The JDK's XML parser, brought up by one small parse while the framework is created: SCR
+ * parses the component XML of every bundle it has no cached description of (all of them, with a
+ * new framework cache), and the first parse in a JVM (class initialisation, the parser's tables)
+ * cost the host's start 15-30 ms; later ones take about a millisecond.
  * <li>The jars boot bundles carry on their Bundle-ClassPath (the go-plugin bundle's gRPC, Netty,
  * Guava and Protobuf: 6 MB to inflate). Felix unpacks them into its cache the first time the
  * bundle's class path is used, which was in the go-plugin bundle's start, during the host's
@@ -39,24 +40,35 @@ final class BootWarmUp {
     }
 
     /**
-     * Starts the work the bundles installed just now call for, if any: returns the (daemon)
-     * thread, or null. The caller waits for it before the JVM may exit: an embedded jar cut short
-     * would stay in the cache, where Felix takes it for whole.
+     * Starts bringing up the XML parser, for a framework cache that is not there yet (SCR has no
+     * description of any component cached then); returns the (daemon) thread. Nothing is written,
+     * so nobody needs to wait for it.
      */
-    static Thread start(List<Bundle> installedNow) {
-        boolean components = false;
+    static Thread warmUpXmlParser() {
+        Thread thread = new Thread(new ParseSample(), "plugboard-xml-warm-up");
+        thread.setDaemon(true);
+        thread.start();
+        return thread;
+    }
+
+    /**
+     * Starts unpacking the embedded jars of those bundles installed just now that are resolved and
+     * name any on their Bundle-ClassPath: returns the (daemon) thread, or null if there are none
+     * (a restart, whose bundles are all cached). The caller waits for it before the JVM may exit:
+     * an embedded jar cut short would stay in the cache, where Felix takes it for whole.
+     */
+    static Thread unpackEmbeddedJars(List<Bundle> installedNow) {
         List<Bundle> carriers = new ArrayList<>();
         for (Bundle bundle : installedNow) {
-            components |= bundle.getHeaders("").get("Service-Component") != null;
             if (bundle.getState() == Bundle.RESOLVED
                     && namesEmbeddedJars(bundle.getHeaders("").get(Constants.BUNDLE_CLASSPATH))) {
                 carriers.add(bundle);
             }
         }
-        if (!components && carriers.isEmpty()) {
+        if (carriers.isEmpty()) {
             return null;
         }
-        Thread thread = new Thread(new Work(components, carriers), "plugboard-boot-warm-up");
+        Thread thread = new Thread(new Unpack(carriers), "plugboard-embedded-jars");
         thread.setDaemon(true);
         thread.start();
         return thread;
@@ -107,27 +119,31 @@ final class BootWarmUp {
     }
 
     /** A class of its own rather than a lambda: a first start's lambdas are not in the class archive. */
-    private static final class Work implements Runnable {
+    private static final class ParseSample implements Runnable {
 
-        private final boolean parse;
-        private final List<Bundle> carriers;
+        @Override
+        public void run() {
+            try {
+                parseSample();
+            } catch (Exception e) {
+                // Only a head start: SCR's own parse reports any problem.
+            }
+            StartupClock.mark("XML parser warmed up");
+        }
+    }
 
-        Work(boolean parse, List<Bundle> carriers) {
-            this.parse = parse;
-            this.carriers = carriers;
+    /** Builds each bundle's class path, which unpacks its embedded jars. */
+    private static final class Unpack implements Runnable {
+
+        private final List<Bundle> bundles;
+
+        Unpack(List<Bundle> bundles) {
+            this.bundles = bundles;
         }
 
         @Override
         public void run() {
-            if (parse) {
-                try {
-                    parseSample();
-                } catch (Exception e) {
-                    // Only a head start: SCR's own parse reports any problem.
-                }
-                StartupClock.mark("XML parser warmed up");
-            }
-            for (Bundle bundle : carriers) {
+            for (Bundle bundle : bundles) {
                 try {
                     // Searching the bundle's own class path builds it: Felix unpacks every
                     // embedded jar that is not in its cache yet.
@@ -136,9 +152,7 @@ final class BootWarmUp {
                     // Only a head start: the bundle's own start unpacks (and reports) as before.
                 }
             }
-            if (!carriers.isEmpty()) {
-                StartupClock.mark("embedded jars unpacked");
-            }
+            StartupClock.mark("embedded jars unpacked");
         }
     }
 }

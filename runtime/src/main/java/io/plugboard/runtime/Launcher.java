@@ -55,7 +55,7 @@ final class Launcher {
     private final PrintStream err;
     /** The copy of the example plugins that {@link #prepareFolders} started, until it is awaited. */
     private FutureTask<Void> examples;
-    /** The {@link BootWarmUp} that {@link #start} started, until it is awaited. */
+    /** The unpacking of embedded jars that {@link #start} started ({@link BootWarmUp}), until it is awaited. */
     private Thread bootWarmUp;
 
     Launcher(PrintStream err) {
@@ -190,6 +190,10 @@ final class Launcher {
             throws StartupException {
         FrameworkFactory factory = ServiceLoader.load(FrameworkFactory.class).findFirst()
                 .orElseThrow(() -> new StartupException("no OSGi framework inside plugboard.jar"));
+        if (!Files.exists(options.dataDir.resolve(FrameworkProperties.CACHE_FOLDER))) {
+            // A new framework cache: SCR will parse every component description (see BootWarmUp).
+            BootWarmUp.warmUpXmlParser();
+        }
         Framework framework = factory.newFramework(properties);
         try {
             StartupClock.mark("framework created");
@@ -213,7 +217,7 @@ final class Launcher {
             framework.adapt(FrameworkWiring.class).resolveBundles(needed);
             StartupClock.mark("boot bundles resolved");
             // Only for bundles installed just now: with cached ones (a restart) there is nothing to do.
-            bootWarmUp = BootWarmUp.start(installedNow);
+            bootWarmUp = BootWarmUp.unpackEmbeddedJars(installedNow);
             Bundle host = null;
             // Bundles that register a PluginFileHandler start after the host: what they log while
             // they start (a stale socket folder removed, say) reaches the host's log printer.

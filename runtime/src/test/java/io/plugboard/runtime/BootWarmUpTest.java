@@ -48,11 +48,11 @@ public class BootWarmUpTest {
     @Test
     public void unpacksTheEmbeddedJarsOfAFreshBundleIntoTheCacheBeforeItsFirstClassLoad() throws Exception {
         byte[] inner = jar(Map.of("inner/Data.txt", "inside"), null);
-        Bundle bundle = install("carrier", ".,lib/inner.jar", Map.of("lib/inner.jar", inner), false);
+        Bundle bundle = install("carrier", ".,lib/inner.jar", Map.of("lib/inner.jar", inner));
         Path cache = temp.getRoot().toPath().resolve("cache");
         assertTrue("nothing unpacked before", embeddedJars(cache).isEmpty());
 
-        Thread thread = BootWarmUp.start(List.of(bundle));
+        Thread thread = BootWarmUp.unpackEmbeddedJars(List.of(bundle));
         assertNotNull(thread);
         BootWarmUp.await(thread);
 
@@ -64,23 +64,21 @@ public class BootWarmUpTest {
     }
 
     @Test
-    public void aBundleWithoutEmbeddedJarsOrComponentsNeedsNoThread() throws Exception {
-        Bundle plain = install("plain", null, Map.of(), false);
-        assertNull(BootWarmUp.start(List.of(plain)));
+    public void aBundleWithoutEmbeddedJarsNeedsNoThread() throws Exception {
+        Bundle plain = install("plain", ".", Map.of());
+        assertNull(BootWarmUp.unpackEmbeddedJars(List.of(plain)));
     }
 
     @Test
     public void aRestartWithEveryBootBundleCachedStartsNoThread() {
         // BootSet lists only the bundles it installed now; a restart installs none.
-        assertNull(BootWarmUp.start(List.of()));
+        assertNull(BootWarmUp.unpackEmbeddedJars(List.of()));
     }
 
     @Test
-    public void aBundleWithComponentsGetsTheXmlParserWarmedUp() throws Exception {
-        Bundle components = install("components", null, Map.of(), true);
-        Thread thread = BootWarmUp.start(List.of(components));
-        assertNotNull("a fresh bundle with component descriptions: SCR will parse them", thread);
-        BootWarmUp.await(thread);
+    public void theXmlParserWarmUpEnds() throws Exception {
+        Thread thread = BootWarmUp.warmUpXmlParser();
+        thread.join(10_000);
         assertFalse(thread.isAlive());
     }
 
@@ -108,7 +106,7 @@ public class BootWarmUpTest {
     }
 
     /** Installs and resolves a bundle made of the given entries in a framework of its own cache. */
-    private Bundle install(String name, String classPath, Map<String, byte[]> entries, boolean component)
+    private Bundle install(String name, String classPath, Map<String, byte[]> entries)
             throws Exception {
         if (framework == null) {
             FrameworkFactory factory = ServiceLoader.load(FrameworkFactory.class).findFirst().orElseThrow();
@@ -124,9 +122,6 @@ public class BootWarmUpTest {
         main.putValue("Bundle-SymbolicName", name);
         if (classPath != null) {
             main.putValue("Bundle-ClassPath", classPath);
-        }
-        if (component) {
-            main.putValue("Service-Component", "OSGI-INF/c.xml");
         }
         Map<String, String> none = Map.of();
         byte[] jar = jar(none, manifest, entries);
