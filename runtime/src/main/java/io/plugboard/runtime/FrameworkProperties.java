@@ -9,6 +9,8 @@ final class FrameworkProperties {
 
     static final String PLUGINS_DIR = "plugboard.plugins.dir";
     static final String DATA_DIR = "plugboard.data.dir";
+    /** The framework cache's folder in the data folder. */
+    static final String CACHE_FOLDER = "felix-cache";
 
     private FrameworkProperties() {
     }
@@ -27,7 +29,7 @@ final class FrameworkProperties {
         }
         props.put(PLUGINS_DIR, options.pluginsDir.toString());
         props.put(DATA_DIR, options.dataDir.toString());
-        props.put("org.osgi.framework.storage", options.dataDir.resolve("felix-cache").toString());
+        props.put("org.osgi.framework.storage", options.dataDir.resolve(CACHE_FOLDER).toString());
         // The cache is kept across starts (no storage.clean): BootSet installs a boot bundle only
         // when missing or changed and keeps only the watched folder's plugins, which the folder
         // watcher keeps only if their jar is unchanged (by content), so a stale cache never runs

@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.ServiceLoader;
 import java.util.Set;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
 import org.osgi.framework.Bundle;
@@ -54,6 +55,8 @@ final class Launcher {
     private final PrintStream err;
     /** The copy of the example plugins that {@link #prepareFolders} started, until it is awaited. */
     private FutureTask<Void> examples;
+    /** The unpacking of embedded jars that {@link #start} started ({@link BootWarmUp}), until it is awaited. */
+    private Thread bootWarmUp;
 
     Launcher(PrintStream err) {
         this.err = err;
@@ -76,13 +79,32 @@ final class Launcher {
             List<String> names = readIndex("default-plugins/index.txt");
             // 12 MB to inflate and write (kv-go's program, mostly): about 100 ms that the second
             // core spends while this one creates the framework and starts its first bundles.
-            examples = new FutureTask<>(() -> {
-                copyExamples(names, options.pluginsDir);
-                return null;
-            });
+            examples = new FutureTask<>(new ExampleCopy(names, options.pluginsDir));
             Thread thread = new Thread(examples, "plugboard-example-plugins");
             thread.setDaemon(true);
             thread.start();
+        }
+    }
+
+    /**
+     * The copy of the example plugins, as a class of its own: a lambda here would be the first of
+     * the JVM on a first start, and spinning its classes (the class archive, trained on a restart,
+     * has none of them) cost the launcher thread several milliseconds.
+     */
+    private static final class ExampleCopy implements Callable<Void> {
+
+        private final List<String> names;
+        private final Path pluginsDir;
+
+        ExampleCopy(List<String> names, Path pluginsDir) {
+            this.names = names;
+            this.pluginsDir = pluginsDir;
+        }
+
+        @Override
+        public Void call() throws StartupException {
+            copyExamples(names, pluginsDir);
+            return null;
         }
     }
 
@@ -168,6 +190,10 @@ final class Launcher {
             throws StartupException {
         FrameworkFactory factory = ServiceLoader.load(FrameworkFactory.class).findFirst()
                 .orElseThrow(() -> new StartupException("no OSGi framework inside plugboard.jar"));
+        if (!Files.exists(options.dataDir.resolve(FrameworkProperties.CACHE_FOLDER))) {
+            // A new framework cache: SCR will parse every component description (see BootWarmUp).
+            BootWarmUp.warmUpXmlParser();
+        }
         Framework framework = factory.newFramework(properties);
         try {
             StartupClock.mark("framework created");
@@ -175,8 +201,9 @@ final class Launcher {
             StartupClock.mark("framework initialised");
             StartupClock.watch(framework.getBundleContext());
             BundleContext context = framework.getBundleContext();
+            List<Bundle> installedNow = new ArrayList<>();
             List<Bundle> boot = BootSet.sync(context, readIndex("boot/index.txt"),
-                    name -> !startShell && isShellOnly(name), options.pluginsDir);
+                    name -> !startShell && isShellOnly(name), options.pluginsDir, installedNow);
             StartupClock.mark("boot bundles installed");
             framework.start();
             StartupClock.mark("framework started");
@@ -189,6 +216,8 @@ final class Launcher {
             }
             framework.adapt(FrameworkWiring.class).resolveBundles(needed);
             StartupClock.mark("boot bundles resolved");
+            // Only for bundles installed just now: with cached ones (a restart) there is nothing to do.
+            bootWarmUp = BootWarmUp.unpackEmbeddedJars(installedNow);
             Bundle host = null;
             // Bundles that register a PluginFileHandler start after the host: what they log while
             // they start (a stale socket folder removed, say) reaches the host's log printer.
@@ -223,6 +252,8 @@ final class Launcher {
             StartupClock.mark("example plugins in place");
             host.start(Bundle.START_TRANSIENT);
             StartupClock.mark("host started");
+            // Done by now (the go-plugin bundle's start, in the host's, needed its jars): a no-op wait.
+            awaitBootWarmUp();
             for (Bundle bundle : fileHandlers) {
                 bundle.start(Bundle.START_TRANSIENT);
                 StartupClock.mark("started " + bundle.getSymbolicName());
@@ -266,7 +297,15 @@ final class Launcher {
      */
     private void stopAfterFailure(Framework framework) {
         awaitExamplesQuietly();
+        awaitBootWarmUp();
         stopQuietly(framework);
+    }
+
+    /** Waits for the {@link BootWarmUp} that {@link #start} began, if any. */
+    private void awaitBootWarmUp() {
+        Thread warmUp = bootWarmUp;
+        bootWarmUp = null;
+        BootWarmUp.await(warmUp);
     }
 
     /** {@link #awaitExamples}, for a start that failed already: that failure is the one to report. */

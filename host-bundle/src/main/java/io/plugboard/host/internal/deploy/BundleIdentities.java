@@ -16,6 +16,20 @@ import org.osgi.framework.Version;
 final class BundleIdentities {
 
     private record Identity(String symbolicName, Version version) {
+
+        // Written out, as FileState's are: a record's generated equals and hashCode bootstrap
+        // ObjectMethods through invokedynamic on first use, spinning method-handle classes that
+        // the class archive cannot keep; a first start's scan installs the example plugins here.
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Identity other && symbolicName.equals(other.symbolicName)
+                    && version.equals(other.version);
+        }
+
+        @Override
+        public int hashCode() {
+            return symbolicName.hashCode() * 31 + version.hashCode();
+        }
     }
 
     private final Map<Identity, Bundle> bundles = new HashMap<>();

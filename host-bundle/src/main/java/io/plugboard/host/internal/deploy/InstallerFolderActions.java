@@ -6,6 +6,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.BiConsumer;
 
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
@@ -82,8 +83,25 @@ final class InstallerFolderActions implements FolderActions {
                 fresh.add(file.toString());
             }
         }
-        installer.installAll(fresh, (file, e) -> logger.warn("Cannot install {} from the plugins folder: {}",
-                Path.of(file).getFileName(), e.getMessage()));
+        installer.installAll(fresh, new InstallFailures(logger));
+    }
+
+    /**
+     * Logs each jar that cannot be installed. A class of its own rather than a lambda: a first
+     * start's scan installs here, and each lambda's class is made at its first use.
+     */
+    private static final class InstallFailures implements BiConsumer<String, PluginInstallException> {
+
+        private final Logger logger;
+
+        InstallFailures(Logger logger) {
+            this.logger = logger;
+        }
+
+        @Override
+        public void accept(String file, PluginInstallException e) {
+            logger.warn("Cannot install {} from the plugins folder: {}", Path.of(file).getFileName(), e.getMessage());
+        }
     }
 
     @Override

@@ -239,23 +239,39 @@ public final class PluginInstallerImpl implements PluginInstaller {
             throw new PluginInstallException(source.displayName() + " is already installed as bundle "
                     + existing.getBundleId() + "; use plugin:update");
         }
-        Bundle[] installed = new Bundle[1];
-        withValidatedJar(source, (jar, content) -> {
-            identities.find(jar).ifPresent(other -> {
-                throw duplicate(jar, other);
-            });
-            try (InputStream in = content.open()) {
-                installed[0] = context.installBundle(source.location(), in);
-                identities.add(installed[0]);
-                contents.record(installed[0], content.fingerprint());
-            } catch (BundleException | IOException e) {
-                throw new PluginInstallException("Cannot install " + source.displayName() + ": " + e.getMessage(), e);
-            }
-        });
-        Bundle bundle = installed[0];
+        // The usual case without lambdas: a first start's scan installs every example plugin this
+        // way, and each lambda's class (with the method handles behind it) is made at first use.
+        Optional<byte[]> bytes = source.readBytes();
+        Optional<PluginJar> checked = bytes.isPresent() ? JarBytes.check(bytes.get()) : Optional.empty();
+        Bundle bundle;
+        if (checked.isPresent()) {
+            bundle = installChecked(source, identities, checked.get(),
+                    new Content(new BytesOpener(bytes.get()), JarContent.of(bytes.get())));
+        } else {
+            Bundle[] installed = new Bundle[1];
+            withValidatedCopy(source, (jar, copy) -> installed[0] = installChecked(source, identities, jar,
+                    new Content(() -> Files.newInputStream(copy), fingerprintOfCopy(source, copy))));
+            bundle = installed[0];
+        }
         logger.info("Installed plugin {} {} (bundle {}) from {}", bundle.getSymbolicName(), bundle.getVersion(),
                 bundle.getBundleId(), source.location());
         return bundle;
+    }
+
+    /** Installs a validated jar's content, unless a bundle of its name and version is installed. */
+    private Bundle installChecked(PluginSource source, BundleIdentities identities, PluginJar jar, Content content) {
+        Optional<Bundle> other = identities.find(jar);
+        if (other.isPresent()) {
+            throw duplicate(jar, other.get());
+        }
+        try (InputStream in = content.open()) {
+            Bundle bundle = context.installBundle(source.location(), in);
+            identities.add(bundle);
+            contents.record(bundle, content.fingerprint());
+            return bundle;
+        } catch (BundleException | IOException e) {
+            throw new PluginInstallException("Cannot install " + source.displayName() + ": " + e.getMessage(), e);
+        }
     }
 
     /** Opens a stream the caller closes. */
@@ -271,6 +287,21 @@ public final class PluginInstallerImpl implements PluginInstaller {
         }
     }
 
+    /** Opens the bytes of a jar read into memory. */
+    private static final class BytesOpener implements Opener {
+
+        private final byte[] bytes;
+
+        BytesOpener(byte[] bytes) {
+            this.bytes = bytes;
+        }
+
+        @Override
+        public InputStream open() {
+            return new ByteArrayInputStream(bytes);
+        }
+    }
+
     /**
      * Validates the jar and hands it to the action as exactly the bytes that were checked, even
      * if the original is being rewritten meanwhile. Usually the jar is read into memory once and
@@ -279,20 +310,22 @@ public final class PluginInstallerImpl implements PluginInstaller {
      */
     private void withValidatedJar(PluginSource source, BiConsumer<PluginJar, Content> action) {
         Optional<byte[]> bytes = source.readBytes();
-        Optional<PluginJar> jar = bytes.flatMap(JarBytes::check);
+        Optional<PluginJar> jar = bytes.isPresent() ? JarBytes.check(bytes.get()) : Optional.empty();
         if (jar.isPresent()) {
-            action.accept(jar.get(), new Content(() -> new ByteArrayInputStream(bytes.get()), JarContent.of(bytes.get())));
+            action.accept(jar.get(), new Content(new BytesOpener(bytes.get()), JarContent.of(bytes.get())));
             return;
         }
-        withValidatedCopy(source, (checked, copy) -> {
-            JarContent fingerprint;
-            try {
-                fingerprint = JarContent.of(copy);
-            } catch (IOException e) {
-                throw new PluginInstallException("Cannot read the copy of " + source.displayName() + ": " + e.getMessage(), e);
-            }
-            action.accept(checked, new Content(() -> Files.newInputStream(copy), fingerprint));
-        });
+        withValidatedCopy(source, (checked, copy) -> action.accept(checked,
+                new Content(() -> Files.newInputStream(copy), fingerprintOfCopy(source, copy))));
+    }
+
+    /** The content of the private copy of a jar. */
+    private static JarContent fingerprintOfCopy(PluginSource source, Path copy) {
+        try {
+            return JarContent.of(copy);
+        } catch (IOException e) {
+            throw new PluginInstallException("Cannot read the copy of " + source.displayName() + ": " + e.getMessage(), e);
+        }
     }
 
     /** Copies the jar to a private temporary file, validates it and hands both to the action. */
