@@ -78,7 +78,7 @@ final class ProcessStarter implements InstanceStarter {
 
     /**
      * Checks the binary's hash only when the descriptor pins one, as go-plugin's SecureConfig
-     * does: 11.8 MiB take about 12 ms to hash, as long as the rest of a start.
+     * does: kv-go's 8.1 MiB take about 8 ms to hash, most of the rest of a start again.
      */
     private static void requirePinnedHash(Descriptor descriptor, StartedBinary binary) throws PluginFileException {
         if (descriptor.sha256() != null) {
