@@ -28,7 +28,7 @@ import io.plugboard.goplugin.internal.launch.HandshakeException.Reason;
  * <li>Through plugboard-spawner ({@link GoSpawner}), a static Go helper the bundle carries: started
  * once per launcher, at its first plugin start, by the forking thread; it arms its own parent-death
  * SIGKILL and exits if its parent is no longer this JVM (so no window is left open), and forks each
- * plugin with a parent-death SIGKILL from one OS thread. A JVM killed with SIGKILL takes the spawner
+ * plugin with a parent-death SIGKILL from its main thread. A JVM killed with SIGKILL takes the spawner
  * along, and the spawner its plugins. Several milliseconds quicker per start than the JVM's way.</li>
  * <li>The fallback, where the spawner cannot run (not Linux amd64, no binary, it failed to start;
  * said once through the notices): through the JVM, on Linux with {@code /usr/bin/setpriv} as
