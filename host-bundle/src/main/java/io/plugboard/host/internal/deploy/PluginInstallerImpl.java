@@ -13,6 +13,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -50,6 +51,9 @@ public final class PluginInstallerImpl implements PluginInstaller {
         }
     };
     private static final long REFRESH_TIMEOUT_MILLIS = 30_000;
+    /** From this many waiting plugins on, they are started on several threads. */
+    static final int PARALLEL_START_MIN = 32;
+    private static final int MAX_START_THREADS = 4;
 
     private final BundleContext context;
     private final Logger logger;
@@ -60,6 +64,13 @@ public final class PluginInstallerImpl implements PluginInstaller {
     private final InstalledContents contents;
     // Why each bundle last failed to start, by bundle id; whyNotActive shows it.
     private final Map<Long, String> startFailures = new ConcurrentHashMap<>();
+    // A class of its own rather than a method reference, as the host's start uses it.
+    private final Consumer<Bundle> startOne = new Consumer<>() {
+        @Override
+        public void accept(Bundle bundle) {
+            start(bundle);
+        }
+    };
 
     /** Creates the installer; the registry is told of every update, so calls wait for the new version. */
     @Activate
@@ -418,9 +429,7 @@ public final class PluginInstallerImpl implements PluginInstaller {
             (providesFileHandler(bundle) ? handlers : plugins).add(bundle);
         }
         if (handlers.isEmpty() || plugins.isEmpty()) {
-            for (Bundle bundle : waiting) {
-                start(bundle);
-            }
+            startAll(waiting);
             return;
         }
         Thread alongside = new Thread(() -> {
@@ -430,10 +439,25 @@ public final class PluginInstallerImpl implements PluginInstaller {
         }, "plugboard-handler-start");
         alongside.setDaemon(true);
         alongside.start();
-        for (Bundle bundle : plugins) {
-            start(bundle);
-        }
+        startAll(plugins);
         joinUninterruptibly(alongside);
+    }
+
+    /**
+     * Starts the bundles in id order; many at once are started on a thread per core. A plugin's
+     * start is mostly SCR's work for it (its component XML read, the component activated, its
+     * service registered and the events sent), under locks of that bundle alone, so a second
+     * core roughly halves a bulk drop's start. A few are started here, one after the other.
+     */
+    private void startAll(List<Bundle> bundles) {
+        int threads = Math.min(Runtime.getRuntime().availableProcessors(), MAX_START_THREADS);
+        if (bundles.size() < PARALLEL_START_MIN || threads < 2) {
+            for (Bundle bundle : bundles) {
+                start(bundle);
+            }
+            return;
+        }
+        ParallelStarts.run(bundles, startOne, threads, "plugboard-plugin-start");
     }
 
     /** Waits for the thread to end; an interrupt meanwhile is kept for the caller, not lost. */

@@ -161,6 +161,48 @@ public class PluginInstallerImplTest {
     }
 
     @Test
+    public void manyPluginsStartedAtOnceAreEachStartedOrReportedOnce() throws Exception {
+        int count = PluginInstallerImpl.PARALLEL_START_MIN * 2 + 5;
+        List<String> files = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            // Every fifth has an activator class that is not there: its start fails.
+            files.add(jar("p" + i + ".jar", i % 5 == 0
+                    ? TestJars.bundle(10, "Bundle-SymbolicName", "io.example.broken" + i,
+                            "Import-Package", "io.plugboard.api", "Bundle-Activator", "io.example.Missing")
+                    : TestJars.plugin("io.example.p" + i, "1.0.0")).toString());
+        }
+
+        List<Bundle> bundles = installer.installAll(files, (file, e) -> { throw e; });
+        installer.startWaiting();
+
+        assertEquals(count, bundles.size());
+        List<String> expectedWarnings = new ArrayList<>();
+        List<String> expectedStarts = new ArrayList<>();
+        for (Bundle b : bundles) {
+            boolean broken = b.getSymbolicName().startsWith("io.example.broken");
+            assertEquals(b.getSymbolicName(), broken ? Bundle.RESOLVED : Bundle.ACTIVE, b.getState());
+            assertEquals(b.getSymbolicName(), broken, installer.whyNotActive(b).isPresent());
+            if (broken) {
+                expectedWarnings.add("warn: Plugin " + b.getSymbolicName() + " 0.0.0 (bundle " + b.getBundleId()
+                        + ") is installed but not active: " + installer.whyNotActive(b).orElseThrow());
+            } else {
+                expectedStarts.add("info: Started plugin " + b.getSymbolicName() + " 1.0.0 (bundle "
+                        + b.getBundleId() + ")");
+            }
+        }
+        // Started on several threads, so the log is in no set order: compared sorted.
+        List<String> warnings = new ArrayList<>(log.lines("warn"));
+        List<String> starts = new ArrayList<>(log.lines("info"));
+        starts.removeIf(line -> !line.startsWith("info: Started plugin "));
+        expectedWarnings.sort(null);
+        expectedStarts.sort(null);
+        warnings.sort(null);
+        starts.sort(null);
+        assertEquals(expectedWarnings, warnings);
+        assertEquals(expectedStarts, starts);
+    }
+
+    @Test
     public void installAllRejectsTheSecondOfTwoJarsWithTheSameNameAndVersion() throws Exception {
         List<String> failures = new ArrayList<>();
         Path first = jar("a.jar", TestJars.plugin("io.example.a", "1.0.0"));
