@@ -35,19 +35,9 @@ final class ParallelStarts<T> implements Runnable {
             started[i].start();
         }
         work.run();
-        boolean interrupted = false;
         for (Thread helper : started) {
-            while (helper.isAlive()) {
-                try {
-                    helper.join();
-                } catch (InterruptedException e) {
-                    // The helpers finish their bundle and stop; the interrupt is kept for the caller.
-                    interrupted = true;
-                }
-            }
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
+            // The helpers finish their bundle and stop; an interrupt is kept for the caller.
+            PluginInstallerImpl.joinUninterruptibly(helper);
         }
         work.rethrow();
     }

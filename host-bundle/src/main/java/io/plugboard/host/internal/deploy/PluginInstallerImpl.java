@@ -461,7 +461,7 @@ public final class PluginInstallerImpl implements PluginInstaller {
     }
 
     /** Waits for the thread to end; an interrupt meanwhile is kept for the caller, not lost. */
-    private static void joinUninterruptibly(Thread thread) {
+    static void joinUninterruptibly(Thread thread) {
         boolean interrupted = false;
         while (thread.isAlive()) {
             try {
