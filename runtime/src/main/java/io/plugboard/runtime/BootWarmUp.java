@@ -93,7 +93,10 @@ final class BootWarmUp {
         return false;
     }
 
-    /** Waits for the thread {@link #start} started (if any); an interrupt meanwhile is kept for the caller. */
+    /**
+     * Waits for the thread {@link #unpackEmbeddedJars} started (if any); an interrupt meanwhile is
+     * kept for the caller.
+     */
     static void await(Thread thread) {
         if (thread == null) {
             return;

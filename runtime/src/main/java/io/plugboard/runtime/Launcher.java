@@ -77,8 +77,8 @@ final class Launcher {
         ensureWritableDirectory("plugins", options.pluginsDir);
         if (firstStart) {
             List<String> names = readIndex("default-plugins/index.txt");
-            // 12 MB to inflate and write (kv-go's program, mostly): about 100 ms that the second
-            // core spends while this one creates the framework and starts its first bundles.
+            // 9 MB to write (kv-go's program, mostly; stored in plugboard.jar, not deflated): the
+            // second core does it while this one creates the framework and starts its first bundles.
             examples = new FutureTask<>(new ExampleCopy(names, options.pluginsDir));
             Thread thread = new Thread(examples, "plugboard-example-plugins");
             thread.setDaemon(true);

@@ -252,16 +252,14 @@ public final class PluginInstallerImpl implements PluginInstaller {
         }
         // The usual case without lambdas: a first start's scan installs every example plugin this
         // way, and each lambda's class (with the method handles behind it) is made at first use.
-        Optional<byte[]> bytes = source.readBytes();
-        Optional<PluginJar> checked = bytes.isPresent() ? JarBytes.check(bytes.get()) : Optional.empty();
+        Checked inMemory = checkedInMemory(source);
         Bundle bundle;
-        if (checked.isPresent()) {
-            bundle = installChecked(source, identities, checked.get(),
-                    new Content(new BytesOpener(bytes.get()), JarContent.of(bytes.get())));
+        if (inMemory != null) {
+            bundle = installChecked(source, identities, inMemory.jar(), inMemory.content());
         } else {
             Bundle[] installed = new Bundle[1];
-            withValidatedCopy(source, (jar, copy) -> installed[0] = installChecked(source, identities, jar,
-                    new Content(() -> Files.newInputStream(copy), fingerprintOfCopy(source, copy))));
+            withValidatedCopyContent(source,
+                    (jar, content) -> installed[0] = installChecked(source, identities, jar, content));
             bundle = installed[0];
         }
         logger.info("Installed plugin {} {} (bundle {}) from {}", bundle.getSymbolicName(), bundle.getVersion(),
@@ -320,12 +318,32 @@ public final class PluginInstallerImpl implements PluginInstaller {
      * for, goes through a private temporary copy and {@link PluginJar#read}, which words the problem.
      */
     private void withValidatedJar(PluginSource source, BiConsumer<PluginJar, Content> action) {
-        Optional<byte[]> bytes = source.readBytes();
-        Optional<PluginJar> jar = bytes.isPresent() ? JarBytes.check(bytes.get()) : Optional.empty();
-        if (jar.isPresent()) {
-            action.accept(jar.get(), new Content(new BytesOpener(bytes.get()), JarContent.of(bytes.get())));
+        Checked inMemory = checkedInMemory(source);
+        if (inMemory != null) {
+            action.accept(inMemory.jar(), inMemory.content());
             return;
         }
+        withValidatedCopyContent(source, action);
+    }
+
+    /** A jar checked in memory, with the bytes that were checked. */
+    private record Checked(PluginJar jar, Content content) {
+    }
+
+    /** The jar read into memory and checked there; null when it has to go through a private copy. */
+    private static Checked checkedInMemory(PluginSource source) {
+        Optional<byte[]> bytes = source.readBytes();
+        if (bytes.isEmpty()) {
+            return null;
+        }
+        Optional<PluginJar> jar = JarBytes.check(bytes.get());
+        return jar.isPresent()
+                ? new Checked(jar.get(), new Content(new BytesOpener(bytes.get()), JarContent.of(bytes.get())))
+                : null;
+    }
+
+    /** The private-copy way of {@link #withValidatedJar}: the action gets the copy's content. */
+    private void withValidatedCopyContent(PluginSource source, BiConsumer<PluginJar, Content> action) {
         withValidatedCopy(source, (checked, copy) -> action.accept(checked,
                 new Content(() -> Files.newInputStream(copy), fingerprintOfCopy(source, copy))));
     }
@@ -444,7 +462,7 @@ public final class PluginInstallerImpl implements PluginInstaller {
     }
 
     /**
-     * Starts the bundles in id order; many at once are started on a thread per core. A plugin's
+     * Starts the bundles, handed out in id order; many at once on a thread per core. A plugin's
      * start is mostly SCR's work for it (its component XML read, the component activated, its
      * service registered and the events sent), under locks of that bundle alone, so a second
      * core roughly halves a bulk drop's start. A few are started here, one after the other.
