@@ -11,7 +11,8 @@ import org.osgi.framework.Version;
 /**
  * The installed bundles by symbolic name and version, listed once for a batch of installs so
  * that the duplicate check of each jar does not walk every bundle again. Not thread-safe: one
- * batch at a time; the framework itself still refuses a duplicate installed meanwhile by others.
+ * batch at a time (a batch on several threads uses it under the lock of its {@link InstallTurns});
+ * the framework itself still refuses a duplicate installed meanwhile by others.
  */
 final class BundleIdentities {
 

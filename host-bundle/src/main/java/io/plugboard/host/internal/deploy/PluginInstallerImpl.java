@@ -51,9 +51,9 @@ public final class PluginInstallerImpl implements PluginInstaller {
         }
     };
     private static final long REFRESH_TIMEOUT_MILLIS = 30_000;
-    /** From this many waiting plugins on, they are started on several threads. */
-    static final int PARALLEL_START_MIN = 32;
-    private static final int MAX_START_THREADS = 4;
+    /** From this many jars to install or waiting plugins on, they are handled on several threads. */
+    static final int PARALLEL_MIN = 32;
+    private static final int MAX_THREADS = 4;
 
     private final BundleContext context;
     private final Logger logger;
@@ -119,14 +119,57 @@ public final class PluginInstallerImpl implements PluginInstaller {
 
     @Override
     public List<Bundle> installAll(List<String> pathsOrUrls, BiConsumer<String, PluginInstallException> onFailure) {
-        List<Bundle> installed = new ArrayList<>();
+        int threads = pathsOrUrls.size() < PARALLEL_MIN ? 1 : threads();
+        return installAll(pathsOrUrls, onFailure, threads);
+    }
+
+    /**
+     * {@link #installAll(List, BiConsumer)} on the given number of threads. One installs the jars
+     * in list order. More read, check and install several jars at once, while {@link InstallTurns}
+     * decides in list order which of two jars of one location or name and version is installed:
+     * Felix 7 lets installs of different locations run at once (it locks per location, and takes
+     * its global lock only to add the bundle), and it writes a cache folder and files per bundle,
+     * whose waits on the file system another thread fills. Either way the failures are reported
+     * in list order on the calling thread, and the bundles are listed in list order; on several
+     * threads the bundle ids no longer follow the list order.
+     */
+    List<Bundle> installAll(List<String> pathsOrUrls, BiConsumer<String, PluginInstallException> onFailure, int threads) {
         // Listed once for the batch, not once per jar: 1000 jars against 1000 bundles add up.
         BundleIdentities identities = BundleIdentities.of(context);
-        for (String pathOrUrl : pathsOrUrls) {
-            try {
-                installed.add(installWithoutStart(pathOrUrl, identities));
-            } catch (PluginInstallException e) {
-                onFailure.accept(pathOrUrl, e);
+        List<Bundle> installed = new ArrayList<>();
+        if (threads < 2) {
+            for (String pathOrUrl : pathsOrUrls) {
+                try {
+                    installed.add(installWithoutStart(pathOrUrl, identities));
+                } catch (PluginInstallException e) {
+                    onFailure.accept(pathOrUrl, e);
+                }
+            }
+        } else {
+            int count = pathsOrUrls.size();
+            Bundle[] bundles = new Bundle[count];
+            PluginInstallException[] failures = new PluginInstallException[count];
+            InstallTurns turns = new InstallTurns(context, identities, count);
+            List<Integer> indexes = new ArrayList<>(count);
+            for (int i = 0; i < count; i++) {
+                indexes.add(i);
+            }
+            // Each index is written by the one thread that handles it; the joins make it seen here.
+            ParallelLoop.run(indexes, i -> {
+                try {
+                    bundles[i] = installInTurn(pathsOrUrls.get(i), i, turns);
+                } catch (PluginInstallException e) {
+                    failures[i] = e;
+                } finally {
+                    turns.pass(i);
+                }
+            }, threads, "plugboard-plugin-install");
+            for (int i = 0; i < count; i++) {
+                if (failures[i] != null) {
+                    onFailure.accept(pathsOrUrls.get(i), failures[i]);
+                } else {
+                    installed.add(bundles[i]);
+                }
             }
         }
         // Start only after all are installed, so plugins that need each other resolve together.
@@ -245,11 +288,7 @@ public final class PluginInstallerImpl implements PluginInstaller {
 
     private Bundle installWithoutStart(String pathOrUrl, BundleIdentities identities) {
         PluginSource source = PluginSource.parse(pathOrUrl);
-        Bundle existing = context.getBundle(source.location());
-        if (existing != null) {
-            throw new PluginInstallException(source.displayName() + " is already installed as bundle "
-                    + existing.getBundleId() + "; use plugin:update");
-        }
+        checkLocationFree(context, source);
         // The usual case without lambdas: a first start's scan installs every example plugin this
         // way, and each lambda's class (with the method handles behind it) is made at first use.
         Checked inMemory = checkedInMemory(source);
@@ -262,9 +301,53 @@ public final class PluginInstallerImpl implements PluginInstaller {
                     (jar, content) -> installed[0] = installChecked(source, identities, jar, content));
             bundle = installed[0];
         }
+        logInstalled(bundle, source);
+        return bundle;
+    }
+
+    /** The way of {@link #installWithoutStart} for a jar of a batch installed on several threads. */
+    private Bundle installInTurn(String pathOrUrl, int index, InstallTurns turns) {
+        PluginSource source = PluginSource.parse(pathOrUrl);
+        // Refused before it is read, as one by one; its turn checks again.
+        checkLocationFree(context, source);
+        Checked inMemory = checkedInMemory(source);
+        Bundle bundle;
+        if (inMemory != null) {
+            bundle = installInTurn(source, index, turns, inMemory.jar(), inMemory.content());
+        } else {
+            Bundle[] installed = new Bundle[1];
+            withValidatedCopyContent(source,
+                    (jar, content) -> installed[0] = installInTurn(source, index, turns, jar, content));
+            bundle = installed[0];
+        }
+        logInstalled(bundle, source);
+        return bundle;
+    }
+
+    /** Installs a validated jar's content once its turn lets it through. */
+    private Bundle installInTurn(PluginSource source, int index, InstallTurns turns, PluginJar jar, Content content) {
+        InstallTurns.Claim claim = turns.claim(index, source, jar);
+        Bundle bundle = null;
+        try {
+            bundle = installContent(source, content);
+            return bundle;
+        } finally {
+            turns.ended(claim, bundle);
+        }
+    }
+
+    private void logInstalled(Bundle bundle, PluginSource source) {
         logger.info("Installed plugin {} {} (bundle {}) from {}", bundle.getSymbolicName(), bundle.getVersion(),
                 bundle.getBundleId(), source.location());
-        return bundle;
+    }
+
+    /** Refuses a source whose location is installed already. */
+    static void checkLocationFree(BundleContext context, PluginSource source) {
+        Bundle existing = context.getBundle(source.location());
+        if (existing != null) {
+            throw new PluginInstallException(source.displayName() + " is already installed as bundle "
+                    + existing.getBundleId() + "; use plugin:update");
+        }
     }
 
     /** Installs a validated jar's content, unless a bundle of its name and version is installed. */
@@ -273,9 +356,15 @@ public final class PluginInstallerImpl implements PluginInstaller {
         if (other.isPresent()) {
             throw duplicate(jar, other.get());
         }
+        Bundle bundle = installContent(source, content);
+        identities.add(bundle);
+        return bundle;
+    }
+
+    /** Hands the content to the framework and records what the bundle was installed from. */
+    private Bundle installContent(PluginSource source, Content content) {
         try (InputStream in = content.open()) {
             Bundle bundle = context.installBundle(source.location(), in);
-            identities.add(bundle);
             contents.record(bundle, content.fingerprint());
             return bundle;
         } catch (BundleException | IOException e) {
@@ -386,7 +475,8 @@ public final class PluginInstallerImpl implements PluginInstaller {
         }
     }
 
-    private static PluginInstallException duplicate(PluginJar jar, Bundle other) {
+    /** The refusal of a jar whose name and version the other bundle has. */
+    static PluginInstallException duplicate(PluginJar jar, Bundle other) {
         return new PluginInstallException(jar + " is already installed as bundle " + other.getBundleId()
                 + " (from " + other.getLocation() + "); use plugin:update");
     }
@@ -468,14 +558,19 @@ public final class PluginInstallerImpl implements PluginInstaller {
      * core roughly halves a bulk drop's start. A few are started here, one after the other.
      */
     private void startAll(List<Bundle> bundles) {
-        int threads = Math.min(Runtime.getRuntime().availableProcessors(), MAX_START_THREADS);
-        if (bundles.size() < PARALLEL_START_MIN || threads < 2) {
+        int threads = threads();
+        if (bundles.size() < PARALLEL_MIN || threads < 2) {
             for (Bundle bundle : bundles) {
                 start(bundle);
             }
             return;
         }
-        ParallelStarts.run(bundles, startOne, threads, "plugboard-plugin-start");
+        ParallelLoop.run(bundles, startOne, threads, "plugboard-plugin-start");
+    }
+
+    /** The threads a large batch is handled on: one per core, up to a few. */
+    private static int threads() {
+        return Math.min(Runtime.getRuntime().availableProcessors(), MAX_THREADS);
     }
 
     /** Waits for the thread to end; an interrupt meanwhile is kept for the caller, not lost. */

@@ -8,8 +8,16 @@ import static org.junit.Assert.assertTrue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
 
 import org.junit.Before;
 import org.junit.Rule;
@@ -162,7 +170,7 @@ public class PluginInstallerImplTest {
 
     @Test
     public void manyPluginsStartedAtOnceAreEachStartedOrReportedOnce() throws Exception {
-        int count = PluginInstallerImpl.PARALLEL_START_MIN * 2 + 5;
+        int count = PluginInstallerImpl.PARALLEL_MIN * 2 + 5;
         List<String> files = new ArrayList<>();
         for (int i = 0; i < count; i++) {
             // Every fifth has an activator class that is not there: its start fails.
@@ -200,6 +208,138 @@ public class PluginInstallerImplTest {
         starts.sort(null);
         assertEquals(expectedWarnings, warnings);
         assertEquals(expectedStarts, starts);
+    }
+
+    @Test
+    public void aLargeBatchOnSeveralThreadsInstallsEachGoodJarOnceAndRefusesEachBadOneOnce() throws Exception {
+        assertLargeBatch(4);
+    }
+
+    @Test
+    public void aLargeBatchOneByOneHasTheSameOutcome() throws Exception {
+        assertLargeBatch(1);
+    }
+
+    /**
+     * A batch large enough for several threads, of good jars, damaged and invalid ones, jars of a
+     * name and version that an earlier jar of the batch (next to it, or further up) or a bundle
+     * installed before has, one the framework refuses followed by another of its name and version,
+     * and a file listed twice: each good jar installed once, each other reported once, in list order.
+     */
+    private void assertLargeBatch(int threads) throws Exception {
+        String before = installer.install(jar("before.jar", TestJars.plugin("io.example.before", "1.0.0")).toString())
+                .getLocation();
+        int count = PluginInstallerImpl.PARALLEL_MIN * 2 + 6;
+        List<String> files = new ArrayList<>();
+        // Per file, the message it is refused with (worked out once all are installed), or null.
+        List<Supplier<String>> refusals = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            String name = "p" + i + ".jar";
+            Path file = temp.getRoot().toPath().resolve(name);
+            if (i == 1) {
+                jar(name, TestJars.plugin("io.example.before", "1.0.0"));
+                refusals.add(() -> duplicateOf("io.example.before", before));
+            } else if (i == 11) {
+                jar(name, TestJars.bundle(10, "Bundle-SymbolicName", "io.example.retry", "Bundle-Version", "1.0.0",
+                        "Import-Package", "io.plugboard.api.kv,io.plugboard.api.kv"));
+                refusals.add(() -> "Cannot install " + file + ": Duplicate import: io.plugboard.api.kv");
+            } else if (i == 12) {
+                // The earlier jar of its name and version failed: this one is installed.
+                jar(name, TestJars.plugin("io.example.retry", "1.0.0"));
+                refusals.add(() -> null);
+            } else if (i % 10 == 3) {
+                Files.writeString(file, "hello");
+                refusals.add(() -> file + " is not a valid jar (zip) file: zip END header not found");
+            } else if (i % 10 == 5 || i % 10 == 7) {
+                // Of the name and version of the jar just before, or of one seven places up.
+                int earlier = i % 10 == 5 ? i - 1 : i - 7;
+                jar(name, TestJars.plugin("io.example.p" + earlier, "1.0.0"));
+                String winner = files.get(earlier);
+                refusals.add(() -> duplicateOf("io.example.p" + earlier, Path.of(winner).toUri().toString()));
+            } else if (i % 10 == 6) {
+                jar(name, TestJars.withoutManifest());
+                refusals.add(() -> file + " has no META-INF/MANIFEST.MF, so it is not an OSGi bundle");
+            } else if (i % 10 == 8) {
+                jar(name, TestJars.bundle(10, "Bundle-SymbolicName", "io.example.v" + i, "Bundle-Version", "one",
+                        "Import-Package", "io.plugboard.api.kv"));
+                refusals.add(() -> file + " has an invalid Bundle-Version 'one'");
+            } else {
+                jar(name, TestJars.plugin("io.example.p" + i, "1.0.0"));
+                refusals.add(() -> null);
+            }
+            files.add(file.toString());
+        }
+        String twice = files.get(2);
+        files.add(twice);
+        refusals.add(() -> twice + " is already installed as bundle " + idOf(Path.of(twice).toUri().toString())
+                + "; use plugin:update");
+
+        Map<String, Integer> installs = new ConcurrentHashMap<>();
+        Set<String> installingThreads = ConcurrentHashMap.newKeySet();
+        CountDownLatch secondThread = new CountDownLatch(1);
+        AtomicBoolean first = new AtomicBoolean(true);
+        felix.hostContext().addBundleListener((SynchronousBundleListener) event -> {
+            if (event.getType() != BundleEvent.INSTALLED) {
+                return;
+            }
+            installs.merge(event.getBundle().getLocation(), 1, Integer::sum);
+            installingThreads.add(Thread.currentThread().getName());
+            if (installingThreads.size() > 1) {
+                secondThread.countDown();
+            }
+            // On several threads the first install is held until another thread has installed one,
+            // so the batch is certainly installed on more than one.
+            if (threads > 1 && first.compareAndSet(true, false)) {
+                try {
+                    secondThread.await(10, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        });
+        List<String> failures = new ArrayList<>();
+
+        List<Bundle> bundles = installer.installAll(files, (file, e) -> failures.add(file + ": " + e.getMessage()),
+                threads);
+
+        List<String> expectedFailures = new ArrayList<>();
+        List<String> expectedLocations = new ArrayList<>();
+        for (int i = 0; i < files.size(); i++) {
+            String refusal = refusals.get(i).get();
+            if (refusal != null) {
+                expectedFailures.add(files.get(i) + ": " + refusal);
+            } else {
+                expectedLocations.add(Path.of(files.get(i)).toUri().toString());
+            }
+        }
+        assertEquals(String.join("\n", expectedFailures), String.join("\n", failures));
+        List<String> locations = new ArrayList<>();
+        for (Bundle b : bundles) {
+            locations.add(b.getLocation());
+            assertEquals(b.getSymbolicName(), Bundle.ACTIVE, b.getState());
+        }
+        assertEquals(expectedLocations, locations);
+        Map<String, Integer> once = new HashMap<>();
+        for (String location : expectedLocations) {
+            once.put(location, 1);
+        }
+        assertEquals(once, installs);
+        assertEquals(threads > 1 ? "on several threads " + installingThreads : "on one thread", threads > 1,
+                installingThreads.size() > 1);
+        assertEquals(expectedLocations.size(), log.lines("info").stream()
+                .filter(line -> line.startsWith("info: Installed plugin ") && !line.contains(before)).count());
+    }
+
+    /** The refusal of a jar whose name and version the bundle installed from the location has. */
+    private String duplicateOf(String symbolicName, String location) {
+        return symbolicName + " 1.0.0 is already installed as bundle " + idOf(location) + " (from " + location
+                + "); use plugin:update";
+    }
+
+    /** The id of the bundle installed from the location, or a word that shows in a failed comparison. */
+    private String idOf(String location) {
+        Bundle bundle = felix.hostContext().getBundle(location);
+        return bundle == null ? "(none installed)" : Long.toString(bundle.getBundleId());
     }
 
     @Test

@@ -11,7 +11,7 @@ import java.util.function.Consumer;
  * helper thread has ended. An exception an action lets through stops the handing out of further
  * items and is thrown to the caller once the others are done, as a plain loop would throw it.
  */
-final class ParallelStarts<T> implements Runnable {
+final class ParallelLoop<T> implements Runnable {
 
     private final List<T> items;
     private final Consumer<? super T> action;
@@ -19,14 +19,14 @@ final class ParallelStarts<T> implements Runnable {
     // The first exception an action let through; later ones are added to it as suppressed.
     private volatile Throwable failure;
 
-    private ParallelStarts(List<T> items, Consumer<? super T> action) {
+    private ParallelLoop(List<T> items, Consumer<? super T> action) {
         this.items = items;
         this.action = action;
     }
 
     /** Runs the action on every item, on at most the given number of threads, the caller's among them. */
     static <T> void run(List<T> items, Consumer<? super T> action, int threads, String threadName) {
-        ParallelStarts<T> work = new ParallelStarts<>(items, action);
+        ParallelLoop<T> work = new ParallelLoop<>(items, action);
         int helpers = Math.min(threads, items.size()) - 1;
         Thread[] started = new Thread[Math.max(helpers, 0)];
         for (int i = 0; i < started.length; i++) {
@@ -36,7 +36,7 @@ final class ParallelStarts<T> implements Runnable {
         }
         work.run();
         for (Thread helper : started) {
-            // The helpers finish their bundle and stop; an interrupt is kept for the caller.
+            // The helpers finish their item and stop; an interrupt is kept for the caller.
             PluginInstallerImpl.joinUninterruptibly(helper);
         }
         work.rethrow();

@@ -16,9 +16,9 @@ import org.junit.After;
 import org.junit.Test;
 
 /** Running an action on many items on a few threads. */
-public class ParallelStartsTest {
+public class ParallelLoopTest {
 
-    private static final String NAME = "parallel-starts-test";
+    private static final String NAME = "parallel-loop-test";
 
     @After
     public void noHelperIsLeft() {
@@ -32,7 +32,7 @@ public class ParallelStartsTest {
         List<Integer> items = numbers(1000);
         Map<Integer, AtomicInteger> seen = new ConcurrentHashMap<>();
 
-        ParallelStarts.run(items, i -> seen.computeIfAbsent(i, k -> new AtomicInteger()).incrementAndGet(), 4, NAME);
+        ParallelLoop.run(items, i -> seen.computeIfAbsent(i, k -> new AtomicInteger()).incrementAndGet(), 4, NAME);
 
         assertEquals(1000, seen.size());
         seen.forEach((item, count) -> assertEquals("item " + item, 1, count.get()));
@@ -44,7 +44,7 @@ public class ParallelStartsTest {
         AtomicInteger waiting = new AtomicInteger(2);
 
         // Each of the first two items waits (bounded) until both have begun: only two threads get there.
-        ParallelStarts.run(numbers(2), i -> {
+        ParallelLoop.run(numbers(2), i -> {
             threads.put(Thread.currentThread().getName(), true);
             waiting.decrementAndGet();
             long end = System.nanoTime() + 10_000_000_000L;
@@ -62,7 +62,7 @@ public class ParallelStartsTest {
     public void oneThreadRunsTheItemsInOrderOnTheCaller() {
         List<String> order = new ArrayList<>();
 
-        ParallelStarts.run(numbers(5), i -> order.add(i + " " + Thread.currentThread().getName()), 1, NAME);
+        ParallelLoop.run(numbers(5), i -> order.add(i + " " + Thread.currentThread().getName()), 1, NAME);
 
         String me = Thread.currentThread().getName();
         assertEquals(List.of("0 " + me, "1 " + me, "2 " + me, "3 " + me, "4 " + me), order);
@@ -73,7 +73,7 @@ public class ParallelStartsTest {
         IllegalArgumentException thrown = new IllegalArgumentException("item 7");
 
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> ParallelStarts.run(numbers(100), i -> {
+                () -> ParallelLoop.run(numbers(100), i -> {
                     if (i == 7) {
                         throw thrown;
                     }
@@ -87,7 +87,7 @@ public class ParallelStartsTest {
         Map<Integer, Boolean> seen = new ConcurrentHashMap<>();
         Thread.currentThread().interrupt();
         try {
-            ParallelStarts.run(numbers(200), i -> seen.put(i, true), 2, NAME);
+            ParallelLoop.run(numbers(200), i -> seen.put(i, true), 2, NAME);
             assertTrue(Thread.currentThread().isInterrupted());
         } finally {
             Thread.interrupted();

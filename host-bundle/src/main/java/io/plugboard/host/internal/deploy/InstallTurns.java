@@ -1,0 +1,124 @@
+package io.plugboard.host.internal.deploy;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleContext;
+
+/**
+ * The order of a batch of jars installed on several threads. Each jar is read and checked on its
+ * own thread, but let through (or refused) in list order, one at a time, as the one-by-one loop
+ * lets them: a jar waits until every jar before it in the list has had its turn, and until none
+ * of them with its location, or its symbolic name and version, is still being installed. Then it
+ * is refused if a bundle of that location, or of that name and version, is installed. So of two
+ * jars of one name and version the earlier in the list is installed and the later refused (or
+ * installed after all, should the earlier fail), whichever thread gets there first; and as a
+ * thread holds one jar at a time, no more jars than threads are held in memory.
+ */
+final class InstallTurns {
+
+    /** A jar let through, until its install has ended. */
+    static final class Claim {
+
+        private final String location;
+        private final PluginJar jar;
+
+        private Claim(String location, PluginJar jar) {
+            this.location = location;
+            this.jar = jar;
+        }
+    }
+
+    private final BundleContext context;
+    // Those installed before the batch and those the batch installed so far; guarded by this.
+    private final BundleIdentities identities;
+    // The jars let through whose install has not ended; guarded by this.
+    private final List<Claim> installing = new ArrayList<>();
+    // Which indexes have had their turn (let through, refused, or failed before); guarded by this.
+    private final boolean[] done;
+    // The first index that has not had its turn; guarded by this.
+    private int turn;
+
+    /**
+     * @param identities the bundles installed now; the turns add each bundle the batch installs
+     * @param size the number of jars in the batch, indexed from 0
+     */
+    InstallTurns(BundleContext context, BundleIdentities identities, int size) {
+        this.context = context;
+        this.identities = identities;
+        this.done = new boolean[size];
+    }
+
+    /**
+     * Waits for the jar's turn, then lets it through, or throws the refusal worded as the
+     * one-by-one install words it. Either way its turn is over; the caller must call
+     * {@link #ended} once the install of a jar let through has ended.
+     */
+    synchronized Claim claim(int index, PluginSource source, PluginJar jar) {
+        if (done[index]) {
+            // Its turn would never come again.
+            throw new IllegalStateException("Jar " + index + " of the batch has had its turn");
+        }
+        boolean interrupted = false;
+        // Not interruptible: the jars before this one are all being handled and end soon.
+        while (turn != index || isInstalling(source, jar)) {
+            try {
+                wait();
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+        try {
+            PluginInstallerImpl.checkLocationFree(context, source);
+            Optional<Bundle> other = identities.find(jar);
+            if (other.isPresent()) {
+                throw PluginInstallerImpl.duplicate(jar, other.get());
+            }
+            Claim claim = new Claim(source.location(), jar);
+            installing.add(claim);
+            return claim;
+        } finally {
+            pass(index);
+        }
+    }
+
+    /**
+     * Ends the jar's turn without letting it through: it failed before (unreadable, invalid).
+     * Ignored for a jar whose turn is over.
+     */
+    synchronized void pass(int index) {
+        if (done[index]) {
+            return;
+        }
+        done[index] = true;
+        while (turn < done.length && done[turn]) {
+            turn++;
+        }
+        notifyAll();
+    }
+
+    /** The install of a jar let through has ended, with its bundle or (if it failed) null. */
+    synchronized void ended(Claim claim, Bundle bundle) {
+        installing.remove(claim);
+        if (bundle != null) {
+            identities.add(bundle);
+        }
+        notifyAll();
+    }
+
+    /** Whether a jar of the location, or of the name and version, is being installed. */
+    private boolean isInstalling(PluginSource source, PluginJar jar) {
+        for (Claim claim : installing) {
+            if (claim.location.equals(source.location())
+                    || (claim.jar.symbolicName().equals(jar.symbolicName()) && claim.jar.version().equals(jar.version()))) {
+                return true;
+            }
+        }
+        return false;
+    }
+}
