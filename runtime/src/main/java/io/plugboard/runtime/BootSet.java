@@ -11,7 +11,6 @@ import java.nio.file.FileSystemNotFoundException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -59,11 +58,10 @@ final class BootSet {
      * {@code boot/}), except those whose symbolic name {@code skipIfMissing} accepts (the shell,
      * not needed by a piped first start: jline alone is 1.4 MB to copy), keeps the plugins of
      * {@code pluginsDir} (see above) and uninstalls every other cached bundle; returns the boot
-     * bundles there are, in {@code names} order, and adds those it installed now to
-     * {@code installedNow}. Call between {@code init()} and {@code start()}.
+     * bundles there are, in {@code names} order. Call between {@code init()} and {@code start()}.
      */
     static List<Bundle> sync(BundleContext context, List<String> names, Predicate<String> skipIfMissing,
-            Path pluginsDir, Collection<Bundle> installedNow) throws IOException, BundleException {
+            Path pluginsDir) throws IOException, BundleException {
         Map<String, String> wanted = new HashMap<>();
         List<String> locations = new ArrayList<>();
         for (String name : names) {
@@ -92,7 +90,6 @@ final class BootSet {
                 try (InputStream in = resource("boot/" + name).openStream()) {
                     bundle = context.installBundle(location, in);
                 }
-                installedNow.add(bundle);
             }
             if (bundle != null) {
                 boot.add(bundle);

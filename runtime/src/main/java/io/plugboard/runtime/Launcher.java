@@ -55,8 +55,6 @@ final class Launcher {
     private final PrintStream err;
     /** The copy of the example plugins that {@link #prepareFolders} started, until it is awaited. */
     private FutureTask<Void> examples;
-    /** The unpacking of embedded jars that {@link #start} started ({@link BootWarmUp}), until it is awaited. */
-    private Thread bootWarmUp;
 
     Launcher(PrintStream err) {
         this.err = err;
@@ -201,9 +199,8 @@ final class Launcher {
             StartupClock.mark("framework initialised");
             StartupClock.watch(framework.getBundleContext());
             BundleContext context = framework.getBundleContext();
-            List<Bundle> installedNow = new ArrayList<>();
             List<Bundle> boot = BootSet.sync(context, readIndex("boot/index.txt"),
-                    name -> !startShell && isShellOnly(name), options.pluginsDir, installedNow);
+                    name -> !startShell && isShellOnly(name), options.pluginsDir);
             StartupClock.mark("boot bundles installed");
             framework.start();
             StartupClock.mark("framework started");
@@ -216,8 +213,6 @@ final class Launcher {
             }
             framework.adapt(FrameworkWiring.class).resolveBundles(needed);
             StartupClock.mark("boot bundles resolved");
-            // Only for bundles installed just now: with cached ones (a restart) there is nothing to do.
-            bootWarmUp = BootWarmUp.unpackEmbeddedJars(installedNow);
             Bundle host = null;
             // Bundles that register a PluginFileHandler start after the host: what they log while
             // they start (a stale socket folder removed, say) reaches the host's log printer.
@@ -252,8 +247,6 @@ final class Launcher {
             StartupClock.mark("example plugins in place");
             host.start(Bundle.START_TRANSIENT);
             StartupClock.mark("host started");
-            // Done by now (the go-plugin bundle's start, in the host's, needed its jars): a no-op wait.
-            awaitBootWarmUp();
             for (Bundle bundle : fileHandlers) {
                 bundle.start(Bundle.START_TRANSIENT);
                 StartupClock.mark("started " + bundle.getSymbolicName());
@@ -297,15 +290,7 @@ final class Launcher {
      */
     private void stopAfterFailure(Framework framework) {
         awaitExamplesQuietly();
-        awaitBootWarmUp();
         stopQuietly(framework);
-    }
-
-    /** Waits for the {@link BootWarmUp} that {@link #start} began, if any. */
-    private void awaitBootWarmUp() {
-        Thread warmUp = bootWarmUp;
-        bootWarmUp = null;
-        BootWarmUp.await(warmUp);
     }
 
     /** {@link #awaitExamples}, for a start that failed already: that failure is the one to report. */

@@ -121,6 +121,25 @@ public class GopluginBundleIT {
     }
 
     @Test
+    public void theLibrariesAreInlineWithEveryServiceProviderGrpcLooksUp() throws Exception {
+        // No jar on Bundle-ClassPath: a first start would have Felix unpack each into its cache.
+        String classPath = goplugin.getHeaders().get(Constants.BUNDLE_CLASSPATH);
+        assertTrue("Bundle-ClassPath: " + classPath, classPath == null || classPath.trim().equals("."));
+        // gRPC finds these through ServiceLoader on its own class loader: the services files of
+        // grpc-core and grpc-netty-shaded (both name NameResolverProviders) must be merged.
+        Object names = goplugin.loadClass("io.grpc.NameResolverRegistry").getMethod("getDefaultRegistry").invoke(null);
+        for (String scheme : new String[] {"dns", "unix"}) {
+            Object provider = names.getClass().getMethod("getProviderForScheme", String.class).invoke(names, scheme);
+            assertNotNull("no name resolver for " + scheme, provider);
+            assertBundles(provider.getClass());
+        }
+        Object balancers = goplugin.loadClass("io.grpc.LoadBalancerRegistry").getMethod("getDefaultRegistry").invoke(null);
+        Object pickFirst = balancers.getClass().getMethod("getProvider", String.class).invoke(balancers, "pick_first");
+        assertNotNull("no pick_first load balancer", pickFirst);
+        assertBundles(pickFirst.getClass());
+    }
+
+    @Test
     public void putAndGetWorkThroughTheBundlesChannels() throws Exception {
         Class<?> channelsClass = goplugin.loadClass(CHANNELS);
         Class<?> handshakeClass = goplugin.loadClass(HANDSHAKE);
@@ -151,7 +170,7 @@ public class GopluginBundleIT {
         }
     }
 
-    /** The class came from the goplugin bundle's own class loader (its Bundle-ClassPath). */
+    /** The class came from the goplugin bundle's own class loader. */
     private void assertBundles(Class<?> type) {
         ClassLoader loader = type.getClassLoader();
         assertTrue(type + " was loaded by " + loader, loader instanceof BundleReference);
