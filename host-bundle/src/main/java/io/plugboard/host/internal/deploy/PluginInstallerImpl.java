@@ -157,7 +157,7 @@ public final class PluginInstallerImpl implements PluginInstaller {
             // Each index is written by the one thread that handles it; the joins make it seen here.
             ParallelLoop.run(indexes, i -> {
                 try {
-                    bundles[i] = installInTurn(pathsOrUrls.get(i), i, turns);
+                    bundles[i] = installWithoutStart(pathsOrUrls.get(i), new InTurn(i, turns));
                 } catch (PluginInstallException e) {
                     failures[i] = e;
                 } finally {
@@ -287,52 +287,70 @@ public final class PluginInstallerImpl implements PluginInstaller {
     }
 
     private Bundle installWithoutStart(String pathOrUrl, BundleIdentities identities) {
+        return installWithoutStart(pathOrUrl, new AfterIdentities(identities));
+    }
+
+    /** Reads and checks the jar, then has {@code how} install its content. */
+    private Bundle installWithoutStart(String pathOrUrl, CheckedInstall how) {
         PluginSource source = PluginSource.parse(pathOrUrl);
+        // Refused before it is read (a jar of a parallel batch is checked again in its turn).
         checkLocationFree(context, source);
         // The usual case without lambdas: a first start's scan installs every example plugin this
         // way, and each lambda's class (with the method handles behind it) is made at first use.
         Checked inMemory = checkedInMemory(source);
         Bundle bundle;
         if (inMemory != null) {
-            bundle = installChecked(source, identities, inMemory.jar(), inMemory.content());
+            bundle = how.install(source, inMemory.jar(), inMemory.content());
         } else {
             Bundle[] installed = new Bundle[1];
-            withValidatedCopyContent(source,
-                    (jar, content) -> installed[0] = installChecked(source, identities, jar, content));
+            withValidatedCopyContent(source, (jar, content) -> installed[0] = how.install(source, jar, content));
             bundle = installed[0];
         }
         logInstalled(bundle, source);
         return bundle;
     }
 
-    /** The way of {@link #installWithoutStart} for a jar of a batch installed on several threads. */
-    private Bundle installInTurn(String pathOrUrl, int index, InstallTurns turns) {
-        PluginSource source = PluginSource.parse(pathOrUrl);
-        // Refused before it is read, as one by one; its turn checks again.
-        checkLocationFree(context, source);
-        Checked inMemory = checkedInMemory(source);
-        Bundle bundle;
-        if (inMemory != null) {
-            bundle = installInTurn(source, index, turns, inMemory.jar(), inMemory.content());
-        } else {
-            Bundle[] installed = new Bundle[1];
-            withValidatedCopyContent(source,
-                    (jar, content) -> installed[0] = installInTurn(source, index, turns, jar, content));
-            bundle = installed[0];
-        }
-        logInstalled(bundle, source);
-        return bundle;
+    /** Installs a validated jar's content, or refuses it. */
+    private interface CheckedInstall {
+        Bundle install(PluginSource source, PluginJar jar, Content content);
     }
 
-    /** Installs a validated jar's content once its turn lets it through. */
-    private Bundle installInTurn(PluginSource source, int index, InstallTurns turns, PluginJar jar, Content content) {
-        InstallTurns.Claim claim = turns.claim(index, source, jar);
-        Bundle bundle = null;
-        try {
-            bundle = installContent(source, content);
-            return bundle;
-        } finally {
-            turns.ended(claim, bundle);
+    /** One by one: refused if a bundle of its name and version is installed. */
+    private final class AfterIdentities implements CheckedInstall {
+
+        private final BundleIdentities identities;
+
+        AfterIdentities(BundleIdentities identities) {
+            this.identities = identities;
+        }
+
+        @Override
+        public Bundle install(PluginSource source, PluginJar jar, Content content) {
+            return installChecked(source, identities, jar, content);
+        }
+    }
+
+    /** A jar of a batch installed on several threads: installed once its turn lets it through. */
+    private final class InTurn implements CheckedInstall {
+
+        private final int index;
+        private final InstallTurns turns;
+
+        InTurn(int index, InstallTurns turns) {
+            this.index = index;
+            this.turns = turns;
+        }
+
+        @Override
+        public Bundle install(PluginSource source, PluginJar jar, Content content) {
+            InstallTurns.Claim claim = turns.claim(index, source, jar);
+            Bundle bundle = null;
+            try {
+                bundle = installContent(source, content);
+                return bundle;
+            } finally {
+                turns.ended(claim, bundle);
+            }
         }
     }
 
