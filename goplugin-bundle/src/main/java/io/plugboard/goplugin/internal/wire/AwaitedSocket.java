@@ -40,6 +40,7 @@ final class AwaitedSocket implements ChannelFactory<EpollDomainSocketChannel> {
     /** Names the plugin's socket, once; a connect held back goes there now (on its event loop). */
     void open(DomainSocketAddress plugin) {
         Gate gate;
+        ChannelHandlerContext context;
         synchronized (this) {
             if (address != null) {
                 throw new IllegalStateException("the socket was named already: " + address);
@@ -47,16 +48,18 @@ final class AwaitedSocket implements ChannelFactory<EpollDomainSocketChannel> {
             address = plugin;
             gate = waiting;
             waiting = null;
+            // Taken here: a close on the event loop may clear it the moment the lock is free.
+            context = gate != null ? gate.held : null;
         }
-        if (gate != null) {
-            gate.release(plugin);
+        if (context != null) {
+            gate.release(context, plugin);
         }
     }
 
     /** Holds a channel's connect until the address is known. */
     private final class Gate extends ChannelOutboundHandlerAdapter implements Runnable {
 
-        /** Set on the event loop when the connect is held; read there. */
+        /** Set while the connect is held (by the event loop, under the factory's lock). */
         private ChannelHandlerContext held;
         private SocketAddress localAddress;
         private ChannelPromise promise;
@@ -81,15 +84,19 @@ final class AwaitedSocket implements ChannelFactory<EpollDomainSocketChannel> {
         }
 
         /** From {@link #open}: connects on the channel's event loop (this object is the task). */
-        void release(DomainSocketAddress plugin) {
+        void release(ChannelHandlerContext context, DomainSocketAddress plugin) {
             releasedTo = plugin;
-            held.executor().execute(this);
+            context.executor().execute(this);
         }
 
         @Override
         public void run() {
-            ChannelHandlerContext context = held;
-            held = null;
+            ChannelHandlerContext context;
+            synchronized (AwaitedSocket.this) {
+                context = held;
+                held = null;
+            }
+            // Null: the channel closed meanwhile, which failed the connect.
             if (context != null && !promise.isDone()) {
                 forward(context, releasedTo, localAddress, promise);
             }
