@@ -3,6 +3,7 @@ package io.plugboard.goplugin.internal;
 import static io.plugboard.goplugin.internal.RealHost.bin;
 import static org.junit.Assert.assertArrayEquals;
 import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertNull;
 import static org.junit.Assert.assertThrows;
 import static org.junit.Assert.assertTrue;
@@ -10,6 +11,10 @@ import static org.junit.Assert.assertTrue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import org.junit.After;
 import org.junit.Before;
@@ -82,5 +87,36 @@ public class ProcessStarterTest {
         PluginFileException e = assertThrows(PluginFileException.class, () -> starter.start(wrong));
         assertEquals("kv.go: " + bin("kv-go") + " has SHA-256 " + sha256 + ", but " + wrong.file() + " requires "
                 + "0".repeat(64) + " (key \"sha256\"); refusing to run it", e.getMessage());
+    }
+    @Test
+    public void theChannelIsPreparedWhileThePluginStarts() throws Exception {
+        List<Boolean> insideLaunch = new ArrayList<>();
+        boolean[] meanwhileRan = new boolean[1];
+        ProcessStarter watched = new ProcessStarter(launcher, () -> {
+            insideLaunch.add(meanwhileRan[0] && StackWalker.getInstance().walk(frames -> frames.anyMatch(
+                    f -> f.getClassName().equals(PluginLauncher.class.getName()) && f.getMethodName().equals("start"))));
+            return channels;
+        }, temp.newFolder("s2").toPath(), descriptor -> (level, message, fields) -> {
+        });
+        PluginInstance instance = watched.start(descriptor(""), () -> meanwhileRan[0] = true);
+        try {
+            assertEquals("asked once, after the caller's own work, inside the launch", List.of(true), insideLaunch);
+            instance.put("k", new byte[] {1}, DEADLINE);
+        } finally {
+            assertTrue(instance.stop(DEADLINE));
+        }
+    }
+
+    @Test
+    public void channelsThatCannotBeMadeFailTheStartAndTheProcessGoes() throws Exception {
+        ProcessStarter broken = new ProcessStarter(launcher, () -> {
+            throw new IllegalStateException("no epoll here");
+        }, temp.newFolder("s3").toPath(), descriptor -> (level, message, fields) -> {
+        });
+        PluginFileException e = assertThrows(PluginFileException.class, () -> broken.start(descriptor("")));
+        Matcher pid = Pattern.compile("^kv\\.go \\(pid (\\d+)\\): cannot connect to .*: no epoll here$").matcher(e.getMessage());
+        assertTrue(e.getMessage(), pid.matches());
+        assertFalse("the process was killed", ProcessHandle.of(Long.parseLong(pid.group(1)))
+                .map(ProcessHandle::isAlive).orElse(false));
     }
 }

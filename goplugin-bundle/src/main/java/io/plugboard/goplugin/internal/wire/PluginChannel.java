@@ -23,6 +23,7 @@ import io.grpc.stub.ClientCalls;
 import io.plugboard.goplugin.internal.wire.KvCallException.Kind;
 import io.plugboard.goplugin.internal.wire.proto.health.HealthGrpc;
 import io.plugboard.goplugin.internal.wire.proto.health.HealthProto.HealthCheckRequest;
+import io.plugboard.goplugin.internal.wire.proto.health.HealthProto.HealthCheckResponse;
 import io.plugboard.goplugin.internal.wire.proto.health.HealthProto.HealthCheckResponse.ServingStatus;
 import io.plugboard.goplugin.internal.wire.proto.kv.KVGrpc;
 import io.plugboard.goplugin.internal.wire.proto.kv.KvProto.GetRequest;
@@ -56,13 +57,15 @@ public final class PluginChannel implements AutoCloseable {
 
     private final ManagedChannel channel;
     private final String pluginName;
-    /** Where the plugin listens, {@code network:address}, for messages. */
-    private final String where;
+    /** Where the plugin listens, {@code network:address}, for messages; set once for a prepared channel. */
+    private volatile String where;
     private final ClientCall<ConnInfo, ConnInfo> brokerStream;
     /** The channel's event loop, where calls start. */
     private final Executor loop;
     /** Whether a health check got an answer from the plugin: the connection was made once. */
     private volatile boolean reached;
+    /** The readiness check a prepared channel sent ahead, until awaitServing takes its answer. */
+    private volatile SentCheck firstCheck;
 
     PluginChannel(ManagedChannel channel, Executor loop, String pluginName, String where) {
         this.channel = channel;
@@ -70,6 +73,28 @@ public final class PluginChannel implements AutoCloseable {
         this.pluginName = pluginName;
         this.where = where;
         this.brokerStream = openBrokerStream(channel);
+    }
+
+    /** Names the address of a prepared channel, once the handshake gave it. */
+    void addressed(String address) {
+        where = address;
+    }
+
+    /**
+     * Sends the first readiness check now, before the channel has its address (it waits inside
+     * the channel until the connection is up); the next {@link #awaitServing} takes its answer
+     * instead of sending a check of its own.
+     */
+    void sendFirstCheck(Duration deadline) {
+        UnaryAnswer<HealthCheckResponse> answer = new UnaryAnswer<>(Thread.currentThread());
+        ClientCall<HealthCheckRequest, HealthCheckResponse> call = startUnary(channel, loop, HealthGrpc.getCheckMethod(),
+                options(deadline), PLUGIN_HEALTH, answer);
+        firstCheck = new SentCheck(call, answer);
+    }
+
+    /** A call started ahead, and its answer. */
+    private record SentCheck(ClientCall<HealthCheckRequest, HealthCheckResponse> call,
+            UnaryAnswer<HealthCheckResponse> answer) {
     }
 
     /**
@@ -91,7 +116,8 @@ public final class PluginChannel implements AutoCloseable {
      * Waits until grpc.health.v1.Health/Check for service "plugin" answers SERVING; false if not
      * within the timeout. Until a check got an answer, the check is what connects (see
      * {@link PluginChannels#connect}), without wait-for-ready: a connection that fails ends the
-     * check, and this, with the reason.
+     * check, and this, with the reason. The first check of a prepared channel was sent ahead
+     * ({@link PluginChannels#prepare}); this waits for its answer.
      *
      * @throws IOException naming the plugin, its address and the reason when the channel never
      *         connected: the connection failed (say, no socket file, or refused), or was not
@@ -105,10 +131,18 @@ public final class PluginChannel implements AutoCloseable {
             if (remaining <= 0) {
                 return false;
             }
-            CallOptions options = CallOptions.DEFAULT.withDeadlineAfter(remaining, TimeUnit.NANOSECONDS);
-            // Once connected, wait for ready: a connection that is coming back is waited for, not failed.
-            if (reached ? serving(options.withWaitForReady()) : firstServing(options, timeout)) {
-                return true;
+            SentCheck sent = firstCheck;
+            if (sent != null) {
+                firstCheck = null;
+                if (sentServing(sent, end, timeout)) {
+                    return true;
+                }
+            } else {
+                CallOptions options = CallOptions.DEFAULT.withDeadlineAfter(remaining, TimeUnit.NANOSECONDS);
+                // Once connected, wait for ready: a connection that is coming back is waited for, not failed.
+                if (reached ? serving(options.withWaitForReady()) : firstServing(options, timeout)) {
+                    return true;
+                }
             }
             remaining = end - System.nanoTime();
             if (remaining <= 0) {
@@ -127,21 +161,45 @@ public final class PluginChannel implements AutoCloseable {
         try {
             return check(options);
         } catch (StatusRuntimeException e) {
-            Status status = e.getStatus();
-            if (status.getCode() == Status.Code.UNAVAILABLE) {
-                throw new IOException("cannot connect to plugin " + pluginName + " at " + where + ": "
-                        + describe(status), e);
-            }
-            if (status.getCode() == Status.Code.DEADLINE_EXCEEDED
-                    && channel.getState(false) != ConnectivityState.READY) {
-                throw new IOException("cannot connect to plugin " + pluginName + " at " + where
-                        + ": no connection within " + timeout.toMillis() + " ms", e);
-            }
-            // CANCELLED is this side's (an interrupted wait); any other status is the plugin's
-            // answer (say, UNIMPLEMENTED): it was reached.
-            reached = status.getCode() != Status.Code.CANCELLED;
-            return false;
+            return notServing(e, timeout);
         }
+    }
+
+    /** The check sent ahead, as {@link #firstServing}, waited for until {@code end} at most. */
+    private boolean sentServing(SentCheck sent, long end, Duration timeout) throws IOException {
+        if (!sent.answer().awaitUntil(end)) {
+            cancel(loop, sent.call(), "no answer in time");
+            if (Thread.currentThread().isInterrupted()) {
+                return false;
+            }
+            // Time is up, as when a check's own deadline passes.
+            return notServing(Status.DEADLINE_EXCEEDED.asRuntimeException(), timeout);
+        }
+        try {
+            boolean serving = sent.answer().value().getStatus() == ServingStatus.SERVING;
+            reached = true;
+            return serving;
+        } catch (StatusRuntimeException e) {
+            return notServing(e, timeout);
+        }
+    }
+
+    /** Why a first check failed: throws if the connection did not come up; false if the plugin answered. */
+    private boolean notServing(StatusRuntimeException e, Duration timeout) throws IOException {
+        Status status = e.getStatus();
+        if (status.getCode() == Status.Code.UNAVAILABLE) {
+            throw new IOException("cannot connect to plugin " + pluginName + " at " + where + ": "
+                    + describe(status), e);
+        }
+        if (status.getCode() == Status.Code.DEADLINE_EXCEEDED
+                && channel.getState(false) != ConnectivityState.READY) {
+            throw new IOException("cannot connect to plugin " + pluginName + " at " + where
+                    + ": no connection within " + timeout.toMillis() + " ms", e);
+        }
+        // CANCELLED is this side's (an interrupted wait); any other status is the plugin's
+        // answer (say, UNIMPLEMENTED): it was reached.
+        reached = status.getCode() != Status.Code.CANCELLED;
+        return false;
     }
 
     /** One Health/Check for "plugin" with the deadline: true only for SERVING. */
@@ -225,8 +283,20 @@ public final class PluginChannel implements AutoCloseable {
      */
     static <Q, R> R unary(ManagedChannel channel, Executor loop, MethodDescriptor<Q, R> method, CallOptions options,
             Q request) {
-        ClientCall<Q, R> call = channel.newCall(method, options);
         UnaryAnswer<R> answer = new UnaryAnswer<>(Thread.currentThread());
+        ClientCall<Q, R> call = startUnary(channel, loop, method, options, request, answer);
+        if (!answer.await()) {
+            cancel(loop, call, "interrupted");
+            Thread.currentThread().interrupt();
+            throw Status.CANCELLED.withDescription("interrupted while waiting for the plugin").asRuntimeException();
+        }
+        return answer.value();
+    }
+
+    /** Starts a unary call on the event loop, its answer going to {@code answer}. */
+    private static <Q, R> ClientCall<Q, R> startUnary(ManagedChannel channel, Executor loop,
+            MethodDescriptor<Q, R> method, CallOptions options, Q request, UnaryAnswer<R> answer) {
+        ClientCall<Q, R> call = channel.newCall(method, options);
         try {
             loop.execute(() -> {
                 try {
@@ -239,16 +309,16 @@ public final class PluginChannel implements AutoCloseable {
             throw Status.UNAVAILABLE.withDescription("the plugin connections are closed").withCause(e)
                     .asRuntimeException();
         }
-        if (!answer.await()) {
-            try {
-                loop.execute(() -> call.cancel("interrupted", null));
-            } catch (RejectedExecutionException e) {
-                // The loop is gone, and the call with it.
-            }
-            Thread.currentThread().interrupt();
-            throw Status.CANCELLED.withDescription("interrupted while waiting for the plugin").asRuntimeException();
+        return call;
+    }
+
+    /** Cancels the call on the event loop (a ClientCall is not thread-safe). */
+    private static void cancel(Executor loop, ClientCall<?, ?> call, String reason) {
+        try {
+            loop.execute(() -> call.cancel(reason, null));
+        } catch (RejectedExecutionException e) {
+            // The loop is gone, and the call with it.
         }
-        return answer.value();
     }
 
     /** Starts the call and sends the request; on failure, cancels the call and throws. */

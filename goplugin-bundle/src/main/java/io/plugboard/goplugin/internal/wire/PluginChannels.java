@@ -3,16 +3,15 @@ package io.plugboard.goplugin.internal.wire;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
-import java.net.SocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 
 import io.grpc.ManagedChannel;
 import io.grpc.netty.shaded.io.grpc.netty.InternalNettyChannelBuilder;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
-import io.grpc.netty.shaded.io.netty.channel.Channel;
 import io.grpc.netty.shaded.io.netty.channel.ChannelOption;
 import io.grpc.netty.shaded.io.netty.channel.EventLoopGroup;
 import io.grpc.netty.shaded.io.netty.channel.MultiThreadIoEventLoopGroup;
@@ -77,6 +76,38 @@ public final class PluginChannels implements AutoCloseable {
     }
 
     /**
+     * Builds a channel to a unix socket plugin that is still starting, to be given its address
+     * by {@link PreparedChannel#connect}: call it while the plugin process starts, so that what
+     * gRPC and Netty set up per connection costs nothing on the start's path. The channel
+     * leaves idle mode now and makes its connection up to the connect itself, which waits for
+     * the address ({@link AwaitedSocket}); the broker's StartStream and the first readiness
+     * check are sent now too and go out as soon as the connection is up.
+     *
+     * @param pluginName for messages
+     * @param firstCheckDeadline the deadline of that first Health/Check: the most the start may wait
+     */
+    public PreparedChannel prepare(String pluginName, Duration firstCheckDeadline) {
+        Objects.requireNonNull(pluginName, "pluginName");
+        AwaitedSocket socket = new AwaitedSocket();
+        NettyChannelBuilder builder = builder(NettyChannelBuilder.forAddress(AwaitedSocket.PLACEHOLDER)
+                .channelFactory(socket, DomainSocketAddress.class))
+                // As in connect: a unix socket has no SO_KEEPALIVE.
+                .withOption(ChannelOption.SO_KEEPALIVE, null);
+        ManagedChannel channel = builder.build();
+        try {
+            // Out of idle mode now: gRPC makes the connection up to its connect here, not after
+            // the handshake.
+            channel.getState(true);
+            PluginChannel prepared = new PluginChannel(channel, group.next(), pluginName, null);
+            prepared.sendFirstCheck(firstCheckDeadline);
+            return new PreparedChannel(this, prepared, socket, pluginName);
+        } catch (RuntimeException e) {
+            channel.shutdownNow();
+            throw e;
+        }
+    }
+
+    /**
      * Makes the channel (plaintext HTTP/2 over the handshake's unix socket or tcp address) and
      * opens the broker's StartStream once, as go-plugin's host does. Does not wait for the
      * connection: the stream and the first call make it, as in go-plugin's host, and
@@ -89,7 +120,37 @@ public final class PluginChannels implements AutoCloseable {
     public PluginChannel connect(Handshake handshake, String pluginName) throws IOException {
         Objects.requireNonNull(handshake, "handshake");
         Objects.requireNonNull(pluginName, "pluginName");
-        String where = handshake.network() + ":" + handshake.address();
+        check(handshake, pluginName);
+        NettyChannelBuilder builder;
+        switch (handshake.network()) {
+            case "unix" -> {
+                DomainSocketAddress address = new DomainSocketAddress(handshake.address());
+                builder = builder(NettyChannelBuilder.forAddress(address)
+                        .channelType(EpollDomainSocketChannel.class, DomainSocketAddress.class))
+                        // gRPC sets SO_KEEPALIVE, which a unix socket does not have: Netty would
+                        // warn about it on every connect.
+                        .withOption(ChannelOption.SO_KEEPALIVE, null);
+            }
+            case "tcp" -> builder = builder(NettyChannelBuilder.forAddress(tcpAddress(handshake.address(), pluginName))
+                    .channelType(EpollSocketChannel.class, InetSocketAddress.class));
+            default -> throw new IllegalStateException("checked: " + handshake.network());
+        }
+        ManagedChannel channel = builder.build();
+        try {
+            return new PluginChannel(channel, group.next(), pluginName, where(handshake));
+        } catch (RuntimeException e) {
+            channel.shutdownNow();
+            throw e;
+        }
+    }
+
+    /** Where the plugin listens, {@code network:address}, for messages. */
+    static String where(Handshake handshake) {
+        return handshake.network() + ":" + handshake.address();
+    }
+
+    /** Refuses a handshake this host cannot use: another protocol, TLS, a network other than unix or tcp. */
+    static void check(Handshake handshake, String pluginName) throws IOException {
         if (!"grpc".equals(handshake.protocol())) {
             throw new IOException("plugin " + pluginName + " speaks protocol \"" + handshake.protocol()
                     + "\"; only grpc is supported");
@@ -98,32 +159,15 @@ public final class PluginChannels implements AutoCloseable {
             throw new IOException("plugin " + pluginName + " offers a TLS certificate (automatic mTLS), "
                     + "which this host never asks for; it speaks plaintext only");
         }
-        NettyChannelBuilder builder;
-        switch (handshake.network()) {
-            case "unix" -> {
-                DomainSocketAddress address = new DomainSocketAddress(handshake.address());
-                builder = builder(address, EpollDomainSocketChannel.class)
-                        // gRPC sets SO_KEEPALIVE, which a unix socket does not have: Netty would
-                        // warn about it on every connect.
-                        .withOption(ChannelOption.SO_KEEPALIVE, null);
-            }
-            case "tcp" -> builder = builder(tcpAddress(handshake.address(), pluginName), EpollSocketChannel.class);
-            default -> throw new IOException("plugin " + pluginName + " listens on network \"" + handshake.network()
+        if (!"unix".equals(handshake.network()) && !"tcp".equals(handshake.network())) {
+            throw new IOException("plugin " + pluginName + " listens on network \"" + handshake.network()
                     + "\"; only unix and tcp are supported");
-        }
-        ManagedChannel channel = builder.build();
-        try {
-            return new PluginChannel(channel, group.next(), pluginName, where);
-        } catch (RuntimeException e) {
-            channel.shutdownNow();
-            throw e;
         }
     }
 
-    private NettyChannelBuilder builder(SocketAddress address, Class<? extends Channel> channelType) {
-        NettyChannelBuilder builder = NettyChannelBuilder.forAddress(address)
-                .channelType(channelType, address.getClass())
-                .eventLoopGroup(group)
+    /** The settings every plugin channel shares, on a builder that has its address and channel type. */
+    private NettyChannelBuilder builder(NettyChannelBuilder builder) {
+        builder.eventLoopGroup(group)
                 .usePlaintext()
                 // Answers are handed over on the event loop (blocking calls wake their caller
                 // from there): no executor thread in between.

@@ -14,7 +14,8 @@ import io.grpc.Status;
  */
 final class UnaryAnswer<R> extends ClientCall.Listener<R> {
 
-    private final Thread caller;
+    /** The thread to wake; set before {@link #parked}, which publishes it. */
+    private Thread caller;
     /** Written by the event loop before {@link #status}, read by the caller after it. */
     private R value;
     private Metadata trailers;
@@ -70,6 +71,24 @@ final class UnaryAnswer<R> extends ClientCall.Listener<R> {
                     return false;
                 }
             }
+        }
+        return true;
+    }
+
+    /**
+     * Waits, on whichever thread calls this, until the call closed or {@code System.nanoTime()}
+     * reaches {@code end}: for a call started ahead by another thread. False if it did not close
+     * by then or the caller is interrupted (the interrupt is kept).
+     */
+    boolean awaitUntil(long end) {
+        caller = Thread.currentThread();
+        parked = true;
+        while (status == null) {
+            long left = end - System.nanoTime();
+            if (left <= 0 || caller.isInterrupted()) {
+                return false;
+            }
+            LockSupport.parkNanos(this, left);
         }
         return true;
     }

@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import com.google.protobuf.ByteString;
 
@@ -53,6 +54,7 @@ final class TestPluginServer implements AutoCloseable {
     private final CountDownLatch brokerOpened = new CountDownLatch(1);
     private final CountDownLatch brokerEnded = new CountDownLatch(1);
     private volatile ServingStatus health = ServingStatus.SERVING;
+    private final AtomicInteger healthChecks = new AtomicInteger();
 
     private TestPluginServer(SocketAddress address, Class<? extends ServerChannel> channelType, String network)
             throws IOException {
@@ -94,6 +96,11 @@ final class TestPluginServer implements AutoCloseable {
 
     void health(ServingStatus status) {
         health = status;
+    }
+
+    /** How many Health/Check calls for "plugin" came. */
+    int healthChecks() {
+        return healthChecks.get();
     }
 
     /** Whether a client opened the broker stream within the timeout. */
@@ -166,6 +173,7 @@ final class TestPluginServer implements AutoCloseable {
                         .asRuntimeException());
                 return;
             }
+            healthChecks.incrementAndGet();
             response.onNext(HealthCheckResponse.newBuilder().setStatus(health).build());
             response.onCompleted();
         }

@@ -121,4 +121,32 @@ public class UnaryAnswerTest {
             Thread.onSpinWait();
         }
     }
+    @Test
+    public void awaitUntilWakesWhicheverThreadWaits() throws Exception {
+        // Made on this thread, as a check sent ahead is; waited for on another.
+        UnaryAnswer<String> answer = new UnaryAnswer<>(caller);
+        CompletableFuture<Boolean> waiter = CompletableFuture.supplyAsync(
+                () -> answer.awaitUntil(System.nanoTime() + TimeUnit.SECONDS.toNanos(20)));
+        Thread.sleep(50);
+        answer.onMessage("late");
+        answer.onClose(Status.OK, new Metadata());
+        assertTrue(waiter.get(10, TimeUnit.SECONDS));
+        assertEquals("late", answer.value());
+    }
+
+    @Test
+    public void awaitUntilGivesUpAtTheEnd() {
+        UnaryAnswer<String> answer = new UnaryAnswer<>(caller);
+        assertFalse(answer.awaitUntil(System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(20)));
+        answer.onClose(Status.OK, new Metadata());
+        assertTrue("closed since", answer.awaitUntil(System.nanoTime()));
+    }
+
+    @Test
+    public void awaitUntilStopsForAnInterruptAndKeepsIt() {
+        UnaryAnswer<String> answer = new UnaryAnswer<>(caller);
+        Thread.currentThread().interrupt();
+        assertFalse(answer.awaitUntil(System.nanoTime() + TimeUnit.SECONDS.toNanos(20)));
+        assertTrue(Thread.currentThread().isInterrupted());
+    }
 }
