@@ -192,11 +192,15 @@ final class Launcher {
             throws StartupException {
         FrameworkFactory factory = ServiceLoader.load(FrameworkFactory.class).findFirst()
                 .orElseThrow(() -> new StartupException("no OSGi framework inside plugboard.jar"));
-        if (!Files.exists(options.dataDir.resolve(FrameworkProperties.CACHE_FOLDER))) {
-            // A new framework cache: SCR will parse every component description (see BootWarmUp).
+        // A new framework cache: SCR will parse every component description (see BootWarmUp).
+        boolean newCache = !Files.exists(options.dataDir.resolve(FrameworkProperties.CACHE_FOLDER));
+        Framework framework = factory.newFramework(properties);
+        if (newCache) {
+            // Only now: started before the framework's creation, the warm-up (whose lambdas spin a
+            // dozen method-handle classes) and the example copy made three threads on two cores,
+            // and the creation waited for a core. SCR's first parse comes 150 ms or more later.
             BootWarmUp.warmUpXmlParser();
         }
-        Framework framework = factory.newFramework(properties);
         try {
             StartupClock.mark("framework created");
             framework.init();
