@@ -15,7 +15,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.Callable;
 import java.util.function.Predicate;
+import java.util.jar.Attributes;
 import java.util.jar.JarEntry;
 import java.util.jar.JarInputStream;
 import java.util.jar.Manifest;
@@ -55,13 +57,14 @@ final class BootSet {
 
     /**
      * Installs the missing or changed boot bundles named in {@code names} (resources under
-     * {@code boot/}), except those whose symbolic name {@code skipIfMissing} accepts (the shell,
-     * not needed by a piped first start: jline alone is 1.4 MB to copy), keeps the plugins of
-     * {@code pluginsDir} (see above) and uninstalls every other cached bundle; returns the boot
-     * bundles there are, in {@code names} order. Call between {@code init()} and {@code start()}.
+     * {@code boot/}), except those whose main manifest attributes {@code skipIfMissing} accepts
+     * (the shell, not needed by a piped first start: jline alone is 1.4 MB to copy) and those
+     * {@code installAside} accepts (left to {@link Synced#aside()}), keeps the plugins of
+     * {@code pluginsDir} (see above) and uninstalls every other cached bundle. Call between
+     * {@code init()} and {@code start()}.
      */
-    static List<Bundle> sync(BundleContext context, List<String> names, Predicate<String> skipIfMissing,
-            Path pluginsDir) throws IOException, BundleException {
+    static Synced sync(BundleContext context, List<String> names, Predicate<Attributes> skipIfMissing,
+            Predicate<Attributes> installAside, Path pluginsDir) throws IOException, BundleException {
         Map<String, String> wanted = new HashMap<>();
         List<String> locations = new ArrayList<>();
         for (String name : names) {
@@ -83,19 +86,82 @@ final class BootSet {
             }
         }
         List<Bundle> boot = new ArrayList<>();
+        List<String> aside = new ArrayList<>();
         for (String location : locations) {
             Bundle bundle = cached.get(location);
             String name = wanted.get(location);
-            if (bundle == null && !skipIfMissing.test(symbolicName(name))) {
-                try (InputStream in = resource("boot/" + name).openStream()) {
-                    bundle = context.installBundle(location, in);
+            if (bundle == null) {
+                Attributes attributes = mainAttributes(name);
+                if (installAside.test(attributes)) {
+                    aside.add(location);
+                } else if (!skipIfMissing.test(attributes)) {
+                    bundle = install(context, location, name);
                 }
             }
             if (bundle != null) {
                 boot.add(bundle);
             }
         }
-        return boot;
+        return new Synced(boot, new AsideInstall(context, aside, wanted));
+    }
+
+    /** What {@link #sync} did: the boot bundles there are, in index order, and those it left to install aside. */
+    static final class Synced {
+
+        private final List<Bundle> bundles;
+        private final AsideInstall aside;
+
+        Synced(List<Bundle> bundles, AsideInstall aside) {
+            this.bundles = bundles;
+            this.aside = aside;
+        }
+
+        List<Bundle> bundles() {
+            return bundles;
+        }
+
+        /** Installs the boot bundles left aside, in index order, when called (on a thread of the caller's). */
+        AsideInstall aside() {
+            return aside;
+        }
+    }
+
+    /**
+     * The install of the boot bundles that {@link #sync} left aside. A class of its own rather
+     * than a lambda: it runs on a first start, whose lambdas the class archive (trained on a
+     * restart) does not have.
+     */
+    static final class AsideInstall implements Callable<List<Bundle>> {
+
+        private final BundleContext context;
+        private final List<String> locations;
+        private final Map<String, String> names;
+
+        AsideInstall(BundleContext context, List<String> locations, Map<String, String> names) {
+            this.context = context;
+            this.locations = locations;
+            this.names = names;
+        }
+
+        boolean isEmpty() {
+            return locations.isEmpty();
+        }
+
+        @Override
+        public List<Bundle> call() throws IOException, BundleException {
+            List<Bundle> installed = new ArrayList<>();
+            for (String location : locations) {
+                installed.add(install(context, location, names.get(location)));
+            }
+            return installed;
+        }
+    }
+
+    private static Bundle install(BundleContext context, String location, String name)
+            throws IOException, BundleException {
+        try (InputStream in = resource("boot/" + name).openStream()) {
+            return context.installBundle(location, in);
+        }
     }
 
     /**
@@ -144,13 +210,18 @@ final class BootSet {
         return !ignored && text.toLowerCase(Locale.ROOT).endsWith(".jar") && text.length() > ".jar".length() ? file : null;
     }
 
-    // The Bundle-SymbolicName (without attributes) in a boot jar's manifest, read without copying the jar.
-    private static String symbolicName(String name) throws IOException {
+    // The main attributes of a boot jar's manifest (empty if it has none), read without copying the jar.
+    private static Attributes mainAttributes(String name) throws IOException {
         try (JarInputStream in = new JarInputStream(resource("boot/" + name).openStream())) {
             Manifest manifest = in.getManifest();
-            String value = manifest == null ? null : manifest.getMainAttributes().getValue(Constants.BUNDLE_SYMBOLICNAME);
-            return value == null ? "" : value.split(";", 2)[0].trim();
+            return manifest == null ? new Attributes() : manifest.getMainAttributes();
         }
+    }
+
+    /** The Bundle-SymbolicName in a boot jar's main manifest attributes, without its attributes; "" if none. */
+    static String symbolicName(Attributes attributes) {
+        String value = attributes.getValue(Constants.BUNDLE_SYMBOLICNAME);
+        return value == null ? "" : value.split(";", 2)[0].trim();
     }
 
     /** {@code <crc32>-<size>} of a resource: from the jar's directory when it is in a jar, else by reading it. */

@@ -21,6 +21,8 @@ import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
+import java.util.function.Predicate;
+import java.util.jar.Attributes;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.BundleException;
@@ -55,6 +57,8 @@ final class Launcher {
     private final PrintStream err;
     /** The copy of the example plugins that {@link #prepareFolders} started, until it is awaited. */
     private FutureTask<Void> examples;
+    /** The install of the boot bundles left aside (file handlers) that {@link #start} started, until it is awaited. */
+    private FutureTask<List<Bundle>> handlerInstall;
 
     Launcher(PrintStream err) {
         this.err = err;
@@ -188,19 +192,29 @@ final class Launcher {
             throws StartupException {
         FrameworkFactory factory = ServiceLoader.load(FrameworkFactory.class).findFirst()
                 .orElseThrow(() -> new StartupException("no OSGi framework inside plugboard.jar"));
-        if (!Files.exists(options.dataDir.resolve(FrameworkProperties.CACHE_FOLDER))) {
-            // A new framework cache: SCR will parse every component description (see BootWarmUp).
+        // A new framework cache: SCR will parse every component description (see BootWarmUp).
+        boolean newCache = !Files.exists(options.dataDir.resolve(FrameworkProperties.CACHE_FOLDER));
+        Framework framework = factory.newFramework(properties);
+        if (newCache) {
+            // Only now: started before the framework's creation, the warm-up (whose lambdas spin a
+            // dozen method-handle classes) and the example copy made three threads on two cores,
+            // and the creation waited for a core. SCR's first parse comes 150 ms or more later.
             BootWarmUp.warmUpXmlParser();
         }
-        Framework framework = factory.newFramework(properties);
         try {
             StartupClock.mark("framework created");
             framework.init();
             StartupClock.mark("framework initialised");
             StartupClock.watch(framework.getBundleContext());
             BundleContext context = framework.getBundleContext();
-            List<Bundle> boot = BootSet.sync(context, readIndex("boot/index.txt"),
-                    name -> !startShell && isShellOnly(name), options.pluginsDir);
+            BootSet.Synced synced = BootSet.sync(context, readIndex("boot/index.txt"), new ShellOnly(startShell),
+                    new DeclaresFileHandler(), options.pluginsDir);
+            List<Bundle> boot = synced.bundles();
+            // A file handler is needed by no other bundle and only once the host watches the folder,
+            // which gives it the folder's files whenever it arrives; installing it (copying the
+            // go-plugin bundle's 10.7 MB into the cache) on a second core keeps it off the way to
+            // the first plugin call. Usually installed by the host's first scan, which starts it.
+            handlerInstall = startAsideInstall(synced.aside());
             StartupClock.mark("boot bundles installed");
             framework.start();
             StartupClock.mark("framework started");
@@ -247,6 +261,7 @@ final class Launcher {
             StartupClock.mark("example plugins in place");
             host.start(Bundle.START_TRANSIENT);
             StartupClock.mark("host started");
+            fileHandlers.addAll(awaitAsideInstall());
             for (Bundle bundle : fileHandlers) {
                 bundle.start(Bundle.START_TRANSIENT);
                 StartupClock.mark("started " + bundle.getSymbolicName());
@@ -285,12 +300,94 @@ final class Launcher {
     }
 
     /**
-     * Stops the framework after a failed start, once the example plugins are copied (or failed):
-     * the JVM ends soon after, and must not cut a copy short, leaving half a jar in the folder.
+     * Stops the framework after a failed start, once the example plugins are copied and the
+     * bundles left aside installed (or failed): the JVM ends soon after, and must not cut a copy
+     * short, leaving half a jar in the plugins folder or the framework cache.
      */
     private void stopAfterFailure(Framework framework) {
         awaitExamplesQuietly();
+        try {
+            awaitAsideInstall();
+        } catch (StartupException e) {
+            // Not reported: the start failed already, and that is the failure to report.
+        }
         stopQuietly(framework);
+    }
+
+    /** Starts installing the boot bundles {@link BootSet#sync} left aside on a thread of its own; null if none. */
+    private static FutureTask<List<Bundle>> startAsideInstall(BootSet.AsideInstall aside) {
+        if (aside.isEmpty()) {
+            return null;
+        }
+        FutureTask<List<Bundle>> task = new FutureTask<>(aside);
+        Thread thread = new Thread(task, "plugboard-handler-install");
+        thread.setDaemon(true);
+        thread.start();
+        return task;
+    }
+
+    /**
+     * Waits until the boot bundles left aside are installed and returns them (none if none were
+     * left aside); rethrows the install's failure. An interrupt is kept for the caller, not lost.
+     */
+    private List<Bundle> awaitAsideInstall() throws StartupException {
+        FutureTask<List<Bundle>> install = handlerInstall;
+        if (install == null) {
+            return List.of();
+        }
+        handlerInstall = null;
+        boolean interrupted = false;
+        try {
+            while (true) {
+                try {
+                    return install.get();
+                } catch (InterruptedException e) {
+                    // A copy into the framework cache must not be left half done: wait on.
+                    interrupted = true;
+                }
+            }
+        } catch (ExecutionException e) {
+            throw new StartupException("cannot start the framework: " + describe(e.getCause()));
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /** Boot bundles left out of the cache when missing: the shell's, unless the shell is to start. */
+    private static final class ShellOnly implements Predicate<Attributes> {
+
+        private final boolean startShell;
+
+        ShellOnly(boolean startShell) {
+            this.startShell = startShell;
+        }
+
+        @Override
+        public boolean test(Attributes manifest) {
+            return !startShell && isShellOnly(BootSet.symbolicName(manifest));
+        }
+    }
+
+    /** Boot bundles installed aside when missing: those that declare a PluginFileHandler service. */
+    private static final class DeclaresFileHandler implements Predicate<Attributes> {
+
+        @Override
+        public boolean test(Attributes manifest) {
+            return declaresFileHandler(manifest);
+        }
+    }
+
+    /**
+     * Whether a bundle's main manifest attributes declare (as bnd writes for a DS component) an
+     * {@code osgi.service} capability naming PluginFileHandler: {@link #providesFileHandler} for a
+     * bundle not installed yet. A plain text match: a bundle it wrongly took would only be
+     * installed aside, and started after the host, like a file handler.
+     */
+    static boolean declaresFileHandler(Attributes manifest) {
+        String capabilities = manifest.getValue("Provide-Capability");
+        return capabilities != null && capabilities.contains("osgi.service") && capabilities.contains(FILE_HANDLER_SERVICE);
     }
 
     /** {@link #awaitExamples}, for a start that failed already: that failure is the one to report. */

@@ -76,6 +76,34 @@ public class GoPluginRuntimeIT {
         assertTrue(log, Pattern.compile("(?m)\\[io\\.plugboard\\.goplugin \\S+\\] BundleEvent STARTED$").matcher(log).find());
     }
 
+    /**
+     * On a first start the go-plugin bundle (10.7 MB to copy into the framework cache) is
+     * installed on a thread of its own, after the boot bundles the host needs: it is still
+     * active when the script runs, and kept (same bundle) at the next start.
+     */
+    @Test
+    public void goPluginBundleInstalledAsideOnAFirstStartIsActiveWhenTheScriptRuns() throws Exception {
+        PlugboardProcess first = PlugboardProcess.run(work, "lb\n");
+        assertEquals(first.transcript(), 0, first.exitCode());
+        long goPlugin = bundleId(first, "Plugboard go-plugin host", "Active");
+        assertTrue(first.transcript(), goPlugin > bundleId(first, "Apache Felix Declarative Services", "Active"));
+        assertTrue(first.transcript(), goPlugin > bundleId(first, "Plugboard host", "Active"));
+
+        PlugboardProcess again = PlugboardProcess.run(work, "lb\n");
+        assertEquals(again.transcript(), 0, again.exitCode());
+        assertEquals(again.transcript(), goPlugin, bundleId(again, "Plugboard go-plugin host", "Active"));
+    }
+
+    /** The id of the bundle whose name in Gogo's lb starts with {@code name}, checked to be in {@code state}. */
+    private static long bundleId(PlugboardProcess p, String name, String state) throws IOException {
+        Matcher m = Pattern.compile("(?m)^\\s*(\\d+)\\|(\\w+)\\s*\\|\\s*\\d+\\|" + Pattern.quote(name) + " \\(").matcher(p.stdout());
+        if (!m.find()) {
+            fail("no bundle " + name + " in lb: " + p.transcript());
+        }
+        assertEquals(p.transcript(), state, m.group(2));
+        return Long.parseLong(m.group(1));
+    }
+
     @Test
     public void noKvGoProcessOutlivesARuntimeKilledWithSigkill() throws Exception {
         // Socket folders of their own: any host's first go-plugin start sweeps the stale folders
