@@ -136,22 +136,31 @@ final class Launcher {
             return;
         }
         examples = null;
-        boolean interrupted = false;
         try {
-            while (true) {
-                try {
-                    copy.get();
-                    return;
-                } catch (InterruptedException e) {
-                    // The copy is short and must not be left half done: wait on.
-                    interrupted = true;
-                }
-            }
+            // The copy is short and must not be left half done.
+            getUninterruptibly(copy);
         } catch (ExecutionException e) {
             if (e.getCause() instanceof StartupException failure) {
                 throw failure;
             }
             throw new StartupException("cannot copy the example plugins to the plugins folder: " + describe(e.getCause()));
+        }
+    }
+
+    /**
+     * The task's result, waited for through interrupts (a copy must not be left half done); an
+     * interrupt is kept for the caller, not lost.
+     */
+    private static <T> T getUninterruptibly(FutureTask<T> task) throws ExecutionException {
+        boolean interrupted = false;
+        try {
+            while (true) {
+                try {
+                    return task.get();
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
         } finally {
             if (interrupted) {
                 Thread.currentThread().interrupt();
@@ -336,22 +345,11 @@ final class Launcher {
             return List.of();
         }
         handlerInstall = null;
-        boolean interrupted = false;
         try {
-            while (true) {
-                try {
-                    return install.get();
-                } catch (InterruptedException e) {
-                    // A copy into the framework cache must not be left half done: wait on.
-                    interrupted = true;
-                }
-            }
+            // A copy into the framework cache must not be left half done.
+            return getUninterruptibly(install);
         } catch (ExecutionException e) {
             throw new StartupException("cannot start the framework: " + describe(e.getCause()));
-        } finally {
-            if (interrupted) {
-                Thread.currentThread().interrupt();
-            }
         }
     }
 
