@@ -15,6 +15,8 @@ import java.util.Map;
 import java.util.function.Function;
 import java.util.function.ToLongFunction;
 
+import io.plugboard.goplugin.internal.wire.PluginChannels;
+
 /**
  * The go-plugin host against go-plugin's own: the same kv-go binary (an unmodified go-plugin
  * 1.0.1 plugin), the same workload ({@link KvWorkload}, gohost's), in the same run, for
@@ -238,6 +240,9 @@ final class GoPluginScenario implements Scenario {
         section.note("Go = gohost (go-plugin 1.0.1 NewClient + Dispense, Debian's Go); wire = PluginLauncher +"
                 + " PluginChannels + PluginChannel on the class path; KeyValueStore = the goplugin bundle in Felix,"
                 + " the descriptor installed through its PluginFileHandler, calls on the service it registers.");
+        section.note("Both Java hosts' event loop polls for " + PluginChannels.spinWindow(System.getProperty(
+                PluginChannels.SPIN_PROPERTY)).toNanos() / 1000 + " µs after its last work before it blocks ("
+                + PluginChannels.SPIN_PROPERTY + "; 0 blocks at once), as Go's scheduler spins before it sleeps.");
         section.note("Plugin files on " + scratch.where() + "; p99 has no target (the machine's noise shows there first).");
         coldAndLoad(section, cold, loadBefore);
     }

@@ -47,7 +47,10 @@ final class JavaWireHost implements AutoCloseable {
      */
     JavaWireHost(Path plugin, Path nativeWorkDir) {
         this.plugin = plugin;
-        this.channels = new PluginChannels(nativeWorkDir);
+        // The spin window as the goplugin bundle in the same JVM reads it (Felix falls back to
+        // system properties), so both Java hosts run alike.
+        this.channels = new PluginChannels(nativeWorkDir,
+                PluginChannels.spinWindow(System.getProperty(PluginChannels.SPIN_PROPERTY)));
     }
 
     /** Starts the plugin, runs the workload (with health checks), stops the plugin. */

@@ -4,6 +4,7 @@ import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -24,6 +25,7 @@ import io.plugboard.api.deploy.PluginFile;
 import io.plugboard.api.deploy.PluginFileException;
 import io.plugboard.api.deploy.PluginFileHandler;
 import io.plugboard.goplugin.internal.launch.PluginLauncher;
+import io.plugboard.goplugin.internal.wire.PluginChannels;
 
 /**
  * Runs the go-plugin plugins that {@code *.goplugin} descriptors describe, one {@link Supervisor}
@@ -199,7 +201,8 @@ public final class GoPluginHandler implements PluginFileHandler {
                     : System.getProperty("java.io.tmpdir"));
             // The spawner binary goes beside Netty's library: unpacked once, reused while its bytes match.
             PluginLauncher launcher = new PluginLauncher(nativeDir, logger::warn);
-            LazyChannels channels = new LazyChannels(nativeDir);
+            LazyChannels channels = new LazyChannels(nativeDir, spinWindow(context.getProperty(PluginChannels.SPIN_PROPERTY),
+                    logger));
             InstanceStarter starter = new ProcessStarter(launcher, channels, socketRoot,
                     descriptor -> new PluginLog(loggers.getLogger(
                             PLUGIN_LOGGER_PREFIX + descriptor.name() + " " + descriptor.version())));
@@ -217,6 +220,16 @@ public final class GoPluginHandler implements PluginFileHandler {
                 }
             };
             return new Shared(logger, starter, publisher, data.resolve("goplugin"), close, removeStaleSockets);
+        }
+    }
+
+    /** The event loop's spin window the property names; the default, with a warning, when it names none. */
+    static Duration spinWindow(String property, Logger logger) {
+        try {
+            return PluginChannels.spinWindow(property);
+        } catch (IllegalArgumentException e) {
+            logger.warn("{}; using the default, {} µs", e.getMessage(), PluginChannels.DEFAULT_SPIN.toNanos() / 1000);
+            return PluginChannels.DEFAULT_SPIN;
         }
     }
 

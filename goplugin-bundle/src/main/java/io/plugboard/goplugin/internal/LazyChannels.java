@@ -1,6 +1,7 @@
 package io.plugboard.goplugin.internal;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.function.Supplier;
 
 import io.plugboard.goplugin.internal.wire.PluginChannels;
@@ -14,11 +15,13 @@ import io.plugboard.goplugin.internal.wire.PluginChannels;
 final class LazyChannels implements Supplier<PluginChannels>, AutoCloseable {
 
     private final Path nativeDir;
+    private final Duration spin;
     private PluginChannels channels;
     private boolean closed;
 
-    LazyChannels(Path nativeDir) {
+    LazyChannels(Path nativeDir, Duration spin) {
         this.nativeDir = nativeDir;
+        this.spin = spin;
     }
 
     /**
@@ -32,7 +35,7 @@ final class LazyChannels implements Supplier<PluginChannels>, AutoCloseable {
             throw new IllegalStateException("the go-plugin handler is stopping");
         }
         if (channels == null) {
-            channels = new PluginChannels(nativeDir);
+            channels = new PluginChannels(nativeDir, spin);
         }
         return channels;
     }

@@ -9,6 +9,7 @@ import static org.junit.Assert.assertTrue;
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -22,6 +23,7 @@ import org.junit.rules.TemporaryFolder;
 
 import io.plugboard.api.deploy.PluginFile;
 import io.plugboard.api.deploy.PluginFileException;
+import io.plugboard.goplugin.internal.wire.PluginChannels;
 import io.plugboard.testing.RecordingLogger;
 
 /** The handler's bookkeeping of descriptor files, with {@link FakePlugin} instances. */
@@ -54,6 +56,15 @@ public class GoPluginHandlerTest {
         Path file = folder.resolve(fileName);
         Files.writeString(file, "name=" + name + "\ntype=kv\ncommand=kv-plugin\ncookie=BASIC_PLUGIN=hello\n" + extra);
         return file;
+    }
+
+    @Test
+    public void aSpinWindowPropertyThatNamesNoneIsWarnedAboutAndTheDefaultUsed() {
+        RecordingLogger warnings = new RecordingLogger();
+        assertEquals(Duration.ofNanos(300_000), GoPluginHandler.spinWindow("300", warnings.logger()));
+        assertEquals(PluginChannels.DEFAULT_SPIN, GoPluginHandler.spinWindow("lots", warnings.logger()));
+        assertEquals(List.of("warn: plugboard.goplugin.spin.micros is \"lots\": it must be a whole number of microseconds"
+                + " from 0 to 1000000; using the default, 500 µs"), warnings.lines());
     }
 
     @Test

@@ -38,16 +38,38 @@ public final class PluginChannels implements AutoCloseable {
     /** Bounds the wait for the event loop to stop; it has nothing left to do by then. */
     private static final long CLOSE_TIMEOUT_SECONDS = 10;
 
+    /** The framework (or system) property that sets {@link #spinWindow}, in microseconds. */
+    public static final String SPIN_PROPERTY = "plugboard.goplugin.spin.micros";
+
+    /**
+     * How long the event loop keeps polling after it last had work, by default: longer than a
+     * call's round trip to a local plugin (70-250 µs measured) and the gap until a caller's next
+     * call, so that a caller calling in a row never waits for the loop to wake; short enough
+     * that an occasional call (a health check) costs well under a millisecond of CPU.
+     */
+    public static final Duration DEFAULT_SPIN = Duration.ofNanos(500_000);
+
+    /** An upper bound for the window: beyond it polling only burns CPU. */
+    static final Duration MAX_SPIN = Duration.ofSeconds(1);
+
     private final EventLoopGroup group;
     private final Thread loopThread;
+
+    /** With the {@link #DEFAULT_SPIN default spin window}; see {@link #PluginChannels(Path, Duration)}. */
+    public PluginChannels(Path nativeWorkDir) {
+        this(nativeWorkDir, DEFAULT_SPIN);
+    }
 
     /**
      * @param nativeWorkDir an executable directory where Netty unpacks its epoll library (a
      *        noexec {@code java.io.tmpdir} would make it fail); used when the system property
      *        {@code io.grpc.netty.shaded.io.netty.native.workdir} is not set already
+     * @param spin how long the event loop keeps polling for I/O after it last had work before
+     *        it blocks (see {@link BriefSpin}); zero blocks at once
      */
-    public PluginChannels(Path nativeWorkDir) {
+    public PluginChannels(Path nativeWorkDir, Duration spin) {
         Objects.requireNonNull(nativeWorkDir, "nativeWorkDir");
+        long spinNanos = checkedSpin(spin).toNanos();
         useNativeWorkDir(nativeWorkDir);
         if (!Epoll.isAvailable()) {
             Throwable cause = Epoll.unavailabilityCause();
@@ -58,9 +80,41 @@ public final class PluginChannels implements AutoCloseable {
         // waits in epoll; more threads would only add hand-overs. Daemon, so a forgotten close
         // cannot keep the JVM alive.
         group = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory(THREAD_NAME, true),
-                EpollIoHandler.newFactory());
+                EpollIoHandler.newFactory(0, () -> new BriefSpin(spinNanos)));
         // Started now and remembered, so that close() can wait until the thread is really gone.
         loopThread = group.next().submit(Thread::currentThread).syncUninterruptibly().getNow();
+    }
+
+    private static Duration checkedSpin(Duration spin) {
+        Objects.requireNonNull(spin, "spin");
+        if (spin.isNegative() || spin.compareTo(MAX_SPIN) > 0) {
+            throw new IllegalArgumentException("spin window " + spin.toNanos() / 1000 + " µs is not within 0 and "
+                    + MAX_SPIN.toNanos() / 1000 + " µs");
+        }
+        return spin;
+    }
+
+    /**
+     * The spin window a {@link #SPIN_PROPERTY} value names: a whole number of microseconds, from 0
+     * to 1,000,000; {@link #DEFAULT_SPIN} when the value is null or blank.
+     *
+     * @throws IllegalArgumentException naming the property and the value when it is not that
+     */
+    public static Duration spinWindow(String micros) {
+        if (micros == null || micros.isBlank()) {
+            return DEFAULT_SPIN;
+        }
+        long value;
+        try {
+            value = Long.parseLong(micros.strip());
+        } catch (NumberFormatException e) {
+            value = -1;
+        }
+        if (value < 0 || value > MAX_SPIN.toNanos() / 1000) {
+            throw new IllegalArgumentException(SPIN_PROPERTY + " is \"" + micros + "\": it must be a whole number of "
+                    + "microseconds from 0 to " + MAX_SPIN.toNanos() / 1000);
+        }
+        return Duration.ofNanos(value * 1000);
     }
 
     private static void useNativeWorkDir(Path dir) {

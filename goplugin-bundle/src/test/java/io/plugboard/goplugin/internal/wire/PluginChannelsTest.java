@@ -8,10 +8,13 @@ import static org.junit.Assert.assertTrue;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
 import org.junit.Rule;
@@ -105,6 +108,70 @@ public class PluginChannelsTest {
         }
         channels.close();
         assertEquals(List.of(), loopThreads());
+    }
+
+    @Test
+    public void aCallPastItsDeadlineFailsInTimeWhileTheLoopPolls() throws Exception {
+        // The widest window: the loop polls for a whole second after the call went out, so the
+        // deadline's timer has to fire from the polling loop, not after it blocked.
+        try (PluginChannels channels = new PluginChannels(temp.newFolder("native").toPath(), PluginChannels.MAX_SPIN);
+                TestPluginServer server = TestPluginServer.unix(temp.getRoot().toPath().resolve("p.sock"));
+                PluginChannel channel = channels.connect(server.handshake(), "kv-spin")) {
+            channel.put("k", new byte[] {1}, DEADLINE);
+            long start = System.nanoTime();
+            KvCallException e = assertThrows(KvCallException.class, () -> channel.get("hang", Duration.ofMillis(100)));
+            long tookMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+            assertEquals("plugin kv-spin did not answer KV Get of key \"hang\" within 100 ms", e.getMessage());
+            assertTrue("the deadline fired after " + tookMillis + " ms, not while the loop polled", tookMillis < 800);
+        }
+    }
+
+    @Test
+    public void anIdleLoopBlocksInsteadOfPolling() throws Exception {
+        // Past the default window (0.5 ms) by far, a loop that kept polling would use most of a core.
+        long usedMillis = loopCpuMillisAfterACall(PluginChannels.DEFAULT_SPIN);
+        assertTrue("the idle event loop used " + usedMillis + " ms of CPU in 300 ms", usedMillis < 60);
+    }
+
+    @Test
+    public void theLoopPollsThroughItsWindowAfterWork() throws Exception {
+        // Within a one-second window the loop polls instead of blocking: it uses CPU (a blocked
+        // loop uses none; on a busy machine a polling one still gets a good share of a core).
+        long usedMillis = loopCpuMillisAfterACall(PluginChannels.MAX_SPIN);
+        assertTrue("the polling event loop used only " + usedMillis + " ms of CPU in 300 ms", usedMillis >= 30);
+    }
+
+    /** The event loop's CPU time from 100 to 400 ms after a call, with the given spin window. */
+    private long loopCpuMillisAfterACall(Duration spin) throws Exception {
+        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        try (PluginChannels channels = new PluginChannels(temp.newFolder().toPath(), spin);
+                TestPluginServer server = TestPluginServer.unix(temp.getRoot().toPath().resolve("p.sock"));
+                PluginChannel channel = channels.connect(server.handshake(), "kv-cpu")) {
+            channel.put("k", new byte[] {1}, DEADLINE);
+            Thread loop = Thread.getAllStackTraces().keySet().stream()
+                    .filter(thread -> thread.getName().startsWith(PluginChannels.THREAD_NAME)).findFirst().orElseThrow();
+            Thread.sleep(100);
+            long before = threads.getThreadCpuTime(loop.getId());
+            Thread.sleep(300);
+            return TimeUnit.NANOSECONDS.toMillis(threads.getThreadCpuTime(loop.getId()) - before);
+        }
+    }
+
+    @Test
+    public void spinWindowsAreReadFromTheirPropertyValue() {
+        assertEquals(PluginChannels.DEFAULT_SPIN, PluginChannels.spinWindow(null));
+        assertEquals(PluginChannels.DEFAULT_SPIN, PluginChannels.spinWindow(" "));
+        assertEquals(Duration.ZERO, PluginChannels.spinWindow("0"));
+        assertEquals(Duration.ofNanos(250_000), PluginChannels.spinWindow(" 250 "));
+        assertEquals(PluginChannels.MAX_SPIN, PluginChannels.spinWindow("1000000"));
+        for (String bad : List.of("-1", "1000001", "fast", "1.5")) {
+            assertEquals("plugboard.goplugin.spin.micros is \"" + bad + "\": it must be a whole number of microseconds"
+                    + " from 0 to 1000000", assertThrows(IllegalArgumentException.class,
+                            () -> PluginChannels.spinWindow(bad)).getMessage());
+        }
+        assertEquals("spin window 1000001 µs is not within 0 and 1000000 µs", assertThrows(
+                IllegalArgumentException.class, () -> new PluginChannels(temp.getRoot().toPath(),
+                        Duration.ofNanos(1_000_001_000))).getMessage());
     }
 
     private static List<String> loopThreads() {
