@@ -42,7 +42,11 @@ final class BriefSpin implements SelectStrategy {
             return ready;
         }
         if (now - lastBusy < windowNanos) {
-            Thread.onSpinWait();
+            // Not onSpinWait: a polling loop would hold its core while the caller it just woke,
+            // or the plugin, waits for one; on a busy machine calls then stalled for the rest
+            // of the window (p99 of 0.55 ms with a 0.5 ms window). A yield hands the core over
+            // whenever another thread is ready to run, and returns at once when none is.
+            Thread.yield();
             // No events: the loop runs its due timers and tasks and asks again.
             return 0;
         }
