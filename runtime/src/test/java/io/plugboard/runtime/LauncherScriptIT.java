@@ -95,10 +95,12 @@ public class LauncherScriptIT {
     @Test
     public void theArchiveServesTheBundleClassesAStartLoadsOnly() throws Exception {
         for (String start : List.of("first start", "restart")) {
+            // A call to kv.go (plugin:use waits for it): its gRPC classes load before the exit.
             PlugboardProcess p = PlugboardProcess.runScript(PlugboardProcess.distribution(), work,
-                    "plugin:greet Bob\n", withJavaOpts("-Xlog:class+load"));
+                    "plugin:greet Bob\nplugin:use kv kv.go\nplugin:kv put a 1\n", withJavaOpts("-Xlog:class+load"));
             assertEquals(p.transcript(), 0, p.exitCode());
             assertThat(p.stdout(), containsString("Hello, Bob!"));
+            assertThat(p.stdout(), containsString("stored a in kv.go"));
             assertThat(start, p.stdout(), containsString("com.google.common.base.CommonPattern " + FROM_ARCHIVE));
             assertThat(start, p.stdout(), containsString(
                     "io.grpc.netty.shaded.io.netty.channel.ChannelHandler$Sharable " + FROM_ARCHIVE));
