@@ -59,6 +59,8 @@ final class Launcher {
     private FutureTask<Void> examples;
     /** The install of the boot bundles left aside (file handlers) that {@link #start} started, until it is awaited. */
     private FutureTask<List<Bundle>> handlerInstall;
+    /** Notes the classes bundles define, on the training start that writes the class archive only; else null. */
+    private ArchiveTraining archiveTraining;
 
     Launcher(PrintStream err) {
         this.err = err;
@@ -216,6 +218,7 @@ final class Launcher {
             StartupClock.mark("framework initialised");
             StartupClock.watch(framework.getBundleContext());
             BundleContext context = framework.getBundleContext();
+            archiveTraining = ArchiveTraining.startIfTraining(context);
             BootSet.Synced synced = BootSet.sync(context, readIndex("boot/index.txt"), new ShellOnly(startShell),
                     new DeclaresFileHandler(), options.pluginsDir);
             List<Bundle> boot = synced.bundles();
@@ -286,6 +289,20 @@ final class Launcher {
             installPlugin(framework.getBundleContext(), jar);
         }
         return framework;
+    }
+
+    /**
+     * On the training start that writes the class archive (see {@link ArchiveTraining}): links the
+     * classes the bundles defined, so that the archive holds them, and says how many on standard
+     * error (the build keeps it in its training log). Nothing on any other start.
+     */
+    void linkClassesForArchive() {
+        if (archiveTraining != null) {
+            ArchiveTraining.Result result = archiveTraining.linkDefinedClasses();
+            archiveTraining = null;
+            err.println("plugboard: linked " + result.linked() + " bundle classes for the class archive ("
+                    + result.failed() + " could not be linked)");
+        }
     }
 
     /** Installs and starts one plugin jar; a bad one gets one line on standard error, never an exception. */

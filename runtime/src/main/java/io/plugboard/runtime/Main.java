@@ -114,6 +114,7 @@ public final class Main {
                 int status = new ScriptRunner(framework.getBundleContext(), exit, out, err)
                         .run(new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)));
                 StartupClock.mark("script done");
+                launcher.linkClassesForArchive();
                 Launcher.stopQuietly(framework);
                 StartupClock.mark("framework stopped");
                 StartupClock.print(err);
