@@ -7,6 +7,7 @@ import java.util.Optional;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 
 import com.google.protobuf.UnsafeByteOperations;
@@ -56,7 +57,8 @@ public final class PluginChannel implements AutoCloseable {
     private static final long CLOSE_WAIT_SECONDS = 5;
 
     private final ManagedChannel channel;
-    private final String pluginName;
+    /** For messages; set once more when a channel made ahead of any plugin is claimed for one. */
+    private volatile String pluginName;
     /** Where the plugin listens, {@code network:address}, for messages; set once for a prepared channel. */
     private volatile String where;
     private final ClientCall<ConnInfo, ConnInfo> brokerStream;
@@ -73,6 +75,34 @@ public final class PluginChannel implements AutoCloseable {
         this.pluginName = pluginName;
         this.where = where;
         this.brokerStream = openBrokerStream(channel);
+    }
+
+    /**
+     * Runs once when the start that claimed this channel is over: the first awaitServing
+     * returned (or threw), or the channel closed before. Null for a channel not claimed.
+     */
+    private final AtomicReference<Runnable> startOver = new AtomicReference<>();
+
+    /** Names the plugin a channel made ahead of it was claimed for. */
+    void claimedBy(String name) {
+        pluginName = name;
+    }
+
+    /** What runs once when the start that claimed this channel is over (see {@link #startOver}). */
+    void whenStartIsOver(Runnable action) {
+        startOver.set(action);
+    }
+
+    /** Takes what was to run when the start is over, for another channel to run it (null: nothing). */
+    Runnable takeStartOver() {
+        return startOver.getAndSet(null);
+    }
+
+    private void startIsOver() {
+        Runnable action = startOver.getAndSet(null);
+        if (action != null) {
+            action.run();
+        }
     }
 
     /** Names the address of a prepared channel, once the handshake gave it. */
@@ -124,6 +154,14 @@ public final class PluginChannel implements AutoCloseable {
      *         made within the timeout
      */
     public boolean awaitServing(Duration timeout) throws IOException {
+        try {
+            return awaitServingUntil(timeout);
+        } finally {
+            startIsOver();
+        }
+    }
+
+    private boolean awaitServingUntil(Duration timeout) throws IOException {
         long end = System.nanoTime() + positiveNanos(timeout, "timeout");
         long pause = FIRST_POLL_PAUSE_NANOS;
         while (true) {
@@ -407,6 +445,7 @@ public final class PluginChannel implements AutoCloseable {
     /** Closes the channel at once (no graceful wait). */
     @Override
     public void close() {
+        startIsOver();
         try {
             brokerStream.cancel("plugin channel closed", null);
         } catch (RejectedExecutionException loopGone) {

@@ -7,6 +7,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
 import io.grpc.ManagedChannel;
@@ -35,11 +37,29 @@ public final class PluginChannels implements AutoCloseable {
     /** Prefix of the name of the one event loop thread. */
     static final String THREAD_NAME = "plugboard-goplugin-wire";
 
+    /** The reserve thread ends when it had nothing to do for this long. */
+    private static final long RESERVE_THREAD_IDLE_SECONDS = 5;
+
     /** Bounds the wait for the event loop to stop; it has nothing left to do by then. */
     private static final long CLOSE_TIMEOUT_SECONDS = 10;
 
+    /** Name of the thread that makes the reserve channel; it ends when idle. */
+    static final String RESERVE_THREAD_NAME = "plugboard-goplugin-reserve";
+
+    /** How long after a start the next reserve is made (see {@link #reserveLater}). */
+    static final Duration RESERVE_DELAY = Duration.ZERO;
+
     private final EventLoopGroup group;
     private final Thread loopThread;
+    private final Duration reserveDelay;
+    private final Duration connectTimeout;
+    /** Makes the reserves, one at a time; its thread ends after a few idle seconds. */
+    private final ScheduledThreadPoolExecutor reserveMaker;
+    /** A channel made ahead of the next start, unclaimed; null while none is ready. */
+    private PreparedChannel reserve;
+    /** Whether the next reserve is scheduled or being made. */
+    private boolean reserving;
+    private boolean closed;
 
     /**
      * @param nativeWorkDir an executable directory where Netty unpacks its epoll library (a
@@ -47,7 +67,17 @@ public final class PluginChannels implements AutoCloseable {
      *        {@code io.grpc.netty.shaded.io.netty.native.workdir} is not set already
      */
     public PluginChannels(Path nativeWorkDir) {
+        this(nativeWorkDir, RESERVE_DELAY, null);
+    }
+
+    /**
+     * @param reserveDelay how long after a start (and after this) the next reserve is made
+     * @param connectTimeout Netty's connect timeout of every channel; null for Netty's own (30 s)
+     */
+    PluginChannels(Path nativeWorkDir, Duration reserveDelay, Duration connectTimeout) {
         Objects.requireNonNull(nativeWorkDir, "nativeWorkDir");
+        this.reserveDelay = Objects.requireNonNull(reserveDelay, "reserveDelay");
+        this.connectTimeout = connectTimeout;
         useNativeWorkDir(nativeWorkDir);
         if (!Epoll.isAvailable()) {
             Throwable cause = Epoll.unavailabilityCause();
@@ -61,6 +91,12 @@ public final class PluginChannels implements AutoCloseable {
                 EpollIoHandler.newFactory());
         // Started now and remembered, so that close() can wait until the thread is really gone.
         loopThread = group.next().submit(Thread::currentThread).syncUninterruptibly().getNow();
+        reserveMaker = new ScheduledThreadPoolExecutor(1, new DefaultThreadFactory(RESERVE_THREAD_NAME, true));
+        reserveMaker.setKeepAliveTime(RESERVE_THREAD_IDLE_SECONDS, TimeUnit.SECONDS);
+        reserveMaker.allowCoreThreadTimeOut(true);
+        reserveMaker.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+        // The first reserve, for the first start.
+        reserveLater();
     }
 
     private static void useNativeWorkDir(Path dir) {
@@ -76,18 +112,44 @@ public final class PluginChannels implements AutoCloseable {
     }
 
     /**
-     * Builds a channel to a unix socket plugin that is still starting, to be given its address
-     * by {@link PreparedChannel#connect}: call it while the plugin process starts, so that what
-     * gRPC and Netty set up per connection costs nothing on the start's path. The channel
-     * leaves idle mode now and makes its connection up to the connect itself, which waits for
-     * the address ({@link AwaitedSocket}); the broker's StartStream and the first readiness
-     * check are sent now too and go out as soon as the connection is up.
+     * A channel for a unix socket plugin that is starting now, to be given its address by
+     * {@link PreparedChannel#connect}: the reserve when one is ready, else one built now, as
+     * the reserve is (call it while the plugin process starts, then). The first readiness check
+     * is sent now, with this start's deadline, and goes out as soon as the connection is up.
+     * Taking the reserve has the next one made in the background once this start is over.
      *
      * @param pluginName for messages
      * @param firstCheckDeadline the deadline of that first Health/Check: the most the start may wait
      */
     public PreparedChannel prepare(String pluginName, Duration firstCheckDeadline) {
         Objects.requireNonNull(pluginName, "pluginName");
+        Objects.requireNonNull(firstCheckDeadline, "firstCheckDeadline");
+        PreparedChannel prepared;
+        synchronized (this) {
+            prepared = reserve;
+            reserve = null;
+        }
+        if (prepared == null) {
+            prepared = build();
+        }
+        try {
+            prepared.claim(pluginName, firstCheckDeadline, this::reserveLater);
+        } catch (RuntimeException e) {
+            prepared.close();
+            throw e;
+        }
+        return prepared;
+    }
+
+    /**
+     * Builds a channel to a unix socket that is not named yet. The channel leaves idle mode now
+     * and makes its connection up to the connect itself, which waits for the address
+     * ({@link AwaitedSocket}); the broker's StartStream is opened now too and goes out as soon
+     * as the connection is up. Nothing in it runs out while it waits: no call has a deadline
+     * yet, the idle timer is off, and Netty's connect timeout is armed only once the held
+     * connect goes on to the socket.
+     */
+    private PreparedChannel build() {
         AwaitedSocket socket = new AwaitedSocket();
         NettyChannelBuilder builder = builder(NettyChannelBuilder.forAddress(AwaitedSocket.PLACEHOLDER)
                 .channelFactory(socket, DomainSocketAddress.class))
@@ -98,12 +160,56 @@ public final class PluginChannels implements AutoCloseable {
             // Out of idle mode now: gRPC makes the connection up to its connect here, not after
             // the handshake.
             channel.getState(true);
-            PluginChannel prepared = new PluginChannel(channel, group.next(), pluginName, null);
-            prepared.sendFirstCheck(firstCheckDeadline);
-            return new PreparedChannel(this, prepared, socket, pluginName);
+            return new PreparedChannel(this, new PluginChannel(channel, group.next(), null, null), socket);
         } catch (RuntimeException e) {
             channel.shutdownNow();
             throw e;
+        }
+    }
+
+    /**
+     * Has the next reserve made, unless one is ready or on its way: {@link #RESERVE_DELAY}
+     * after the start that took the last one is over, on the reserve thread, so that its CPU
+     * does not compete with the start of a plugin (whose Go runtime wants both cores of a
+     * small machine) nor with its first calls.
+     */
+    private void reserveLater() {
+        synchronized (this) {
+            if (closed || reserve != null || reserving) {
+                return;
+            }
+            reserving = true;
+        }
+        try {
+            reserveMaker.schedule(this::makeReserve, reserveDelay.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (RejectedExecutionException e) {
+            // Closing.
+        }
+    }
+
+    /** The reserve if one is ready, unclaimed (for tests). */
+    synchronized PreparedChannel readyReserve() {
+        return reserve;
+    }
+
+    private void makeReserve() {
+        PreparedChannel made = null;
+        try {
+            made = build();
+        } catch (RuntimeException e) {
+            // No reserve this time: the next start builds its own channel, and says why if it cannot.
+        } finally {
+            boolean keep;
+            synchronized (this) {
+                reserving = false;
+                keep = made != null && !closed;
+                if (keep) {
+                    reserve = made;
+                }
+            }
+            if (!keep && made != null) {
+                made.close();
+            }
         }
     }
 
@@ -180,6 +286,9 @@ public final class PluginChannels implements AutoCloseable {
                 // 30 days switches the idle timer off: the supervisor's health checks keep the
                 // channel busy anyway, and the timer was rescheduled on every call.
                 .idleTimeout(30, TimeUnit.DAYS);
+        if (connectTimeout != null) {
+            builder.withOption(ChannelOption.CONNECT_TIMEOUT_MILLIS, Math.toIntExact(connectTimeout.toMillis()));
+        }
         // No census interceptors: nothing here reads gRPC's OpenCensus stats or traces (and the
         // census module is not in the bundle).
         InternalNettyChannelBuilder.setStatsEnabled(builder, false);
@@ -210,9 +319,27 @@ public final class PluginChannels implements AutoCloseable {
         return new InetSocketAddress(host, port);
     }
 
-    /** Closes the event loop; call after every channel is closed. */
+    /**
+     * Closes the reserve channel and the event loop; call after every channel is closed. Waits
+     * for a reserve being made, then closes it too.
+     */
     @Override
     public void close() {
+        PreparedChannel unclaimed;
+        synchronized (this) {
+            closed = true;
+            unclaimed = reserve;
+            reserve = null;
+        }
+        reserveMaker.shutdownNow();
+        try {
+            reserveMaker.awaitTermination(CLOSE_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (unclaimed != null) {
+            unclaimed.close();
+        }
         group.shutdownGracefully(0, CLOSE_TIMEOUT_SECONDS, TimeUnit.SECONDS)
                 .awaitUninterruptibly(CLOSE_TIMEOUT_SECONDS + 1, TimeUnit.SECONDS);
         try {
