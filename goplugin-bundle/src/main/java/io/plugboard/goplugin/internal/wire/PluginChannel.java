@@ -69,6 +69,13 @@ public final class PluginChannel implements AutoCloseable {
     /** The readiness check a prepared channel sent ahead, until awaitServing takes its answer. */
     private volatile SentCheck firstCheck;
 
+    /**
+     * Runs once when the start that claimed this channel is over: the plugin answered the first
+     * call after its readiness check (its first caller's wait is over too), or the start failed,
+     * or the channel closed. Null for a channel not claimed, and once it ran.
+     */
+    private final AtomicReference<Runnable> startOver = new AtomicReference<>();
+
     PluginChannel(ManagedChannel channel, Executor loop, String pluginName, String where) {
         this.channel = channel;
         this.loop = Objects.requireNonNull(loop, "loop");
@@ -77,18 +84,16 @@ public final class PluginChannel implements AutoCloseable {
         this.brokerStream = openBrokerStream(channel);
     }
 
-    /**
-     * Runs once when the start that claimed this channel is over: the first awaitServing
-     * returned (or threw), or the channel closed before. Null for a channel not claimed.
-     */
-    private final AtomicReference<Runnable> startOver = new AtomicReference<>();
-
     /** Names the plugin a channel made ahead of it was claimed for. */
     void claimedBy(String name) {
         pluginName = name;
     }
 
-    /** What runs once when the start that claimed this channel is over (see {@link #startOver}). */
+    /**
+     * What runs once when the start that claimed this channel is over: the plugin answered the
+     * first call after its readiness check, or awaitServing did not see it serve, or the channel
+     * closed.
+     */
     void whenStartIsOver(Runnable action) {
         startOver.set(action);
     }
@@ -99,6 +104,9 @@ public final class PluginChannel implements AutoCloseable {
     }
 
     private void startIsOver() {
+        if (startOver.get() == null) {
+            return; // every call but the first after a start: one volatile read
+        }
         Runnable action = startOver.getAndSet(null);
         if (action != null) {
             action.run();
@@ -154,10 +162,15 @@ public final class PluginChannel implements AutoCloseable {
      *         made within the timeout
      */
     public boolean awaitServing(Duration timeout) throws IOException {
+        boolean serving = false;
         try {
-            return awaitServingUntil(timeout);
+            serving = awaitServingUntil(timeout);
+            return serving;
         } finally {
-            startIsOver();
+            // A plugin that serves is over its start with its first call.
+            if (!serving) {
+                startIsOver();
+            }
         }
     }
 
@@ -242,7 +255,11 @@ public final class PluginChannel implements AutoCloseable {
 
     /** One Health/Check for "plugin" with the deadline: true only for SERVING. */
     public boolean healthy(Duration deadline) {
-        return serving(options(deadline));
+        try {
+            return serving(options(deadline));
+        } finally {
+            startIsOver();
+        }
     }
 
     private boolean serving(CallOptions options) {
@@ -270,6 +287,7 @@ public final class PluginChannel implements AutoCloseable {
             // go-plugin stops its gRPC server inside the call, so the answer is usually a closed
             // connection (UNAVAILABLE); whatever it is, the request went out.
         }
+        startIsOver();
     }
 
     /** KV Get (proto.KV/Get) with the deadline; empty for a missing key (NOT_FOUND, or "no such file or directory"). */
@@ -287,6 +305,8 @@ public final class PluginChannel implements AutoCloseable {
                 return Optional.empty();
             }
             throw failure("Get", key, deadline, e);
+        } finally {
+            startIsOver();
         }
     }
 
@@ -303,6 +323,8 @@ public final class PluginChannel implements AutoCloseable {
             unary(channel, loop, KVGrpc.getPutMethod(), options, request);
         } catch (StatusRuntimeException e) {
             throw failure("Put", key, deadline, e);
+        } finally {
+            startIsOver();
         }
     }
 

@@ -7,8 +7,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
 import io.grpc.ManagedChannel;
@@ -27,7 +28,8 @@ import io.plugboard.goplugin.internal.launch.Handshake;
 
 /**
  * Makes channels to plugin processes. One per bundle activation: it owns the event loop the
- * channels share (no static state, so the bundle's class loader can go).
+ * channels share, and keeps one channel made ahead for the next start, the reserve (see
+ * {@link #prepare}); no static state, so the bundle's class loader can go once it is closed.
  */
 public final class PluginChannels implements AutoCloseable {
 
@@ -37,24 +39,20 @@ public final class PluginChannels implements AutoCloseable {
     /** Prefix of the name of the one event loop thread. */
     static final String THREAD_NAME = "plugboard-goplugin-wire";
 
+    /** Prefix of the name of the thread that makes the reserve channel (see {@link #prepare}). */
+    static final String RESERVE_THREAD_NAME = "plugboard-goplugin-reserve";
+
     /** The reserve thread ends when it had nothing to do for this long. */
     private static final long RESERVE_THREAD_IDLE_SECONDS = 5;
 
     /** Bounds the wait for the event loop to stop; it has nothing left to do by then. */
     private static final long CLOSE_TIMEOUT_SECONDS = 10;
 
-    /** Name of the thread that makes the reserve channel; it ends when idle. */
-    static final String RESERVE_THREAD_NAME = "plugboard-goplugin-reserve";
-
-    /** How long after a start the next reserve is made (see {@link #reserveLater}). */
-    static final Duration RESERVE_DELAY = Duration.ZERO;
-
     private final EventLoopGroup group;
     private final Thread loopThread;
-    private final Duration reserveDelay;
     private final Duration connectTimeout;
     /** Makes the reserves, one at a time; its thread ends after a few idle seconds. */
-    private final ScheduledThreadPoolExecutor reserveMaker;
+    private final ThreadPoolExecutor reserveMaker;
     /** A channel made ahead of the next start, unclaimed; null while none is ready. */
     private PreparedChannel reserve;
     /** Whether the next reserve is scheduled or being made. */
@@ -67,16 +65,12 @@ public final class PluginChannels implements AutoCloseable {
      *        {@code io.grpc.netty.shaded.io.netty.native.workdir} is not set already
      */
     public PluginChannels(Path nativeWorkDir) {
-        this(nativeWorkDir, RESERVE_DELAY, null);
+        this(nativeWorkDir, null);
     }
 
-    /**
-     * @param reserveDelay how long after a start (and after this) the next reserve is made
-     * @param connectTimeout Netty's connect timeout of every channel; null for Netty's own (30 s)
-     */
-    PluginChannels(Path nativeWorkDir, Duration reserveDelay, Duration connectTimeout) {
+    /** @param connectTimeout Netty's connect timeout of every channel; null for Netty's own (30 s) */
+    PluginChannels(Path nativeWorkDir, Duration connectTimeout) {
         Objects.requireNonNull(nativeWorkDir, "nativeWorkDir");
-        this.reserveDelay = Objects.requireNonNull(reserveDelay, "reserveDelay");
         this.connectTimeout = connectTimeout;
         useNativeWorkDir(nativeWorkDir);
         if (!Epoll.isAvailable()) {
@@ -91,10 +85,11 @@ public final class PluginChannels implements AutoCloseable {
                 EpollIoHandler.newFactory());
         // Started now and remembered, so that close() can wait until the thread is really gone.
         loopThread = group.next().submit(Thread::currentThread).syncUninterruptibly().getNow();
-        reserveMaker = new ScheduledThreadPoolExecutor(1, new DefaultThreadFactory(RESERVE_THREAD_NAME, true));
-        reserveMaker.setKeepAliveTime(RESERVE_THREAD_IDLE_SECONDS, TimeUnit.SECONDS);
+        // A daemon too, made when a reserve is to be made; it ends when idle, so an activation
+        // that starts no more plugins keeps no thread for it.
+        reserveMaker = new ThreadPoolExecutor(1, 1, RESERVE_THREAD_IDLE_SECONDS, TimeUnit.SECONDS,
+                new LinkedBlockingQueue<>(), new DefaultThreadFactory(RESERVE_THREAD_NAME, true));
         reserveMaker.allowCoreThreadTimeOut(true);
-        reserveMaker.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
         // The first reserve, for the first start.
         reserveLater();
     }
@@ -116,7 +111,8 @@ public final class PluginChannels implements AutoCloseable {
      * {@link PreparedChannel#connect}: the reserve when one is ready, else one built now, as
      * the reserve is (call it while the plugin process starts, then). The first readiness check
      * is sent now, with this start's deadline, and goes out as soon as the connection is up.
-     * Taking the reserve has the next one made in the background once this start is over.
+     * Taking the reserve has the next one made in the background once this start is over: once
+     * the plugin answered the first call after its readiness check (or the start failed).
      *
      * @param pluginName for messages
      * @param firstCheckDeadline the deadline of that first Health/Check: the most the start may wait
@@ -168,10 +164,10 @@ public final class PluginChannels implements AutoCloseable {
     }
 
     /**
-     * Has the next reserve made, unless one is ready or on its way: {@link #RESERVE_DELAY}
-     * after the start that took the last one is over, on the reserve thread, so that its CPU
-     * does not compete with the start of a plugin (whose Go runtime wants both cores of a
-     * small machine) nor with its first calls.
+     * Has the next reserve made on the reserve thread, unless one is ready or on its way. Called
+     * when the start that took the last one is over, so that its CPU (a millisecond and more)
+     * competes neither with the start of the plugin (whose Go runtime wants both cores of a
+     * small machine) nor with the first call its caller waits for.
      */
     private void reserveLater() {
         synchronized (this) {
@@ -181,7 +177,7 @@ public final class PluginChannels implements AutoCloseable {
             reserving = true;
         }
         try {
-            reserveMaker.schedule(this::makeReserve, reserveDelay.toNanos(), TimeUnit.NANOSECONDS);
+            reserveMaker.execute(this::makeReserve);
         } catch (RejectedExecutionException e) {
             // Closing.
         }

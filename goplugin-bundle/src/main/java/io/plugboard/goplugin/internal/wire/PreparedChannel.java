@@ -31,7 +31,7 @@ public final class PreparedChannel implements AutoCloseable {
      * this start's deadline (it waits inside the channel until the connection is up): sent when
      * the channel was made, a reserve's check would carry a deadline that ran while it waited.
      *
-     * @param startOver runs once when the start is over (its first awaitServing returned, or the channel closed)
+     * @param startOver runs once when the start is over (see {@link PluginChannel#whenStartIsOver})
      */
     void claim(String name, Duration firstCheckDeadline, Runnable startOver) {
         pluginName = name;

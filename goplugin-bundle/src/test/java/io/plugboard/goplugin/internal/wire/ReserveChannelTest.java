@@ -2,6 +2,7 @@ package io.plugboard.goplugin.internal.wire;
 
 import static org.junit.Assert.assertArrayEquals;
 import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertNotNull;
 import static org.junit.Assert.assertNotSame;
 import static org.junit.Assert.assertNull;
@@ -20,10 +21,12 @@ import org.junit.Rule;
 import org.junit.Test;
 import org.junit.rules.TemporaryFolder;
 
+import io.plugboard.goplugin.internal.wire.proto.health.HealthProto.HealthCheckResponse.ServingStatus;
+
 /**
  * The reserve channel of {@link PluginChannels}: made ahead, taken by the next start (which then
- * sends its first check, with its own deadline), made again once that start is over, closed
- * with the channels. Real sockets and a real gRPC server.
+ * sends its first check, with its own deadline), made again once that start is over (the
+ * plugin answered its first call, or the start failed), closed with the channels. Real sockets and a real gRPC server.
  */
 public class ReserveChannelTest {
 
@@ -41,9 +44,9 @@ public class ReserveChannelTest {
         }
     }
 
-    /** Channels that make their reserve at once, with Netty's connect timeout as given (null: its own). */
+    /** Channels with Netty's connect timeout as given (null: its own); they make their first reserve at once. */
     private PluginChannels channels(Duration connectTimeout) throws Exception {
-        channels = new PluginChannels(temp.newFolder().toPath(), Duration.ZERO, connectTimeout);
+        channels = new PluginChannels(temp.newFolder().toPath(), connectTimeout);
         return channels;
     }
 
@@ -60,22 +63,47 @@ public class ReserveChannelTest {
     }
 
     @Test
-    public void aStartTakesTheReserveAndTheNextIsMadeOnlyOnceTheStartIsOver() throws Exception {
+    public void aStartTakesTheReserveAndTheNextIsMadeOnlyAfterTheFirstCall() throws Exception {
         PluginChannels channels = channels(null);
         PreparedChannel reserve = awaitReserve(channels);
         PreparedChannel prepared = channels.prepare("kv-reserve", DEADLINE);
         assertSame("the start took the reserve", reserve, prepared);
         try (TestPluginServer server = TestPluginServer.unix(socket("a"));
                 PluginChannel channel = prepared.connect(server.handshake())) {
-            // Not while the plugin starts: its CPU is the plugin's then.
-            Thread.sleep(100);
-            assertNull("no new reserve during the start", channels.readyReserve());
             assertTrue(channel.awaitServing(DEADLINE));
+            // Neither while the plugin starts nor before its first call: the CPU is theirs then.
+            Thread.sleep(100);
+            assertNull("no new reserve before the first call", channels.readyReserve());
             channel.put("k", new byte[] {3}, DEADLINE);
+            PreparedChannel next = awaitReserve(channels);
+            assertNotSame("a new reserve after the first call", reserve, next);
             assertArrayEquals(new byte[] {3}, channel.get("k", DEADLINE).orElseThrow());
             assertEquals(1, server.healthChecks());
-            PreparedChannel next = awaitReserve(channels);
-            assertNotSame("a new reserve once the start is over", reserve, next);
+            assertSame("made once", next, channels.readyReserve());
+        }
+    }
+
+    @Test
+    public void aHealthCheckAfterTheStartCountsAsItsFirstCall() throws Exception {
+        PluginChannels channels = channels(null);
+        PreparedChannel reserve = awaitReserve(channels);
+        try (TestPluginServer server = TestPluginServer.unix(socket("hc"));
+                PluginChannel channel = channels.prepare("kv-health", DEADLINE).connect(server.handshake())) {
+            assertTrue(channel.awaitServing(DEADLINE));
+            assertTrue(channel.healthy(DEADLINE));
+            assertNotSame(reserve, awaitReserve(channels));
+        }
+    }
+
+    @Test
+    public void aPluginThatDoesNotServeInTimeHasTheReserveMadeAgain() throws Exception {
+        PluginChannels channels = channels(null);
+        PreparedChannel reserve = awaitReserve(channels);
+        try (TestPluginServer server = TestPluginServer.unix(socket("ns"));
+                PluginChannel channel = channels.prepare("kv-not-serving", DEADLINE).connect(server.handshake())) {
+            server.health(ServingStatus.NOT_SERVING);
+            assertFalse(channel.awaitServing(Duration.ofMillis(200)));
+            assertNotSame(reserve, awaitReserve(channels));
         }
     }
 
@@ -145,9 +173,9 @@ public class ReserveChannelTest {
         assertSame(reserve, prepared);
         try (TestPluginServer server = TestPluginServer.tcp();
                 PluginChannel channel = prepared.connect(server.handshake())) {
-            Thread.sleep(100);
-            assertNull("no new reserve before the tcp start is over", channels.readyReserve());
             assertTrue(channel.awaitServing(DEADLINE));
+            Thread.sleep(100);
+            assertNull("no new reserve before the first call", channels.readyReserve());
             channel.put("k", new byte[] {5}, DEADLINE);
             assertNotSame(reserve, awaitReserve(channels));
         }
@@ -180,7 +208,7 @@ public class ReserveChannelTest {
     @Test
     public void closingWhileTheReserveIsBeingMadeLeavesNoThreadBehind() throws Exception {
         for (int i = 0; i < 5; i++) {
-            new PluginChannels(temp.newFolder().toPath(), Duration.ZERO, null).close();
+            new PluginChannels(temp.newFolder().toPath(), null).close();
             assertEquals(List.of(), threads(PluginChannels.RESERVE_THREAD_NAME));
             assertEquals(List.of(), threads(PluginChannels.THREAD_NAME));
         }
