@@ -44,9 +44,14 @@ public class ReserveChannelTest {
         }
     }
 
-    /** Channels with Netty's connect timeout as given (null: its own); they make their first reserve at once. */
+    /**
+     * Channels with Netty's connect timeout as given (null: its own), after a first start that
+     * failed before its connect: their first reserve is on its way.
+     */
     private PluginChannels channels(Duration connectTimeout) throws Exception {
         channels = new PluginChannels(temp.newFolder().toPath(), connectTimeout);
+        assertNull("no reserve before the first start", channels.readyReserve());
+        channels.prepare("kv-first", DEADLINE).close();
         return channels;
     }
 
@@ -206,9 +211,23 @@ public class ReserveChannelTest {
     }
 
     @Test
+    public void noReserveIsMadeBeforeTheFirstStartIsOver() throws Exception {
+        PluginChannels channels = new PluginChannels(temp.newFolder().toPath(), null);
+        this.channels = channels;
+        PreparedChannel first = channels.prepare("kv-first", DEADLINE);
+        Thread.sleep(100);
+        assertNull("none while the first start goes on", channels.readyReserve());
+        assertEquals("nor a thread to make one", List.of(), threads(PluginChannels.RESERVE_THREAD_NAME));
+        first.close();
+        assertNotNull(awaitReserve(channels));
+    }
+
+    @Test
     public void closingWhileTheReserveIsBeingMadeLeavesNoThreadBehind() throws Exception {
         for (int i = 0; i < 5; i++) {
-            new PluginChannels(temp.newFolder().toPath(), null).close();
+            PluginChannels channels = new PluginChannels(temp.newFolder().toPath(), null);
+            channels.prepare("kv-first", DEADLINE).close();
+            channels.close();
             assertEquals(List.of(), threads(PluginChannels.RESERVE_THREAD_NAME));
             assertEquals(List.of(), threads(PluginChannels.THREAD_NAME));
         }
