@@ -9,17 +9,18 @@ import io.plugboard.goplugin.internal.launch.LaunchSpec;
 import io.plugboard.goplugin.internal.launch.PluginLauncher;
 import io.plugboard.goplugin.internal.launch.PluginOutput;
 import io.plugboard.goplugin.internal.launch.PluginProcess;
+import io.plugboard.goplugin.internal.wire.ChannelPreparation;
 import io.plugboard.goplugin.internal.wire.PluginChannel;
 import io.plugboard.goplugin.internal.wire.PluginChannels;
-import io.plugboard.goplugin.internal.wire.PreparedChannel;
 
 /**
  * The Java host's launch and wire layers, called directly: {@link PluginLauncher} starts the
  * plugin and reads its handshake, {@link PluginChannels} connects, {@link PluginChannel} makes
  * the calls, with the call deadline the runtime uses. This is the layer go-plugin's
  * {@code Dispense}d client is: gohost calls the generated gRPC client just as directly. The
- * start follows the runtime's ProcessStarter (launch while the channel is prepared, hand it the
- * handshake's address, wait for SERVING); the runtime
+ * start follows the runtime's ProcessStarter, through the same ChannelPreparation (launch while
+ * the channel is claimed from the reserve or prepared, hand it the handshake's address, wait for
+ * SERVING); the runtime
  * hashes the binary too, but only when the descriptor pins {@code sha256}, which the bench's does not.
  *
  * <p>One launcher and one channel factory serve all rounds, as one bundle activation does.
@@ -58,7 +59,9 @@ final class JavaWireHost implements AutoCloseable {
         LaunchSpec spec = new LaunchSpec(NAME, "1.0.0", plugin, List.of(), workDir, Map.of(), "BASIC_PLUGIN",
                 "hello", List.of(1), socketDir, START_TIMEOUT);
         long start = System.nanoTime();
-        Preparation preparation = new Preparation(channels);
+        // The runtime's own: the reserve channel claimed (or one built) while the plugin starts.
+        ChannelPreparation preparation = new ChannelPreparation(() -> channels, NAME, START_TIMEOUT, () -> {
+        });
         PluginProcess process;
         try {
             process = launcher.start(spec, DISCARD, preparation);
@@ -69,7 +72,7 @@ final class JavaWireHost implements AutoCloseable {
         long handshake = System.nanoTime();
         PluginChannel channel = null;
         try {
-            channel = preparation.prepared.connect(process.handshake());
+            channel = preparation.connect(process.handshake());
             long connected = System.nanoTime();
             if (!channel.awaitServing(START_TIMEOUT)) {
                 throw new IllegalStateException("kv-go did not report SERVING within " + START_TIMEOUT.toMillis() + " ms");
@@ -99,29 +102,6 @@ final class JavaWireHost implements AutoCloseable {
             return figures.withPhases(phases);
         } finally {
             stop(process, channel);
-        }
-    }
-
-    /** As the runtime's ProcessStarter: the channel is built while the launcher waits for the handshake. */
-    private static final class Preparation implements Runnable, AutoCloseable {
-
-        private final PluginChannels channels;
-        private PreparedChannel prepared;
-
-        Preparation(PluginChannels channels) {
-            this.channels = channels;
-        }
-
-        @Override
-        public void run() {
-            prepared = channels.prepare(NAME, START_TIMEOUT);
-        }
-
-        @Override
-        public void close() {
-            if (prepared != null) {
-                prepared.close();
-            }
         }
     }
 

@@ -9,14 +9,13 @@ import java.util.function.Function;
 import java.util.function.Supplier;
 
 import io.plugboard.api.deploy.PluginFileException;
-import io.plugboard.goplugin.internal.launch.Handshake;
 import io.plugboard.goplugin.internal.launch.HandshakeException;
 import io.plugboard.goplugin.internal.launch.PluginLauncher;
 import io.plugboard.goplugin.internal.launch.PluginOutput;
 import io.plugboard.goplugin.internal.launch.PluginProcess;
+import io.plugboard.goplugin.internal.wire.ChannelPreparation;
 import io.plugboard.goplugin.internal.wire.PluginChannel;
 import io.plugboard.goplugin.internal.wire.PluginChannels;
-import io.plugboard.goplugin.internal.wire.PreparedChannel;
 
 /**
  * Starts real plugin instances: checks the binary's hash if pinned, makes a fresh socket folder, launches
@@ -151,59 +150,6 @@ final class ProcessStarter implements InstanceStarter {
             }
             throw new PluginFileException(name + " (pid " + process.pid() + "): cannot connect to "
                     + process.handshake().address() + ": " + e.getMessage(), e);
-        }
-    }
-
-    /**
-     * Builds the plugin's channel while the launcher waits for the handshake (after the caller's
-     * own work): on two cores the plugin starts on one while this thread would otherwise idle, so
-     * the milliseconds gRPC and Netty take per channel leave the start's path.
-     */
-    private static final class ChannelPreparation implements Runnable, AutoCloseable {
-
-        private final Supplier<PluginChannels> channels;
-        private final String name;
-        private final Duration firstCheckDeadline;
-        private final Runnable meanwhile;
-        private PreparedChannel prepared;
-        /** Why the channel could not be prepared; thrown by connect, where a failed connection is reported. */
-        private RuntimeException failure;
-
-        ChannelPreparation(Supplier<PluginChannels> channels, String name, Duration firstCheckDeadline,
-                Runnable meanwhile) {
-            this.channels = channels;
-            this.name = name;
-            this.firstCheckDeadline = firstCheckDeadline;
-            this.meanwhile = meanwhile;
-        }
-
-        @Override
-        public void run() {
-            meanwhile.run();
-            try {
-                prepared = channels.get().prepare(name, firstCheckDeadline);
-            } catch (RuntimeException e) {
-                failure = e;
-            }
-        }
-
-        /** The prepared channel, given the handshake's address (or one made now, should run not have run). */
-        PluginChannel connect(Handshake handshake) throws IOException {
-            if (failure != null) {
-                throw failure;
-            }
-            if (prepared == null) {
-                return channels.get().connect(handshake, name);
-            }
-            return prepared.connect(handshake);
-        }
-
-        /** Closes the channel of a start that failed before connect. */
-        @Override
-        public void close() {
-            if (prepared != null) {
-                prepared.close();
-            }
         }
     }
 

@@ -7,6 +7,7 @@ import java.util.Optional;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 
 import com.google.protobuf.UnsafeByteOperations;
@@ -56,7 +57,8 @@ public final class PluginChannel implements AutoCloseable {
     private static final long CLOSE_WAIT_SECONDS = 5;
 
     private final ManagedChannel channel;
-    private final String pluginName;
+    /** For messages; set once more when a channel made ahead of any plugin is claimed for one. */
+    private volatile String pluginName;
     /** Where the plugin listens, {@code network:address}, for messages; set once for a prepared channel. */
     private volatile String where;
     private final ClientCall<ConnInfo, ConnInfo> brokerStream;
@@ -67,12 +69,48 @@ public final class PluginChannel implements AutoCloseable {
     /** The readiness check a prepared channel sent ahead, until awaitServing takes its answer. */
     private volatile SentCheck firstCheck;
 
+    /**
+     * Runs once when the start that claimed this channel is over: the plugin answered the first
+     * call after its readiness check (its first caller's wait is over too), or the start failed,
+     * or the channel closed. Null for a channel not claimed, and once it ran.
+     */
+    private final AtomicReference<Runnable> startOver = new AtomicReference<>();
+
     PluginChannel(ManagedChannel channel, Executor loop, String pluginName, String where) {
         this.channel = channel;
         this.loop = Objects.requireNonNull(loop, "loop");
         this.pluginName = pluginName;
         this.where = where;
         this.brokerStream = openBrokerStream(channel);
+    }
+
+    /** Names the plugin a channel made ahead of it was claimed for. */
+    void claimedBy(String name) {
+        pluginName = name;
+    }
+
+    /**
+     * What runs once when the start that claimed this channel is over: the plugin answered the
+     * first call after its readiness check, or awaitServing did not see it serve, or the channel
+     * closed.
+     */
+    void whenStartIsOver(Runnable action) {
+        startOver.set(action);
+    }
+
+    /** Takes what was to run when the start is over, for another channel to run it (null: nothing). */
+    Runnable takeStartOver() {
+        return startOver.getAndSet(null);
+    }
+
+    private void startIsOver() {
+        if (startOver.get() == null) {
+            return; // every call but the first after a start: one volatile read
+        }
+        Runnable action = startOver.getAndSet(null);
+        if (action != null) {
+            action.run();
+        }
     }
 
     /** Names the address of a prepared channel, once the handshake gave it. */
@@ -124,6 +162,19 @@ public final class PluginChannel implements AutoCloseable {
      *         made within the timeout
      */
     public boolean awaitServing(Duration timeout) throws IOException {
+        boolean serving = false;
+        try {
+            serving = awaitServingUntil(timeout);
+            return serving;
+        } finally {
+            // A plugin that serves is over its start with its first call.
+            if (!serving) {
+                startIsOver();
+            }
+        }
+    }
+
+    private boolean awaitServingUntil(Duration timeout) throws IOException {
         long end = System.nanoTime() + positiveNanos(timeout, "timeout");
         long pause = FIRST_POLL_PAUSE_NANOS;
         while (true) {
@@ -204,7 +255,11 @@ public final class PluginChannel implements AutoCloseable {
 
     /** One Health/Check for "plugin" with the deadline: true only for SERVING. */
     public boolean healthy(Duration deadline) {
-        return serving(options(deadline));
+        try {
+            return serving(options(deadline));
+        } finally {
+            startIsOver();
+        }
     }
 
     private boolean serving(CallOptions options) {
@@ -232,6 +287,7 @@ public final class PluginChannel implements AutoCloseable {
             // go-plugin stops its gRPC server inside the call, so the answer is usually a closed
             // connection (UNAVAILABLE); whatever it is, the request went out.
         }
+        startIsOver();
     }
 
     /** KV Get (proto.KV/Get) with the deadline; empty for a missing key (NOT_FOUND, or "no such file or directory"). */
@@ -249,6 +305,8 @@ public final class PluginChannel implements AutoCloseable {
                 return Optional.empty();
             }
             throw failure("Get", key, deadline, e);
+        } finally {
+            startIsOver();
         }
     }
 
@@ -265,6 +323,8 @@ public final class PluginChannel implements AutoCloseable {
             unary(channel, loop, KVGrpc.getPutMethod(), options, request);
         } catch (StatusRuntimeException e) {
             throw failure("Put", key, deadline, e);
+        } finally {
+            startIsOver();
         }
     }
 
@@ -407,6 +467,7 @@ public final class PluginChannel implements AutoCloseable {
     /** Closes the channel at once (no graceful wait). */
     @Override
     public void close() {
+        startIsOver();
         try {
             brokerStream.cancel("plugin channel closed", null);
         } catch (RejectedExecutionException loopGone) {

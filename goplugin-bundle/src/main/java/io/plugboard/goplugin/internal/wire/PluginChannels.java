@@ -7,6 +7,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
 import io.grpc.ManagedChannel;
@@ -25,7 +28,8 @@ import io.plugboard.goplugin.internal.launch.Handshake;
 
 /**
  * Makes channels to plugin processes. One per bundle activation: it owns the event loop the
- * channels share (no static state, so the bundle's class loader can go).
+ * channels share, and keeps one channel made ahead for the next start, the reserve (see
+ * {@link #prepare}); no static state, so the bundle's class loader can go once it is closed.
  */
 public final class PluginChannels implements AutoCloseable {
 
@@ -34,6 +38,12 @@ public final class PluginChannels implements AutoCloseable {
 
     /** Prefix of the name of the one event loop thread. */
     static final String THREAD_NAME = "plugboard-goplugin-wire";
+
+    /** Prefix of the name of the thread that makes the reserve channel (see {@link #prepare}). */
+    static final String RESERVE_THREAD_NAME = "plugboard-goplugin-reserve";
+
+    /** The reserve thread ends when it had nothing to do for this long. */
+    private static final long RESERVE_THREAD_IDLE_SECONDS = 5;
 
     /** Bounds the wait for the event loop to stop; it has nothing left to do by then. */
     private static final long CLOSE_TIMEOUT_SECONDS = 10;
@@ -54,6 +64,16 @@ public final class PluginChannels implements AutoCloseable {
 
     private final EventLoopGroup group;
     private final Thread loopThread;
+    private final Duration connectTimeout;
+    /** Makes the reserves, one at a time; its thread ends after a few idle seconds. */
+    private final ThreadPoolExecutor reserveMaker;
+    /** The latest thread the reserve maker started (one at a time); null before the first. */
+    private volatile Thread reserveThread;
+    /** A channel made ahead of the next start, unclaimed; null while none is ready. */
+    private PreparedChannel reserve;
+    /** Whether the next reserve is scheduled or being made. */
+    private boolean reserving;
+    private boolean closed;
 
     /** With the {@link #DEFAULT_SPIN default spin window}; see {@link #PluginChannels(Path, Duration)}. */
     public PluginChannels(Path nativeWorkDir) {
@@ -68,8 +88,14 @@ public final class PluginChannels implements AutoCloseable {
      *        it blocks (see {@link BriefSpin}); zero blocks at once
      */
     public PluginChannels(Path nativeWorkDir, Duration spin) {
+        this(nativeWorkDir, spin, null);
+    }
+
+    /** @param connectTimeout Netty's connect timeout of every channel; null for Netty's own (30 s) */
+    PluginChannels(Path nativeWorkDir, Duration spin, Duration connectTimeout) {
         Objects.requireNonNull(nativeWorkDir, "nativeWorkDir");
         long spinNanos = checkedSpin(spin).toNanos();
+        this.connectTimeout = connectTimeout;
         useNativeWorkDir(nativeWorkDir);
         if (!Epoll.isAvailable()) {
             Throwable cause = Epoll.unavailabilityCause();
@@ -83,6 +109,21 @@ public final class PluginChannels implements AutoCloseable {
                 EpollIoHandler.newFactory(0, () -> new BriefSpin(spinNanos)));
         // Started now and remembered, so that close() can wait until the thread is really gone.
         loopThread = group.next().submit(Thread::currentThread).syncUninterruptibly().getNow();
+        // A daemon too, made when a reserve is to be made; it ends when idle, so an activation
+        // that starts no more plugins keeps no thread for it.
+        DefaultThreadFactory reserveThreads = new DefaultThreadFactory(RESERVE_THREAD_NAME, true);
+        reserveMaker = new ThreadPoolExecutor(1, 1, RESERVE_THREAD_IDLE_SECONDS, TimeUnit.SECONDS,
+                new LinkedBlockingQueue<>(), task -> {
+                    Thread thread = reserveThreads.newThread(task);
+                    // Remembered, so that close() can wait until it is really gone: the pool's
+                    // termination comes while its last thread is still ending.
+                    reserveThread = thread;
+                    return thread;
+                });
+        reserveMaker.allowCoreThreadTimeOut(true);
+        // No reserve yet: the bundle makes these channels during its first start, which a
+        // reserve made now would slow down (measured: 30-40 ms on a cold first start). The
+        // first reserve comes once the first start is over, as every later one does.
     }
 
     private static Duration checkedSpin(Duration spin) {
@@ -130,18 +171,46 @@ public final class PluginChannels implements AutoCloseable {
     }
 
     /**
-     * Builds a channel to a unix socket plugin that is still starting, to be given its address
-     * by {@link PreparedChannel#connect}: call it while the plugin process starts, so that what
-     * gRPC and Netty set up per connection costs nothing on the start's path. The channel
-     * leaves idle mode now and makes its connection up to the connect itself, which waits for
-     * the address ({@link AwaitedSocket}); the broker's StartStream and the first readiness
-     * check are sent now too and go out as soon as the connection is up.
+     * A channel for a unix socket plugin that is starting now, to be given its address by
+     * {@link PreparedChannel#connect}: the reserve when one is ready, else one built now, as
+     * the reserve is (call it while the plugin process starts, then). The first readiness check
+     * is sent now, with this start's deadline, and goes out as soon as the connection is up.
+     * Once this start is over (the plugin answered the first call after its readiness check, or
+     * the start failed), the next reserve is made in the background, unless one is ready or on
+     * its way: a start that comes while none is ready, or while another took it, builds its own.
      *
      * @param pluginName for messages
      * @param firstCheckDeadline the deadline of that first Health/Check: the most the start may wait
      */
     public PreparedChannel prepare(String pluginName, Duration firstCheckDeadline) {
         Objects.requireNonNull(pluginName, "pluginName");
+        Objects.requireNonNull(firstCheckDeadline, "firstCheckDeadline");
+        PreparedChannel prepared;
+        synchronized (this) {
+            prepared = reserve;
+            reserve = null;
+        }
+        if (prepared == null) {
+            prepared = build();
+        }
+        try {
+            prepared.claim(pluginName, firstCheckDeadline, this::reserveLater);
+        } catch (RuntimeException e) {
+            prepared.close();
+            throw e;
+        }
+        return prepared;
+    }
+
+    /**
+     * Builds a channel to a unix socket that is not named yet. The channel leaves idle mode now
+     * and makes its connection up to the connect itself, which waits for the address
+     * ({@link AwaitedSocket}); the broker's StartStream is opened now too and goes out as soon
+     * as the connection is up. Nothing in it runs out while it waits: no call has a deadline
+     * yet, the idle timer is off, and Netty's connect timeout is armed only once the held
+     * connect goes on to the socket.
+     */
+    private PreparedChannel build() {
         AwaitedSocket socket = new AwaitedSocket();
         NettyChannelBuilder builder = builder(NettyChannelBuilder.forAddress(AwaitedSocket.PLACEHOLDER)
                 .channelFactory(socket, DomainSocketAddress.class))
@@ -152,12 +221,56 @@ public final class PluginChannels implements AutoCloseable {
             // Out of idle mode now: gRPC makes the connection up to its connect here, not after
             // the handshake.
             channel.getState(true);
-            PluginChannel prepared = new PluginChannel(channel, group.next(), pluginName, null);
-            prepared.sendFirstCheck(firstCheckDeadline);
-            return new PreparedChannel(this, prepared, socket, pluginName);
+            return new PreparedChannel(this, new PluginChannel(channel, group.next(), null, null), socket);
         } catch (RuntimeException e) {
             channel.shutdownNow();
             throw e;
+        }
+    }
+
+    /**
+     * Has the next reserve made on the reserve thread, unless one is ready or on its way. Called
+     * when the start that took the last one is over, so that its CPU (a millisecond and more)
+     * competes neither with the start of the plugin (whose Go runtime wants both cores of a
+     * small machine) nor with the first call its caller waits for.
+     */
+    private void reserveLater() {
+        synchronized (this) {
+            if (closed || reserve != null || reserving) {
+                return;
+            }
+            reserving = true;
+        }
+        try {
+            reserveMaker.execute(this::makeReserve);
+        } catch (RejectedExecutionException e) {
+            // Closing.
+        }
+    }
+
+    /** The reserve if one is ready, unclaimed (for tests). */
+    synchronized PreparedChannel readyReserve() {
+        return reserve;
+    }
+
+    private void makeReserve() {
+        PreparedChannel made = null;
+        try {
+            made = build();
+        } catch (RuntimeException e) {
+            // No reserve this time: the next start builds its own channel, and says why if it cannot.
+        } finally {
+            boolean keep;
+            synchronized (this) {
+                reserving = false;
+                keep = made != null && !closed;
+                if (keep) {
+                    reserve = made;
+                }
+            }
+            if (!keep && made != null) {
+                made.close();
+            }
         }
     }
 
@@ -234,6 +347,9 @@ public final class PluginChannels implements AutoCloseable {
                 // 30 days switches the idle timer off: the supervisor's health checks keep the
                 // channel busy anyway, and the timer was rescheduled on every call.
                 .idleTimeout(30, TimeUnit.DAYS);
+        if (connectTimeout != null) {
+            builder.withOption(ChannelOption.CONNECT_TIMEOUT_MILLIS, Math.toIntExact(connectTimeout.toMillis()));
+        }
         // No census interceptors: nothing here reads gRPC's OpenCensus stats or traces (and the
         // census module is not in the bundle).
         InternalNettyChannelBuilder.setStatsEnabled(builder, false);
@@ -264,9 +380,31 @@ public final class PluginChannels implements AutoCloseable {
         return new InetSocketAddress(host, port);
     }
 
-    /** Closes the event loop; call after every channel is closed. */
+    /**
+     * Closes the reserve channel and the event loop; call after every channel is closed. Waits
+     * for a reserve being made, then closes it too.
+     */
     @Override
     public void close() {
+        PreparedChannel unclaimed;
+        synchronized (this) {
+            closed = true;
+            unclaimed = reserve;
+            reserve = null;
+        }
+        reserveMaker.shutdownNow();
+        try {
+            reserveMaker.awaitTermination(CLOSE_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            Thread last = reserveThread;
+            if (last != null) {
+                last.join(TimeUnit.SECONDS.toMillis(CLOSE_TIMEOUT_SECONDS));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (unclaimed != null) {
+            unclaimed.close();
+        }
         group.shutdownGracefully(0, CLOSE_TIMEOUT_SECONDS, TimeUnit.SECONDS)
                 .awaitUninterruptibly(CLOSE_TIMEOUT_SECONDS + 1, TimeUnit.SECONDS);
         try {

@@ -1,13 +1,14 @@
 package io.plugboard.goplugin.internal.wire;
 
 import java.io.IOException;
+import java.time.Duration;
 import java.util.Objects;
 
 import io.grpc.netty.shaded.io.netty.channel.unix.DomainSocketAddress;
 import io.plugboard.goplugin.internal.launch.Handshake;
 
 /**
- * A channel built while its plugin starts ({@link PluginChannels#prepare}), waiting for the
+ * A channel built before its plugin listens ({@link PluginChannels#prepare}), waiting for the
  * address the plugin's handshake names. Either {@link #connect} or {@link #close} it, once.
  */
 public final class PreparedChannel implements AutoCloseable {
@@ -15,14 +16,28 @@ public final class PreparedChannel implements AutoCloseable {
     private final PluginChannels channels;
     private final PluginChannel channel;
     private final AwaitedSocket socket;
-    private final String pluginName;
+    /** Null while the channel is a reserve, made ahead of any plugin. */
+    private volatile String pluginName;
     private boolean used;
 
-    PreparedChannel(PluginChannels channels, PluginChannel channel, AwaitedSocket socket, String pluginName) {
+    PreparedChannel(PluginChannels channels, PluginChannel channel, AwaitedSocket socket) {
         this.channels = channels;
         this.channel = channel;
         this.socket = socket;
-        this.pluginName = pluginName;
+    }
+
+    /**
+     * Gives the channel to the plugin that starts now, and sends the first readiness check with
+     * this start's deadline (it waits inside the channel until the connection is up): sent when
+     * the channel was made, a reserve's check would carry a deadline that ran while it waited.
+     *
+     * @param startOver runs once when the start is over (see {@link PluginChannel#whenStartIsOver})
+     */
+    void claim(String name, Duration firstCheckDeadline, Runnable startOver) {
+        pluginName = name;
+        channel.claimedBy(name);
+        channel.whenStartIsOver(startOver);
+        channel.sendFirstCheck(firstCheckDeadline);
     }
 
     /**
@@ -44,8 +59,14 @@ public final class PreparedChannel implements AutoCloseable {
             throw e;
         }
         if (!"unix".equals(handshake.network())) {
-            channel.close();
-            return channels.connect(handshake, pluginName);
+            try {
+                PluginChannel own = channels.connect(handshake, pluginName);
+                // The start goes on on that channel: it runs what is to run when the start is over.
+                own.whenStartIsOver(channel.takeStartOver());
+                return own;
+            } finally {
+                channel.close();
+            }
         }
         channel.addressed(PluginChannels.where(handshake));
         socket.open(new DomainSocketAddress(handshake.address()));
@@ -66,7 +87,8 @@ public final class PreparedChannel implements AutoCloseable {
 
     private synchronized void use() {
         if (used) {
-            throw new IllegalStateException("the prepared channel of " + pluginName + " was used or closed already");
+            throw new IllegalStateException((pluginName != null ? "the prepared channel of " + pluginName
+                    : "the reserve channel") + " was used or closed already");
         }
         used = true;
     }

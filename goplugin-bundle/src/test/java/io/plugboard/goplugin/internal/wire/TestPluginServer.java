@@ -4,14 +4,18 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import com.google.protobuf.ByteString;
 
+import io.grpc.Context;
+import io.grpc.Deadline;
 import io.grpc.Server;
 import io.grpc.Status;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
@@ -55,6 +59,8 @@ final class TestPluginServer implements AutoCloseable {
     private final CountDownLatch brokerEnded = new CountDownLatch(1);
     private volatile ServingStatus health = ServingStatus.SERVING;
     private final AtomicInteger healthChecks = new AtomicInteger();
+    /** For each Health/Check, the milliseconds its deadline had left when it came (-1: none). */
+    private final List<Long> checkDeadlines = new CopyOnWriteArrayList<>();
 
     private TestPluginServer(SocketAddress address, Class<? extends ServerChannel> channelType, String network)
             throws IOException {
@@ -101,6 +107,11 @@ final class TestPluginServer implements AutoCloseable {
     /** How many Health/Check calls for "plugin" came. */
     int healthChecks() {
         return healthChecks.get();
+    }
+
+    /** For each Health/Check so far, the milliseconds its deadline had left when it came (-1: none). */
+    List<Long> checkDeadlines() {
+        return List.copyOf(checkDeadlines);
     }
 
     /** Whether a client opened the broker stream within the timeout. */
@@ -173,6 +184,8 @@ final class TestPluginServer implements AutoCloseable {
                         .asRuntimeException());
                 return;
             }
+            Deadline deadline = Context.current().getDeadline();
+            checkDeadlines.add(deadline == null ? -1 : deadline.timeRemaining(TimeUnit.MILLISECONDS));
             healthChecks.incrementAndGet();
             response.onNext(HealthCheckResponse.newBuilder().setStatus(health).build());
             response.onCompleted();
