@@ -148,7 +148,7 @@ final class GoPluginScenario implements Scenario {
     private static void explainStart(Report report, List<HostFigures> wire, List<Long> hashes, long binaryBytes) {
         Report.Section section = report.section("go-plugin host: where the Java host's start + first Put goes"
                 + " (medians over the starts)", "step", "time");
-        section.row("spawn (plugboard-spawner fork/exec), channel prepared meanwhile -> handshake line read",
+        section.row("spawn (plugboard-spawner fork/exec), reserve channel claimed (or one prepared meanwhile) -> handshake line read",
                 cell(wire, HostFigures.StartPhases::handshake));
         section.row("address handed to the channel (it connects; broker stream and first check waited in it)",
                 cell(wire, HostFigures.StartPhases::connect));
