@@ -106,6 +106,15 @@ public final class GoPluginHandler implements PluginFileHandler {
 
     @Override
     public void install(Path file) throws PluginFileException {
+        try {
+            installOnThisThread(file);
+        } finally {
+            // The first start makes the channels, and Netty's thread-locals, on the caller's thread.
+            PluginChannels.releaseCallingThread();
+        }
+    }
+
+    private void installOnThisThread(Path file) throws PluginFileException {
         Path key = file.toAbsolutePath().normalize();
         synchronized (turns) {
             Descriptor descriptor = Descriptor.read(key, workRoot);
@@ -142,6 +151,14 @@ public final class GoPluginHandler implements PluginFileHandler {
     @Override
     public void uninstall(Path file) {
         Path key = file.toAbsolutePath().normalize();
+        try {
+            uninstallOnThisThread(key);
+        } finally {
+            PluginChannels.releaseCallingThread();
+        }
+    }
+
+    private void uninstallOnThisThread(Path key) {
         synchronized (turns) {
             Installed installed = byFile.remove(key);
             if (installed != null) {
@@ -173,12 +190,17 @@ public final class GoPluginHandler implements PluginFileHandler {
     /** Stops every plugin (all at once, each gracefully), then closes the launcher and the channels. */
     @Deactivate
     public void deactivate() {
-        synchronized (turns) {
-            List<Installed> all = new ArrayList<>(byFile.values());
-            byFile.clear();
-            all.forEach(installed -> installed.supervisor().requestStop());
-            all.forEach(installed -> installed.supervisor().stop());
-            closeShared.run();
+        try {
+            synchronized (turns) {
+                List<Installed> all = new ArrayList<>(byFile.values());
+                byFile.clear();
+                all.forEach(installed -> installed.supervisor().requestStop());
+                all.forEach(installed -> installed.supervisor().stop());
+                closeShared.run();
+            }
+        } finally {
+            // The thread that stops the bundle outlives it.
+            PluginChannels.releaseCallingThread();
         }
     }
 

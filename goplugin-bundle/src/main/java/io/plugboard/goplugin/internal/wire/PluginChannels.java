@@ -24,6 +24,8 @@ import io.grpc.netty.shaded.io.netty.channel.epoll.EpollIoHandler;
 import io.grpc.netty.shaded.io.netty.channel.epoll.EpollSocketChannel;
 import io.grpc.netty.shaded.io.netty.channel.unix.DomainSocketAddress;
 import io.grpc.netty.shaded.io.netty.util.concurrent.DefaultThreadFactory;
+import io.grpc.netty.shaded.io.netty.util.concurrent.FastThreadLocal;
+import io.grpc.netty.shaded.io.netty.util.concurrent.FastThreadLocalThread;
 import io.plugboard.goplugin.internal.launch.Handshake;
 
 /**
@@ -411,6 +413,19 @@ public final class PluginChannels implements AutoCloseable {
             loopThread.join(TimeUnit.SECONDS.toMillis(CLOSE_TIMEOUT_SECONDS));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * Drops what Netty keeps for the calling thread, if Netty did not make it. On such a thread
+     * Netty's thread-locals live in one plain ThreadLocal whose value (an InternalThreadLocalMap,
+     * a class of this bundle) the thread keeps after the bundle is gone: a host thread that
+     * outlives the bundle, such as the plugins folder's worker, would pin this bundle's class
+     * loader. Call it on the way out of every entry point that may have used Netty.
+     */
+    public static void releaseCallingThread() {
+        if (!(Thread.currentThread() instanceof FastThreadLocalThread)) {
+            FastThreadLocal.removeAll();
         }
     }
 }

@@ -17,10 +17,14 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
+import java.util.concurrent.CompletableFuture;
+
 import org.junit.Rule;
 import org.junit.Test;
 import org.junit.rules.TemporaryFolder;
 
+import io.grpc.netty.shaded.io.netty.util.concurrent.FastThreadLocal;
+import io.grpc.netty.shaded.io.netty.util.internal.InternalThreadLocalMap;
 import io.plugboard.goplugin.internal.launch.Handshake;
 
 /** PluginChannels: connecting over unix and tcp, refusing handshakes it cannot use, its thread. */
@@ -223,5 +227,30 @@ public class PluginChannelsTest {
         } else {
             System.setProperty(PluginChannels.NATIVE_WORKDIR_PROPERTY, value);
         }
+    }
+
+    /**
+     * A host thread that called in keeps no Netty thread-local after releaseCallingThread: its
+     * InternalThreadLocalMap, a class of the bundle, would pin the bundle's class loader.
+     */
+    @Test
+    public void releasingTheCallingThreadDropsNettysThreadLocalsOnAThreadNettyDidNotMake() throws Exception {
+        CompletableFuture<List<Boolean>> mapSet = new CompletableFuture<>();
+        Thread caller = new Thread(() -> {
+            try (PluginChannels channels = new PluginChannels(temp.newFolder("native").toPath());
+                    TestPluginServer server = TestPluginServer.tcp();
+                    PluginChannel channel = channels.connect(server.handshake(), "kv-tcp")) {
+                channel.put("k", new byte[] {1}, DEADLINE);
+                new FastThreadLocal<String>().set("kept by the caller's thread");
+                boolean before = InternalThreadLocalMap.getIfSet() != null;
+                PluginChannels.releaseCallingThread();
+                mapSet.complete(List.of(before, InternalThreadLocalMap.getIfSet() != null));
+            } catch (Throwable e) {
+                mapSet.completeExceptionally(e);
+            }
+        }, "host caller");
+        caller.start();
+        assertEquals("Netty's map on the caller's thread, before and after the release", List.of(true, false),
+                mapSet.get(30, TimeUnit.SECONDS));
     }
 }
