@@ -89,6 +89,11 @@ public final class PluginChannel implements AutoCloseable {
         pluginName = name;
     }
 
+    /** The plugin's name; null for a channel made ahead of any plugin and not claimed yet. */
+    String pluginName() {
+        return pluginName;
+    }
+
     /**
      * What runs once when the start that claimed this channel is over: the plugin answered the
      * first call after its readiness check, or awaitServing did not see it serve, or the channel

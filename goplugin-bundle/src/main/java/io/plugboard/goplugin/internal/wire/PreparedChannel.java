@@ -16,8 +16,6 @@ public final class PreparedChannel implements AutoCloseable {
     private final PluginChannels channels;
     private final PluginChannel channel;
     private final AwaitedSocket socket;
-    /** Null while the channel is a reserve, made ahead of any plugin. */
-    private volatile String pluginName;
     private boolean used;
 
     PreparedChannel(PluginChannels channels, PluginChannel channel, AwaitedSocket socket) {
@@ -34,7 +32,6 @@ public final class PreparedChannel implements AutoCloseable {
      * @param startOver runs once when the start is over (see {@link PluginChannel#whenStartIsOver})
      */
     void claim(String name, Duration firstCheckDeadline, Runnable startOver) {
-        pluginName = name;
         channel.claimedBy(name);
         channel.whenStartIsOver(startOver);
         channel.sendFirstCheck(firstCheckDeadline);
@@ -52,6 +49,7 @@ public final class PreparedChannel implements AutoCloseable {
     public PluginChannel connect(Handshake handshake) throws IOException {
         Objects.requireNonNull(handshake, "handshake");
         use();
+        String pluginName = channel.pluginName();
         try {
             PluginChannels.check(handshake, pluginName);
         } catch (IOException e) {
@@ -87,6 +85,7 @@ public final class PreparedChannel implements AutoCloseable {
 
     private synchronized void use() {
         if (used) {
+            String pluginName = channel.pluginName();
             throw new IllegalStateException((pluginName != null ? "the prepared channel of " + pluginName
                     : "the reserve channel") + " was used or closed already");
         }
