@@ -52,12 +52,16 @@ final class ProcessStarter implements InstanceStarter {
 
     @Override
     public PluginInstance start(Descriptor descriptor) throws PluginFileException {
-        return start(descriptor, () -> { });
+        return start(descriptor, Steps.NONE);
     }
 
-    /** Runs {@code meanwhile} while the launcher waits for the plugin's handshake. */
+    /**
+     * Runs the steps' {@code whileLaunching} while the launcher waits for the plugin's handshake,
+     * and {@code whileConnecting} once the channel has the handshake's address, while the
+     * connection comes up and the readiness check is answered.
+     */
     @Override
-    public PluginInstance start(Descriptor descriptor, Runnable meanwhile) throws PluginFileException {
+    public PluginInstance start(Descriptor descriptor, Steps steps) throws PluginFileException {
         StartedBinary binary;
         try {
             // Kept open by the instance, which hashes it later if asked to.
@@ -68,7 +72,7 @@ final class ProcessStarter implements InstanceStarter {
         PluginInstance instance = null;
         try {
             requirePinnedHash(descriptor, binary);
-            instance = start(descriptor, binary, meanwhile);
+            instance = start(descriptor, binary, steps);
             return instance;
         } finally {
             if (instance == null) {
@@ -95,7 +99,7 @@ final class ProcessStarter implements InstanceStarter {
         return new PluginFileException(descriptor.name() + ": cannot read " + descriptor.command() + ": " + e, e);
     }
 
-    private PluginInstance start(Descriptor descriptor, StartedBinary binary, Runnable meanwhile)
+    private PluginInstance start(Descriptor descriptor, StartedBinary binary, Steps steps)
             throws PluginFileException {
         String name = descriptor.name();
         try {
@@ -108,7 +112,7 @@ final class ProcessStarter implements InstanceStarter {
         long startedNanos = System.nanoTime();
         // The first check may wait as long as awaitServing below does at most.
         ChannelPreparation preparation = new ChannelPreparation(channels, name,
-                descriptor.startTimeout().plus(MIN_READY_WAIT), meanwhile);
+                descriptor.startTimeout().plus(MIN_READY_WAIT), steps.whileLaunching());
         PluginProcess process;
         try {
             process = launcher.start(descriptor.launchSpec(socketDir), outputs.apply(descriptor), preparation);
@@ -121,12 +125,17 @@ final class ProcessStarter implements InstanceStarter {
             throw new PluginFileException(name + " did not start: " + why, e);
         } catch (RuntimeException e) {
             preparation.close();
-            ProcessInstance.deleteTree(socketDir); // meanwhile failed; the launcher killed the process
+            ProcessInstance.deleteTree(socketDir); // whileLaunching failed; the launcher killed the process
             throw e;
         }
         PluginChannel channel = null;
+        boolean stepRuns = false;
         try {
             channel = preparation.connect(process.handshake());
+            // The event loop connects and sends the readiness check while this thread does the step.
+            stepRuns = true;
+            steps.whileConnecting().run();
+            stepRuns = false;
             // The start timeout bounds the whole start, handshake and readiness together.
             Duration left = descriptor.startTimeout().minusNanos(System.nanoTime() - startedNanos);
             if (!channel.awaitServing(left.compareTo(MIN_READY_WAIT) < 0 ? MIN_READY_WAIT : left)) {
@@ -147,6 +156,9 @@ final class ProcessStarter implements InstanceStarter {
             ProcessInstance.deleteTree(socketDir);
             if (e instanceof PluginFileException p) {
                 throw p;
+            }
+            if (stepRuns) {
+                throw (RuntimeException) e; // the caller's own failure, not the connection's
             }
             throw new PluginFileException(name + " (pid " + process.pid() + "): cannot connect to "
                     + process.handshake().address() + ": " + e.getMessage(), e);

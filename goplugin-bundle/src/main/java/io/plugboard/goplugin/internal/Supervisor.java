@@ -39,8 +39,8 @@ import io.plugboard.goplugin.internal.launch.ProcessExit;
  * launch layer's thread) and stops run one after the other there, so they need no locking among
  * themselves. Callers ({@link #start}, {@link #replace}, {@link #stop}) hand their work to that
  * thread and wait for it. Only the first instance is started and swapped in on the caller of
- * {@link #start}: nothing can run on the supervisor's thread before the swap-in hands it work (the
- * service is not published yet, and the handler calls nothing else first), and the caller is
+ * {@link #start}: nothing can run on the supervisor's thread before the swap-in hands it work (calls
+ * on the service published meanwhile only wait, and the handler calls nothing else first), and the caller is
  * running already, where a thread made for the start would first have to be scheduled on a busy
  * machine. The caller then hands the watching of that instance (health and binary tasks, its
  * process end) to the thread; it touches nothing the thread owns.
@@ -51,7 +51,10 @@ final class Supervisor {
 
     /** Where the plugin is. */
     enum State {
-        /** The first start is under way; nothing is published yet. */
+        /**
+         * The first start is under way; the service is published once the plugin's handshake
+         * was accepted, and calls wait until it serves.
+         */
         STARTING,
         /** An instance serves. */
         SERVING,
@@ -187,7 +190,13 @@ final class Supervisor {
             // The supervisor's thread is made while the process starts, so that it is up and waiting
             // by the time the instance serves: Thread.start waits until the new thread has run, which
             // on a busy machine took a millisecond and more when done before the start.
-            PluginInstance first = starter.start(descriptor(), executor::prestartCoreThread);
+            // The service is published while the plugin's connection comes up and answers its
+            // readiness check: registering it (OSGi and SCR tell every listener at once) took
+            // most of a millisecond, which otherwise came after the check. Calls made before the
+            // plugin serves wait, as during a restart; a start that fails after its handshake
+            // withdraws the service again (below).
+            PluginInstance first = starter.start(descriptor(), new InstanceStarter.Steps(
+                    executor::prestartCoreThread, () -> publication.publish(descriptor())));
             try {
                 // On the caller as well, for the reason the class comment gives: a hand-over to
                 // the supervisor's thread and back cost two thread switches on every install. The
@@ -211,6 +220,11 @@ final class Supervisor {
                 throw e;
             }
         } catch (PluginFileException | RuntimeException e) {
+            try {
+                publication.withdraw();
+            } catch (RuntimeException withdrawing) {
+                e.addSuppressed(withdrawing);
+            }
             lock.lock();
             try {
                 state = State.STOPPED;

@@ -5,6 +5,7 @@ import static org.junit.Assert.assertArrayEquals;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertNull;
+import static org.junit.Assert.assertSame;
 import static org.junit.Assert.assertThrows;
 import static org.junit.Assert.assertTrue;
 
@@ -13,6 +14,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -98,12 +100,71 @@ public class ProcessStarterTest {
             return channels;
         }, temp.newFolder("s2").toPath(), descriptor -> (level, message, fields) -> {
         });
-        PluginInstance instance = watched.start(descriptor(""), () -> meanwhileRan[0] = true);
+        PluginInstance instance = watched.start(descriptor(""), new InstanceStarter.Steps(() -> meanwhileRan[0] = true, () -> { }));
         try {
             assertEquals("asked once, after the caller's own work, inside the launch", List.of(true), insideLaunch);
             instance.put("k", new byte[] {1}, DEADLINE);
         } finally {
             assertTrue(instance.stop(DEADLINE));
+        }
+    }
+
+    /** The kv-go processes this JVM runs now (children of its spawner). */
+    private static List<ProcessHandle> kvGoProcesses() {
+        return ProcessHandle.current().descendants()
+                .filter(p -> p.info().command().map(c -> c.endsWith("/kv-go")).orElse(false)).toList();
+    }
+
+    /** The plugin sockets under the folder. */
+    private static List<Path> sockets(Path root) throws Exception {
+        try (var paths = Files.walk(root)) {
+            return paths.filter(p -> p.getFileName().toString().startsWith("plugin") && !Files.isDirectory(p) && !Files.isRegularFile(p)).toList();
+        }
+    }
+
+    @Test
+    public void theConnectingStepRunsAfterTheHandshakeWhileTheReadinessCheckIsOnItsWay() throws Exception {
+        Path socketRoot = temp.newFolder("s4").toPath();
+        List<String> seen = new ArrayList<>();
+        ProcessStarter watched = new ProcessStarter(launcher, () -> channels, socketRoot,
+                descriptor -> (level, message, fields) -> {
+                });
+        PluginInstance instance = watched.start(descriptor(""), new InstanceStarter.Steps(() -> seen.add("launching"),
+                () -> {
+                    try {
+                        // The plugin listens (it wrote its handshake); the start has not returned.
+                        seen.add("connecting, sockets " + sockets(socketRoot).size());
+                    } catch (Exception e) {
+                        throw new IllegalStateException(e);
+                    }
+                }));
+        try {
+            assertEquals(List.of("launching", "connecting, sockets 1"), seen);
+            instance.put("k", new byte[] {1}, DEADLINE);
+        } finally {
+            assertTrue(instance.stop(DEADLINE));
+        }
+    }
+
+    @Test
+    public void aConnectingStepThatFailsFailsTheStartWithItsOwnErrorAndLeavesNothing() throws Exception {
+        Path socketRoot = temp.newFolder("s5").toPath();
+        List<ProcessHandle> plugins = new ArrayList<>();
+        IllegalStateException stopping = new IllegalStateException("the bundle is stopping");
+        ProcessStarter watched = new ProcessStarter(launcher, () -> channels, socketRoot,
+                descriptor -> (level, message, fields) -> {
+                });
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> watched.start(descriptor(""),
+                new InstanceStarter.Steps(() -> { }, () -> {
+                    plugins.addAll(kvGoProcesses());
+                    throw stopping;
+                })));
+        assertSame(stopping, e);
+        assertEquals("the plugin ran when the step failed", 1, plugins.size());
+        assertTrue("the process was killed", plugins.get(0).onExit().get(10, TimeUnit.SECONDS) != null
+                && !plugins.get(0).isAlive());
+        try (var left = Files.list(socketRoot)) {
+            assertEquals("no socket folder is left", List.of(), left.toList());
         }
     }
 

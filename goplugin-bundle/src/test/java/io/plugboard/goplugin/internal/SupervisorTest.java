@@ -160,6 +160,85 @@ public class SupervisorTest {
         assertEquals(1, supervisor.status().restarts());
     }
 
+    /**
+     * The fake plugin as ProcessStarter runs a start: the connecting step (where the supervisor
+     * publishes) comes after the handshake and before the plugin is known to serve, which the fake
+     * stands for by holding the start at its gate after the step.
+     */
+    private InstanceStarter connectingBeforeServing() {
+        return new InstanceStarter() {
+            @Override
+            public PluginInstance start(Descriptor d) throws PluginFileException {
+                return plugin.start(d);
+            }
+
+            @Override
+            public PluginInstance start(Descriptor d, Steps steps) throws PluginFileException {
+                steps.whileLaunching().run();
+                steps.whileConnecting().run();
+                return plugin.start(d);
+            }
+        };
+    }
+
+    /** Starts the supervisor on another thread; what start throws goes to {@code thrown}. */
+    private Thread startInBackground(AtomicReference<Throwable> thrown) {
+        Thread installer = new Thread(() -> {
+            try {
+                supervisor.start();
+            } catch (Throwable t) {
+                thrown.set(t);
+            }
+        }, "test-installer");
+        installer.start();
+        return installer;
+    }
+
+    @Test
+    public void theServiceIsPublishedOnceTheHandshakeIsAcceptedAndCallsWaitUntilThePluginServes() throws Exception {
+        plugin.closeGate();
+        supervisor = new Supervisor(descriptor(""), connectingBeforeServing(), s -> published, log.logger(), FAST);
+        store = new GoKeyValueStore(supervisor);
+        AtomicReference<Throwable> thrown = new AtomicReference<>();
+        Thread installer = startInBackground(thrown);
+        await("published while the plugin connects", published::published);
+        assertEquals(State.STARTING, state());
+        CompletableFuture<Void> put = CompletableFuture.runAsync(() -> store.put("k", bytes("v")));
+        await("the call waits for the plugin to serve", supervisor::hasWaitingCalls);
+        assertFalse(put.isDone());
+        plugin.openGate();
+        put.get(10, TimeUnit.SECONDS);
+        installer.join(10_000);
+        assertNull(thrown.get());
+        assertEquals(State.SERVING, state());
+        assertArrayEquals(bytes("v"), store.get("k").orElseThrow());
+        assertEquals(List.of("publish kv.go 0.0.0", "start 101"), events);
+    }
+
+    @Test
+    public void aStartThatFailsAfterItsHandshakeWithdrawsTheServiceAndTellsWaitingCallsWhy() throws Exception {
+        plugin.closeGate();
+        plugin.failNextStart("kv.go (pid 101) did not report SERVING on grpc.health.v1.Health for service \"plugin\"");
+        supervisor = new Supervisor(descriptor(""), connectingBeforeServing(), s -> published, log.logger(), FAST);
+        store = new GoKeyValueStore(supervisor);
+        AtomicReference<Throwable> thrown = new AtomicReference<>();
+        Thread installer = startInBackground(thrown);
+        await("published while the plugin connects", published::published);
+        CompletableFuture<Optional<byte[]>> get = CompletableFuture.supplyAsync(() -> store.get("k"));
+        await("the call waits for the plugin to serve", supervisor::hasWaitingCalls);
+        plugin.openGate();
+        installer.join(10_000);
+        assertTrue(String.valueOf(thrown.get()), thrown.get() instanceof PluginFileException);
+        assertFalse(published.published());
+        assertEquals(List.of("publish kv.go 0.0.0", "start failed", "withdraw"), events);
+        assertEquals(State.STOPPED, state());
+        Throwable e = assertThrows(Exception.class, () -> get.get(10, TimeUnit.SECONDS)).getCause();
+        assertTrue(String.valueOf(e), e instanceof KeyValueStoreException);
+        assertEquals("kv.go is stopped: did not start: kv.go (pid 101) did not report SERVING on"
+                + " grpc.health.v1.Health for service \"plugin\"", e.getMessage());
+        awaitNoSupervisorThread();
+    }
+
     @Test
     public void anInterruptedFirstStartFailsAndLeavesNothing() throws Exception {
         plugin.closeGate();
