@@ -58,7 +58,7 @@ final class GoHostOutput {
         }
         return new HostFigures(micros(values, "start_first_call_us"),
                 new Stats(calls, micros(values, "ping_median_us"), micros(values, "ping_p99_us"), 0),
-                new Stats(calls, micros(values, "putget_median_us"), micros(values, "putget_p99_us"), 0), null);
+                new Stats(calls, micros(values, "putget_median_us"), micros(values, "putget_p99_us"), 0), null, null);
     }
 
     private static long micros(Map<String, Long> values, String name) {

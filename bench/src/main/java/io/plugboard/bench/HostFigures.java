@@ -6,9 +6,10 @@ package io.plugboard.bench;
  * @param startFirstCall from starting the plugin to the answer of the first Put
  * @param ping the Health/Check calls, or null when this host was not asked for them
  * @param putGet the Put+Get round trips
- * @param phases how the start divides up, or null when the host does not tell
+ * @param phases how the wire host's start divides up, or null when the host does not tell
+ * @param install how the registry host's start divides up, or null when the host does not tell
  */
-record HostFigures(long startFirstCall, Stats ping, Stats putGet, StartPhases phases) {
+record HostFigures(long startFirstCall, Stats ping, Stats putGet, StartPhases phases, InstallPhases install) {
 
     /**
      * The steps of a start, in nanoseconds each.
@@ -21,8 +22,22 @@ record HostFigures(long startFirstCall, Stats ping, Stats putGet, StartPhases ph
     record StartPhases(long handshake, long connect, long serving, long firstPut) {
     }
 
-    /** These figures with the start's phases. */
+    /**
+     * The steps of a start through a descriptor, in nanoseconds each.
+     *
+     * @param install the handler's install: the plugin started, serving and its service registered
+     * @param firstPut the first Put through the registry's stand-in
+     */
+    record InstallPhases(long install, long firstPut) {
+    }
+
+    /** These figures with the wire start's phases. */
     HostFigures withPhases(StartPhases startPhases) {
-        return new HostFigures(startFirstCall, ping, putGet, startPhases);
+        return new HostFigures(startFirstCall, ping, putGet, startPhases, install);
+    }
+
+    /** These figures with the install's phases. */
+    HostFigures withInstallPhases(InstallPhases installPhases) {
+        return new HostFigures(startFirstCall, ping, putGet, phases, installPhases);
     }
 }

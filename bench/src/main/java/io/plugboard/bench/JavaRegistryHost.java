@@ -8,19 +8,21 @@ import java.util.List;
 import java.util.Map;
 
 import org.osgi.framework.BundleContext;
-import org.osgi.framework.InvalidSyntaxException;
 import org.osgi.framework.ServiceReference;
 
-import io.plugboard.api.PluginProperties;
 import io.plugboard.api.deploy.PluginFileHandler;
 import io.plugboard.api.kv.KeyValueStore;
+import io.plugboard.api.registry.PluginRegistry;
 
 /**
- * The Java host as the runtime runs it: the goplugin bundle in an embedded Felix (with SCR, Log
- * and the host), a {@code .goplugin} descriptor installed through the bundle's
+ * The Java host as the runtime runs it: the goplugin bundle in an embedded Felix (with SCR, Log,
+ * the host and its example plugins), a {@code .goplugin} descriptor installed through the bundle's
  * {@link PluginFileHandler} (what the watched folder and {@code plugin:install} call), and the
- * calls made on the {@link KeyValueStore} service it registers (GoKeyValueStore, the object the
- * registry hands out), with the descriptor's default call timeout.
+ * calls made as an application makes them: on the registry's {@code kv} stand-in
+ * ({@link PluginRegistry#service}, kept from the start, as the {@code plugin:kv} commands keep
+ * theirs), with the framework selecting {@code kv.go} for the type ({@code plugboard.select.kv}, as
+ * {@code plugin:use kv kv.go} would). Each call goes to the plugin's GoKeyValueStore, with the
+ * descriptor's default call timeout.
  */
 final class JavaRegistryHost implements AutoCloseable {
 
@@ -29,16 +31,16 @@ final class JavaRegistryHost implements AutoCloseable {
     private static final long SERVICE_TIMEOUT_MILLIS = 10_000;
 
     private final EmbeddedHost host;
-    private final BundleContext context;
     private final PluginFileHandler handler;
+    private final KeyValueStore store;
     private final Path plugin;
     private final Path descriptors;
     private int round;
 
     private JavaRegistryHost(EmbeddedHost host, PluginFileHandler handler, Path plugin, Path descriptors) {
         this.host = host;
-        this.context = host.context();
         this.handler = handler;
+        this.store = host.registry().service("kv", KeyValueStore.class);
         this.plugin = plugin;
         this.descriptors = descriptors;
     }
@@ -53,7 +55,8 @@ final class JavaRegistryHost implements AutoCloseable {
         // Each round's descriptor names its workdir, so the data folder holds only Netty's
         // native library (unless a JavaWireHost set its system property first).
         EmbeddedHost host = EmbeddedHost.start(Watcher.NONE, work, List.of(BUNDLE), Map.of(
-                "plugboard.goplugin.socket.dir", socketRoot.toString()));
+                "plugboard.goplugin.socket.dir", socketRoot.toString(),
+                "plugboard.select.kv", NAME));
         try {
             PluginFileHandler handler = await(host.context(), PluginFileHandler.class,
                     "(" + PluginFileHandler.EXTENSION + "=.goplugin)");
@@ -77,15 +80,14 @@ final class JavaRegistryHost implements AutoCloseable {
                 ""), StandardCharsets.UTF_8);
         long start = System.nanoTime();
         handler.install(descriptor);
-        ServiceReference<KeyValueStore> reference = null;
+        long installed = System.nanoTime();
         try {
-            // install returns once the plugin serves and its service is registered.
-            reference = reference(context, KeyValueStore.class,
-                    "(" + PluginProperties.NAME + "=" + NAME + ")");
-            KeyValueStore store = context.getService(reference);
+            // install returns once the plugin serves and its service is registered; the registry
+            // made it the active kv plugin then (the framework selects kv.go).
             store.put("first-call", workload.value());
-            long startFirstCall = System.nanoTime() - start;
-            return workload.run(startFirstCall, null, new KvWorkload.Kv() {
+            long answered = System.nanoTime();
+            HostFigures.InstallPhases phases = new HostFigures.InstallPhases(installed - start, answered - installed);
+            HostFigures figures = workload.run(answered - start, null, new KvWorkload.Kv() {
                 @Override
                 public void put(String key, byte[] value) {
                     store.put(key, value);
@@ -96,10 +98,8 @@ final class JavaRegistryHost implements AutoCloseable {
                     return store.get(key).orElse(null);
                 }
             });
+            return figures.withInstallPhases(phases);
         } finally {
-            if (reference != null) {
-                context.ungetService(reference);
-            }
             handler.uninstall(descriptor);
         }
     }
@@ -107,15 +107,6 @@ final class JavaRegistryHost implements AutoCloseable {
     @Override
     public void close() throws Exception {
         host.close();
-    }
-
-    private static <S> ServiceReference<S> reference(BundleContext context, Class<S> type, String filter)
-            throws InvalidSyntaxException {
-        Collection<ServiceReference<S>> references = context.getServiceReferences(type, filter);
-        if (references.isEmpty()) {
-            throw new IllegalStateException("no " + type.getSimpleName() + " service " + filter);
-        }
-        return references.iterator().next();
     }
 
     /** The service once it is registered (the bundle's DS component comes up after the framework starts). */
