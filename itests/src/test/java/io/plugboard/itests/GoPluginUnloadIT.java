@@ -39,7 +39,8 @@ import io.plugboard.api.registry.PluginInfo;
  * the epoll event loop, the reserve channel's thread, the plugboard-spawner and its reader), an
  * uninstall and a refresh let its class loader go, and leave none of its threads and neither
  * process behind. The embedded libraries keep thread-locals and caches of their own (Netty's
- * FastThreadLocal, gRPC's Context), which must not outlive the bundle.
+ * FastThreadLocal, gRPC's Context), which must not outlive the bundle. The same holds for an
+ * update and a refresh, after which the new bundle runs kv-go again from the watched folder.
  */
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerMethod.class)
@@ -82,6 +83,37 @@ public class GoPluginUnloadIT extends PluginRuntimeTestSupport {
 
         if (Unloading.collectUntilAtMost(List.of(loader, storeClass), 0) > 0) {
             fail("the goplugin bundle's class loader should be garbage-collected after uninstall and refresh,"
+                    + " but something still holds it; " + Unloading.heapDump(newWorkDir("heap").resolve("pinned.hprof")));
+        }
+    }
+
+    @Test
+    public void updatingTheGopluginBundleLetsTheOldClassLoaderGoAndKvGoServesFromTheNewOne() throws Exception {
+        runKvGo();
+        Path kvGo = goProgram("kv-go");
+        List<ProcessHandle> before = processesOf(kvGo);
+        assertEquals("one kv-go process runs", 1, before.size());
+        Bundle goplugin = bundleNamed(GOPLUGIN_BUNDLE).orElseThrow();
+        WeakReference<ClassLoader> loader = Unloading.currentLoader(goplugin);
+        WeakReference<Class<?>> storeClass = kvGoStoreClass();
+
+        goplugin.update();
+        refresh(goplugin);
+
+        // The new bundle's handler takes the descriptor from the watched folder and starts kv-go anew.
+        waitFor("the old kv-go process to end", PROCESS_WAIT_MILLIS, () -> !before.get(0).isAlive());
+        waitFor("kv.go to serve again", PROCESS_WAIT_MILLIS, () -> kvNames().contains(KV_GO)
+                && processesOf(kvGo).size() == 1);
+        assertEquals("the value kv-go wrote to its files is read through the new bundle", "through gRPC",
+                execute("plugin:kv get unload").assertSucceeded());
+        waitFor("one plugboard-spawner to be left", PROCESS_WAIT_MILLIS, () -> spawners().size() == 1);
+        assertTrue("kv.go's service comes from the new class loader",
+                kvGoStoreClass().get() != storeClass.get());
+        assertTrue("the new bundle has its own class loader", Unloading.currentLoader(goplugin).get() != loader.get());
+        goplugin = null;
+
+        if (Unloading.collectUntilAtMost(List.of(loader, storeClass), 0) > 0) {
+            fail("the goplugin bundle's old class loader should be garbage-collected after update and refresh,"
                     + " but something still holds it; " + Unloading.heapDump(newWorkDir("heap").resolve("pinned.hprof")));
         }
     }
