@@ -359,7 +359,9 @@ public class GoPluginKvIT extends PluginRuntimeTestSupport {
         keys.put("command", goProgram("kv-go").toString());
         keys.put("cookie", KV_GO_COOKIE);
         writeDescriptor(pluginsDir().resolve(DESCRIPTOR), keys);
-        waitFor("kv.go to serve", PROCESS_WAIT_MILLIS, () -> kvNames().contains(KV_GO));
+        // Registered once its handshake was accepted, kv.go serves a moment later (calls wait meanwhile).
+        waitFor("kv.go to serve", PROCESS_WAIT_MILLIS, () -> kvNames().contains(KV_GO)
+                && "serving".equals(infoFacts(KV_GO).get("state")));
     }
 
     /** kv-go's working directory, where it keeps one file per key: {@code <data>/goplugin/kv.go}. */

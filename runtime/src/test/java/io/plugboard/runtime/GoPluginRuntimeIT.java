@@ -53,9 +53,11 @@ public class GoPluginRuntimeIT {
     public void kvGoServesPutAndGetOnceSelected() throws Exception {
         PlugboardProcess p = PlugboardProcess.run(work, String.join("\n",
                 // plugin:use first: it waits for kv.go, which starts beside the host, not before it.
+                // kv.go is registered once its handshake was accepted; the put waits until it
+                // serves, so that the list shows its process.
                 "plugin:use kv kv.go",
-                "plugin:list",
                 "plugin:kv put k v",
+                "plugin:list",
                 "plugin:kv get k",
                 ""));
         assertEquals(p.transcript(), 0, p.exitCode());
