@@ -248,7 +248,8 @@ final class GoPluginScenario implements Scenario {
                 + "-byte values, distinct keys, each Get checked). The order of the hosts rotates per round.");
         section.note("Go = gohost (go-plugin 1.0.1 NewClient + Dispense, Debian's Go); wire = PluginLauncher +"
                 + " PluginChannels + PluginChannel on the class path; KeyValueStore = the goplugin bundle in Felix,"
-                + " the descriptor installed through its PluginFileHandler, calls on the service it registers.");
+                + " the descriptor installed through its PluginFileHandler, calls through the host registry's kv"
+                + " stand-in (PluginRegistry.service, kv.go selected) to the service it registers.");
         section.note("Both Java hosts' event loop polls for " + PluginChannels.spinWindow(System.getProperty(
                 PluginChannels.SPIN_PROPERTY)).toNanos() / 1000 + " µs after its last work before it blocks ("
                 + PluginChannels.SPIN_PROPERTY + "; 0 blocks at once), as Go's scheduler spins before it sleeps.");
