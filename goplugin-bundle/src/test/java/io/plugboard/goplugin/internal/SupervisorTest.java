@@ -244,14 +244,7 @@ public class SupervisorTest {
         plugin.closeGate();
         supervisor = new Supervisor(descriptor(""), plugin, s -> published, log.logger(), FAST);
         AtomicReference<Throwable> thrown = new AtomicReference<>();
-        Thread caller = new Thread(() -> {
-            try {
-                supervisor.start();
-            } catch (Throwable t) {
-                thrown.set(t);
-            }
-        }, "test-installer");
-        caller.start();
+        Thread caller = startInBackground(thrown);
         await("the start waits at the gate", () -> plugin.startThreads.size() == 1);
         caller.interrupt();
         caller.join(10_000);
