@@ -160,6 +160,10 @@ final class ProcessStarter implements InstanceStarter {
             if (stepRuns) {
                 throw (RuntimeException) e; // the caller's own failure, not the connection's
             }
+            if (e instanceof IOException) {
+                // The channel's message names the plugin's address and what the connection said.
+                throw new PluginFileException(name + " (pid " + process.pid() + ") did not start: " + e.getMessage(), e);
+            }
             throw new PluginFileException(name + " (pid " + process.pid() + "): cannot connect to "
                     + process.handshake().address() + ": " + e.getMessage(), e);
         }

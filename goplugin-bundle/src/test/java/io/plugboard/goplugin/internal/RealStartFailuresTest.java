@@ -12,11 +12,16 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.regex.Pattern;
 
 import org.junit.Before;
 import org.junit.Rule;
 import org.junit.Test;
+import org.osgi.framework.ServiceEvent;
+import org.osgi.framework.ServiceListener;
 
+import io.plugboard.api.PluginProperties;
 import io.plugboard.api.deploy.PluginFileException;
 import io.plugboard.api.kv.KeyValueStore;
 
@@ -105,6 +110,30 @@ public class RealStartFailuresTest {
                 "start-timeout-ms=300");
         assertTrue(message, message.startsWith("kv.slow did not start: no handshake within 300 ms; the plugin was"
                 + " killed."));
+    }
+
+    @Test
+    public void aHandshakeNamingASocketNobodyListensOnIsRefusedAndTheServicePublishedMeanwhileIsWithdrawn()
+            throws Exception {
+        // A valid handshake, so the service is published while the channel connects; nothing listens there.
+        Path script = DescriptorTest.executable(host.plugins.resolve("no-listener"), "#!/bin/sh\n"
+                + "echo \"1|1|unix|$TMPDIR/plugin-nobody-listens|grpc|\"\nexec sleep 30\n");
+        List<String> events = new CopyOnWriteArrayList<>();
+        ServiceListener listener = event -> events.add(switch (event.getType()) {
+            case ServiceEvent.REGISTERED -> "registered";
+            case ServiceEvent.UNREGISTERING -> "unregistering";
+            default -> "modified";
+        });
+        host.context.addServiceListener(listener, "(" + PluginProperties.NAME + "=kv.nobody)");
+        try {
+            String message = refused("kv.nobody", script, "start-timeout-ms=2000");
+            assertTrue(message, message.matches("kv\\.nobody \\(pid \\d+\\) did not start: cannot connect to plugin kv\\.nobody"
+                    + " at unix:" + Pattern.quote(host.sockets.toString()) + "/pb\\d+/plugin-nobody-listens:"
+                    + " UNAVAILABLE.*"));
+            assertEquals(List.of("registered", "unregistering"), events);
+        } finally {
+            host.context.removeServiceListener(listener);
+        }
     }
 
     @Test
