@@ -129,13 +129,13 @@ final class ProcessStarter implements InstanceStarter {
             throw e;
         }
         PluginChannel channel = null;
-        boolean stepRuns = false;
+        boolean inCallersStep = false;
         try {
             channel = preparation.connect(process.handshake());
             // The event loop connects and sends the readiness check while this thread does the step.
-            stepRuns = true;
+            inCallersStep = true;
             steps.whileConnecting().run();
-            stepRuns = false;
+            inCallersStep = false;
             // The start timeout bounds the whole start, handshake and readiness together.
             Duration left = descriptor.startTimeout().minusNanos(System.nanoTime() - startedNanos);
             if (!channel.awaitServing(left.compareTo(MIN_READY_WAIT) < 0 ? MIN_READY_WAIT : left)) {
@@ -157,7 +157,7 @@ final class ProcessStarter implements InstanceStarter {
             if (e instanceof PluginFileException p) {
                 throw p;
             }
-            if (stepRuns) {
+            if (inCallersStep) {
                 throw (RuntimeException) e; // the caller's own failure, not the connection's
             }
             if (e instanceof IOException) {
