@@ -75,11 +75,22 @@ public final class LogPrinter {
     private void print(LogEntry entry) {
         // The framework logs every service registration and modification; that chatter would
         // bury what plugins say, so it is left out unless it is a warning or worse.
-        if (SERVICE_EVENTS_LOGGER.equals(entry.getLoggerName()) && !LogLevel.WARN.implies(entry.getLogLevel())) {
+        if (isServiceEvent(entry.getLoggerName()) && !LogLevel.WARN.implies(entry.getLogLevel())) {
             return;
         }
         writer.write(entry.getTime(), entry.getLogLevel(), origin(entry.getLoggerName(), entry.getBundle()),
                 entry.getMessage(), entry.getException());
+    }
+
+    /**
+     * Whether the logger is the one of framework service events: OSGi Log 1.4 names it
+     * {@value #SERVICE_EVENTS_LOGGER}, and Felix Log appends the registering bundle's symbolic name
+     * ({@code Events.Service.io.plugboard.host}).
+     */
+    static boolean isServiceEvent(String loggerName) {
+        return loggerName != null && loggerName.startsWith(SERVICE_EVENTS_LOGGER)
+                && (loggerName.length() == SERVICE_EVENTS_LOGGER.length()
+                        || loggerName.charAt(SERVICE_EVENTS_LOGGER.length()) == '.');
     }
 
     /**
