@@ -137,6 +137,46 @@ public class LauncherScriptIT {
         assertEquals(p.transcript(), "", p.stderr());
     }
 
+    /** A copied or moved distribution cannot use the build's archive; --make-archive makes one for it. */
+    @Test
+    public void aCopiedDistributionMakesItsOwnArchive() throws Exception {
+        Path copy = copyOfDistribution(true);
+        PlugboardProcess made = PlugboardProcess.runScript(copy, work, "", javaHome, "--make-archive");
+        assertEquals(made.transcript(), 0, made.exitCode());
+        assertEquals(made.transcript(), "plugboard: wrote " + copy.resolve("plugboard.jsa") + "\n", made.stdout());
+        assertEquals(made.transcript(), "", made.stderr());
+        assertTrue("the training folder is removed", Files.notExists(copy.resolve("cds-training")));
+        assertTrue(Files.notExists(copy.resolve("plugboard.jsa.new")));
+
+        PlugboardProcess p = PlugboardProcess.runScript(copy, work, "plugin:greet Bob\n",
+                withJavaOpts("-Xlog:class+load"));
+        assertEquals(p.transcript(), 0, p.exitCode());
+        assertThat(p.stdout(), containsString("Hello, Bob!"));
+        assertThat("the copy maps its new archive", p.stdout(),
+                containsString("io.plugboard.runtime.Main " + FROM_ARCHIVE));
+        assertThat(p.stdout(), containsString("io.plugboard.host.internal.registry.PluginRegistryImpl " + FROM_ARCHIVE));
+    }
+
+    @Test
+    public void makeArchiveWithoutItsTrainingCommandsSaysWhatIsMissing() throws Exception {
+        Path copy = copyOfDistribution(false);
+        Files.delete(copy.resolve("plugboard-training.txt"));
+        PlugboardProcess p = PlugboardProcess.runScript(copy, work, "", javaHome, "--make-archive");
+        assertEquals(p.transcript(), 1, p.exitCode());
+        assertEquals(List.of("plugboard: cannot make the class archive: " + copy.resolve("plugboard-training.txt")
+                + " is missing"), p.stderrLines());
+        assertTrue(Files.notExists(copy.resolve("plugboard.jsa")));
+    }
+
+    @Test
+    public void makeArchiveTakesNoOtherArguments() throws Exception {
+        Path copy = copyOfDistribution(false);
+        PlugboardProcess p = PlugboardProcess.runScript(copy, work, "", javaHome, "--make-archive", "--data", "x");
+        assertEquals(p.transcript(), 2, p.exitCode());
+        assertEquals(List.of("plugboard: --make-archive takes no other arguments"), p.stderrLines());
+        assertTrue(Files.notExists(copy.resolve("plugboard.jsa")));
+    }
+
     @Test
     public void worksThroughASymbolicLink() throws Exception {
         Path bin = temp.newFolder("elsewhere", "bin").toPath();
@@ -168,6 +208,7 @@ public class LauncherScriptIT {
         Files.createDirectories(to.resolve("bin"));
         Files.copy(from.resolve("bin/plugboard"), to.resolve("bin/plugboard"), StandardCopyOption.COPY_ATTRIBUTES);
         Files.copy(from.resolve("plugboard.jar"), to.resolve("plugboard.jar"));
+        Files.copy(from.resolve("plugboard-training.txt"), to.resolve("plugboard-training.txt"));
         if (withArchive) {
             assertTrue("the build writes plugboard.jsa", Files.isRegularFile(from.resolve("plugboard.jsa")));
             Files.copy(from.resolve("plugboard.jsa"), to.resolve("plugboard.jsa"));
