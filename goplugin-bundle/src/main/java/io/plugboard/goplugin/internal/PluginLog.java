@@ -22,6 +22,11 @@ final class PluginLog implements PluginOutput {
 
     @Override
     public void line(LogLevel level, String message, Map<String, Object> fields) {
+        // Checked first: go-plugin plugins log much at debug, which the host's level usually
+        // drops, and OSGi Log formats a message before it looks at the level.
+        if (!enabled(level)) {
+            return;
+        }
         String text = withFields(message, fields);
         // The text goes in as an argument, never as the format: a plugin's "{}" stays as it is.
         switch (level) {
@@ -33,6 +38,17 @@ final class PluginLog implements PluginOutput {
             case TRACE -> logger.trace("{}", text);
             default -> logger.info("{}", text);
         }
+    }
+
+    private boolean enabled(LogLevel level) {
+        return switch (level) {
+            case AUDIT -> true;
+            case ERROR -> logger.isErrorEnabled();
+            case WARN -> logger.isWarnEnabled();
+            case INFO -> logger.isInfoEnabled();
+            case DEBUG -> logger.isDebugEnabled();
+            case TRACE -> logger.isTraceEnabled();
+        };
     }
 
     /** The message with {@code key=value} per field, values quoted when they have blanks or are empty. */
