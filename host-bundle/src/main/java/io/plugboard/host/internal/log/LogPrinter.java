@@ -88,9 +88,8 @@ public final class LogPrinter {
      * ({@code Events.Service.io.plugboard.host}).
      */
     static boolean isServiceEvent(String loggerName) {
-        return loggerName != null && loggerName.startsWith(SERVICE_EVENTS_LOGGER)
-                && (loggerName.length() == SERVICE_EVENTS_LOGGER.length()
-                        || loggerName.charAt(SERVICE_EVENTS_LOGGER.length()) == '.');
+        return loggerName != null
+                && (loggerName.equals(SERVICE_EVENTS_LOGGER) || loggerName.startsWith(SERVICE_EVENTS_LOGGER + "."));
     }
 
     /**
