@@ -128,7 +128,7 @@ final class Descriptor {
             text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
                     .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(content)).toString();
         } catch (CharacterCodingException e) {
-            throw new PluginFileException(file + " is not UTF-8 text: is it a descriptor (a properties file)?");
+            throw new PluginFileException(shown(file) + " is not UTF-8 text: is it a descriptor (a properties file)?");
         }
         return new Descriptor(file, contentHash(content), new Keys(file, text), defaultWorkRoot);
     }
@@ -141,8 +141,8 @@ final class Descriptor {
      */
     void requireBinaryHash(String actual) throws PluginFileException {
         if (sha256 != null && !sha256.equalsIgnoreCase(actual)) {
-            throw new PluginFileException(name + ": " + command + " has SHA-256 " + actual + ", but " + file
-                    + " requires " + sha256 + " (key \"sha256\"); refusing to run it");
+            throw new PluginFileException(name + ": " + shown(command) + " has SHA-256 " + actual + ", but "
+                    + shown(file) + " requires " + sha256 + " (key \"sha256\"); refusing to run it");
         }
     }
 
@@ -155,7 +155,8 @@ final class Descriptor {
         try {
             binary = Files.readAttributes(command, BasicFileAttributes.class);
         } catch (IOException e) {
-            throw new PluginFileException(file + ": key \"command\": cannot read " + command + ": " + e, e);
+            throw new PluginFileException(shown(file) + ": key \"command\": cannot read " + shown(command) + ": "
+                    + Quoted.escaped(e.toString()), e);
         }
         long hash = contentHash;
         hash = 31 * hash + binary.size();
@@ -261,7 +262,12 @@ final class Descriptor {
 
     @Override
     public String toString() {
-        return name + " " + version + " (" + file + ")";
+        return name + " " + version + " (" + shown(file) + ")";
+    }
+
+    /** A path for a message: a file name may hold a line break (see {@link Quoted}). */
+    private static String shown(Path path) {
+        return Quoted.escaped(path.toString());
     }
 
     /** Reads the keys of one descriptor, each with a message naming the file and the key. */
@@ -290,10 +296,11 @@ final class Descriptor {
                 properties.load(new StringReader(text));
             } catch (IOException | IllegalArgumentException e) {
                 // IllegalArgumentException: a malformed \\uXXXX escape.
-                throw new PluginFileException(file + " is not a valid properties file: " + e.getMessage(), e);
+                throw new PluginFileException(shown(file) + " is not a valid properties file: " + e.getMessage(), e);
             }
             if (!twice.isEmpty()) {
-                throw new PluginFileException(file + ": key \"" + twice.get(0) + "\" is given more than once");
+                throw new PluginFileException(shown(file) + ": key " + Quoted.of(twice.get(0))
+                        + " is given more than once");
             }
             Set<String> unknown = new TreeSet<>();
             for (String key : properties.stringPropertyNames()) {
@@ -303,14 +310,14 @@ final class Descriptor {
                 values.put(key, properties.getProperty(key).strip());
             }
             if (!unknown.isEmpty()) {
-                throw new PluginFileException(file + ": unknown key" + (unknown.size() > 1 ? "s " : " ")
-                        + String.join(", ", unknown.stream().map(k -> "\"" + k + "\"").toList())
+                throw new PluginFileException(shown(file) + ": unknown key" + (unknown.size() > 1 ? "s " : " ")
+                        + String.join(", ", unknown.stream().map(Quoted::of).toList())
                         + "; the keys are " + String.join(", ", KEYS));
             }
         }
 
         private PluginFileException error(String key, String problem) {
-            return new PluginFileException(file + ": key \"" + key + "\" " + problem);
+            return new PluginFileException(shown(file) + ": key \"" + key + "\" " + problem);
         }
 
         private String required(String key, String what) throws PluginFileException {
@@ -333,7 +340,7 @@ final class Descriptor {
         String name() throws PluginFileException {
             String name = required("name", "the plugin's name, e.g. kv.go");
             if (!NAME.matcher(name).matches()) {
-                throw error("name", "is \"" + name + "\"; a name is 1 to 64 letters, digits, '.', '_' or '-',"
+                throw error("name", "is " + Quoted.of(name) + "; a name is 1 to 64 letters, digits, '.', '_' or '-',"
                         + " starting with a letter or digit");
             }
             return name;
@@ -342,7 +349,7 @@ final class Descriptor {
         String type() throws PluginFileException {
             String type = required("type", "the plugin type; only kv is supported");
             if (!type.equals(KeyValueStore.TYPE)) {
-                throw error("type", "is \"" + type + "\"; go-plugin plugins can only be of type "
+                throw error("type", "is " + Quoted.of(type) + "; go-plugin plugins can only be of type "
                         + KeyValueStore.TYPE + " (a key-value store) for now");
             }
             return type;
@@ -356,8 +363,8 @@ final class Descriptor {
             try {
                 return Version.parseVersion(text);
             } catch (IllegalArgumentException e) {
-                throw error("version", "is \"" + text + "\", not an OSGi version such as 1.2.0 or 1.2.0.beta1 ("
-                        + e.getMessage() + ")");
+                throw error("version", "is " + Quoted.of(text) + ", not an OSGi version such as 1.2.0 or 1.2.0.beta1 ("
+                        + Quoted.escaped(e.getMessage()) + ")");
             }
         }
 
@@ -367,16 +374,16 @@ final class Descriptor {
             try {
                 command = file.getParent().resolve(text).toAbsolutePath().normalize();
             } catch (InvalidPathException e) {
-                throw error("command", "is \"" + text + "\", not a path: " + e.getMessage());
+                throw error("command", "is " + Quoted.of(text) + ", not a path: " + e.getReason());
             }
             if (!Files.exists(command)) {
-                throw error("command", "names " + command + ", which does not exist");
+                throw error("command", "names " + shown(command) + ", which does not exist");
             }
             if (!Files.isRegularFile(command)) {
-                throw error("command", "names " + command + ", which is not a regular file");
+                throw error("command", "names " + shown(command) + ", which is not a regular file");
             }
             if (!Files.isExecutable(command)) {
-                throw error("command", "names " + command + ", which is not executable (chmod +x it)");
+                throw error("command", "names " + shown(command) + ", which is not executable (chmod +x it)");
             }
             return command;
         }
@@ -397,14 +404,14 @@ final class Descriptor {
             String text = required("cookie", "the plugin's magic cookie as KEY=VALUE, from its HandshakeConfig");
             int eq = text.indexOf('=');
             if (eq < 0) {
-                throw error("cookie", "is \"" + text + "\"; write it as KEY=VALUE (go-plugin's MagicCookieKey and"
-                        + " MagicCookieValue)");
+                throw error("cookie", "is " + Quoted.of(text) + "; write it as KEY=VALUE (go-plugin's"
+                        + " MagicCookieKey and MagicCookieValue)");
             }
             String key = text.substring(0, eq).strip();
             String value = text.substring(eq + 1).strip();
             if (!ENV_NAME.matcher(key).matches()) {
-                throw error("cookie", "has \"" + key + "\" as its KEY, which is not a valid environment variable name"
-                        + " (letters, digits and '_', not starting with a digit)");
+                throw error("cookie", "has " + Quoted.of(key) + " as its KEY, which is not a valid environment"
+                        + " variable name (letters, digits and '_', not starting with a digit)");
             }
             if (HOST_VARIABLES.contains(key)) {
                 throw error("cookie", "has " + key + " as its KEY, a variable the host sets itself");
@@ -430,11 +437,11 @@ final class Descriptor {
                     version = 0;
                 }
                 if (version <= 0) {
-                    throw error("protocol-versions", "is \"" + text + "\"; \"" + word + "\" is not a positive whole"
-                            + " number (write a comma list such as 1,2)");
+                    throw error("protocol-versions", "is " + Quoted.of(text) + "; " + Quoted.of(word)
+                            + " is not a positive whole number (write a comma list such as 1,2)");
                 }
                 if (versions.contains(version)) {
-                    throw error("protocol-versions", "is \"" + text + "\"; " + version + " is listed twice");
+                    throw error("protocol-versions", "is " + Quoted.of(text) + "; " + version + " is listed twice");
                 }
                 versions.add(version);
             }
@@ -447,7 +454,7 @@ final class Descriptor {
                 return null;
             }
             if (!SHA256.matcher(text).matches()) {
-                throw error("sha256", "is \"" + text + "\"; it must be 64 hex digits, as sha256sum prints them");
+                throw error("sha256", "is " + Quoted.of(text) + "; it must be 64 hex digits, as sha256sum prints them");
             }
             return text.toLowerCase(java.util.Locale.ROOT);
         }
@@ -459,10 +466,10 @@ final class Descriptor {
                 int eq = word.indexOf('=');
                 String key = eq < 0 ? word : word.substring(0, eq);
                 if (eq < 0) {
-                    throw error("env", "has \"" + word + "\"; write each variable as NAME=value");
+                    throw error("env", "has " + Quoted.of(word) + "; write each variable as NAME=value");
                 }
                 if (!ENV_NAME.matcher(key).matches()) {
-                    throw error("env", "has \"" + key + "\", which is not a valid environment variable name"
+                    throw error("env", "has " + Quoted.of(key) + ", which is not a valid environment variable name"
                             + " (letters, digits and '_', not starting with a digit)");
                 }
                 if (HOST_VARIABLES.contains(key) || key.equals(cookieKey)) {
@@ -483,7 +490,7 @@ final class Descriptor {
             }
             RestartPolicy.Mode mode = RestartPolicy.Mode.of(text);
             if (mode == null) {
-                throw error("restart", "is \"" + text + "\"; it must be always, on-failure or never");
+                throw error("restart", "is " + Quoted.of(text) + "; it must be always, on-failure or never");
             }
             return mode;
         }
@@ -497,10 +504,10 @@ final class Descriptor {
             try {
                 dir = file.getParent().resolve(text).toAbsolutePath().normalize();
             } catch (InvalidPathException e) {
-                throw error("workdir", "is \"" + text + "\", not a path: " + e.getMessage());
+                throw error("workdir", "is " + Quoted.of(text) + ", not a path: " + e.getReason());
             }
             if (Files.exists(dir) && !Files.isDirectory(dir)) {
-                throw error("workdir", "names " + dir + ", which is not a directory");
+                throw error("workdir", "names " + shown(dir) + ", which is not a directory");
             }
             return dir;
         }
@@ -517,7 +524,7 @@ final class Descriptor {
                 millis = -1;
             }
             if (millis <= 0 || millis > MAX_MILLIS) {
-                throw error(key, "is \"" + text + "\"; it must be a whole number of milliseconds from 1 to "
+                throw error(key, "is " + Quoted.of(text) + "; it must be a whole number of milliseconds from 1 to "
                         + MAX_MILLIS);
             }
             return Duration.ofMillis(millis);

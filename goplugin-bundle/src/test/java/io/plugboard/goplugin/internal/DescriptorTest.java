@@ -342,4 +342,27 @@ public class DescriptorTest {
         Files.write(file, (MINIMAL + "env=GREETING=grüß\n").getBytes(StandardCharsets.UTF_8));
         assertEquals("grüß", Descriptor.read(file, workRoot).env().get("GREETING"));
     }
+
+    @Test
+    public void controlCharactersFromTheFileAreShownEscaped() throws IOException {
+        // A corrupt file: raw control characters in a key.
+        String unknown = error(MINIMAL + "\u0000\u0001garbage=1\n");
+        assertContains(unknown, "unknown key \"\\u0000\\u0001garbage\"");
+        // The properties escapes \n and \u001b put a line break and an ESC into a value.
+        String restart = error(MINIMAL + "restart=al\\nways\\u001b[31m\n");
+        assertContains(restart, "key \"restart\" is \"al\\nways\\u001b[31m\"");
+        // A line break in a path would start a forged line in plugboard.log.
+        String command = error(MINIMAL.replace("command=kv-plugin", "command=kv\\n2026-11-24 INFO forged"));
+        assertContains(command, "names " + folder + "/kv\\n2026-11-24 INFO forged, which does not exist");
+        for (String message : List.of(unknown, restart, command)) {
+            assertTrue(message, message.chars().noneMatch(Character::isISOControl));
+        }
+    }
+
+    @Test
+    public void aVeryLongValueIsCutInTheMessage() throws IOException {
+        String message = error(MINIMAL + "version=" + "9.".repeat(5000) + "\n");
+        assertContains(message, "key \"version\" is \"" + "9.".repeat(Quoted.MAX_CHARS / 2) + "... (10000 characters)\"");
+        assertTrue(message.length() + " chars", message.length() < 1000);
+    }
 }
