@@ -23,6 +23,9 @@ import org.osgi.service.log.LogLevel;
  */
 final class LogLineWriter implements Closeable {
 
+    /** Starts each line of an entry after its first. */
+    static final String CONTINUATION = "  ";
+
     private final PrintStream console;
     private final LogLevel consoleLevel;
     private final Writer file;
@@ -63,16 +66,48 @@ final class LogLineWriter implements Closeable {
         }
     }
 
-    /** Returns the line for an entry: {@code LEVEL [origin] message}, then the stack trace if any. */
+    /**
+     * Returns the line for an entry: {@code LEVEL [origin] message}, then the stack trace if any.
+     * The message and the trace may hold a user's or a plugin's text (a file name, a Go panic), so
+     * every line after the first is indented ({@link #CONTINUATION}) and other control characters
+     * are written as escapes: only an entry's own first line starts at the margin, and no text can
+     * forge an entry or send the terminal an escape sequence.
+     */
     static String format(LogLevel level, String origin, String message, Throwable exception) {
-        StringBuilder line = new StringBuilder()
-                .append(level).append(" [").append(origin).append("] ").append(message);
+        StringBuilder line = new StringBuilder().append(level).append(" [");
+        appendEscaped(line, origin, false);
+        line.append("] ");
+        appendEscaped(line, message, true);
         if (exception != null) {
             StringWriter trace = new StringWriter();
             exception.printStackTrace(new PrintWriter(trace));
-            line.append(System.lineSeparator()).append(trace.toString().stripTrailing());
+            line.append(System.lineSeparator()).append(CONTINUATION);
+            appendEscaped(line, trace.toString().stripTrailing(), true);
         }
         return line.toString();
+    }
+
+    private static void appendEscaped(StringBuilder line, String text, boolean multiline) {
+        String value = String.valueOf(text);
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (multiline && c == '\r' && i + 1 < value.length() && value.charAt(i + 1) == '\n') {
+                continue;
+            }
+            if (multiline && c == '\n') {
+                line.append(System.lineSeparator()).append(CONTINUATION);
+            } else if (c == '\t') {
+                line.append(c);
+            } else if (c == '\n') {
+                line.append("\\n");
+            } else if (c == '\r') {
+                line.append("\\r");
+            } else if (Character.isISOControl(c) || c == '\u2028' || c == '\u2029') {
+                line.append(String.format("\\u%04x", (int) c));
+            } else {
+                line.append(c);
+            }
+        }
     }
 
     /**

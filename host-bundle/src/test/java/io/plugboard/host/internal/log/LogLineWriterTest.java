@@ -56,8 +56,38 @@ public class LogLineWriterTest {
         String line = LogLineWriter.format(LogLevel.ERROR, "b 1.0.0", "failed", new IllegalStateException("boom"));
         List<String> lines = line.lines().toList();
         assertEquals("ERROR [b 1.0.0] failed", lines.get(0));
-        assertEquals("java.lang.IllegalStateException: boom", lines.get(1));
+        assertEquals("  java.lang.IllegalStateException: boom", lines.get(1));
         assertTrue(lines.get(2), lines.get(2).trim().startsWith("at io.plugboard.host.internal.log.LogLineWriterTest"));
+    }
+
+    @Test
+    public void aLineBreakInAMessageCannotForgeAnEntry() throws IOException {
+        Path file = temp.getRoot().toPath().resolve("plugboard.log");
+        try (LogLineWriter writer = new LogLineWriter(console, LogLevel.INFO, file)) {
+            // A file named so, dropped into the watched folder, or a plugin's log message.
+            writer.write(TIME, LogLevel.WARN, "a 1.0.0", "Not installing x.jar\n" + STAMP + " INFO [b 1.0.0] forged\r\n"
+                    + "panic: boom", null);
+        }
+        List<String> expected = List.of(STAMP + " WARN [a 1.0.0] Not installing x.jar", "  " + STAMP
+                + " INFO [b 1.0.0] forged", "  panic: boom");
+        assertEquals(expected, Files.readAllLines(file));
+        assertEquals(expected.stream().map(l -> l.replace(STAMP + " WARN", "WARN")).toList(), consoleLines());
+    }
+
+    @Test
+    public void controlCharactersAreWrittenAsEscapes() {
+        assertEquals("WARN [a\\n 1.0.0] a\\u001b[2Jb\\rc\tde\\u0000\\u2028",
+                LogLineWriter.format(LogLevel.WARN, "a\n 1.0.0", "a\u001b[2Jb\rc\tde\u0000\u2028", null));
+    }
+
+    @Test
+    public void aTraceWhoseMessageHasALineBreakStaysIndented() {
+        String line = LogLineWriter.format(LogLevel.ERROR, "b 1.0.0", "failed",
+                new IllegalStateException("boom\n" + STAMP + " INFO [c 1.0.0] forged"));
+        List<String> lines = line.lines().toList();
+        assertEquals("ERROR [b 1.0.0] failed", lines.get(0));
+        assertTrue(line, lines.stream().skip(1).allMatch(l -> l.startsWith(LogLineWriter.CONTINUATION)));
+        assertEquals("  " + STAMP + " INFO [c 1.0.0] forged", lines.get(2));
     }
 
     @Test
