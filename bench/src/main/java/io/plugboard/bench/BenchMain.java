@@ -47,6 +47,10 @@ public final class BenchMain {
             System.exit(2);
             return;
         }
+        if (!options.jvmDefaults() && !BenchJvm.hasLauncherOptions()) {
+            System.exit(BenchJvm.relaunch(args));
+            return;
+        }
         Path root = options.work() != null ? options.work() : Files.createTempDirectory("plugboard-bench");
         Workspace workspace = new Workspace(root);
         Report report = new Report();
@@ -64,6 +68,7 @@ public final class BenchMain {
         System.out.println("# Plugboard benchmark, " + LocalDateTime.now().format(DateTimeFormatter.ISO_LOCAL_DATE_TIME)
                 .substring(0, 16) + (options.quick() ? " (--quick)" : ""));
         System.out.println(machine());
+        System.out.println(BenchJvm.describe());
         System.out.println();
         System.out.print(report.render());
         System.out.println(String.format(Locale.ROOT, "Total %.0f s; working folder %s",

@@ -17,9 +17,11 @@ import java.util.Set;
  * @param work the folder for frameworks, plugins and logs, or null for a temporary one
  * @param startupRunsGiven runs per start-up variant from --startup-runs, or 0 for the default
  * @param goBin the folder with kv-go and gohost for the goplugin scenario, or null to look for it
+ * @param jvmDefaults measure in this JVM as started, not in one with bin/plugboard's JIT options
+ *        ({@link BenchJvm})
  */
 record BenchOptions(boolean quick, Set<String> scenarios, List<Watcher> watchers, Path runtimeJar, Path work,
-        int startupRunsGiven, Path goBin) {
+        int startupRunsGiven, Path goBin, boolean jvmDefaults) {
 
     static final List<String> SCENARIOS = List.of("jmh", "deploy", "load", "unload", "startup", "bulk", "goplugin");
 
@@ -39,6 +41,8 @@ record BenchOptions(boolean quick, Set<String> scenarios, List<Watcher> watchers
             "  --go-bin DIR         kv-go and gohost for the goplugin scenario (default: go-bin next to the",
             "                       bench jar, then go-plugins/target/bin)",
             "  --work DIR           where frameworks and plugin folders go (default: a temporary folder)",
+            "  --jvm-defaults       measure in this JVM with its own JIT thresholds; by default the bench",
+            "                       runs itself again with bin/plugboard's JIT options, as the runtime runs",
             "  --help               print this and exit");
 
     /** Parses the arguments; a bad one throws IllegalArgumentException naming it. */
@@ -50,6 +54,7 @@ record BenchOptions(boolean quick, Set<String> scenarios, List<Watcher> watchers
         Path work = null;
         int startupRuns = 0;
         Path goBin = null;
+        boolean jvmDefaults = false;
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
             switch (arg) {
@@ -60,6 +65,7 @@ record BenchOptions(boolean quick, Set<String> scenarios, List<Watcher> watchers
                 case "--work" -> work = Path.of(value(args, ++i, arg));
                 case "--startup-runs" -> startupRuns = positive(value(args, ++i, arg), arg);
                 case "--go-bin" -> goBin = Path.of(value(args, ++i, arg));
+                case "--jvm-defaults" -> jvmDefaults = true;
                 default -> throw new IllegalArgumentException("unknown option '" + arg + "'");
             }
         }
@@ -69,7 +75,7 @@ record BenchOptions(boolean quick, Set<String> scenarios, List<Watcher> watchers
         if (goBin != null && !Files.isDirectory(goBin)) {
             throw new IllegalArgumentException("--go-bin " + goBin + ": no such folder");
         }
-        return new BenchOptions(quick, scenarios, watchers, runtime, work, startupRuns, goBin);
+        return new BenchOptions(quick, scenarios, watchers, runtime, work, startupRuns, goBin, jvmDefaults);
     }
 
     private static int positive(String value, String option) {

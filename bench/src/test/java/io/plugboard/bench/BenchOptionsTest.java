@@ -24,6 +24,12 @@ public class BenchOptionsTest {
     }
 
     @Test
+    public void jvmDefaultsIsAFlag() {
+        assertFalse(BenchOptions.parse().jvmDefaults());
+        assertTrue(BenchOptions.parse("--only", "gostart", "--jvm-defaults").jvmDefaults());
+    }
+
+    @Test
     public void startupRunsCanBeGiven() {
         assertEquals(9, BenchOptions.parse("--startup-runs", "9").startupRuns());
         assertEquals(3, BenchOptions.parse("--quick", "--startup-runs", "3").startupRuns());
