@@ -63,11 +63,12 @@ final class BenchJvm {
         BenchMain.progress("running in a JVM with bin/plugboard's JIT options: " + String.join(" ", LAUNCHER_JIT_OPTIONS)
                 + " (--jvm-defaults runs without them)");
         Process bench = new ProcessBuilder(command).inheritIO().start();
-        try {
-            return bench.waitFor();
-        } finally {
-            bench.destroy();
-        }
+        // A bench stopped with SIGTERM takes its measuring JVM with it (Ctrl-C reaches both anyway).
+        Thread stopBench = new Thread(bench::destroy, "plugboard-bench-stop");
+        Runtime.getRuntime().addShutdownHook(stopBench);
+        int exit = bench.waitFor();
+        Runtime.getRuntime().removeShutdownHook(stopBench);
+        return exit;
     }
 
     /** For the report's header: how this JVM compiles. */
