@@ -24,24 +24,19 @@ final class Quoted {
      * a text over {@value #MAX_CHARS} characters is cut there and says how long it was.
      */
     static String escaped(String text) {
-        String shown = text.length() > MAX_CHARS ? text.substring(0, MAX_CHARS) : text;
-        StringBuilder out = null;
+        boolean cut = text.length() > MAX_CHARS;
+        String shown = cut ? text.substring(0, MAX_CHARS) : text;
+        StringBuilder out = new StringBuilder(shown.length() + 16);
         for (int i = 0; i < shown.length(); i++) {
             char c = shown.charAt(i);
             String escape = escape(c);
-            if (escape != null && out == null) {
-                out = new StringBuilder(shown.length() + 16).append(shown, 0, i);
-            }
-            if (out != null) {
-                if (escape != null) {
-                    out.append(escape);
-                } else {
-                    out.append(c);
-                }
+            if (escape != null) {
+                out.append(escape);
+            } else {
+                out.append(c);
             }
         }
-        String result = out == null ? shown : out.toString();
-        return shown == text ? result : result + "... (" + text.length() + " characters)";
+        return cut ? out + "... (" + text.length() + " characters)" : out.toString();
     }
 
     private static String escape(char c) {
