@@ -11,7 +11,7 @@ import java.util.concurrent.TimeUnit;
  */
 final class GoHostOutput {
 
-    private static final List<String> REQUIRED = List.of("start_first_call_us", "ping_median_us", "ping_p99_us",
+    private static final List<String> REQUIRED = List.of("start_first_call_us", "handshake_us", "ping_median_us", "ping_p99_us",
             "putget_median_us", "putget_p99_us", "calls", "value_size");
 
     private GoHostOutput() {
@@ -56,7 +56,11 @@ final class GoHostOutput {
             throw new IllegalArgumentException("gohost measured " + values.get("calls") + " calls of "
                     + values.get("value_size") + "-byte values, not the " + calls + " of " + valueSize + " asked for");
         }
-        return new HostFigures(micros(values, "start_first_call_us"),
+        if (values.get("handshake_us") > values.get("start_first_call_us")) {
+            throw new IllegalArgumentException("gohost printed handshake_us " + values.get("handshake_us")
+                    + ", more than start_first_call_us " + values.get("start_first_call_us") + " which includes it");
+        }
+        return new HostFigures(micros(values, "start_first_call_us"), micros(values, "handshake_us"),
                 new Stats(calls, micros(values, "ping_median_us"), micros(values, "ping_p99_us"), 0),
                 new Stats(calls, micros(values, "putget_median_us"), micros(values, "putget_p99_us"), 0), null, null);
     }

@@ -80,7 +80,7 @@ final class JavaWireHost implements AutoCloseable {
             long serving = System.nanoTime();
             channel.put("first-call", workload.value(), CALL_DEADLINE);
             long answered = System.nanoTime();
-            HostFigures.StartPhases phases = new HostFigures.StartPhases(handshake - start, connected - handshake,
+            HostFigures.StartPhases phases = new HostFigures.StartPhases(connected - handshake,
                     serving - connected, answered - serving);
             long startFirstCall = answered - start;
             PluginChannel calls = channel;
@@ -99,7 +99,7 @@ final class JavaWireHost implements AutoCloseable {
                     return calls.get(key, CALL_DEADLINE).orElse(null);
                 }
             });
-            return figures.withPhases(phases);
+            return figures.withPhases(handshake - start, phases);
         } finally {
             stop(process, channel);
         }

@@ -50,7 +50,7 @@ record KvWorkload(int calls, int warmup, byte[] value) {
         putGets(warmup, "warmup-", kv);
         Stats pings = ping == null ? null : Stats.of(pings(calls, ping));
         Stats putGets = Stats.of(putGets(calls, "key-", kv));
-        return new HostFigures(startFirstCall, pings, putGets, null, null);
+        return new HostFigures(startFirstCall, 0, pings, putGets, null, null);
     }
 
     private static long[] pings(int n, Ping ping) throws Exception {

@@ -12,13 +12,15 @@ import org.junit.Test;
 public class GoHostOutputTest {
 
     /** What gohost prints (go-plugins/README.md). */
-    private static final List<String> PRINTED = List.of("start_first_call_us 10180", "ping_median_us 110",
+    private static final List<String> PRINTED = List.of("start_first_call_us 10180", "handshake_us 8650",
+            "ping_median_us 110",
             "ping_p99_us 1172", "putget_median_us 377", "putget_p99_us 916", "calls 20000", "value_size 64");
 
     @Test
     public void figuresAreReadAsNanoseconds() {
         HostFigures figures = GoHostOutput.parse(PRINTED, 20000, 64);
         assertEquals(10_180_000, figures.startFirstCall());
+        assertEquals(8_650_000, figures.handshake());
         assertEquals(110_000, figures.ping().median());
         assertEquals(1_172_000, figures.ping().p99());
         assertEquals(377_000, figures.putGet().median());
@@ -42,6 +44,9 @@ public class GoHostOutputTest {
                 replaced("ping_median_us", "ping_median_us 1.5"), 20000, 64);
         assertRefused("gohost printed \"ping_median_us -3\": a negative figure",
                 replaced("ping_median_us", "ping_median_us -3"), 20000, 64);
+        assertRefused("gohost did not print handshake_us", without("handshake_us"), 20000, 64);
+        assertRefused("gohost printed handshake_us 10181, more than start_first_call_us 10180 which includes it",
+                replaced("handshake_us", "handshake_us 10181"), 20000, 64);
         assertRefused("gohost printed calls twice", with("calls 20000"), 20000, 64);
         assertRefused("gohost measured 20000 calls of 64-byte values, not the 100 of 64 asked for", PRINTED, 100, 64);
         assertRefused("gohost measured 20000 calls of 64-byte values, not the 20000 of 8 asked for", PRINTED, 20000, 8);
