@@ -15,7 +15,8 @@ import (
 //
 // JVM to spawner:
 //
-//	reqStart  dir, argc, args (args[0] is the program's path), envc, env ("KEY=value")
+//	reqStart  dir, argc, args (args[0] is the program's path), envc, env ("KEY=value": set on top
+//	          of the spawner's environment, which it inherited from the JVM; these win)
 //	reqSignal signal number
 //
 // Spawner to JVM:

@@ -20,7 +20,8 @@ type startRequest struct {
 	id   uint32
 	dir  string
 	argv []string
-	env  []string
+	// env is set on top of the spawner's environment ("KEY=value").
+	env []string
 }
 
 // spawner starts plugins on the goroutine that serves the requests and relays their output and
@@ -103,9 +104,12 @@ func (s *spawner) start(req startRequest) {
 		return
 	}
 	cmd := &exec.Cmd{
-		Path:   req.argv[0],
-		Args:   req.argv,
-		Env:    req.env,
+		Path: req.argv[0],
+		Args: req.argv,
+		// The request's variables on top of the spawner's own environment, which is the JVM's:
+		// the JVM sends only what it sets, not its whole environment each time. exec keeps the
+		// last value of a variable given twice, so the request's win.
+		Env:    append(os.Environ(), req.env...),
 		Dir:    req.dir,
 		Stdout: outW,
 		Stderr: errW,

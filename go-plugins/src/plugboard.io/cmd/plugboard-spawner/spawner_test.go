@@ -152,6 +152,18 @@ func TestOutputAndExitsAreAttributedToTheirPlugin(t *testing.T) {
 	<-h.done
 }
 
+func TestThePluginGetsTheSpawnersEnvironmentWithTheRequestsOnTop(t *testing.T) {
+	t.Setenv("PLUGBOARD_TEST", "inherited")
+	t.Setenv("PLUGBOARD_KEPT", "kept")
+	h := newHarness(t)
+	h.start(1, "/", "/bin/sh", "-c", `echo "$PLUGBOARD_TEST $PLUGBOARD_KEPT"; env | grep -c '^PLUGBOARD_TEST='`)
+	if got, want := h.collect(1)[1].stdout.String(), "yes kept\n1\n"; got != want {
+		t.Errorf("stdout %q, want %q (the request's value once, the spawner's other variables kept)", got, want)
+	}
+	h.toSpawn.Close()
+	<-h.done
+}
+
 func TestAStartErrorIsTheSystemsText(t *testing.T) {
 	h := newHarness(t)
 	h.start(7, "/", "/nonexistent/program")

@@ -36,7 +36,7 @@ final class JdkStarter implements ChildStarter {
         }
         argv.addAll(command.argv());
         ProcessBuilder builder = new ProcessBuilder(argv).directory(command.dir().toFile());
-        builder.environment().clear();
+        // ProcessBuilder starts from the JVM's environment; the command's variables go on top.
         builder.environment().putAll(command.env());
         Process process = spawner.spawn(builder);
         try {

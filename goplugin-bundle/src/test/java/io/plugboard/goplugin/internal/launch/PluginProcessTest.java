@@ -48,21 +48,43 @@ public class PluginProcessTest {
 
     @Test
     public void passesCookieVersionsPortsSocketDirectoryAndExtraEnvironment() throws Exception {
-        Path work = temp.newFolder("work").toPath();
+        assertEnvironmentAndArguments(launcher);
+        assertTrue(launcher.usesSpawner());
+    }
+
+    @Test
+    public void theJvmsWayPassesTheSameEnvironment() throws Exception {
+        PluginLauncher direct = new PluginLauncher(null);
+        try {
+            assertEnvironmentAndArguments(direct);
+            assertFalse(direct.usesSpawner());
+        } finally {
+            direct.close();
+        }
+    }
+
+    /**
+     * The host's environment (PATH, HOME), the descriptor's variables, and go-plugin's on top of
+     * both; the starters get only the variables to set and add them to the host's environment.
+     */
+    private void assertEnvironmentAndArguments(PluginLauncher starting) throws Exception {
+        Path work = temp.newFolder().toPath();
         Path script = Scripts.write(dir, "kv-go", "for v in BASIC_PLUGIN PLUGIN_PROTOCOL_VERSIONS PLUGIN_MIN_PORT"
-                + " PLUGIN_MAX_PORT TMPDIR KV_MODE; do echo \"$v=${!v}\" >&2; done\n"
-                + "echo \"PATH set: ${PATH:+yes}\" >&2\necho \"pwd=$(pwd)\" >&2\necho \"args=$*\" >&2\n"
+                + " PLUGIN_MAX_PORT TMPDIR KV_MODE HOME; do echo \"$v=${!v}\" >&2; done\n"
+                + "echo \"PATH set: ${PATH:+yes}\" >&2\necho \"TMPDIR given: $(env | grep -c '^TMPDIR=')\" >&2\n"
+                + "echo \"pwd=$(pwd)\" >&2\necho \"args=$*\" >&2\n"
                 + Scripts.HANDSHAKE + Scripts.SLEEP);
         // The descriptor's env cannot override what go-plugin's protocol needs.
         LaunchSpec spec = new LaunchSpec("kv.go", "1.0.0", script, List.of("-v", "two words"), work,
-                Map.of("KV_MODE", "fast", "TMPDIR", "/elsewhere"), "BASIC_PLUGIN", "hello", List.of(2, 1), dir,
-                WAIT);
-        PluginProcess plugin = launcher.start(spec, output);
+                Map.of("KV_MODE", "fast", "TMPDIR", "/elsewhere", "HOME", "/descriptors-home"), "BASIC_PLUGIN",
+                "hello", List.of(2, 1), dir, WAIT);
+        PluginProcess plugin = starting.start(spec, output);
         try {
             output.await("args=-v two words");
             assertEquals(List.of("BASIC_PLUGIN=hello", "PLUGIN_PROTOCOL_VERSIONS=2,1", "PLUGIN_MIN_PORT=10000",
-                    "PLUGIN_MAX_PORT=25000", "TMPDIR=" + dir, "KV_MODE=fast", "PATH set: yes", "pwd=" + work,
-                    "args=-v two words"), plugin.lastStderrLines());
+                    "PLUGIN_MAX_PORT=25000", "TMPDIR=" + dir, "KV_MODE=fast", "HOME=/descriptors-home",
+                    "PATH set: yes", "TMPDIR given: 1", "pwd=" + work, "args=-v two words"),
+                    plugin.lastStderrLines());
         } finally {
             plugin.kill();
         }
