@@ -11,8 +11,8 @@ import java.util.concurrent.TimeUnit;
  */
 final class GoHostOutput {
 
-    private static final List<String> REQUIRED = List.of("start_first_call_us", "handshake_us", "ping_median_us", "ping_p99_us",
-            "putget_median_us", "putget_p99_us", "calls", "value_size");
+    private static final List<String> REQUIRED = List.of("start_first_call_us", "handshake_us", "ping_median_us",
+            "ping_p99_us", "putget_median_us", "putget_p99_us", "calls", "value_size");
 
     private GoHostOutput() {
     }

@@ -151,16 +151,17 @@ final class GoPluginScenario implements Scenario {
      */
     private static void explainStart(Report report, List<HostFigures> wire, List<HostFigures> registry,
             List<HostFigures> go, List<Long> hashes, long binaryBytes) {
-        Report.Section section = report.section("go-plugin host: where start + first Put goes (medians over the starts)",
-                "step", "Java", "Go");
+        Report.Section section = report.section(
+                "go-plugin host: where start + first Put goes (medians over the starts)", "step", "Java", "Go");
         section.row("exec -> handshake line read and checked (Java: through plugboard-spawner, the reserve channel"
-                + " claimed meanwhile; Go: client.Start)", cell(wire, HostFigures::handshake), cell(go, HostFigures::handshake));
+                + " claimed meanwhile; Go: client.Start)", cell(wire, HostFigures::handshake),
+                cell(go, HostFigures::handshake));
         section.row("handshake -> first Put answered", cell(wire, f -> f.startFirstCall() - f.handshake()),
                 cell(go, f -> f.startFirstCall() - f.handshake()));
         section.row("  Java: address handed to the channel (it connects; broker stream and first check waited in it)",
                 phaseCell(wire, HostFigures.StartPhases::connect), "-");
-        section.row("  Java: connection up and Health/Check reports SERVING", phaseCell(wire, HostFigures.StartPhases::serving),
-                "-");
+        section.row("  Java: connection up and Health/Check reports SERVING",
+                phaseCell(wire, HostFigures.StartPhases::serving), "-");
         section.row("  Java: first Put answered", phaseCell(wire, HostFigures.StartPhases::firstPut), "-");
         section.row("descriptor: install (descriptor read, the same start, service registered while it connects)",
                 installCell(registry, HostFigures.InstallPhases::install), "-");
@@ -168,9 +169,10 @@ final class GoPluginScenario implements Scenario {
                 installCell(registry, HostFigures.InstallPhases::firstPut), "-");
         section.row("install, only when the descriptor pins sha256: SHA-256 of kv-go (" + Report.mib(binaryBytes) + ")",
                 cell(hashes.stream().mapToLong(Long::longValue).toArray()), "-");
-        section.note("Over every start of each host (the rounds' and the start samples). The Java rows are the wire"
-                + " host's. After its handshake, go-plugin's client dials without waiting (the first Put connects),"
-                + " checks no health, and hashes nothing (no SecureConfig).");
+        section.note("Over every start of each host (the rounds' and the start samples). The Java column is the"
+                + " wire host's, except in the descriptor rows (the goplugin bundle in Felix). After its handshake,"
+                + " go-plugin's client dials without waiting (the first Put connects), checks no health, and hashes"
+                + " nothing (no SecureConfig).");
     }
 
     private static String cell(List<HostFigures> figures, ToLongFunction<HostFigures> figure) {

@@ -11,7 +11,8 @@ package io.plugboard.bench;
  * @param phases how the wire host's start divides up, or null when the host does not tell
  * @param install how the registry host's start divides up, or null when the host does not tell
  */
-record HostFigures(long startFirstCall, long handshake, Stats ping, Stats putGet, StartPhases phases, InstallPhases install) {
+record HostFigures(long startFirstCall, long handshake, Stats ping, Stats putGet, StartPhases phases,
+        InstallPhases install) {
 
     /**
      * The steps of a start after its handshake ({@link HostFigures#handshake}), in nanoseconds each.
