@@ -177,26 +177,43 @@ final class StartupScenario implements Scenario {
     }
 
     /**
-     * --runtime, else runtime/target/plugboard.jar here (the build's distribution: the jar with
-     * bin/plugboard and its class archive), else the copy of plugboard.jar next to the bench jar
-     * (jar only).
+     * --runtime, else the build's distribution (the jar with bin/plugboard and its class archive):
+     * runtime/target/plugboard.jar in the current folder, then in the repository the bench was
+     * built in (from bench/target, wherever the bench is run from); else the copy of
+     * plugboard.jar next to the bench (jar only).
      */
     static Path runtimeJar(BenchOptions options) {
         if (options.runtimeJar() != null) {
             return options.runtimeJar();
         }
-        Path inRepository = Path.of("runtime", "target", "plugboard.jar");
-        if (Files.isRegularFile(inRepository)) {
-            return inRepository.toAbsolutePath();
-        }
+        Path self;
         try {
-            Path self = Path.of(StartupScenario.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-            Path beside = self.resolveSibling("plugboard.jar");
-            if (Files.isRegularFile(beside)) {
-                return beside;
-            }
+            self = Path.of(StartupScenario.class.getProtectionDomain().getCodeSource().getLocation().toURI());
         } catch (URISyntaxException | RuntimeException e) {
-            // No copy beside the bench jar either.
+            self = null;
+        }
+        return runtimeJar(Path.of(""), self);
+    }
+
+    /**
+     * The runtime jar found from {@code folder} (the current one) or from {@code bench}, the bench
+     * jar (bench/target/plugboard-bench.jar) or its classes folder (bench/target/classes); null if none.
+     */
+    static Path runtimeJar(Path folder, Path bench) {
+        List<Path> candidates = new ArrayList<>();
+        candidates.add(folder.resolve("runtime").resolve("target").resolve("plugboard.jar"));
+        if (bench != null) {
+            Path target = bench.toAbsolutePath().getParent();
+            Path module = target != null ? target.getParent() : null;
+            if (module != null && module.getParent() != null) {
+                candidates.add(module.resolveSibling("runtime").resolve("target").resolve("plugboard.jar"));
+            }
+            candidates.add(bench.toAbsolutePath().resolveSibling("plugboard.jar"));
+        }
+        for (Path candidate : candidates) {
+            if (Files.isRegularFile(candidate)) {
+                return candidate.toAbsolutePath().normalize();
+            }
         }
         return null;
     }
