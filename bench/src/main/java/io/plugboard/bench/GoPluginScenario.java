@@ -158,7 +158,7 @@ final class GoPluginScenario implements Scenario {
                 cell(go, HostFigures::handshake));
         section.row("handshake -> first Put answered", cell(wire, f -> f.startFirstCall() - f.handshake()),
                 cell(go, f -> f.startFirstCall() - f.handshake()));
-        section.row("  Java: address handed to the channel (it connects; broker stream and first check waited in it)",
+        section.row("  Java: address handed to the channel (it connects; the first check waited in it)",
                 phaseCell(wire, HostFigures.StartPhases::connect), "-");
         section.row("  Java: connection up and Health/Check reports SERVING",
                 phaseCell(wire, HostFigures.StartPhases::serving), "-");

@@ -17,7 +17,7 @@ record HostFigures(long startFirstCall, long handshake, Stats ping, Stats putGet
     /**
      * The steps of a start after its handshake ({@link HostFigures#handshake}), in nanoseconds each.
      *
-     * @param connect the gRPC channel built and the broker stream opened (no wait: they start the connection)
+     * @param connect the address handed to the prepared channel (no wait: it starts the connection)
      * @param serving the health check that carries the connection and reports SERVING
      * @param firstPut the first Put
      */

@@ -19,6 +19,8 @@ final class ServiceSlot implements Supervisor.Publication {
     private final KeyValueStore store;
     private ServiceRegistration<KeyValueStore> registration;
     private Dictionary<String, Object> properties;
+    /** The descriptor the registration's properties were made from. */
+    private Descriptor published;
 
     ServiceSlot(BundleContext context, KeyValueStore store) {
         this.context = context;
@@ -27,6 +29,10 @@ final class ServiceSlot implements Supervisor.Publication {
 
     @Override
     public synchronized void publish(Descriptor descriptor) {
+        if (registration != null && descriptor == published) {
+            // The first start publishes while it connects, and again once it serves: nothing changed.
+            return;
+        }
         Dictionary<String, Object> next = properties(descriptor);
         if (registration == null) {
             registration = context.registerService(KeyValueStore.class, store, next);
@@ -35,6 +41,7 @@ final class ServiceSlot implements Supervisor.Publication {
             registration.setProperties(next);
         }
         properties = next;
+        published = descriptor;
     }
 
     @Override
@@ -49,6 +56,7 @@ final class ServiceSlot implements Supervisor.Publication {
         }
         registration = null;
         properties = null;
+        published = null;
     }
 
     /** The service properties for the descriptor. */

@@ -88,7 +88,7 @@ public class RealKvTest {
         assertEquals(bin("kv-go").toString(), facts.get("command"));
         assertEquals(Hashes.sha256(bin("kv-go")).substring(0, 12), facts.get("sha256"));
         assertEquals(file.toString(), facts.get("descriptor"));
-        assertTrue(host.loggers.handlerLines().toString(), host.loggers.handlerLines().contains(
+        await("the Started line", () -> host.loggers.handlerLines().contains(
                 "info: Started go-plugin kv.go 1.2.3 (pid " + pid + ", grpc, app protocol 1, socket " + socket + ")"));
     }
 

@@ -150,7 +150,7 @@ public class RealStartFailuresTest {
         host.install("kv.pinned", bin("kv-go"), "sha256=" + Hashes.sha256(bin("kv-go")).toUpperCase());
         host.store("kv.pinned").put("k", bytes("v"));
         assertArrayEquals(bytes("v"), host.store("kv.pinned").get("k").orElseThrow());
-        assertTrue(host.loggers.handlerLines().toString(), host.loggers.handlerLines().stream()
+        await("the Started line", () -> host.loggers.handlerLines().stream()
                 .anyMatch(line -> line.startsWith("info: Started go-plugin kv.pinned")));
     }
 }

@@ -105,7 +105,8 @@ public class SupervisorTest {
         store.put("k", bytes("v"));
         assertArrayEquals(bytes("v"), store.get("k").orElseThrow());
         assertEquals(Optional.empty(), store.get("missing"));
-        assertTrue(log.lines("info").toString(), log.lines("info").contains(
+        // Said by the supervisor's thread, once the caller has its start.
+        await("the Started line", () -> log.lines("info").contains(
                 "info: Started go-plugin kv.go 1.2.0 (pid 101, grpc, app protocol 1, socket /tmp/pb1/plugin101)"));
     }
 

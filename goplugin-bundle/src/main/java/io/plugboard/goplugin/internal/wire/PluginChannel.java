@@ -61,7 +61,14 @@ public final class PluginChannel implements AutoCloseable {
     private volatile String pluginName;
     /** Where the plugin listens, {@code network:address}, for messages; set once for a prepared channel. */
     private volatile String where;
-    private final ClientCall<ConnInfo, ConnInfo> brokerStream;
+    /**
+     * go-plugin's broker stream, opened on the event loop once the start is over (see
+     * {@link #startIsOver}); null before, and for a channel whose plugin never served.
+     */
+    private volatile ClientCall<ConnInfo, ConnInfo> brokerStream;
+    /** Set when a readiness check found the plugin serving: the next call's end opens the broker stream. */
+    private volatile boolean brokerDue;
+    private volatile boolean closed;
     /** The channel's event loop, where calls start. */
     private final Executor loop;
     /** Whether a health check got an answer from the plugin: the connection was made once. */
@@ -81,7 +88,6 @@ public final class PluginChannel implements AutoCloseable {
         this.loop = Objects.requireNonNull(loop, "loop");
         this.pluginName = pluginName;
         this.where = where;
-        this.brokerStream = openBrokerStream(channel);
     }
 
     /** Names the plugin a channel made ahead of it was claimed for. */
@@ -108,13 +114,37 @@ public final class PluginChannel implements AutoCloseable {
         return startOver.getAndSet(null);
     }
 
+    /**
+     * The start is over: once the plugin served, the end of the next call opens the broker stream;
+     * runs the claim's action. The stream goes out after that call, not with the readiness check:
+     * nothing a KV plugin does needs it before, and go-plugin's client opens it from a goroutine
+     * of its own too. Sent with the check, it was one more stream to set up, on both sides, while
+     * the start waited.
+     */
     private void startIsOver() {
+        if (brokerDue) {
+            brokerDue = false;
+            openBrokerStreamSoon();
+        }
         if (startOver.get() == null) {
-            return; // every call but the first after a start: one volatile read
+            return; // every call but the first after a start: two volatile reads
         }
         Runnable action = startOver.getAndSet(null);
         if (action != null) {
             action.run();
+        }
+    }
+
+    /** Opens the broker stream on the event loop, off the caller's path; once, and not after close. */
+    private void openBrokerStreamSoon() {
+        try {
+            loop.execute(() -> {
+                if (!closed && brokerStream == null) {
+                    brokerStream = openBrokerStream(channel);
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            // The connections are closed: there is no stream to open.
         }
     }
 
@@ -144,6 +174,7 @@ public final class PluginChannel implements AutoCloseable {
      * go-plugin's host keeps plugin.GRPCBroker/StartStream open for the plugin's whole life (a
      * plugin that brokers connections back to the host sends ConnInfo on it). A KV plugin never
      * sends anything; whatever comes is read and dropped, and the stream ends with the channel.
+     * Opened once, when the start is over ({@link #startIsOver}).
      */
     private static ClientCall<ConnInfo, ConnInfo> openBrokerStream(ManagedChannel channel) {
         ClientCall<ConnInfo, ConnInfo> call = channel.newCall(GRPCBrokerGrpc.getStartStreamMethod(), CallOptions.DEFAULT);
@@ -170,6 +201,9 @@ public final class PluginChannel implements AutoCloseable {
         boolean serving = false;
         try {
             serving = awaitServingUntil(timeout);
+            if (serving && brokerStream == null) {
+                brokerDue = true;
+            }
             return serving;
         } finally {
             // A plugin that serves is over its start with its first call.
@@ -472,11 +506,15 @@ public final class PluginChannel implements AutoCloseable {
     /** Closes the channel at once (no graceful wait). */
     @Override
     public void close() {
+        closed = true;
         startIsOver();
-        try {
-            brokerStream.cancel("plugin channel closed", null);
-        } catch (RejectedExecutionException loopGone) {
-            // The connections were closed first: the stream went with them; the channel is still shut down.
+        ClientCall<ConnInfo, ConnInfo> stream = brokerStream;
+        if (stream != null) {
+            try {
+                stream.cancel("plugin channel closed", null);
+            } catch (RejectedExecutionException loopGone) {
+                // The connections were closed first: the stream went with them; the channel is still shut down.
+            }
         }
         channel.shutdownNow();
         try {

@@ -207,8 +207,7 @@ public final class PluginChannels implements AutoCloseable {
     /**
      * Builds a channel to a unix socket that is not named yet. The channel leaves idle mode now
      * and makes its connection up to the connect itself, which waits for the address
-     * ({@link AwaitedSocket}); the broker's StartStream is opened now too and goes out as soon
-     * as the connection is up. Nothing in it runs out while it waits: no call has a deadline
+     * ({@link AwaitedSocket}). Nothing in it runs out while it waits: no call has a deadline
      * yet, the idle timer is off, and Netty's connect timeout is armed only once the held
      * connect goes on to the socket.
      */
@@ -277,9 +276,9 @@ public final class PluginChannels implements AutoCloseable {
     }
 
     /**
-     * Makes the channel (plaintext HTTP/2 over the handshake's unix socket or tcp address) and
-     * opens the broker's StartStream once, as go-plugin's host does. Does not wait for the
-     * connection: the stream and the first call make it, as in go-plugin's host, and
+     * Makes the channel (plaintext HTTP/2 over the handshake's unix socket or tcp address); it
+     * opens the broker's StartStream once its start is over, as go-plugin's host opens it once
+     * (see {@link PluginChannel}). Does not wait for the connection: the first call makes it, and
      * {@link PluginChannel#awaitServing} says why when it cannot be made. (A separate wait for
      * the channel's READY state first cost two more thread hand-overs per start.)
      *

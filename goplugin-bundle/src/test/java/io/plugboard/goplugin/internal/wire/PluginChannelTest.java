@@ -196,11 +196,34 @@ public class PluginChannelTest {
     }
 
     @Test
-    public void theBrokerStreamIsOpenWhileConnectedAndEndsOnClose() throws Exception {
+    public void theBrokerStreamOpensAfterTheFirstCallOnceServingAndEndsOnClose() throws Exception {
+        assertTrue(channel.awaitServing(DEADLINE));
+        // Not with the readiness check: after the call that follows it.
+        assertFalse("StartStream was opened with the readiness check", server.awaitBrokerOpened(1));
+        channel.put("k", new byte[] {1}, DEADLINE);
         assertTrue("StartStream was opened", server.awaitBrokerOpened(10));
         assertFalse("StartStream stays open", server.awaitBrokerEnded(0));
         channel.close();
         assertTrue("StartStream ended with the channel", server.awaitBrokerEnded(10));
+    }
+
+    @Test
+    public void aPluginThatNeverServedGetsNoBrokerStream() throws Exception {
+        server.health(ServingStatus.NOT_SERVING);
+        assertFalse(channel.awaitServing(Duration.ofMillis(200)));
+        channel.put("k", new byte[] {1}, DEADLINE);
+        channel.close();
+        assertFalse("StartStream was opened", server.awaitBrokerOpened(1));
+    }
+
+    @Test
+    public void aPluginThatServesOnlyAtALaterCheckGetsItsBrokerStream() throws Exception {
+        server.health(ServingStatus.NOT_SERVING);
+        assertFalse(channel.awaitServing(Duration.ofMillis(200)));
+        server.health(ServingStatus.SERVING);
+        assertTrue(channel.awaitServing(DEADLINE));
+        assertTrue(channel.healthy(DEADLINE));
+        assertTrue("StartStream was opened", server.awaitBrokerOpened(10));
     }
 
     @Test

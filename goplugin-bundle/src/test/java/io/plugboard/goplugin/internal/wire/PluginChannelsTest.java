@@ -40,6 +40,7 @@ public class PluginChannelsTest {
         try (PluginChannels channels = new PluginChannels(temp.newFolder("native").toPath());
                 TestPluginServer server = TestPluginServer.tcp();
                 PluginChannel channel = channels.connect(server.handshake(), "kv-tcp")) {
+            assertTrue(channel.awaitServing(DEADLINE));
             channel.put("k", new byte[] {1, 2}, DEADLINE);
             assertArrayEquals(new byte[] {1, 2}, channel.get("k", DEADLINE).orElseThrow());
             assertTrue(server.awaitBrokerOpened(10));
