@@ -1,5 +1,6 @@
 package io.plugboard.bench;
 
+import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
@@ -74,6 +75,18 @@ public final class BenchMain {
         System.out.println(String.format(Locale.ROOT, "Total %.0f s; working folder %s",
                 (System.nanoTime() - STARTED) / 1e9, root));
         System.exit(failed ? 1 : 0);
+    }
+
+    /**
+     * Where the bench's classes come from: bench/target/plugboard-bench.jar, or bench/target/classes
+     * when run from the build; null if the class path does not say.
+     */
+    static Path ownLocation() {
+        try {
+            return Path.of(BenchMain.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        } catch (URISyntaxException | RuntimeException e) {
+            return null;
+        }
     }
 
     /** One line of progress on standard error, with the time since start. */

@@ -2,7 +2,6 @@ package io.plugboard.bench;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -320,14 +319,9 @@ final class GoPluginScenario implements Scenario {
         if (options.goBin() != null) {
             return options.goBin();
         }
-        try {
-            Path self = Path.of(GoPluginScenario.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-            Path beside = self.resolveSibling("go-bin");
-            if (Files.isDirectory(beside)) {
-                return beside;
-            }
-        } catch (URISyntaxException | RuntimeException e) {
-            // Fall through to the working directory.
+        Path self = BenchMain.ownLocation();
+        if (self != null && Files.isDirectory(self.resolveSibling("go-bin"))) {
+            return self.resolveSibling("go-bin");
         }
         return Path.of("go-plugins", "target", "bin").toAbsolutePath();
     }

@@ -4,7 +4,6 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
-import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -186,13 +185,7 @@ final class StartupScenario implements Scenario {
         if (options.runtimeJar() != null) {
             return options.runtimeJar();
         }
-        Path self;
-        try {
-            self = Path.of(StartupScenario.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-        } catch (URISyntaxException | RuntimeException e) {
-            self = null;
-        }
-        return runtimeJar(Path.of(""), self);
+        return runtimeJar(Path.of(""), BenchMain.ownLocation());
     }
 
     /**
