@@ -88,6 +88,17 @@ final class RecordingFolderActions implements FolderActions, FolderLog {
         }
     }
 
+    /**
+     * How many files the install calls recorded so far named. Wait on this, not on
+     * {@link #installed}: a file is taken before its call is recorded.
+     */
+    long filesInstalled() {
+        synchronized (calls) {
+            return calls.stream().filter(c -> c.startsWith("install "))
+                    .mapToLong(c -> c.substring("install ".length()).split(",").length).sum();
+        }
+    }
+
     List<String> calls() {
         synchronized (calls) {
             return List.copyOf(calls);
