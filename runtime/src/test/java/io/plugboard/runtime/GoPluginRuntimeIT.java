@@ -169,14 +169,26 @@ public class GoPluginRuntimeIT {
         assertFalse(p.transcript(), p.stderr().contains("Exception"));
     }
 
-    /** The socket of the kv-go process, from the handler's "Started go-plugin" line in plugboard.log. */
-    private Path socketOf(long pid) throws IOException {
-        Matcher m = Pattern.compile("Started go-plugin kv\\.go \\S+ \\(pid " + pid + ", [^)]*socket (/\\S+)\\)")
-                .matcher(Files.readString(work.resolve("data/plugboard.log")));
-        if (!m.find()) {
-            fail("no 'Started go-plugin kv.go' line for pid " + pid + " in plugboard.log");
-        }
+    /**
+     * The socket of the kv-go process, from the "Started go-plugin" line in plugboard.log; waits
+     * for it, since the supervisor's thread says it and the log is written by another thread.
+     */
+    private Path socketOf(long pid) throws Exception {
+        Pattern started = Pattern.compile("Started go-plugin kv\\.go \\S+ \\(pid " + pid + ", [^)]*socket (/\\S+)\\)");
+        Path log = work.resolve("data/plugboard.log");
+        await("a 'Started go-plugin kv.go' line for pid " + pid + " in plugboard.log",
+                () -> started.matcher(readOrEmpty(log)).find());
+        Matcher m = started.matcher(Files.readString(log));
+        assertTrue(m.find());
         return Path.of(m.group(1));
+    }
+
+    private static String readOrEmpty(Path file) {
+        try {
+            return Files.readString(file);
+        } catch (IOException e) {
+            return "";
+        }
     }
 
     /** The pid that plugin:info printed. */

@@ -129,7 +129,9 @@ public class SupervisorTest {
         assertEquals(List.of(caller), plugin.startThreads);
         assertEquals(caller, published.publishThread);
         plugin.last().crash(2, "panic: boom");
-        await("restarted", () -> plugin.instances.size() == 2 && state() == State.SERVING);
+        // SERVING is set before the publish, which records the thread: wait for both.
+        await("restarted", () -> plugin.instances.size() == 2 && state() == State.SERVING
+                && "plugboard-goplugin-kv.go-supervisor".equals(published.publishThread));
         assertEquals(List.of(caller, "plugboard-goplugin-kv.go-supervisor"), plugin.startThreads);
         assertEquals("plugboard-goplugin-kv.go-supervisor", published.publishThread);
     }

@@ -126,8 +126,9 @@ public class ReserveChannelTest {
             List<Long> deadlines = server.checkDeadlines();
             assertEquals("the one check, sent ahead: " + deadlines, 1, deadlines.size());
             long left = deadlines.get(0);
-            // Sent when the reserve was made, its deadline would have run 1.5 s already (or not be this start's).
-            assertTrue("the check's deadline had " + left + " ms left", left > 2000 && left <= 3000);
+            // Sent when the reserve was made, its deadline would have run 1.5 s already (or not be this
+            // start's); sent at the claim, it has up to 1.5 s of slack for a slow machine.
+            assertTrue("the check's deadline had " + left + " ms left", left > 1500 && left <= 3000);
         }
     }
 

@@ -101,6 +101,7 @@ public class StandInUnderLoadTest {
                 table.select(Greeter.TYPE, "greeter.en");
                 table.remove(zh.serviceId());
                 zh = add("greeter.zh", 1, 15, new StoppableGreeter("zh"));
+                awaitProgress(calls, failures);
             }
         } finally {
             running.set(false);
@@ -113,5 +114,17 @@ public class StandInUnderLoadTest {
         assertTrue("failed calls: " + failures, failures.isEmpty());
         assertTrue("the callers made calls: " + calls, calls.get() > CYCLES);
         assertEquals("en " + CYCLES, greeter.greet("Ann"));
+    }
+
+    /** Waits for the callers to make a call, so each cycle overlaps calls even on a busy machine. */
+    private static void awaitProgress(AtomicLong calls, Queue<Throwable> failures) throws InterruptedException {
+        long before = calls.get() + failures.size();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (calls.get() + failures.size() == before) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("the callers made no call for 10 s");
+            }
+            Thread.yield();
+        }
     }
 }
