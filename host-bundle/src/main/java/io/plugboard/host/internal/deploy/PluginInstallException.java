@@ -1,15 +1,22 @@
 package io.plugboard.host.internal.deploy;
 
-/** A plugin could not be installed, updated or uninstalled; the message says why, plainly. */
+import io.plugboard.host.internal.text.ControlCharacters;
+
+/**
+ * A plugin could not be installed, updated or uninstalled; the message says why, plainly. The
+ * message is shown on the terminal as it is, and it names what the user gave (a path, a URL, a
+ * file's name), so its control characters are escaped; its line breaks are kept (a handler's
+ * message may have several lines).
+ */
 public final class PluginInstallException extends RuntimeException {
 
     private static final long serialVersionUID = 1L;
 
     public PluginInstallException(String message) {
-        super(message);
+        super(ControlCharacters.escapedKeepingLines(message));
     }
 
     public PluginInstallException(String message, Throwable cause) {
-        super(message, cause);
+        super(ControlCharacters.escapedKeepingLines(message), cause);
     }
 }

@@ -16,6 +16,8 @@ import java.util.Locale;
 
 import org.osgi.service.log.LogLevel;
 
+import io.plugboard.host.internal.text.ControlCharacters;
+
 /**
  * Writes log entries as {@code LEVEL [origin] message} lines: to the console when at or above a
  * threshold, and every entry to a file when one is given, there preceded by the entry's time
@@ -94,16 +96,11 @@ final class LogLineWriter implements Closeable {
             if (multiline && c == '\r' && i + 1 < value.length() && value.charAt(i + 1) == '\n') {
                 continue;
             }
+            String escape = c == '\t' ? null : ControlCharacters.escape(c);
             if (multiline && c == '\n') {
                 line.append(System.lineSeparator()).append(CONTINUATION);
-            } else if (c == '\t') {
-                line.append(c);
-            } else if (c == '\n') {
-                line.append("\\n");
-            } else if (c == '\r') {
-                line.append("\\r");
-            } else if (Character.isISOControl(c) || c == '\u2028' || c == '\u2029') {
-                line.append(String.format("\\u%04x", (int) c));
+            } else if (escape != null) {
+                line.append(escape);
             } else {
                 line.append(c);
             }

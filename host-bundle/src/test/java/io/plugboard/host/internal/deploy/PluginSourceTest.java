@@ -108,4 +108,22 @@ public class PluginSourceTest {
                 () -> source.copyTo(temp.getRoot().toPath().resolve("copy")));
         assertEquals(message, e.getMessage());
     }
+
+    @Test
+    public void aPathsControlCharactersAreEscapedInTheMessage() {
+        // A name typed or pasted with an escape sequence must not reach the terminal as one.
+        Path missing = temp.getRoot().toPath().resolve("red\u001b[31m\rx.jar");
+
+        PluginInstallException e = assertThrows(PluginInstallException.class,
+                () -> PluginSource.parse(missing.toString()).readBytes());
+
+        assertEquals(temp.getRoot().toPath().resolve("red\\u001b[31m\\rx.jar") + " does not exist", e.getMessage());
+    }
+
+    @Test
+    public void aMessagesOwnLineBreaksAndTabsStay() {
+        // A handler's message may list lines (a plugin's last stderr lines); only they may break it.
+        assertEquals("kv.go: exited. Last stderr lines:\n\tpanic: \\u0007boom",
+                new PluginInstallException("kv.go: exited. Last stderr lines:\n\tpanic: \u0007boom").getMessage());
+    }
 }
