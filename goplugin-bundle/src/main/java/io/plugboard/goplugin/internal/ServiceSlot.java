@@ -18,8 +18,7 @@ final class ServiceSlot implements Supervisor.Publication {
     private final BundleContext context;
     private final KeyValueStore store;
     private ServiceRegistration<KeyValueStore> registration;
-    private Dictionary<String, Object> properties;
-    /** The descriptor the registration's properties were made from. */
+    /** The descriptor the registration's properties were made from; null while unregistered. */
     private Descriptor published;
 
     ServiceSlot(BundleContext context, KeyValueStore store) {
@@ -36,11 +35,10 @@ final class ServiceSlot implements Supervisor.Publication {
         Dictionary<String, Object> next = properties(descriptor);
         if (registration == null) {
             registration = context.registerService(KeyValueStore.class, store, next);
-        } else if (!next.equals(properties)) {
+        } else if (!next.equals(properties(published))) {
             // A replacement with a new version: the registry takes the changed properties again.
             registration.setProperties(next);
         }
-        properties = next;
         published = descriptor;
     }
 
@@ -55,7 +53,6 @@ final class ServiceSlot implements Supervisor.Publication {
             // Unregistered already: the bundle is stopping.
         }
         registration = null;
-        properties = null;
         published = null;
     }
 

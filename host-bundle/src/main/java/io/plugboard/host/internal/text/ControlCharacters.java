@@ -35,21 +35,17 @@ public final class ControlCharacters {
         if (text == null) {
             return null;
         }
-        StringBuilder out = null;
+        StringBuilder out = new StringBuilder(text.length() + 16);
         for (int i = 0; i < text.length(); i++) {
             char c = text.charAt(i);
             String escape = c == '\n' || c == '\t' ? null : escape(c);
-            if (escape != null && out == null) {
-                out = new StringBuilder(text.length() + 16).append(text, 0, i);
-            }
-            if (out != null) {
-                if (escape != null) {
-                    out.append(escape);
-                } else {
-                    out.append(c);
-                }
+            if (escape != null) {
+                out.append(escape);
+            } else {
+                out.append(c);
             }
         }
-        return out == null ? text : out.toString();
+        // Every escape is longer than its character: the same length means nothing was escaped.
+        return out.length() == text.length() ? text : out.toString();
     }
 }
