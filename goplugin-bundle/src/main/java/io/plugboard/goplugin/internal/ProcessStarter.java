@@ -132,6 +132,8 @@ final class ProcessStarter implements InstanceStarter {
         boolean inCallersStep = false;
         try {
             channel = preparation.connect(process.handshake());
+            // go-plugin 1.4 and later send what the plugin prints after Serve on this stream only.
+            channel.forwardStdio(process.stdio());
             // The event loop connects and sends the readiness check while this thread does the step.
             inCallersStep = true;
             steps.whileConnecting().run();

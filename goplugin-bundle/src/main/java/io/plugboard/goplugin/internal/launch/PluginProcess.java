@@ -33,6 +33,7 @@ public final class PluginProcess {
     private final StderrLines stderr;
     private final LineSplitter stdoutLines;
     private final LineSplitter stderrLines;
+    private final StdioOutput stdio;
     private final CompletableFuture<String> firstLine = new CompletableFuture<>();
     private final CompletableFuture<Void> stdoutDrained = new CompletableFuture<>();
     private final CompletableFuture<Void> stderrDrained = new CompletableFuture<>();
@@ -54,6 +55,7 @@ public final class PluginProcess {
         this.stderr = new StderrLines(output);
         this.stdoutLines = new LineSplitter(this::stdoutLine);
         this.stderrLines = new LineSplitter(stderr::line);
+        this.stdio = new StreamedStdio();
         this.exit = exitValue
                 .thenCompose(value -> CompletableFuture.allOf(stdoutDrained, stderrDrained)
                         .completeOnTimeout(null, DRAIN_GRACE_MS, TimeUnit.MILLISECONDS)
@@ -87,6 +89,39 @@ public final class PluginProcess {
                 exitValue.complete(value);
             }
         };
+    }
+
+    /**
+     * Where the chunks of go-plugin's GRPCStdio stream go (go-plugin 1.4 and later send on it what
+     * the plugin writes to {@code os.Stdout} and {@code os.Stderr} once it serves): in lines, as the
+     * pipes' lines go, a stdout line at INFO, a stderr line at its hclog level (else WARN) and
+     * among the last stderr lines.
+     */
+    public StdioOutput stdio() {
+        return stdio;
+    }
+
+    /** Splits the stream's two channels into lines of their own: their chunks interleave. */
+    private final class StreamedStdio implements StdioOutput {
+
+        private final LineSplitter out = new LineSplitter(PluginProcess.this::stdoutLineAfterHandshake);
+        private final LineSplitter err = new LineSplitter(stderr::streamedLine);
+
+        @Override
+        public void stdout(byte[] chunk) {
+            out.feed(chunk, 0, chunk.length);
+        }
+
+        @Override
+        public void stderr(byte[] chunk) {
+            err.feed(chunk, 0, chunk.length);
+        }
+
+        @Override
+        public void ended() {
+            out.end();
+            err.end();
+        }
     }
 
     /** Records the started child. */
@@ -202,6 +237,10 @@ public final class PluginProcess {
             firstLine.complete(line);
             return;
         }
+        stdoutLineAfterHandshake(line);
+    }
+
+    private void stdoutLineAfterHandshake(String line) {
         try {
             output.line(LogLevel.INFO, line, Map.of());
         } catch (RuntimeException ignored) {

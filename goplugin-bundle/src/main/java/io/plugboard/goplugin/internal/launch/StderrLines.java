@@ -14,7 +14,8 @@ import org.osgi.service.log.LogLevel;
  * Classifies a plugin's stderr lines for {@link PluginOutput}: an hclog JSON line at its level, any
  * other line WARN, a Go panic (or runtime fatal error) with its goroutine dump ONE ERROR message.
  * Keeps the last {@value #KEPT} raw lines. Fed by one thread at a time (a drain thread, or the
- * spawner's reader); the last lines are read by others.
+ * spawner's reader), and by the reader of go-plugin's GRPCStdio stream ({@link #streamedLine});
+ * the last lines are read by others.
  */
 final class StderrLines {
 
@@ -53,6 +54,16 @@ final class StderrLines {
         } else {
             classify(raw);
         }
+    }
+
+    /**
+     * Takes a line the plugin wrote to {@code os.Stderr} that came over go-plugin's GRPCStdio
+     * stream, from another thread than {@link #line}: classified and remembered as a raw line,
+     * never the start of a panic (Go's runtime writes a panic to the process's own stderr).
+     */
+    void streamedLine(String raw) {
+        remember(raw);
+        classify(raw);
     }
 
     /** Takes the end of the stream: a collected panic goes out now, as one message. */

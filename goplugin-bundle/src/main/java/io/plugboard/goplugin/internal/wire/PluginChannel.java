@@ -21,6 +21,7 @@ import io.grpc.MethodDescriptor;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.ClientCalls;
+import io.plugboard.goplugin.internal.launch.StdioOutput;
 import io.plugboard.goplugin.internal.wire.KvCallException.Kind;
 import io.plugboard.goplugin.internal.wire.proto.health.HealthGrpc;
 import io.plugboard.goplugin.internal.wire.proto.health.HealthProto.HealthCheckRequest;
@@ -31,8 +32,11 @@ import io.plugboard.goplugin.internal.wire.proto.kv.KvProto.GetRequest;
 import io.plugboard.goplugin.internal.wire.proto.kv.KvProto.PutRequest;
 import io.plugboard.goplugin.internal.wire.proto.plugin.GRPCBrokerGrpc;
 import io.plugboard.goplugin.internal.wire.proto.plugin.GRPCControllerGrpc;
+import io.plugboard.goplugin.internal.wire.proto.plugin.GRPCStdioGrpc;
 import io.plugboard.goplugin.internal.wire.proto.plugin.GrpcBrokerProto.ConnInfo;
 import io.plugboard.goplugin.internal.wire.proto.plugin.GrpcControllerProto.Empty;
+import io.plugboard.goplugin.internal.wire.proto.plugin.GrpcStdioProto;
+import io.plugboard.goplugin.internal.wire.proto.plugin.GrpcStdioProto.StdioData;
 
 /**
  * The gRPC connection to one plugin process; made by {@link PluginChannels}. Thread-safe: any
@@ -68,9 +72,15 @@ public final class PluginChannel implements AutoCloseable {
     private volatile ClientCall<ConnInfo, ConnInfo> brokerStream;
     /** Set when a readiness check found the plugin serving: the next call's end opens the broker stream. */
     private volatile boolean brokerDue;
+    /** Where go-plugin's GRPCStdio stream goes, opened with the broker stream; null: not opened. */
+    private volatile StdioOutput stdio;
+    /** That stream, once opened (on the event loop); null before. */
+    private volatile ClientCall<GrpcStdioProto.Empty, StdioData> stdioStream;
     private volatile boolean closed;
     /** The channel's event loop, where calls start. */
     private final Executor loop;
+    /** Where the GRPCStdio stream's chunks are handed on: lines are logged off the event loop. */
+    private final Executor stdioReader;
     /** Whether a health check got an answer from the plugin: the connection was made once. */
     private volatile boolean reached;
     /** The readiness check a prepared channel sent ahead, until awaitServing takes its answer. */
@@ -83,9 +93,10 @@ public final class PluginChannel implements AutoCloseable {
      */
     private final AtomicReference<Runnable> startOver = new AtomicReference<>();
 
-    PluginChannel(ManagedChannel channel, Executor loop, String pluginName, String where) {
+    PluginChannel(ManagedChannel channel, Executor loop, Executor stdioReader, String pluginName, String where) {
         this.channel = channel;
         this.loop = Objects.requireNonNull(loop, "loop");
+        this.stdioReader = Objects.requireNonNull(stdioReader, "stdioReader");
         this.pluginName = pluginName;
         this.where = where;
     }
@@ -115,16 +126,26 @@ public final class PluginChannel implements AutoCloseable {
     }
 
     /**
-     * The start is over: once the plugin served, the end of the next call opens the broker stream;
-     * runs the claim's action. The stream goes out after that call, not with the readiness check:
-     * nothing a KV plugin does needs it before, and go-plugin's client opens it from a goroutine
-     * of its own too. Sent with the check, it was one more stream to set up, on both sides, while
-     * the start waited.
+     * Has the plugin's output that go-plugin's GRPCStdio stream carries go to {@code output}; call
+     * before the readiness check. The stream is opened with the broker stream, once the start is
+     * over.
+     */
+    public void forwardStdio(StdioOutput output) {
+        stdio = Objects.requireNonNull(output, "output");
+    }
+
+    /**
+     * The start is over: once the plugin served, the end of the next call opens the broker stream
+     * (and the GRPCStdio stream); runs the claim's action. The streams go out after that call, not
+     * with the readiness check: nothing a KV plugin does needs them before, and go-plugin's client
+     * opens the broker from a goroutine of its own too. Sent with the check, the broker stream was
+     * one more stream to set up, on both sides, while the start waited. What a plugin prints
+     * meanwhile waits in its pipe.
      */
     private void startIsOver() {
         if (brokerDue) {
             brokerDue = false;
-            openBrokerStreamSoon();
+            openStreamsSoon();
         }
         if (startOver.get() == null) {
             return; // every call but the first after a start: two volatile reads
@@ -135,12 +156,16 @@ public final class PluginChannel implements AutoCloseable {
         }
     }
 
-    /** Opens the broker stream on the event loop, off the caller's path; once, and not after close. */
-    private void openBrokerStreamSoon() {
+    /** Opens the broker and GRPCStdio streams on the event loop, off the caller's path; once, and not after close. */
+    private void openStreamsSoon() {
         try {
             loop.execute(() -> {
                 if (!closed && brokerStream == null) {
                     brokerStream = openBrokerStream(channel);
+                }
+                StdioOutput output = stdio;
+                if (!closed && output != null && stdioStream == null) {
+                    stdioStream = openStdioStream(channel, stdioReader, output);
                 }
             });
         } catch (RejectedExecutionException e) {
@@ -184,6 +209,64 @@ public final class PluginChannel implements AutoCloseable {
         // only close() does then (ClientCall is not thread-safe).
         call.request(Integer.MAX_VALUE);
         return call;
+    }
+
+    /**
+     * go-plugin's host calls plugin.GRPCStdio/StreamStdio once, at the start, and copies what comes
+     * to its own output: go-plugin 1.4 and later send on it what the plugin writes to os.Stdout and
+     * os.Stderr, which otherwise fills a pipe nobody reads until the plugin blocks on a write. A
+     * plugin without the service (go-plugin 1.0.1, kv-go) answers UNIMPLEMENTED, which ends it.
+     * The listener runs on the stdio reader and asks for one chunk at a time, after it handed the
+     * last one on: a plugin that prints faster than its lines are logged waits, as on a full pipe,
+     * once the stream's HTTP/2 flow-control window is full.
+     */
+    private static ClientCall<GrpcStdioProto.Empty, StdioData> openStdioStream(ManagedChannel channel,
+            Executor reader, StdioOutput output) {
+        ClientCall<GrpcStdioProto.Empty, StdioData> call = channel.newCall(GRPCStdioGrpc.getStreamStdioMethod(),
+                CallOptions.DEFAULT.withExecutor(reader));
+        call.start(new StdioListener(call, output), new Metadata());
+        call.sendMessage(GrpcStdioProto.Empty.getDefaultInstance());
+        call.halfClose();
+        call.request(1);
+        return call;
+    }
+
+    /** Hands the GRPCStdio stream's chunks on, one at a time. */
+    private static final class StdioListener extends ClientCall.Listener<StdioData> {
+
+        private final ClientCall<?, StdioData> call;
+        private final StdioOutput output;
+
+        StdioListener(ClientCall<?, StdioData> call, StdioOutput output) {
+            this.call = call;
+            this.output = output;
+        }
+
+        @Override
+        public void onMessage(StdioData message) {
+            try {
+                switch (message.getChannel()) {
+                    case STDOUT -> output.stdout(message.getData().toByteArray());
+                    case STDERR -> output.stderr(message.getData().toByteArray());
+                    default -> {
+                        // INVALID or a channel a later go-plugin adds: nothing to mirror.
+                    }
+                }
+            } catch (RuntimeException e) {
+                // The stream must go on whatever the receiver does, or the plugin blocks on its next write.
+            }
+            // ClientCall.request may be called from any thread.
+            call.request(1);
+        }
+
+        @Override
+        public void onClose(Status status, Metadata trailers) {
+            try {
+                output.ended();
+            } catch (RuntimeException e) {
+                // Nothing more to hand on.
+            }
+        }
     }
 
     /**
@@ -508,12 +591,13 @@ public final class PluginChannel implements AutoCloseable {
     public void close() {
         closed = true;
         startIsOver();
-        ClientCall<ConnInfo, ConnInfo> stream = brokerStream;
-        if (stream != null) {
-            try {
-                stream.cancel("plugin channel closed", null);
-            } catch (RejectedExecutionException loopGone) {
-                // The connections were closed first: the stream went with them; the channel is still shut down.
+        for (ClientCall<?, ?> stream : new ClientCall<?, ?>[] {brokerStream, stdioStream}) {
+            if (stream != null) {
+                try {
+                    stream.cancel("plugin channel closed", null);
+                } catch (RejectedExecutionException loopGone) {
+                    // The connections were closed first: the stream went with them; the channel is still shut down.
+                }
             }
         }
         channel.shutdownNow();

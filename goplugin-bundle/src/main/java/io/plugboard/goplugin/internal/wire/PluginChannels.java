@@ -11,6 +11,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 import io.grpc.ManagedChannel;
 import io.grpc.netty.shaded.io.grpc.netty.InternalNettyChannelBuilder;
@@ -44,6 +45,9 @@ public final class PluginChannels implements AutoCloseable {
     /** Prefix of the name of the thread that makes the reserve channel (see {@link #prepare}). */
     static final String RESERVE_THREAD_NAME = "plugboard-goplugin-reserve";
 
+    /** Prefix of the name of the thread that hands on what plugins send on go-plugin's GRPCStdio streams. */
+    static final String STDIO_THREAD_NAME = "plugboard-goplugin-stdio";
+
     /** The reserve thread ends when it had nothing to do for this long. */
     private static final long RESERVE_THREAD_IDLE_SECONDS = 5;
 
@@ -71,6 +75,14 @@ public final class PluginChannels implements AutoCloseable {
     private final ThreadPoolExecutor reserveMaker;
     /** The latest thread the reserve maker started (one at a time); null before the first. */
     private volatile Thread reserveThread;
+    /**
+     * Runs the listeners of every channel's GRPCStdio stream (gRPC keeps each stream's in order):
+     * logging a plugin's lines must not hold up the event loop. One thread, made on the first chunk
+     * and ended when idle, as the reserve thread.
+     */
+    private final ThreadPoolExecutor stdioReader;
+    /** The latest thread the stdio reader started; null before the first. */
+    private volatile Thread stdioThread;
     /** A channel made ahead of the next start, unclaimed; null while none is ready. */
     private PreparedChannel reserve;
     /** Whether the next reserve is scheduled or being made. */
@@ -123,6 +135,14 @@ public final class PluginChannels implements AutoCloseable {
                     return thread;
                 });
         reserveMaker.allowCoreThreadTimeOut(true);
+        DefaultThreadFactory stdioThreads = new DefaultThreadFactory(STDIO_THREAD_NAME, true);
+        stdioReader = new ThreadPoolExecutor(1, 1, RESERVE_THREAD_IDLE_SECONDS, TimeUnit.SECONDS,
+                new LinkedBlockingQueue<>(), task -> {
+                    Thread thread = stdioThreads.newThread(task);
+                    stdioThread = thread;
+                    return thread;
+                });
+        stdioReader.allowCoreThreadTimeOut(true);
         // No reserve yet: the bundle makes these channels during its first start, which a
         // reserve made now would slow down (measured: 30-40 ms on a cold first start). The
         // first reserve comes once the first start is over, as every later one does.
@@ -222,7 +242,7 @@ public final class PluginChannels implements AutoCloseable {
             // Out of idle mode now: gRPC makes the connection up to its connect here, not after
             // the handshake.
             channel.getState(true);
-            return new PreparedChannel(this, new PluginChannel(channel, group.next(), null, null), socket);
+            return new PreparedChannel(this, new PluginChannel(channel, group.next(), stdioReader, null, null), socket);
         } catch (RuntimeException e) {
             channel.shutdownNow();
             throw e;
@@ -305,7 +325,7 @@ public final class PluginChannels implements AutoCloseable {
         }
         ManagedChannel channel = builder.build();
         try {
-            return new PluginChannel(channel, group.next(), pluginName, where(handshake));
+            return new PluginChannel(channel, group.next(), stdioReader, pluginName, where(handshake));
         } catch (RuntimeException e) {
             channel.shutdownNow();
             throw e;
@@ -394,22 +414,30 @@ public final class PluginChannels implements AutoCloseable {
             reserve = null;
         }
         reserveMaker.shutdownNow();
-        try {
-            reserveMaker.awaitTermination(CLOSE_TIMEOUT_SECONDS, TimeUnit.SECONDS);
-            Thread last = reserveThread;
-            if (last != null) {
-                last.join(TimeUnit.SECONDS.toMillis(CLOSE_TIMEOUT_SECONDS));
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        awaitEnd(reserveMaker, () -> reserveThread);
         if (unclaimed != null) {
             unclaimed.close();
         }
         group.shutdownGracefully(0, CLOSE_TIMEOUT_SECONDS, TimeUnit.SECONDS)
                 .awaitUninterruptibly(CLOSE_TIMEOUT_SECONDS + 1, TimeUnit.SECONDS);
+        // After the loop: the streams' last callbacks (their ends) are on the reader's queue by then.
+        stdioReader.shutdown();
+        awaitEnd(stdioReader, () -> stdioThread);
         try {
             loopThread.join(TimeUnit.SECONDS.toMillis(CLOSE_TIMEOUT_SECONDS));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Waits for a pool to end and for its last thread to be really gone (the pool ends while that thread is still ending). */
+    private static void awaitEnd(ThreadPoolExecutor pool, Supplier<Thread> lastThread) {
+        try {
+            pool.awaitTermination(CLOSE_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            Thread last = lastThread.get();
+            if (last != null) {
+                last.join(TimeUnit.SECONDS.toMillis(CLOSE_TIMEOUT_SECONDS));
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

@@ -146,6 +146,43 @@ public class PluginProcessTest {
         }
     }
 
+    /**
+     * go-plugin 1.4's GRPCStdio chunks: split into lines per channel (their chunks interleave and
+     * cut lines anywhere), stdout INFO, stderr at its hclog level or WARN and among the last stderr
+     * lines, never taken for a panic; an unfinished line goes out at the end.
+     */
+    @Test
+    public void streamedStdioLinesArriveLikeThePipesLines() throws Exception {
+        Path script = Scripts.write(dir, "kv-go", Scripts.HANDSHAKE + "echo 'from the pipe' >&2\n" + Scripts.SLEEP);
+        PluginProcess plugin = launcher.start(spec(script), output);
+        try {
+            output.await("from the pipe");
+            StdioOutput stdio = plugin.stdio();
+            stdio.stdout(bytes("put a x"));
+            stdio.stderr(bytes("{\"@level\":\"error\",\"@message\":\"disk "));
+            stdio.stdout(bytes("x\nput b\n"));
+            stdio.stderr(bytes("full\",\"free\":0}\npanic: not a real one\n"));
+            stdio.stderr(bytes("after it"));
+            stdio.stdout(bytes("unfinished"));
+            stdio.ended();
+            assertEquals(List.of(new Line(LogLevel.WARN, "from the pipe", Map.of()),
+                    new Line(LogLevel.INFO, "put a xx", Map.of()),
+                    new Line(LogLevel.INFO, "put b", Map.of()),
+                    new Line(LogLevel.ERROR, "disk full", Map.of("free", 0L)),
+                    new Line(LogLevel.WARN, "panic: not a real one", Map.of()),
+                    new Line(LogLevel.INFO, "unfinished", Map.of()),
+                    new Line(LogLevel.WARN, "after it", Map.of())), output.lines());
+            assertEquals(List.of("from the pipe", "{\"@level\":\"error\",\"@message\":\"disk full\",\"free\":0}",
+                    "panic: not a real one", "after it"), plugin.lastStderrLines());
+        } finally {
+            plugin.kill();
+        }
+    }
+
+    private static byte[] bytes(String text) {
+        return text.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    }
+
     @Test
     public void aGoPanicIsOneErrorWithItsStack() throws Exception {
         String stack = "panic: runtime error: invalid memory address or nil pointer dereference\n"

@@ -6,9 +6,14 @@ import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertThrows;
 import static org.junit.Assert.assertTrue;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.Random;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 import org.junit.After;
 import org.junit.AfterClass;
@@ -19,8 +24,10 @@ import org.junit.Rule;
 import org.junit.Test;
 import org.junit.rules.TemporaryFolder;
 
+import io.plugboard.goplugin.internal.launch.StdioOutput;
 import io.plugboard.goplugin.internal.wire.KvCallException.Kind;
 import io.plugboard.goplugin.internal.wire.proto.health.HealthProto.HealthCheckResponse.ServingStatus;
+import io.plugboard.goplugin.internal.wire.proto.plugin.GrpcStdioProto.StdioData;
 
 /** PluginChannel against a real gRPC server on a real unix socket. */
 public class PluginChannelTest {
@@ -224,6 +231,80 @@ public class PluginChannelTest {
         assertTrue(channel.awaitServing(DEADLINE));
         assertTrue(channel.healthy(DEADLINE));
         assertTrue("StartStream was opened", server.awaitBrokerOpened(10));
+    }
+
+    /** What a GRPCStdio stream handed on, as "out:" and "err:" chunks, and whether it ended. */
+    private static final class RecordingStdio implements StdioOutput {
+
+        final List<String> chunks = new CopyOnWriteArrayList<>();
+        final CountDownLatch ended = new CountDownLatch(1);
+
+        @Override
+        public void stdout(byte[] chunk) {
+            chunks.add("out:" + new String(chunk, StandardCharsets.UTF_8));
+        }
+
+        @Override
+        public void stderr(byte[] chunk) {
+            chunks.add("err:" + new String(chunk, StandardCharsets.UTF_8));
+        }
+
+        @Override
+        public void ended() {
+            ended.countDown();
+        }
+
+        void awaitChunks(int count) throws InterruptedException {
+            long deadline = System.nanoTime() + DEADLINE.toNanos();
+            while (chunks.size() < count && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+            assertEquals(count, chunks.size());
+        }
+    }
+
+    @Test
+    public void theStdioStreamOpensWithTheBrokerStreamAndHandsOnEveryChunkInOrder() throws Exception {
+        server.stdio(StdioData.Channel.STDOUT, "hello\n");
+        server.stdio(StdioData.Channel.STDERR, "oops\n");
+        server.stdio(StdioData.Channel.STDOUT, "wor");
+        server.stdio(StdioData.Channel.INVALID, "dropped");
+        server.stdio(StdioData.Channel.STDOUT, "ld\n");
+        RecordingStdio stdio = new RecordingStdio();
+        channel.forwardStdio(stdio);
+        assertTrue(channel.awaitServing(DEADLINE));
+        channel.put("k", new byte[] {1}, DEADLINE);
+        assertTrue("StreamStdio was opened", server.awaitStdioOpened(10));
+        stdio.awaitChunks(4);
+        assertEquals(List.of("out:hello\n", "err:oops\n", "out:wor", "out:ld\n"), stdio.chunks);
+        assertEquals("the stream stays open", 1, stdio.ended.getCount());
+        channel.close();
+        assertTrue("the end was handed on", stdio.ended.await(10, TimeUnit.SECONDS));
+    }
+
+    @Test
+    public void aPluginWithoutStdioEndsItsStreamAndServesOn() throws Exception {
+        channel.close();
+        server.close();
+        server = TestPluginServer.unixWithoutStdio(temp.getRoot().toPath().resolve("old.sock"));
+        channel = channels.connect(server.handshake(), "kv-old");
+        RecordingStdio stdio = new RecordingStdio();
+        channel.forwardStdio(stdio);
+        assertTrue(channel.awaitServing(DEADLINE));
+        channel.put("k", new byte[] {7}, DEADLINE);
+        assertTrue("UNIMPLEMENTED ended the stream", stdio.ended.await(10, TimeUnit.SECONDS));
+        assertArrayEquals(new byte[] {7}, channel.get("k", DEADLINE).orElseThrow());
+        assertEquals(List.of(), stdio.chunks);
+    }
+
+    @Test
+    public void withoutAReceiverNoStdioStreamIsOpened() throws Exception {
+        assertTrue(channel.awaitServing(DEADLINE));
+        channel.put("k", new byte[] {1}, DEADLINE);
+        // Both streams are opened by one task on the event loop, the broker stream first.
+        assertTrue("StartStream was opened", server.awaitBrokerOpened(10));
+        assertTrue(channel.healthy(DEADLINE));
+        assertFalse("StreamStdio was opened", server.awaitStdioOpened(1));
     }
 
     @Test

@@ -40,11 +40,16 @@ import io.plugboard.goplugin.internal.wire.proto.plugin.GRPCBrokerGrpc;
 import io.plugboard.goplugin.internal.wire.proto.plugin.GRPCControllerGrpc;
 import io.plugboard.goplugin.internal.wire.proto.plugin.GrpcBrokerProto.ConnInfo;
 import io.plugboard.goplugin.internal.wire.proto.plugin.GrpcControllerProto;
+import io.plugboard.goplugin.internal.wire.proto.plugin.GRPCStdioGrpc;
+import io.plugboard.goplugin.internal.wire.proto.plugin.GrpcStdioProto;
+import io.plugboard.goplugin.internal.wire.proto.plugin.GrpcStdioProto.StdioData;
 
 /**
  * A go-plugin KV plugin's gRPC side, served from this JVM over a real unix socket (or tcp) with
  * Netty's epoll transport: KV on an in-memory map, Health, GRPCController/Shutdown (stops the
- * server as go-plugin does, under the call) and GRPCBroker/StartStream (recorded).
+ * server as go-plugin does, under the call), GRPCBroker/StartStream (recorded) and, unless made
+ * without it as go-plugin 1.0.1 is, go-plugin 1.4's GRPCStdio/StreamStdio (sends the chunks given
+ * to {@link #stdio}, then stays open).
  *
  * <p>Keys with meaning: {@code hang...} is never answered; {@code error:MESSAGE} fails with
  * status UNKNOWN and MESSAGE, as a Go plugin's returned error does.
@@ -57,16 +62,18 @@ final class TestPluginServer implements AutoCloseable {
     private final Map<String, ByteString> values = new ConcurrentHashMap<>();
     private final CountDownLatch brokerOpened = new CountDownLatch(1);
     private final CountDownLatch brokerEnded = new CountDownLatch(1);
+    private final List<StdioData> stdioChunks = new CopyOnWriteArrayList<>();
+    private final CountDownLatch stdioOpened = new CountDownLatch(1);
     private volatile ServingStatus health = ServingStatus.SERVING;
     private final AtomicInteger healthChecks = new AtomicInteger();
     /** For each Health/Check, the milliseconds its deadline had left when it came (-1: none). */
     private final List<Long> checkDeadlines = new CopyOnWriteArrayList<>();
 
-    private TestPluginServer(SocketAddress address, Class<? extends ServerChannel> channelType, String network)
-            throws IOException {
+    private TestPluginServer(SocketAddress address, Class<? extends ServerChannel> channelType, String network,
+            boolean servesStdio) throws IOException {
         group = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("test-plugin-server", true),
                 EpollIoHandler.newFactory());
-        server = NettyServerBuilder.forAddress(address)
+        NettyServerBuilder builder = NettyServerBuilder.forAddress(address)
                 .channelType(channelType)
                 .bossEventLoopGroup(group)
                 .workerEventLoopGroup(group)
@@ -76,9 +83,11 @@ final class TestPluginServer implements AutoCloseable {
                 .addService(new Kv())
                 .addService(new Health())
                 .addService(new Controller())
-                .addService(new Broker())
-                .build()
-                .start();
+                .addService(new Broker());
+        if (servesStdio) {
+            builder.addService(new Stdio());
+        }
+        server = builder.build().start();
         String where = address instanceof DomainSocketAddress unix ? unix.path()
                 : "127.0.0.1:" + ((InetSocketAddress) server.getListenSockets().get(0)).getPort();
         handshake = new Handshake(1, 1, network, where, "grpc", "");
@@ -87,12 +96,30 @@ final class TestPluginServer implements AutoCloseable {
     /** Serves on a unix socket at the path. */
     static TestPluginServer unix(Path socket) throws IOException {
         return new TestPluginServer(new DomainSocketAddress(socket.toString()), EpollServerDomainSocketChannel.class,
-                "unix");
+                "unix", true);
+    }
+
+    /** Serves on a unix socket at the path, without GRPCStdio, as a go-plugin 1.0.1 plugin does. */
+    static TestPluginServer unixWithoutStdio(Path socket) throws IOException {
+        return new TestPluginServer(new DomainSocketAddress(socket.toString()), EpollServerDomainSocketChannel.class,
+                "unix", false);
     }
 
     /** Serves on a free tcp port of the loopback address. */
     static TestPluginServer tcp() throws IOException {
-        return new TestPluginServer(new InetSocketAddress("127.0.0.1", 0), EpollServerSocketChannel.class, "tcp");
+        return new TestPluginServer(new InetSocketAddress("127.0.0.1", 0), EpollServerSocketChannel.class, "tcp",
+                true);
+    }
+
+    /** Queues a chunk for the GRPCStdio stream, which sends the queued chunks when it opens; call before. */
+    void stdio(StdioData.Channel channel, String text) {
+        stdioChunks.add(StdioData.newBuilder().setChannel(channel)
+                .setData(ByteString.copyFromUtf8(text)).build());
+    }
+
+    /** Whether a client opened the GRPCStdio stream within the timeout. */
+    boolean awaitStdioOpened(long seconds) throws InterruptedException {
+        return stdioOpened.await(seconds, TimeUnit.SECONDS);
     }
 
     /** The handshake a plugin serving here would print. */
@@ -223,6 +250,16 @@ final class TestPluginServer implements AutoCloseable {
                     response.onCompleted();
                 }
             };
+        }
+    }
+
+    private final class Stdio extends GRPCStdioGrpc.GRPCStdioImplBase {
+
+        @Override
+        public void streamStdio(GrpcStdioProto.Empty request, StreamObserver<StdioData> response) {
+            stdioOpened.countDown();
+            stdioChunks.forEach(response::onNext);
+            // Open until the client goes, as go-plugin's stream is for the plugin's life.
         }
     }
 }
