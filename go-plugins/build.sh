@@ -54,9 +54,11 @@ src="$target/gopath/src"
 rm -rf "$src/plugboard.io"
 mkdir -p "$src"
 cp -R "$here/src/plugboard.io" "$src/"
-# go_package in kv.proto puts the stubs at plugboard.io/kvplugin/proto; plugins=grpc needs
-# protoc-gen-go 1.3 (Debian's golang-goprotobuf-dev), the newer one no longer generates services.
-if ! protoc -I "$here/proto" --go_out=plugins=grpc:"$src" "$here/proto/kv.proto"; then
+# go_package in kv.proto puts the stubs at plugboard.io/kvplugin/proto, in grpc_stdio.proto at
+# plugboard.io/kvplugin/stdioproto; plugins=grpc needs protoc-gen-go 1.3 (Debian's
+# golang-goprotobuf-dev), the newer one no longer generates services.
+if ! protoc -I "$here/proto" --go_out=plugins=grpc:"$src" "$here/proto/kv.proto" ||
+  ! protoc -I "$here/proto" --go_out=plugins=grpc:"$src" "$here/proto/grpc_stdio.proto"; then
   echo "go-plugins: protoc failed; generating gRPC stubs needs protoc-gen-go 1.3 as /usr/bin/protoc-gen-go" \
     "(Debian package protoc-gen-go-1-3, installed with golang-goprotobuf-dev), not the newer protoc-gen-go" >&2
   exit 1

@@ -40,11 +40,17 @@ type GRPCPlugin struct {
 	plugin.Plugin
 	// Impl is the served implementation; unused on the host side.
 	Impl KV
+	// ExtraServices, when set, registers further services beside KV on go-plugin's gRPC server
+	// (kv-misbehave's print-on-call adds plugin.GRPCStdio); unused on the host side.
+	ExtraServices func(*grpc.Server)
 }
 
-// GRPCServer registers the KV service on go-plugin's gRPC server.
+// GRPCServer registers the KV service, and the ExtraServices, on go-plugin's gRPC server.
 func (p *GRPCPlugin) GRPCServer(_ *plugin.GRPCBroker, s *grpc.Server) error {
 	proto.RegisterKVServer(s, &GRPCServer{Impl: p.Impl})
+	if p.ExtraServices != nil {
+		p.ExtraServices(s)
+	}
 	return nil
 }
 

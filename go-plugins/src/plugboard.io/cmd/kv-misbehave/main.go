@@ -1,13 +1,18 @@
 // Command kv-misbehave is kv-go with a fault chosen by $MISBEHAVE, for testing how a host copes
-// with plugins that fail to start, speak the wrong protocol, crash, hang or refuse to stop.
-// $MISBEHAVE_AFTER_MS sets the delay of die-every and slow-start (default 3000).
+// with plugins that fail to start, speak the wrong protocol, crash, hang or refuse to stop, or
+// that print (print-on-call: each Put writes to stdout and stderr, which only go-plugin 1.4's
+// plugin.GRPCStdio stream, served here over go-plugin 1.0.1, drains).
+// $MISBEHAVE_AFTER_MS sets the delay of die-every and slow-start (default 3000);
+// $MISBEHAVE_PRINT_BYTES the number of 'x' in print-on-call's stdout line (default 1000).
 package main
 
 import (
+	"bytes"
 	"fmt"
 	"os"
 	"os/signal"
 	"strconv"
+	"sync"
 	"syscall"
 	"time"
 
@@ -16,11 +21,16 @@ import (
 	"plugboard.io/kvplugin"
 )
 
-const modes = "exit-at-once, garbage-before-handshake, wrong-protocol, netrpc, panic-on-call, hang-on-call, die-every, ignore-shutdown, slow-start"
+const modes = "exit-at-once, garbage-before-handshake, wrong-protocol, netrpc, panic-on-call, hang-on-call, die-every, ignore-shutdown, slow-start, print-on-call"
 
 func main() {
 	mode := os.Getenv("MISBEHAVE")
-	after, err := afterDelay()
+	afterMs, err := envCount("MISBEHAVE_AFTER_MS", 3000, "milliseconds")
+	if err != nil {
+		fail(4, err.Error())
+	}
+	after := time.Duration(afterMs) * time.Millisecond
+	printBytes, err := envCount("MISBEHAVE_PRINT_BYTES", 1000, "bytes")
 	if err != nil {
 		fail(4, err.Error())
 	}
@@ -68,6 +78,15 @@ func main() {
 		signal.Ignore(syscall.SIGTERM, syscall.SIGINT)
 	case "slow-start":
 		time.Sleep(after)
+	case "print-on-call":
+		stdio, err := kvplugin.NewStdio()
+		if err != nil {
+			fail(1, "print-on-call: "+err.Error())
+		}
+		config.Plugins = plugin.PluginSet{kvplugin.PluginName: &kvplugin.GRPCPlugin{
+			Impl:          &printOnPut{KV: store, stdio: stdio, xs: bytes.Repeat([]byte{'x'}, printBytes)},
+			ExtraServices: stdio.Register,
+		}}
 	}
 
 	plugin.Serve(config)
@@ -90,23 +109,23 @@ func grpcSet(impl kvplugin.KV) plugin.PluginSet {
 // known tells whether mode is one of the served modes ("" is plain kv-go).
 func known(mode string) bool {
 	switch mode {
-	case "", "garbage-before-handshake", "wrong-protocol", "netrpc", "panic-on-call", "hang-on-call", "die-every", "ignore-shutdown", "slow-start":
+	case "", "garbage-before-handshake", "wrong-protocol", "netrpc", "panic-on-call", "hang-on-call", "die-every", "ignore-shutdown", "slow-start", "print-on-call":
 		return true
 	}
 	return false
 }
 
-// afterDelay reads $MISBEHAVE_AFTER_MS.
-func afterDelay() (time.Duration, error) {
-	raw := os.Getenv("MISBEHAVE_AFTER_MS")
+// envCount reads the variable name as a non-negative whole number of unit, def when unset.
+func envCount(name string, def int, unit string) (int, error) {
+	raw := os.Getenv(name)
 	if raw == "" {
-		return 3 * time.Second, nil
+		return def, nil
 	}
-	ms, err := strconv.Atoi(raw)
-	if err != nil || ms < 0 {
-		return 0, fmt.Errorf("MISBEHAVE_AFTER_MS=%q is not a non-negative whole number of milliseconds", raw)
+	n, err := strconv.Atoi(raw)
+	if err != nil || n < 0 {
+		return 0, fmt.Errorf("%s=%q is not a non-negative whole number of %s", name, raw, unit)
 	}
-	return time.Duration(ms) * time.Millisecond, nil
+	return n, nil
 }
 
 // fail writes a line to the real stderr and exits with code.
@@ -127,4 +146,35 @@ type hangOnGet struct{ kvplugin.KV }
 
 func (hangOnGet) Get(string) ([]byte, error) {
 	select {}
+}
+
+// printOnPut writes, before each Put, one line "put <key> xxx...x" to the emulated stdout and one
+// line "stderr: put <key>" to the emulated stderr (the key as it is). Only a host streaming
+// plugin.GRPCStdio drains them: without one, the stdout pipe is full after about 64 KiB (some 65 Puts
+// of the default line) and the next Put blocks before it stores anything.
+type printOnPut struct {
+	kvplugin.KV
+	stdio *kvplugin.Stdio
+	xs    []byte
+	// mu keeps the lines of concurrent Puts whole: a pipe write of more than 4 KiB is not atomic.
+	mu sync.Mutex
+}
+
+func (p *printOnPut) Put(key string, value []byte) error {
+	line := make([]byte, 0, len("put  \n")+len(key)+len(p.xs))
+	line = append(line, "put "...)
+	line = append(line, key...)
+	line = append(line, ' ')
+	line = append(line, p.xs...)
+	line = append(line, '\n')
+	p.mu.Lock()
+	_, err := p.stdio.Stdout.Write(line)
+	if err == nil {
+		_, err = fmt.Fprintf(p.stdio.Stderr, "stderr: put %s\n", key)
+	}
+	p.mu.Unlock()
+	if err != nil {
+		return fmt.Errorf("print-on-call: %w", err)
+	}
+	return p.KV.Put(key, value)
 }

@@ -75,7 +75,7 @@ public final class PluginChannel implements AutoCloseable {
     /** Where go-plugin's GRPCStdio stream goes, opened with the broker stream; null: not opened. */
     private volatile StdioOutput stdio;
     /** That stream, once opened (on the event loop); null before. */
-    private volatile ClientCall<GrpcStdioProto.Empty, StdioData> stdioStream;
+    private volatile ClientCall<GrpcStdioProto.StdioEmpty, StdioData> stdioStream;
     private volatile boolean closed;
     /** The channel's event loop, where calls start. */
     private final Executor loop;
@@ -220,12 +220,12 @@ public final class PluginChannel implements AutoCloseable {
      * last one on: a plugin that prints faster than its lines are logged waits, as on a full pipe,
      * once the stream's HTTP/2 flow-control window is full.
      */
-    private static ClientCall<GrpcStdioProto.Empty, StdioData> openStdioStream(ManagedChannel channel,
+    private static ClientCall<GrpcStdioProto.StdioEmpty, StdioData> openStdioStream(ManagedChannel channel,
             Executor reader, StdioOutput output) {
-        ClientCall<GrpcStdioProto.Empty, StdioData> call = channel.newCall(GRPCStdioGrpc.getStreamStdioMethod(),
+        ClientCall<GrpcStdioProto.StdioEmpty, StdioData> call = channel.newCall(GRPCStdioGrpc.getStreamStdioMethod(),
                 CallOptions.DEFAULT.withExecutor(reader));
         call.start(new StdioListener(call, output), new Metadata());
-        call.sendMessage(GrpcStdioProto.Empty.getDefaultInstance());
+        call.sendMessage(GrpcStdioProto.StdioEmpty.getDefaultInstance());
         call.halfClose();
         call.request(1);
         return call;

@@ -256,7 +256,7 @@ final class TestPluginServer implements AutoCloseable {
     private final class Stdio extends GRPCStdioGrpc.GRPCStdioImplBase {
 
         @Override
-        public void streamStdio(GrpcStdioProto.Empty request, StreamObserver<StdioData> response) {
+        public void streamStdio(GrpcStdioProto.StdioEmpty request, StreamObserver<StdioData> response) {
             stdioOpened.countDown();
             stdioChunks.forEach(response::onNext);
             // Open until the client goes, as go-plugin's stream is for the plugin's life.
