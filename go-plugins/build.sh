@@ -55,7 +55,7 @@ rm -rf "$src/plugboard.io"
 mkdir -p "$src"
 cp -R "$here/src/plugboard.io" "$src/"
 # go_package in kv.proto puts the stubs at plugboard.io/kvplugin/proto, in grpc_stdio.proto at
-# plugboard.io/kvplugin/stdioproto; plugins=grpc needs protoc-gen-go 1.3 (Debian's
+# plugboard.io/gostdio/stdioproto; plugins=grpc needs protoc-gen-go 1.3 (Debian's
 # golang-goprotobuf-dev), the newer one no longer generates services.
 if ! protoc -I "$here/proto" --go_out=plugins=grpc:"$src" "$here/proto/kv.proto" ||
   ! protoc -I "$here/proto" --go_out=plugins=grpc:"$src" "$here/proto/grpc_stdio.proto"; then
@@ -71,7 +71,7 @@ if [ "$mode" = test ]; then
     exit 1
   fi
   go vet plugboard.io/...
-  go test -count=1 plugboard.io/kvplugin plugboard.io/cmd/plugboard-spawner
+  go test -count=1 plugboard.io/kvplugin plugboard.io/gostdio plugboard.io/cmd/plugboard-spawner
   exit 0
 fi
 

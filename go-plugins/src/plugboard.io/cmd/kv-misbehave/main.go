@@ -18,6 +18,7 @@ import (
 
 	plugin "github.com/hashicorp/go-plugin"
 
+	"plugboard.io/gostdio"
 	"plugboard.io/kvplugin"
 )
 
@@ -79,7 +80,7 @@ func main() {
 	case "slow-start":
 		time.Sleep(after)
 	case "print-on-call":
-		stdio, err := kvplugin.NewStdio()
+		stdio, err := gostdio.NewStdio()
 		if err != nil {
 			fail(1, "print-on-call: "+err.Error())
 		}
@@ -154,7 +155,7 @@ func (hangOnGet) Get(string) ([]byte, error) {
 // of the default line) and the next Put blocks before it stores anything.
 type printOnPut struct {
 	kvplugin.KV
-	stdio *kvplugin.Stdio
+	stdio *gostdio.Stdio
 	xs    []byte
 	// mu keeps the lines of concurrent Puts whole: a pipe write of more than 4 KiB is not atomic.
 	mu sync.Mutex

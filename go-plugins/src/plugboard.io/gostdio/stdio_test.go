@@ -1,4 +1,4 @@
-package kvplugin
+package gostdio
 
 import (
 	"bytes"
@@ -9,7 +9,7 @@ import (
 
 	plugin "github.com/hashicorp/go-plugin"
 
-	"plugboard.io/kvplugin/stdioproto"
+	"plugboard.io/gostdio/stdioproto"
 )
 
 // serveStdio serves a fresh Stdio's plugin.GRPCStdio on a real gRPC server and returns it with a

@@ -1,11 +1,15 @@
-package kvplugin
+// Package gostdio rebuilds go-plugin 1.4's stdio stream (plugin.GRPCStdio) over go-plugin 1.0.1,
+// for kv-misbehave's print-on-call. It is a package of its own so that kv-go and gohost link none
+// of it: built against go-plugin 1.4 or later, whose own plugin.StdioData it registers a second
+// time, a program with it would panic at start.
+package gostdio
 
 import (
 	"os"
 
 	"google.golang.org/grpc"
 
-	"plugboard.io/kvplugin/stdioproto"
+	"plugboard.io/gostdio/stdioproto"
 )
 
 // stdioChunk is the most a copy goroutine reads from a pipe at once, and so the largest data of
