@@ -10,6 +10,9 @@
 // longer the JVM (closing the window between the fork and the prctl); every plugin it forks gets
 // Pdeathsig=SIGKILL tied to its main thread, which lives as long as the spawner. When its
 // stdin closes (launcher closed, or JVM gone) it SIGKILLs every plugin it started and exits.
+//
+// It and its plugins run in a process group of their own, so that the keys a terminal turns into
+// signals for its foreground group (Ctrl-C, Ctrl-\, Ctrl-Z at the Plugboard shell) reach the JVM only.
 package main
 
 import (
@@ -42,6 +45,14 @@ func main() {
 	if err := armParentDeath(parent); err != nil {
 		out.fatal(err.Error())
 		fmt.Fprintln(os.Stderr, "plugboard-spawner:", err)
+		os.Exit(3)
+	}
+	// A process group of its own, which the plugins inherit: a terminal sends Ctrl-C (SIGINT),
+	// Ctrl-\ and Ctrl-Z to its foreground group, the JVM's. In that group, a Ctrl-C at the shell's
+	// prompt killed this process, and with it (parent-death signal) every plugin.
+	if err := syscall.Setpgid(0, 0); err != nil {
+		out.fatal("setpgid: " + err.Error())
+		fmt.Fprintln(os.Stderr, "plugboard-spawner: setpgid:", err)
 		os.Exit(3)
 	}
 	// A write to a closed stdout must be an error, not a SIGPIPE death; Notify (not Ignore) so that

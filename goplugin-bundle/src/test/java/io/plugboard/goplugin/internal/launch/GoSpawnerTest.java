@@ -71,6 +71,29 @@ public class GoSpawnerTest {
         assertEquals("SIGKILL", plugin.kill().signal());
     }
 
+    /**
+     * A terminal sends Ctrl-C (SIGINT) to its foreground process group, the JVM's: in it, a Ctrl-C
+     * at the shell's prompt killed the spawner and so every plugin. The spawner makes a group of
+     * its own, which its plugins inherit.
+     */
+    @Test
+    public void theSpawnerAndItsPluginsAreOutsideTheJvmsProcessGroup() throws Exception {
+        PluginProcess plugin = launcher.start(spec(sleeper("kv-go")), new RecordingOutput());
+        assertTrue(launcher.usesSpawner());
+        long spawner = launcher.spawnerPid();
+        assertEquals("the spawner leads a group", spawner, processGroup(spawner));
+        assertEquals("the plugin is in the spawner's group", spawner, processGroup(plugin.pid()));
+        assertNotEquals(processGroup(ProcessHandle.current().pid()), spawner);
+        assertEquals("SIGKILL", plugin.kill().signal());
+    }
+
+    /** The process group of a process: the fifth field of /proc/PID/stat (after the name, which may hold spaces). */
+    private static long processGroup(long pid) throws IOException {
+        String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+        String[] afterName = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return Long.parseLong(afterName[2]); // state, ppid, pgrp
+    }
+
     @Test
     public void pluginsDieWhenTheSpawnerIsKilled() throws Exception {
         PluginProcess one = launcher.start(spec(sleeper("one")), new RecordingOutput());
