@@ -341,13 +341,44 @@ public class GoPluginKvIT extends PluginRuntimeTestSupport {
                 .noneMatch(l -> l.contains("kv.go")));
         execute("plugin:info kv.go").assertClearError("kv.go");
 
-        // The selection names a plugin that is gone: another kv serves, through the same stand-in.
+        // Deleting the file removed kv.go on purpose: its selection ended, another kv serves, through the same stand-in.
         String active = registry.active(KeyValueStore.TYPE).map(PluginInfo::name).orElse("none");
         assertTrue(active, active.equals("kv.memory") || active.equals("kv.file"));
         kv.put("where", "fallback".getBytes(StandardCharsets.UTF_8));
         assertArrayEquals("fallback".getBytes(StandardCharsets.UTF_8), storeNamed(active).get("where").orElseThrow());
         assertEquals("fallback", execute("plugin:kv get where").assertSucceeded());
         waitFor("the log line", () -> logFileLines().stream().anyMatch(l -> l.contains("Stopped go-plugin kv.go (pid " + pid + ")")));
+    }
+
+    /**
+     * A selected plugin that ends for good (here restart=never) keeps its selection: kv calls then
+     * fail naming it, and never go to another store, where the value would land unnoticed.
+     */
+    @Test
+    public void callsOfASelectedPluginThatEndedForGoodFailNamingItAndNoOtherStoreTakesThem() throws Exception {
+        Map<String, String> keys = new LinkedHashMap<>();
+        keys.put("name", "kv.dying");
+        keys.put("type", "kv");
+        keys.put("command", goProgram("kv-misbehave").toString());
+        keys.put("cookie", KV_GO_COOKIE);
+        keys.put("env", "MISBEHAVE=die-every MISBEHAVE_AFTER_MS=1500");
+        keys.put("restart", "never");
+        writeDescriptor(pluginsDir().resolve("kv-dying.goplugin"), keys);
+        waitFor("kv.dying to serve", PROCESS_WAIT_MILLIS, () -> kvNames().contains("kv.dying"));
+        execute("plugin:use kv kv.dying").assertSucceeded();
+        waitFor("kv.dying to end and be unregistered", PROCESS_WAIT_MILLIS, () -> !kvNames().contains("kv.dying"));
+        assertEquals(Optional.empty(), registry.active(KeyValueStore.TYPE));
+
+        execute("plugin:kv put lost value").assertClearError("'kv.dying', selected for it, is not registered",
+                "plugin:use kv <name> picks another");
+        for (String other : List.of("kv.memory", "kv.file")) {
+            assertEquals(other + " took the value", Optional.empty(), storeNamed(other).get("lost"));
+        }
+        waitFor("the log line", () -> logFileLines().stream().anyMatch(l -> l.contains("WARN [io.plugboard.host ")
+                && l.contains("Plugin type kv waits for kv.dying, which is selected for it and not registered")));
+
+        execute("plugin:use kv kv.memory").assertSucceeded();
+        assertEquals("stored kept in kv.memory", execute("plugin:kv put kept value").assertSucceeded());
     }
 
     /** Drops the kv.go descriptor into the plugins folder and waits until the plugin serves. */

@@ -79,6 +79,27 @@ public class GoPluginRuntimeIT {
     }
 
     /**
+     * A selection kept from an earlier run names kv.go, which starts after the shell takes its
+     * first command: that command's call waits for kv.go instead of going to the default kv
+     * plugin (kv.file), where the value would have landed unnoticed.
+     */
+    @Test
+    public void theFirstCallOfARestartGoesToTheSelectedKvGoNotToAnotherStore() throws Exception {
+        PlugboardProcess first = PlugboardProcess.run(work, "plugin:use kv kv.go\n");
+        assertEquals(first.transcript(), 0, first.exitCode());
+        PlugboardProcess again = PlugboardProcess.run(work, "plugin:kv put a two\nplugin:kv get a\n");
+        assertEquals(again.transcript(), 0, again.exitCode());
+        List<String> out = again.stdout().lines().toList();
+        assertTrue(again.transcript(), out.contains("stored a in kv.go"));
+        assertEquals(again.transcript(), "two", out.get(out.size() - 1));
+        assertEquals("two", Files.readString(work.resolve("data/goplugin/kv.go/ka")));
+        Path kvFile = work.resolve("data/kv-file");
+        try (Stream<Path> files = Files.exists(kvFile) ? Files.walk(kvFile) : Stream.empty()) {
+            assertEquals("kv.file stored nothing", List.of(), files.filter(Files::isRegularFile).toList());
+        }
+    }
+
+    /**
      * On a first start the go-plugin bundle (10.7 MB to copy into the framework cache) is
      * installed on a thread of its own, after the boot bundles the host needs: it is still
      * active when the script runs, and kept (same bundle) at the next start.

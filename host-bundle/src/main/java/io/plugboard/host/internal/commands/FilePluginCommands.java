@@ -127,6 +127,7 @@ final class FilePluginCommands {
         } catch (PluginFileException e) {
             throw new PluginInstallException(e.getMessage(), e);
         }
+        installer.removedOnPurpose(List.of(plugin.name()));
         logger.info("plugin:uninstall uninstalled {} with {}", what, plugin.handler().describe());
         return "uninstalled " + what;
     }

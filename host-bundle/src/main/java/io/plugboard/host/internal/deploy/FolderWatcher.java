@@ -57,7 +57,7 @@ public final class FolderWatcher {
         // Jars only in the synchronous first scan: a handler's plugins (a child process each, for
         // go-plugin) start on the worker right after, so they do not hold up the host's start and
         // the bundle plugins' first calls. plugin:use waits for them (awaitQueuedWork).
-        WatchedFolder watched = new WatchedFolder(dir, kinds(jars, dir, List.of(), handlers::isPresent, logger),
+        WatchedFolder watched = new WatchedFolder(dir, kinds(jars, dir, List.of(), handlers::isPresent, installer, logger),
                 new LoggerFolderLog(logger), settings);
         try {
             watched.start();
@@ -72,7 +72,7 @@ public final class FolderWatcher {
         folder = watched;
         // addListener tells the handlers present at once (their files are taken now, on the
         // worker), then each change.
-        handlersChanged = present -> watched.setKinds(kinds(jars, dir, present, handlers::isPresent, logger));
+        handlersChanged = present -> watched.setKinds(kinds(jars, dir, present, handlers::isPresent, installer, logger));
         handlers.addListener(handlersChanged);
     }
 
@@ -97,11 +97,11 @@ public final class FolderWatcher {
 
     /** Jars, and the files of each handler present. */
     private static List<FileKind> kinds(JarKind jars, Path dir, List<FileHandler> present, LongPredicate registered,
-            Logger logger) {
+            PluginInstaller installer, Logger logger) {
         List<FileKind> kinds = new ArrayList<>();
         kinds.add(jars);
         for (FileHandler handler : present) {
-            kinds.add(new HandlerKind(dir, handler, registered, logger));
+            kinds.add(new HandlerKind(dir, handler, registered, installer::removedOnPurpose, logger));
         }
         return kinds;
     }

@@ -2,6 +2,8 @@ package io.plugboard.host.internal.deploy;
 
 import java.nio.file.Path;
 import java.util.Objects;
+import java.util.Collection;
+import java.util.function.Consumer;
 import java.util.function.LongPredicate;
 
 import org.osgi.service.log.Logger;
@@ -14,10 +16,14 @@ final class HandlerKind implements FileKind {
     private final FileHandler handler;
     private final HandlerFolderActions actions;
 
-    /** {@code present} tells whether a handler service (by id) is still registered. */
-    HandlerKind(Path dir, FileHandler handler, LongPredicate present, Logger logger) {
+    /**
+     * {@code present} tells whether a handler service (by id) is still registered; {@code removed}
+     * is told the name of a plugin whose file left the folder, once it is uninstalled.
+     */
+    HandlerKind(Path dir, FileHandler handler, LongPredicate present, Consumer<Collection<String>> removed,
+            Logger logger) {
         this.handler = handler;
-        this.actions = new HandlerFolderActions(dir, handler, present, logger);
+        this.actions = new HandlerFolderActions(dir, handler, present, removed, logger);
     }
 
     @Override

@@ -1,6 +1,7 @@
 package io.plugboard.host.internal.deploy;
 
 import java.nio.file.Path;
+import java.util.Collection;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -47,8 +48,18 @@ public interface PluginInstaller {
      */
     Bundle update(Bundle bundle, String pathOrUrl);
 
-    /** Uninstalls the bundle and refreshes packages so its class loader can be collected. */
+    /**
+     * Uninstalls the bundle and refreshes packages so its class loader can be collected; a
+     * selection of one of its plugins ends (see {@link #removedOnPurpose}).
+     */
     void uninstall(Bundle bundle);
+
+    /**
+     * The user removed these plugins on purpose (a plugin file uninstalled or deleted; bundles say
+     * so in {@link #uninstall}): selections that name them end, when no plugin of the name is left.
+     */
+    default void removedOnPurpose(Collection<String> pluginNames) {
+    }
 
     /**
      * Whether the bundle was installed (or last updated) by this installer from exactly the

@@ -6,11 +6,13 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
@@ -231,9 +233,15 @@ public final class PluginInstallerImpl implements PluginInstaller {
     }
 
     @Override
+    public void removedOnPurpose(Collection<String> pluginNames) {
+        replacementNotice.removed(pluginNames);
+    }
+
+    @Override
     public void uninstall(Bundle bundle) {
         checkIsPlugin(bundle);
         String name = bundle.getSymbolicName() + " " + bundle.getVersion();
+        Set<String> plugins = replacementNotice.pluginNames(bundle);
         contents.forget(bundle);
         try {
             bundle.uninstall();
@@ -247,6 +255,7 @@ public final class PluginInstallerImpl implements PluginInstaller {
             refresh(bundle);
         }
         logger.info("Uninstalled plugin {} (bundle {})", name, bundle.getBundleId());
+        replacementNotice.removed(plugins);
     }
 
     @Override

@@ -3,6 +3,7 @@ package io.plugboard.host.internal.registry;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.Deque;
 import java.util.Dictionary;
@@ -218,6 +219,48 @@ public final class PluginRegistryImpl implements PluginRegistry, ReplacementNoti
         return table.selection(type);
     }
 
+    @Override
+    public Set<String> pluginNames(Bundle bundle) {
+        return table.namesFrom(bundle.getBundleId());
+    }
+
+    /** Ends the selections of the removed plugins at once, then in Configuration Admin, as {@link #select} writes them. */
+    @Override
+    public synchronized void removed(Collection<String> pluginNames) {
+        Set<String> ended = table.endSelectionsOf(pluginNames);
+        if (ended.isEmpty()) {
+            return;
+        }
+        logger.info("The selection of type(s) {} ended: the plugin selected was removed", String.join(", ", ended));
+        ConfigurationAdmin admin = configurationAdmin;
+        if (admin == null) {
+            return;
+        }
+        try {
+            Configuration configuration = admin.getConfiguration(PID);
+            Dictionary<String, Object> properties = configuration.getProperties();
+            if (properties == null) {
+                return;
+            }
+            for (String type : ended) {
+                properties.remove(SELECT_PREFIX + type);
+                properties.remove(SELECT_PREFIX + type + VERSION_SUFFIX);
+            }
+            Map<String, Selection> written = selectionsOf(asMap(properties));
+            synchronized (ownWrites) {
+                ownWrites.addLast(written);
+            }
+            if (!configuration.updateIfDifferent(properties)) {
+                synchronized (ownWrites) {
+                    ownWrites.removeLastOccurrence(written);
+                }
+            }
+        } catch (IOException e) {
+            logger.warn("Could not store the end of the selection of type(s) {}; it comes back at a restart",
+                    String.join(", ", ended), e);
+        }
+    }
+
     /** Adds (or, for a known service id, replaces) the plugin the service reference describes. */
     void add(ServiceReference<?> reference, Object service) {
         long serviceId = (Long) reference.getProperty(Constants.SERVICE_ID);
@@ -279,10 +322,21 @@ public final class PluginRegistryImpl implements PluginRegistry, ReplacementNoti
     }
 
     private void logActiveChange(String type, Optional<PluginInfo> active) {
-        active.ifPresentOrElse(
-                info -> logger.info("Plugin type {} is now served by {} {} (bundle {})",
-                        type, info.name(), info.version(), info.bundleId()),
-                () -> logger.info("Plugin type {} has no plugin any more", type));
+        if (active.isPresent()) {
+            PluginInfo info = active.get();
+            logger.info("Plugin type {} is now served by {} {} (bundle {})", type, info.name(), info.version(),
+                    info.bundleId());
+            return;
+        }
+        // The table's lock is held here, and selection takes it again: it is reentrant.
+        Optional<String> selected = table == null ? Optional.empty() : table.selection(type);
+        if (selected.isPresent() && !table.plugins(type).isEmpty()) {
+            logger.warn("Plugin type {} waits for {}, which is selected for it and not registered: its calls go to no"
+                    + " other {} plugin meanwhile (plugin:use {} <name> picks another)", type, selected.get(), type,
+                    type);
+        } else {
+            logger.info("Plugin type {} has no plugin any more", type);
+        }
     }
 
     /** Reads {@code select.<type>} and {@code select.<type>.version}; an unreadable version is reported and ignored. */

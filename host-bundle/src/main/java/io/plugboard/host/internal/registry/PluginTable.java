@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -85,6 +86,11 @@ public final class PluginTable implements PluginRegistry {
 
         PluginInfo held() {
             return held;
+        }
+
+        /** The selected name the type waits for, absent as it is; null while a plugin serves or an update is awaited. */
+        String awaited() {
+            return active == null && held == null && selection != null ? selection.name() : null;
         }
     }
 
@@ -222,6 +228,40 @@ public final class PluginTable implements PluginRegistry {
     }
 
     /**
+     * Ends the selections that name one of these plugins, removed on purpose by the user, when no
+     * plugin of that name is left: their types go back to the ordinary choice instead of waiting
+     * for a plugin that is not coming back. A framework property's selection stays.
+     *
+     * @return the types whose selection ended
+     */
+    synchronized Set<String> endSelectionsOf(Collection<String> removedNames) {
+        Set<String> left = new HashSet<>();
+        candidates.values().forEach(c -> left.add(c.name()));
+        Set<String> ended = new TreeSet<>();
+        selections.forEach((type, selection) -> {
+            if (removedNames.contains(selection.name()) && !left.contains(selection.name())) {
+                ended.add(type);
+            }
+        });
+        if (!ended.isEmpty()) {
+            selections.keySet().removeAll(ended);
+            rebuild();
+        }
+        return ended;
+    }
+
+    /** The names of the plugins that come from the bundle, now. */
+    synchronized Set<String> namesFrom(long bundleId) {
+        Set<String> names = new TreeSet<>();
+        candidates.values().forEach(c -> {
+            if (c.bundleId() == bundleId) {
+                names.add(c.name());
+            }
+        });
+        return names;
+    }
+
+    /**
      * Makes every type the bundle's plugins serve wait for a plugin of the same name, instead of
      * failing over to another plugin of the type, until the returned action runs.
      */
@@ -268,9 +308,12 @@ public final class PluginTable implements PluginRegistry {
                     + "' is available (installed types: " + names(current.byType().keySet())
                     + "); install one or check plugin:list");
         }
-        if (view.active() == null) {
+        if (view.active() == null && view.held() != null) {
             throw new PluginUnavailableException(type, "no plugin of type '" + type + "' is available: "
                     + TypeSlot.describe(view.held()) + " is being updated; try again in a moment");
+        }
+        if (view.active() == null) {
+            throw new PluginUnavailableException(type, TypeSlot.awaitedSelection(type, view.awaited()));
         }
         Object service = view.activeService();
         if (!api.isInstance(service)) {
@@ -363,7 +406,7 @@ public final class PluginTable implements PluginRegistry {
             slots.put(type, slot);
             TypeView view = snapshot.byType().get(type);
             if (view != null) {
-                slot.update(view.activeService(), view.active(), view.held());
+                slot.update(view.activeService(), view.active(), view.held(), view.awaited());
             }
         }
         return slot;
@@ -401,9 +444,10 @@ public final class PluginTable implements PluginRegistry {
             TypeView view = byType.get(type);
             PluginInfo held = holds.get(type);
             if (view == null) {
-                slot.update(null, null, held);
+                Selection selection = held == null ? selected(type) : null;
+                slot.update(null, null, held, selection == null ? null : selection.name());
             } else {
-                slot.update(view.activeService(), view.active(), view.held());
+                slot.update(view.activeService(), view.active(), view.held(), view.awaited());
             }
         });
         // A version that took its state back after a refused switch serves again: the calls it

@@ -11,6 +11,8 @@ import io.plugboard.api.registry.PluginInfo;
 /**
  * Which plugin should serve a type: a name, and optionally one exact version of it (pinned with
  * {@code plugin:use <type> <name> <version>}); without a version the newest of that name serves.
+ * The name is a requirement (no other plugin serves the type while it is absent), the version a
+ * preference (another version of the name serves while the pinned one is absent).
  *
  * @param name the plugin name
  * @param version the pinned version, or null for the newest
@@ -36,8 +38,14 @@ record Selection(String name, Version version) {
         List<PluginCandidate> pool = heldName == null ? ofType
                 : ofType.stream().filter(c -> c.name().equals(heldName)).toList();
         if (selection != null) {
-            List<PluginCandidate> named = narrow(pool, c -> c.name().equals(selection.name()));
-            if (named != pool && selection.version() != null) {
+            List<PluginCandidate> named = pool.stream().filter(c -> c.name().equals(selection.name())).toList();
+            if (named.isEmpty()) {
+                // Strict by name: while the selected plugin is absent (not started yet, failed,
+                // uninstalled), the type waits for it. Another plugin of the type would, say, take
+                // writes meant for another store, and nobody would notice.
+                return null;
+            }
+            if (selection.version() != null) {
                 named = narrow(named, c -> c.version().equals(selection.version()));
             }
             pool = named;
@@ -67,7 +75,7 @@ record Selection(String name, Version version) {
         return selection.version() != null && candidate.version().equals(selection.version()) ? 0 : 1;
     }
 
-    /** Returns the candidates that match, or all of them when none does: a selection is a preference. */
+    /** Returns the candidates that match, or all of them when none does: a pinned version is a preference. */
     private static List<PluginCandidate> narrow(List<PluginCandidate> pool, Predicate<PluginCandidate> matches) {
         List<PluginCandidate> matching = pool.stream().filter(matches).toList();
         return matching.isEmpty() ? pool : matching;

@@ -43,6 +43,8 @@ final class TypeSlot {
     private PluginInfo last;
     private long lostAtNanos;
     private PluginInfo beingUpdated;
+    /** The selected plugin's name while the type waits for it, absent as it is; else null. */
+    private String awaited;
 
     /**
      * @param whatHappened words what became of a bundle that no longer serves, by bundle id,
@@ -69,8 +71,10 @@ final class TypeSlot {
      *
      * @param active the plugin that serves now, or null
      * @param held the plugin being updated while its type waits for it (a replacement notice), or null
+     * @param awaited the name of the selected plugin while the type waits for it, absent, or null
      */
-    synchronized void update(Object newTarget, PluginInfo active, PluginInfo held) {
+    synchronized void update(Object newTarget, PluginInfo active, PluginInfo held, String awaited) {
+        this.awaited = awaited;
         if (active == null && current != null) {
             last = current;
             lostAtNanos = System.nanoTime();
@@ -163,6 +167,14 @@ final class TypeSlot {
             return prefix + describe(beingUpdated) + " is being updated and its new version did not start within "
                     + waited;
         }
+        if (awaited != null) {
+            String gone = "";
+            if (last != null && last.name().equals(awaited)) {
+                String ago = String.format(Locale.ROOT, "%.1f s", (System.nanoTime() - lostAtNanos) / 1e9);
+                gone = " (" + describe(last) + " " + whatHappened.apply(last.bundleId()) + " " + ago + " ago)";
+            }
+            return awaitedSelection(type, awaited) + gone + "; waited " + waited;
+        }
         if (last != null) {
             String ago = String.format(Locale.ROOT, "%.1f s", (System.nanoTime() - lostAtNanos) / 1e9);
             return prefix + describe(last) + " " + whatHappened.apply(last.bundleId()) + " " + ago
@@ -170,6 +182,13 @@ final class TypeSlot {
         }
         return "no plugin of type '" + type + "' is available (installed types: " + installedTypes.get()
                 + ") and none arrived within " + waited + "; install one or check plugin:list";
+    }
+
+    /** Why a type whose selected plugin is absent has no plugin: calls never go to another one. */
+    static String awaitedSelection(String type, String name) {
+        return "no plugin of type '" + type + "' is available: '" + name + "', selected for it, is not registered,"
+                + " and calls of type '" + type + "' go to no other plugin while it is selected (plugin:use " + type
+                + " <name> picks another; plugin:list shows them)";
     }
 
     /** A plugin as messages name it: {@code greeter.en 1.0.0 (bundle 14)}. */

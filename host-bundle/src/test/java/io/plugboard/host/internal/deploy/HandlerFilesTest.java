@@ -276,7 +276,7 @@ public class HandlerFilesTest {
     }
 
     private FileKind kind(FileHandler handler) {
-        return new HandlerKind(dir, handler, registered::contains, handlerLog.logger());
+        return new HandlerKind(dir, handler, registered::contains, names -> { }, handlerLog.logger());
     }
 
     private Path write(String name, String content) throws Exception {

@@ -235,7 +235,7 @@ public class LiveStateSwitchTest {
         LiveStore blue = new LiveStore("blue", "f1");
         // A short timeout: a call that waited for another target would fail with PluginUnavailableException.
         TypeSlot slot = new TypeSlot(KeyValueStore.TYPE, TimeUnit.MILLISECONDS.toNanos(200), () -> "kv", id -> "went");
-        slot.update(blue, info("1.0.0", 7), null);
+        slot.update(blue, info("1.0.0", 7), null, null);
         blue.put("a", bytes("1"));
 
         List<String> keys = slot.call(KeyValueStore.class, blue, KeyValueStore::keys);
@@ -247,7 +247,7 @@ public class LiveStateSwitchTest {
     public void aCallWaitingOnAStoppedInstanceRunsOnItOnceItIsWokenAsResumed() throws Exception {
         LiveStore blue = new LiveStore("blue", "f1");
         TypeSlot slot = new TypeSlot(KeyValueStore.TYPE, TimeUnit.SECONDS.toNanos(20), () -> "kv", id -> "went");
-        slot.update(blue, info("1.0.0", 7), null);
+        slot.update(blue, info("1.0.0", 7), null, null);
         byte[] state = blue.handOverLive();
         java.util.concurrent.CompletableFuture<List<String>> call = java.util.concurrent.CompletableFuture
                 .supplyAsync(() -> slot.call(KeyValueStore.class, blue, KeyValueStore::keys));

@@ -63,6 +63,13 @@ public class StandInTest {
         table.select(Greeter.TYPE, "greeter.zh");
         assertEquals("greeter.zh 1.0.0: Ann", greeter.greet("Ann"));
         table.remove(zh.serviceId());
+        // The selected plugin went: no other greeter takes its calls while it stays selected.
+        PluginUnavailableException e = assertThrows(PluginUnavailableException.class, () -> greeter.greet("Ann"));
+        assertTrue(e.getMessage(), e.getMessage().matches("no plugin of type 'greeter' is available: 'greeter.zh',"
+                + " selected for it, is not registered, and calls of type 'greeter' go to no other plugin while it is"
+                + " selected \\(plugin:use greeter <name> picks another; plugin:list shows them\\) \\(greeter.zh"
+                + " 1.0.0 \\(bundle 15\\) was uninstalled \\d+\\.\\d s ago\\); waited 0.2 s"));
+        table.select(Greeter.TYPE, "greeter.en");
         assertEquals("greeter.en 1.0.0: Ann", greeter.greet("Ann"));
     }
 
