@@ -85,6 +85,10 @@ final class ProcessStarter implements InstanceStarter {
      * Checks the binary's hash only when the descriptor pins one, as go-plugin's SecureConfig
      * does: kv-go's 8.1 MiB take about 8 ms to hash, most of the rest of a start again.
      */
+    private static String withoutName(String name, String message) {
+        return message.startsWith(name + ": ") ? message.substring(name.length() + 2) : message;
+    }
+
     private static void requirePinnedHash(Descriptor descriptor, StartedBinary binary) throws PluginFileException {
         if (descriptor.sha256() != null) {
             try {
@@ -120,9 +124,8 @@ final class ProcessStarter implements InstanceStarter {
             preparation.close();
             ProcessInstance.deleteTree(socketDir);
             // The launch layer's messages begin with the plugin's name already.
-            String why = e.getMessage().startsWith(name + ": ") ? e.getMessage().substring(name.length() + 2)
-                    : e.getMessage();
-            throw new PluginFileException(name + " did not start: " + why, e);
+            throw new StartFailedException(name + " did not start: " + withoutName(name, e.getMessage()),
+                    withoutName(name, e.summary()), e.lastStderrLines(), e);
         } catch (RuntimeException e) {
             preparation.close();
             ProcessInstance.deleteTree(socketDir); // whileLaunching failed; the launcher killed the process

@@ -116,7 +116,8 @@ final class RestartPolicy {
      * @param failure whether the end is a failure (anything but exit code 0: a signal, failed health checks, a start that failed)
      * @param ranFor how long the process ran (zero for a start that failed)
      * @param now the time of the end
-     * @param lastEnd the end in words, for the reason, e.g. {@code exit code 2} or {@code killed by SIGKILL}
+     * @param lastEnd the end in words, for the reason, e.g. {@code exit code 2} or {@code killed by SIGKILL},
+     *        without its stderr line (the supervisor adds that where the stderr lines are not shown apart)
      */
     Decision onEnd(boolean failure, Duration ranFor, Instant now, String lastEnd) {
         if (mode == Mode.NEVER) {

@@ -501,11 +501,15 @@ final class Supervisor {
         } finally {
             lock.unlock();
         }
-        // With its telling stderr line, so that the reason of a failed plugin says why it ended.
-        decide(policy.onEnd(failure, ran, Instant.now(), Endings.withStderr(what, end.lastStderrLines())),
-                end.lastStderrLines());
+        decide(policy.onEnd(failure, ran, Instant.now(), what), end.lastStderrLines());
     }
 
+    /**
+     * Acts on the policy's decision about an end, given in words without its stderr ({@code what});
+     * {@code stderr} is that end's last stderr lines. They are said once each: {@code describe}'s
+     * reason (and a call's error) gets the telling line appended, as {@code last exit} has it,
+     * while the ERROR line of a failed plugin gets the plain reason and then all the lines.
+     */
     private void decide(RestartPolicy.Decision decision, List<String> stderr) {
         if (decision instanceof RestartPolicy.Restart restart) {
             logger.warn("go-plugin {} ended: {}; restarting in {} (restart {} of at most {} in {})", name, lastExit(),
@@ -515,11 +519,12 @@ final class Supervisor {
             return;
         }
         boolean failed = decision instanceof RestartPolicy.GiveUp;
-        String why = failed ? ((RestartPolicy.GiveUp) decision).reason() : ((RestartPolicy.Done) decision).reason();
+        String plain = failed ? ((RestartPolicy.GiveUp) decision).reason() : ((RestartPolicy.Done) decision).reason();
+        String why = Endings.withStderr(plain, stderr);
         publication.withdraw();
         // Logged before the state changes, so that whoever sees the state finds the reason in the log.
         if (failed) {
-            logger.error("go-plugin {} failed: {}; its {} service is unregistered. Last stderr lines:{}", name, why,
+            logger.error("go-plugin {} failed: {}; its {} service is unregistered. Last stderr lines:{}", name, plain,
                     descriptor().type(), stderr.isEmpty() ? " none" : "\n  " + String.join("\n  ", stderr));
         } else {
             logger.warn("go-plugin {} {}; its {} service is unregistered", name, why, descriptor().type());
@@ -550,14 +555,17 @@ final class Supervisor {
             swapIn(fresh);
             logger.info("Restarted go-plugin {} (pid {})", name, fresh.pid());
         } catch (PluginFileException e) {
-            String what = "start failed: " + e.getMessage();
+            // Worded as a crash is: the one-line summary, and the failed process's stderr apart
+            // (the message has them after the summary, which would put them into the reason).
+            String what = "start failed: " + StartFailedException.summary(e);
+            List<String> stderr = StartFailedException.lastStderrLines(e);
             lock.lock();
             try {
-                lastExit = what;
+                lastExit = Endings.withStderr(what, stderr);
             } finally {
                 lock.unlock();
             }
-            decide(policy.onEnd(true, Duration.ZERO, Instant.now(), what), List.of());
+            decide(policy.onEnd(true, Duration.ZERO, Instant.now(), what), stderr);
         }
     }
 

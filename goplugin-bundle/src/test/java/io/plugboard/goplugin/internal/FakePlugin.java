@@ -31,7 +31,7 @@ import io.plugboard.goplugin.internal.wire.KvCallException;
 final class FakePlugin implements InstanceStarter {
 
     /** What the next start does: fail with this message, or end at once with this exit. */
-    private record Plan(String failure, ProcessExit dieAtOnce) {
+    private record Plan(PluginFileException failure, ProcessExit dieAtOnce) {
     }
 
     final Map<String, byte[]> store = new ConcurrentHashMap<>();
@@ -57,7 +57,12 @@ final class FakePlugin implements InstanceStarter {
 
     /** The next start fails with the message. */
     synchronized void failNextStart(String message) {
-        plans.addLast(new Plan(message, null));
+        failNextStart(new PluginFileException(message));
+    }
+
+    /** The next start fails with the exception, e.g. a {@link StartFailedException} with stderr lines. */
+    synchronized void failNextStart(PluginFileException failure) {
+        plans.addLast(new Plan(failure, null));
     }
 
     /** The first call of the next instance started fails so. */
@@ -121,7 +126,7 @@ final class FakePlugin implements InstanceStarter {
         if (plan != null && plan.failure() != null) {
             binary.close();
             events.add("start failed");
-            throw new PluginFileException(plan.failure());
+            throw plan.failure();
         }
         Instance instance = new Instance(pids.incrementAndGet(), descriptor.version().toString(), binary);
         if (firstCallFailure != null) {

@@ -311,9 +311,49 @@ public class SupervisorTest {
         KeyValueStoreException e = assertThrows(KeyValueStoreException.class, () -> store.get("k"));
         assertEquals("kv.go failed: restarted 3 times in 60 s, last exit killed by SIGKILL (last stderr: out of"
                 + " memory)", e.getMessage());
+        // The telling line is in the reason above; the ERROR line has all the lines after it instead.
         assertEquals(log.lines("error").toString(), List.of("error: go-plugin kv.go failed: restarted 3 times in 60 s,"
-                + " last exit killed by SIGKILL (last stderr: out of memory); its kv service is unregistered. Last stderr lines:\n  out of memory"),
+                + " last exit killed by SIGKILL; its kv service is unregistered. Last stderr lines:\n  out of memory"),
                 log.lines("error"));
+    }
+
+    @Test
+    public void theErrorLineOfAPluginWhoseRestartsDidNotStartSaysEachThingOnce() throws Exception {
+        // A start that failed before its handshake has its process's stderr lines at the end of its
+        // message; the line used to take them into the reason and then say "Last stderr lines: none".
+        started("");
+        for (int i = 0; i < 3; i++) {
+            plugin.failNextStart(new StartFailedException("kv.go did not start: the plugin exited before its"
+                    + " handshake (exit code 3). Last stderr lines:\n  loading config\n  broken build",
+                    "the plugin exited before its handshake (exit code 3)", List.of("loading config", "broken build"),
+                    null));
+        }
+        plugin.last().crash(1);
+        await("failed", () -> state() == State.FAILED);
+        assertEquals(List.of("error: go-plugin kv.go failed: restarted 3 times in 60 s, last exit start failed: the"
+                + " plugin exited before its handshake (exit code 3); its kv service is unregistered. Last stderr"
+                + " lines:\n  loading config\n  broken build"), log.lines("error"));
+        Supervisor.Status status = supervisor.status();
+        assertEquals("start failed: the plugin exited before its handshake (exit code 3) (last stderr: broken build)",
+                status.lastExit());
+        assertEquals("restarted 3 times in 60 s, last exit start failed: the plugin exited before its handshake"
+                + " (exit code 3) (last stderr: broken build)", status.reason());
+        KeyValueStoreException e = assertThrows(KeyValueStoreException.class, () -> store.get("k"));
+        assertEquals("kv.go failed: " + status.reason(), e.getMessage());
+        assertTrue(log.lines("warn").toString(), log.lines("warn").contains("warn: go-plugin kv.go ended: start failed:"
+                + " the plugin exited before its handshake (exit code 3) (last stderr: broken build); restarting in 2 ms"
+                + " (restart 2 of at most 3 in 60 s)"));
+    }
+
+    @Test
+    public void theErrorLineSaysSoWhenThereAreNoStderrLines() throws Exception {
+        started("");
+        plugin.dieAtEveryStart(new ProcessExit(-1, "SIGKILL", List.of()));
+        plugin.last().kill();
+        await("failed", () -> state() == State.FAILED);
+        assertEquals(List.of("error: go-plugin kv.go failed: restarted 3 times in 60 s, last exit killed by SIGKILL;"
+                + " its kv service is unregistered. Last stderr lines: none"), log.lines("error"));
+        assertEquals("restarted 3 times in 60 s, last exit killed by SIGKILL", supervisor.status().reason());
     }
 
     @Test

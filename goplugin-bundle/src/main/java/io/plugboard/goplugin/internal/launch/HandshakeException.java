@@ -1,5 +1,7 @@
 package io.plugboard.goplugin.internal.launch;
 
+import java.util.List;
+
 /** A plugin process that did not complete the handshake; {@link #reason()} names the way it failed. */
 public final class HandshakeException extends Exception {
 
@@ -26,19 +28,48 @@ public final class HandshakeException extends Exception {
     }
 
     private final Reason reason;
+    private final String summary;
+    private final List<String> lastStderrLines;
 
     public HandshakeException(Reason reason, String message) {
-        super(message);
-        this.reason = reason;
+        this(reason, message, (Throwable) null);
     }
 
     public HandshakeException(Reason reason, String message, Throwable cause) {
+        this(reason, message, List.of(), message, cause);
+    }
+
+    /**
+     * A start whose process wrote to stderr before it ended or was killed.
+     *
+     * @param summary what happened in one line, without the stderr lines, e.g. {@code kv.go: the
+     *        plugin exited before its handshake (exit code 3)}
+     * @param lastStderrLines the process's last stderr lines, which the message shows too
+     * @param message the whole message: the summary, the stderr lines and any hint, for people
+     */
+    public HandshakeException(Reason reason, String summary, List<String> lastStderrLines, String message,
+            Throwable cause) {
         super(message, cause);
         this.reason = reason;
+        this.summary = summary;
+        this.lastStderrLines = List.copyOf(lastStderrLines);
     }
 
     /** The way the start failed. */
     public Reason reason() {
         return reason;
+    }
+
+    /**
+     * The failure in one line, without the stderr lines the message may end with (a supervisor
+     * words a failed restart with it, as it words a crash); the message when it has none.
+     */
+    public String summary() {
+        return summary;
+    }
+
+    /** The last stderr lines of the process the message shows; empty when none were shown. */
+    public List<String> lastStderrLines() {
+        return lastStderrLines;
     }
 }

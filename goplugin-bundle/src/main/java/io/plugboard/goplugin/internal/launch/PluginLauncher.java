@@ -236,14 +236,17 @@ public final class PluginLauncher implements AutoCloseable {
             }
         } catch (TimeoutException e) {
             ProcessExit exit = plugin.killAndReap();
-            throw new HandshakeException(Reason.TIMEOUT, spec.pluginName() + ": no handshake within " + timeoutMs
-                    + " ms; the plugin was killed." + stderrTail(exit.lastStderrLines()));
+            String summary = spec.pluginName() + ": no handshake within " + timeoutMs + " ms; the plugin was killed";
+            throw new HandshakeException(Reason.TIMEOUT, summary, exit.lastStderrLines(),
+                    summary + "." + stderrTail(exit.lastStderrLines()), null);
         } catch (InterruptedException e) {
             // Kept as TIMEOUT: the wait for the handshake was cut short and the plugin is killed.
             ProcessExit exit = plugin.killAndReap();
             Thread.currentThread().interrupt();
-            throw new HandshakeException(Reason.TIMEOUT, spec.pluginName() + ": interrupted while waiting for the"
-                    + " handshake; the plugin was killed." + stderrTail(exit.lastStderrLines()), e);
+            String summary = spec.pluginName() + ": interrupted while waiting for the handshake; the plugin was"
+                    + " killed";
+            throw new HandshakeException(Reason.TIMEOUT, summary, exit.lastStderrLines(),
+                    summary + "." + stderrTail(exit.lastStderrLines()), e);
         } catch (ExecutionException e) {
             throw new IllegalStateException(e.getCause());
         }
@@ -276,8 +279,8 @@ public final class PluginLauncher implements AutoCloseable {
                     + " characters) is too long for a Unix socket path (at most 107 bytes with go-plugin's file"
                     + " name): use a shorter one.";
         }
-        return new HandshakeException(Reason.EXITED, name + ": " + how + "." + stderrTail(exit.lastStderrLines())
-                + hint);
+        return new HandshakeException(Reason.EXITED, name + ": " + how, exit.lastStderrLines(),
+                name + ": " + how + "." + stderrTail(exit.lastStderrLines()) + hint, null);
     }
 
     private static String stderrTail(List<String> lines) {

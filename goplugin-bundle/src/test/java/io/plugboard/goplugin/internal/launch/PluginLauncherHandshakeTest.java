@@ -235,6 +235,9 @@ public class PluginLauncherHandshakeTest {
         assertEquals(Reason.EXITED, e.reason());
         assertEquals("kv.go: the plugin exited before its handshake (exit code 3). Last stderr lines:\n"
                 + "  loading config\n  config.hcl: no such file", e.getMessage());
+        // Apart as well, for a supervisor that words a failed restart as a crash.
+        assertEquals("kv.go: the plugin exited before its handshake (exit code 3)", e.summary());
+        assertEquals(List.of("loading config", "config.hcl: no such file"), e.lastStderrLines());
     }
 
     @Test
