@@ -11,13 +11,25 @@ import io.plugboard.goplugin.internal.StartedBinary.Stat;
  * poll, cheap) rather than a WatchService: one thread per watched folder would cost more than
  * it saves, and a binary is replaced rarely. The baseline is the stat the running instance was
  * started with; a changed file counts once it looked the same at two polls in a row (the writer
- * is done with it); only then is it hashed, once, and compared with the running binary's hash
- * (which {@link StartedBinary} takes from the file it kept open, even after a rename replaced it).
- * The first poll that finds the started file unchanged hashes it, off the start path; a touch
- * without new content after that changes the stat but not the hash, and is not reported. A touch
- * or rewrite in place before that first poll cannot be told from new content (the open file
- * shows the new bytes) and counts as a change: one needless replacement at worst. A change after
- * the instance was released unhashed (it ended) counts too: it may bring a failed plugin back.
+ * is done with it); only then is it hashed, once, and compared (see the rule below). The running
+ * binary's hash {@link StartedBinary} takes from the file it kept open, even after a rename
+ * replaced it. The first poll that finds the started file unchanged hashes it, off the start path;
+ * a touch without new content after that changes the stat but not the hash, and is not reported.
+ * A touch or rewrite in place before that first poll cannot be told from new content (the open
+ * file shows the new bytes) and counts as a change: one needless replacement at worst.
+ *
+ * <p><b>The rule.</b> A settled version is reported when its hash differs from
+ * <ul>
+ * <li>the running instance's, while that instance serves (SERVING): a binary that comes back to
+ * the bytes that serve is no change, so the serving instance is never replaced for nothing; a
+ * version that failed to start as a replacement is not tried again, unless it is written again;
+ * <li>the version this watch looked at last, once no instance serves (RESTARTING, FAILED, STOPPED
+ * by itself): the restarts since started whatever was at the path, so the bytes that last served
+ * are no baseline any more. Putting the good binary back after a broken one made the plugin give
+ * up is a change, and brings it back; a touch, or the same broken bytes written again, is not.
+ * Before this watch hashed any version the running instance's hash stands in; if that is unknown
+ * too (it ended before the first poll), any settled change counts: one needless start at worst.
+ * </ul>
  * Not thread-safe: the supervisor polls it from its thread.
  */
 final class BinaryWatch {
@@ -26,6 +38,8 @@ final class BinaryWatch {
     private final StartedBinary running;
     private Stat seen;
     private Stat checked;
+    // The hash of the version at the path this watch hashed last, reported or not; null before.
+    private String lastLookedAt;
 
     /** Watches the binary the running instance was started from, against its stat at that start. */
     BinaryWatch(StartedBinary running) {
@@ -36,10 +50,14 @@ final class BinaryWatch {
     }
 
     /**
-     * Looks at the binary once; returns its new SHA-256 when it is different from the running
-     * one's and was unchanged since the previous poll. Each version is reported at most once.
+     * Looks at the binary once; returns its new SHA-256 when it was unchanged since the previous
+     * poll and differs from the baseline the class comment's rule names. Each version is reported
+     * at most once.
+     *
+     * @param serving whether the instance this watch was made for still serves; false once it
+     *        ended (restarting, failed, stopped by itself)
      */
-    Optional<String> poll() {
+    Optional<String> poll(boolean serving) {
         Stat now = Stat.of(binary);
         if (now == null || !now.equals(seen)) {
             // Missing (mid-replacement) or still changing: wait for it to settle.
@@ -64,7 +82,9 @@ final class BinaryWatch {
             seen = null;
             return Optional.empty();
         }
-        return sha256.equals(runningSha256()) ? Optional.empty() : Optional.of(sha256);
+        String baseline = serving || lastLookedAt == null ? runningSha256() : lastLookedAt;
+        lastLookedAt = sha256;
+        return sha256.equals(baseline) ? Optional.empty() : Optional.of(sha256);
     }
 
     /** The running binary's hash; null (so any settled change counts) if it is no longer known. */

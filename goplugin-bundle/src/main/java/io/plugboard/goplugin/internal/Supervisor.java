@@ -3,6 +3,7 @@ package io.plugboard.goplugin.internal;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
@@ -31,7 +32,14 @@ import io.plugboard.goplugin.internal.launch.ProcessExit;
  *
  * <p>The binary is looked at every second ({@link BinaryWatch}); when it was replaced by one with
  * another SHA-256, the plugin is replaced as by {@link #replace} with the same descriptor, which
- * also brings back a plugin that failed (a fixed binary is the usual cure).
+ * also brings back a plugin that failed (a fixed binary is the usual cure). "Another" depends on
+ * the state, as {@link BinaryWatch} words the rule: while an instance serves, another than that
+ * instance's, so that a serving instance is never replaced by its own bytes; once none serves
+ * (restarting, failed, or stopped by itself), another than the version last looked at on disk,
+ * as the restarts since started whatever was there: a broken binary that made the plugin give up,
+ * then the good one put back, is a change and brings the plugin back, though the good one has the
+ * hash of the instance that served last. The binary is watched from the first instance's watch to
+ * the stop, through failures, for that.
  *
  * <p><b>Threads.</b> Every change of state happens on the supervisor's one thread
  * ({@code plugboard-goplugin-<name>-supervisor}, a daemon that ends with {@link #stop}): the swap-in
@@ -595,16 +603,21 @@ final class Supervisor {
         if (binaryWatch == null || stopped) {
             return;
         }
-        Optional<String> changedTo = binaryWatch.poll();
+        State now = state();
+        boolean serving = now == State.SERVING;
+        Optional<String> changedTo = binaryWatch.poll(serving);
         if (changedTo.isEmpty()) {
             return;
         }
-        logger.info("go-plugin {}: {} changed (sha256 {}); replacing the running instance", name,
-                descriptor().command(), shortHash(changedTo.get()));
+        logger.info("go-plugin {}: {} changed (sha256 {}); {}", name, descriptor().command(),
+                shortHash(changedTo.get()), serving ? "replacing the running instance" : "starting it, as it is "
+                        + now.name().toLowerCase(Locale.ROOT));
         try {
             replaceWith(descriptor());
         } catch (PluginFileException | RuntimeException e) {
-            logger.error("go-plugin {}: the changed binary did not start, the running instance goes on: {}", name,
+            // Not serving, a restart already scheduled goes on; a failed plugin waits for the next change.
+            logger.error("go-plugin {}: the changed binary did not start, {}: {}", name, serving
+                    ? "the running instance goes on" : "it stays " + now.name().toLowerCase(Locale.ROOT),
                     e.getMessage());
         }
     }

@@ -42,7 +42,7 @@ public class BinaryWatchTest {
     public void anUnchangedBinaryIsNeverReportedAndHashedAtTheFirstPoll() throws Exception {
         assertNull("not hashed at the start", running.knownSha256());
         for (int i = 0; i < 3; i++) {
-            assertEquals(Optional.empty(), watch.poll());
+            assertEquals(Optional.empty(), watch.poll(true));
             assertEquals(Hashes.sha256(binary), running.knownSha256());
         }
     }
@@ -52,15 +52,15 @@ public class BinaryWatchTest {
         // The baseline is the stat at the start, not at the watch's creation.
         replace("#!/bin/sh\n# v2\n");
         BinaryWatch late = new BinaryWatch(running);
-        assertEquals(Optional.empty(), late.poll());
-        assertEquals(Optional.of(Hashes.sha256(binary)), late.poll());
+        assertEquals(Optional.empty(), late.poll(true));
+        assertEquals(Optional.of(Hashes.sha256(binary)), late.poll(true));
     }
 
     @Test
     public void aReplacementWithTheSameContentIsNotReported() throws Exception {
         replace("#!/bin/sh\n# v1\n");
-        assertEquals(Optional.empty(), watch.poll());
-        assertEquals("a new file, the same hash as the running one", Optional.empty(), watch.poll());
+        assertEquals(Optional.empty(), watch.poll(true));
+        assertEquals("a new file, the same hash as the running one", Optional.empty(), watch.poll(true));
         assertEquals("the running binary was hashed to tell", Hashes.sha256(binary), running.knownSha256());
     }
 
@@ -68,8 +68,8 @@ public class BinaryWatchTest {
     public void aReplacedBinaryIsComparedWithTheBytesThatWereStarted() throws Exception {
         String started = Hashes.sha256(binary);
         replace("#!/bin/sh\n# v2\n");
-        assertEquals(Optional.empty(), watch.poll());
-        assertEquals(Optional.of(Hashes.sha256(binary)), watch.poll());
+        assertEquals(Optional.empty(), watch.poll(true));
+        assertEquals(Optional.of(Hashes.sha256(binary)), watch.poll(true));
         assertEquals("hashed from the file kept open, after the path was replaced", started, running.knownSha256());
     }
 
@@ -77,17 +77,76 @@ public class BinaryWatchTest {
     public void aChangeAfterTheInstanceWasReleasedUnhashedCounts() throws Exception {
         running.close();
         Files.setLastModifiedTime(binary, FileTime.fromMillis(Files.getLastModifiedTime(binary).toMillis() + 10_000));
-        assertEquals(Optional.empty(), watch.poll());
-        assertEquals("the old content is unknown: reported", Optional.of(Hashes.sha256(binary)), watch.poll());
+        assertEquals(Optional.empty(), watch.poll(false));
+        assertEquals("the old content is unknown: reported", Optional.of(Hashes.sha256(binary)), watch.poll(false));
+    }
+
+    @Test
+    public void theServingBytesPutBackAreNoChangeWhileTheInstanceServes() throws Exception {
+        String started = Hashes.sha256(binary);
+        replace("#!/bin/sh\n# v2\n");
+        assertEquals(Optional.empty(), watch.poll(true));
+        assertTrue("reported (and, say, failed to start)", watch.poll(true).isPresent());
+        replace("#!/bin/sh\n# v1\n");
+        assertEquals(Optional.empty(), watch.poll(true));
+        assertEquals("the bytes that serve: nothing to replace", Optional.empty(), watch.poll(true));
+        assertEquals(started, Hashes.sha256(binary));
+    }
+
+    @Test
+    public void theServedBytesPutBackAfterABrokenVersionCountOnceNoInstanceServes() throws Exception {
+        // The audit's case: v2 failed as a replacement, the instance was killed, the restarts
+        // started v2 from disk and the plugin was given up; then v1, which served last, comes back.
+        String started = Hashes.sha256(binary);
+        assertEquals(Optional.empty(), watch.poll(true));
+        assertEquals("the first poll hashed the started file", started, running.knownSha256());
+        replace("#!/bin/sh\n# v2\n");
+        assertEquals(Optional.empty(), watch.poll(true));
+        assertTrue(watch.poll(true).isPresent());
+        running.close();
+        assertEquals("v2 again, unchanged: no change", Optional.empty(), watch.poll(false));
+        replace("#!/bin/sh\n# v1\n");
+        assertEquals(Optional.empty(), watch.poll(false));
+        assertEquals("a change from what was looked at last", Optional.of(started), watch.poll(false));
+        assertEquals("reported once", Optional.empty(), watch.poll(false));
+    }
+
+    @Test
+    public void theSameBytesWrittenAgainOrTouchedAreNoChangeNoInstanceServes() throws Exception {
+        assertEquals(Optional.empty(), watch.poll(true));
+        replace("#!/bin/sh\n# v2\n");
+        assertEquals(Optional.empty(), watch.poll(true));
+        assertTrue(watch.poll(true).isPresent());
+        running.close();
+        replace("#!/bin/sh\n# v2\n");
+        assertEquals(Optional.empty(), watch.poll(false));
+        assertEquals("a new file with the bytes looked at last", Optional.empty(), watch.poll(false));
+        Files.setLastModifiedTime(binary, FileTime.fromMillis(Files.getLastModifiedTime(binary).toMillis() + 10_000));
+        assertEquals(Optional.empty(), watch.poll(false));
+        assertEquals("a touch", Optional.empty(), watch.poll(false));
+    }
+
+    @Test
+    public void theStartedBytesAreTheBaselineNoInstanceServesUntilAVersionWasLookedAt() throws Exception {
+        String started = Hashes.sha256(binary);
+        assertEquals(Optional.empty(), watch.poll(true));
+        running.close();
+        replace("#!/bin/sh\n# v1\n");
+        assertEquals(Optional.empty(), watch.poll(false));
+        assertEquals("the started bytes again: no change", Optional.empty(), watch.poll(false));
+        replace("#!/bin/sh\n# v3\n");
+        assertEquals(Optional.empty(), watch.poll(false));
+        assertEquals(Optional.of(Hashes.sha256(binary)), watch.poll(false));
+        assertEquals(started, running.knownSha256());
     }
 
     @Test
     public void aTouchBeforeTheFirstPollCountsAsAChange() throws Exception {
         // Changed in place before it was hashed: the started bytes are unknown (documented).
         Files.setLastModifiedTime(binary, FileTime.fromMillis(Files.getLastModifiedTime(binary).toMillis() + 10_000));
-        assertEquals(Optional.empty(), watch.poll());
-        assertEquals(Optional.of(Hashes.sha256(binary)), watch.poll());
-        assertEquals("reported once", Optional.empty(), watch.poll());
+        assertEquals(Optional.empty(), watch.poll(true));
+        assertEquals(Optional.of(Hashes.sha256(binary)), watch.poll(true));
+        assertEquals("reported once", Optional.empty(), watch.poll(true));
     }
 
     private void replace(String content) throws Exception {
@@ -99,40 +158,40 @@ public class BinaryWatchTest {
     public void aReplacedBinaryIsReportedOnceItIsStable() throws Exception {
         Path next = DescriptorTest.executable(temp.getRoot().toPath().resolve("kv-plugin.new"), "#!/bin/sh\n# v2\n");
         Files.move(next, binary, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        assertEquals("first sight: it may still change", Optional.empty(), watch.poll());
-        assertEquals(Optional.of(Hashes.sha256(binary)), watch.poll());
-        assertEquals("reported once", Optional.empty(), watch.poll());
+        assertEquals("first sight: it may still change", Optional.empty(), watch.poll(true));
+        assertEquals(Optional.of(Hashes.sha256(binary)), watch.poll(true));
+        assertEquals("reported once", Optional.empty(), watch.poll(true));
     }
 
     @Test
     public void aBinaryStillBeingWrittenWaits() throws Exception {
         Files.writeString(binary, "#!/bin/sh\n# v2, part");
-        assertEquals(Optional.empty(), watch.poll());
+        assertEquals(Optional.empty(), watch.poll(true));
         Files.writeString(binary, "#!/bin/sh\n# v2, part and the rest\n");
-        assertEquals("changed again since the last poll", Optional.empty(), watch.poll());
-        Optional<String> reported = watch.poll();
+        assertEquals("changed again since the last poll", Optional.empty(), watch.poll(true));
+        Optional<String> reported = watch.poll(true);
         assertEquals(Optional.of(Hashes.sha256(binary)), reported);
     }
 
     @Test
     public void aTouchWithoutNewContentIsNotReported() throws Exception {
-        assertEquals("the first poll hashes the started file", Optional.empty(), watch.poll());
+        assertEquals("the first poll hashes the started file", Optional.empty(), watch.poll(true));
         Files.setLastModifiedTime(binary, FileTime.fromMillis(Files.getLastModifiedTime(binary).toMillis() + 10_000));
-        assertEquals(Optional.empty(), watch.poll());
-        assertEquals("same hash as the running one", Optional.empty(), watch.poll());
-        assertEquals(Optional.empty(), watch.poll());
+        assertEquals(Optional.empty(), watch.poll(true));
+        assertEquals("same hash as the running one", Optional.empty(), watch.poll(true));
+        assertEquals(Optional.empty(), watch.poll(true));
     }
 
     @Test
     public void aMissingBinaryWaitsForItsReturn() throws Exception {
         Files.delete(binary);
-        assertEquals(Optional.empty(), watch.poll());
-        assertEquals(Optional.empty(), watch.poll());
+        assertEquals(Optional.empty(), watch.poll(true));
+        assertEquals(Optional.empty(), watch.poll(true));
         // Another size too: the file may get the old inode back within the same time-stamp tick,
         // and equal size, time and inode would look like the file that was there before.
         DescriptorTest.executable(binary, "#!/bin/sh\n# version 3, back after being deleted\n");
-        assertEquals(Optional.empty(), watch.poll());
-        Optional<String> reported = watch.poll();
+        assertEquals(Optional.empty(), watch.poll(true));
+        Optional<String> reported = watch.poll(true);
         assertTrue(reported.isPresent());
         assertEquals(Hashes.sha256(binary), reported.get());
     }

@@ -5,6 +5,7 @@ import static io.plugboard.goplugin.internal.RealHost.bin;
 import static io.plugboard.goplugin.internal.RealHost.gone;
 import static org.junit.Assert.assertArrayEquals;
 import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertNotEquals;
 import static org.junit.Assert.assertSame;
 import static org.junit.Assert.assertThrows;
@@ -211,5 +212,62 @@ public class RealKillAndReplaceTest {
         assertEquals(String.valueOf(pid), facts.get("pid"));
         assertEquals(List.of(pid), host.pluginProcesses().stream().map(ProcessHandle::pid).toList());
         assertEquals("only the running instance's socket folder", 1, host.socketFolders().size());
+    }
+
+    @Test
+    public void aPluginGivenUpOnABrokenBinaryServesAgainWhenTheGoodBinaryIsPutBack() throws Exception {
+        Path binary = host.copy("kv-go", "kv-bin");
+        host.install("kv.back", binary);
+        host.store("kv.back").put("k", "before".getBytes(StandardCharsets.UTF_8));
+        long pid = host.pid("kv.back");
+        String goodSha = host.describe("kv.back").get("sha256");
+
+        // A broken build replaces it: it does not start, the running instance serves on.
+        Path broken = host.temp.getRoot().toPath().resolve("broken");
+        Files.writeString(broken, "#!/bin/sh\necho 'broken build' >&2\nexit 3\n");
+        Files.setPosixFilePermissions(broken, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Files.move(broken, binary, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        await("the failed replacement is logged", () -> host.loggers.handlerLines().stream().anyMatch(line ->
+                line.startsWith("error: go-plugin kv.back: the changed binary did not start, the running instance"
+                        + " goes on: ")));
+        assertEquals("serving", host.describe("kv.back").get("state"));
+        assertEquals(pid, host.pid("kv.back"));
+
+        // Killed: every restart starts the broken binary on disk, until the budget is spent.
+        await("given up", () -> {
+            Map<String, String> facts = host.describe("kv.back");
+            if ("serving".equals(facts.get("state"))) {
+                ProcessHandle.of(Long.parseLong(facts.get("pid"))).ifPresent(ProcessHandle::destroyForcibly);
+            }
+            return "failed".equals(facts.get("state"));
+        });
+        assertFalse("the service is unregistered", host.registered("kv.back"));
+        Map<String, String> failed = host.describe("kv.back");
+        assertEquals("start failed: the plugin exited before its handshake (exit code 3) (last stderr: broken build)",
+                failed.get("last exit"));
+        assertEquals("restarted 3 times in 60 s, last exit start failed: the plugin exited before its handshake"
+                + " (exit code 3) (last stderr: broken build)", failed.get("reason"));
+        assertTrue(host.loggers.handlerLines().toString(), host.loggers.handlerLines().contains("error: go-plugin"
+                + " kv.back failed: restarted 3 times in 60 s, last exit start failed: the plugin exited before its"
+                + " handshake (exit code 3); its kv service is unregistered. Last stderr lines:\n  broken build"));
+
+        // The good binary back, the same bytes as the instance that served last: a change from the
+        // broken one on disk, so it comes back, as README promises.
+        Path good = host.copy("kv-go", "kv-bin.new");
+        Files.move(good, binary, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        await("it serves again", () -> "serving".equals(host.describe("kv.back").get("state"))
+                && host.registered("kv.back"));
+        Map<String, String> facts = host.describe("kv.back");
+        assertEquals(goodSha, facts.get("sha256"));
+        assertNotEquals(pid, Long.parseLong(facts.get("pid")));
+        KeyValueStore store = host.store("kv.back");
+        assertArrayEquals("before".getBytes(StandardCharsets.UTF_8), store.get("k").orElseThrow());
+        store.put("k", "after".getBytes(StandardCharsets.UTF_8));
+        assertArrayEquals("after".getBytes(StandardCharsets.UTF_8), store.get("k").orElseThrow());
+        assertTrue(host.loggers.handlerLines().toString(), host.loggers.handlerLines().stream().anyMatch(line ->
+                line.startsWith("info: go-plugin kv.back: " + binary + " changed (sha256 " + goodSha
+                        + "); starting it, as it is failed")));
+        assertEquals(List.of(Long.parseLong(facts.get("pid"))),
+                host.pluginProcesses().stream().map(ProcessHandle::pid).toList());
     }
 }
