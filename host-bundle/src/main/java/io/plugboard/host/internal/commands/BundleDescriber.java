@@ -46,9 +46,12 @@ final class BundleDescriber {
     /** Returns the description; {@code whyNotActive} is appended when present. */
     static String describe(Bundle bundle, Optional<String> whyNotActive) {
         List<String> lines = new ArrayList<>();
-        lines.add(bundle.getSymbolicName() + " " + bundle.getVersion() + " (bundle " + bundle.getBundleId() + ")");
-        lines.add("  name:      " + Optional.ofNullable(bundle.getHeaders().get(Constants.BUNDLE_NAME)).orElse("-"));
-        lines.add("  location:  " + bundle.getLocation());
+        // The headers come from the jar and the location is what the user typed: one line each.
+        lines.add(TerminalText.value(bundle.getSymbolicName()) + " " + bundle.getVersion() + " (bundle "
+                + bundle.getBundleId() + ")");
+        lines.add("  name:      "
+                + TerminalText.value(Optional.ofNullable(bundle.getHeaders().get(Constants.BUNDLE_NAME)).orElse("-")));
+        lines.add("  location:  " + TerminalText.value(bundle.getLocation()));
         lines.add("  state:     " + stateName(bundle.getState()));
         lines.add("  services:");
         ServiceReference<?>[] services = bundle.getState() == Bundle.UNINSTALLED ? null : bundle.getRegisteredServices();

@@ -1,5 +1,8 @@
 package io.plugboard.host.internal.commands;
 
+import static io.plugboard.host.internal.commands.TerminalText.shown;
+import static io.plugboard.host.internal.commands.TerminalText.value;
+
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
@@ -82,91 +85,102 @@ public final class PluginCommands {
     @Descriptor("list plugins: bundle id, name, type, version, bundle state; * marks the plugin serving its type; "
             + "a plugin run from a file shows - and, under DETAILS, its file and facts")
     public String list(@Descriptor("no arguments") String... args) {
-        Arguments.check(args, 0, 0, "plugin:list");
-        // What the folder is installing right now (a go-plugin process starting) belongs in the list.
-        awaitFolder();
-        List<Bundle> bundles = installer.pluginBundles();
-        List<PluginInfo> plugins = registry.plugins();
-        if (bundles.isEmpty() && plugins.isEmpty()) {
-            return "no plugins installed; add one with plugin:install <path-or-url>";
-        }
-        FilePlugins filePlugins = files.plugins();
-        boolean details = plugins.stream().anyMatch(p -> filePlugins.owner(p).isPresent());
-        String[] header = {"ID", "NAME", "TYPE", "VERSION", "STATE", "ACTIVE", "DETAILS"};
-        TextTable table = new TextTable(details ? header : Arrays.copyOf(header, header.length - 1));
-        for (PluginInfo plugin : plugins) {
-            String state = bundles.stream().filter(b -> b.getBundleId() == plugin.bundleId()).findFirst()
-                    .map(b -> BundleDescriber.stateName(b.getState())).orElse("?");
-            Optional<FilePlugin> file = filePlugins.owner(plugin);
-            String[] row = {file.isPresent() ? "-" : String.valueOf(plugin.bundleId()), plugin.name(), plugin.type(),
-                    plugin.version(), state, plugin.active() ? "*" : "", file.map(FilePluginCommands::details).orElse("")};
-            table.row(details ? row : Arrays.copyOf(row, row.length - 1));
-        }
-        Set<Long> withPlugins = plugins.stream().map(PluginInfo::bundleId).collect(Collectors.toSet());
-        for (Bundle bundle : bundles) {
-            if (!withPlugins.contains(bundle.getBundleId())) {
-                String[] row = {String.valueOf(bundle.getBundleId()), String.valueOf(bundle.getSymbolicName()), "-",
-                        bundle.getVersion().toString(), BundleDescriber.stateName(bundle.getState()), "", ""};
+        return shown(() -> {
+            Arguments.check(args, 0, 0, "plugin:list");
+            // What the folder is installing right now (a go-plugin process starting) belongs in the list.
+            awaitFolder();
+            List<Bundle> bundles = installer.pluginBundles();
+            List<PluginInfo> plugins = registry.plugins();
+            if (bundles.isEmpty() && plugins.isEmpty()) {
+                return "no plugins installed; add one with plugin:install <path-or-url>";
+            }
+            FilePlugins filePlugins = files.plugins();
+            boolean details = plugins.stream().anyMatch(p -> filePlugins.owner(p).isPresent());
+            String[] header = {"ID", "NAME", "TYPE", "VERSION", "STATE", "ACTIVE", "DETAILS"};
+            TextTable table = new TextTable(details ? header : Arrays.copyOf(header, header.length - 1));
+            for (PluginInfo plugin : plugins) {
+                String state = bundles.stream().filter(b -> b.getBundleId() == plugin.bundleId()).findFirst()
+                        .map(b -> BundleDescriber.stateName(b.getState())).orElse("?");
+                Optional<FilePlugin> file = filePlugins.owner(plugin);
+                String[] row = {file.isPresent() ? "-" : String.valueOf(plugin.bundleId()), plugin.name(),
+                        plugin.type(), plugin.version(), state, plugin.active() ? "*" : "",
+                        file.map(FilePluginCommands::details).orElse("")};
                 table.row(details ? row : Arrays.copyOf(row, row.length - 1));
             }
-        }
-        return table.toString();
+            Set<Long> withPlugins = plugins.stream().map(PluginInfo::bundleId).collect(Collectors.toSet());
+            for (Bundle bundle : bundles) {
+                if (!withPlugins.contains(bundle.getBundleId())) {
+                    String[] row = {String.valueOf(bundle.getBundleId()), String.valueOf(bundle.getSymbolicName()), "-",
+                            bundle.getVersion().toString(), BundleDescriber.stateName(bundle.getState()), "", ""};
+                    table.row(details ? row : Arrays.copyOf(row, row.length - 1));
+                }
+            }
+            return table.toString();
+        });
     }
 
     /** Installs a plugin jar and starts it, or has the handler of a plugin file's extension install it. */
     @Descriptor("install a plugin jar and start it, or a plugin file (such as *.goplugin) with the handler of its "
             + "kind: plugin:install <path-or-url>")
     public String install(@Descriptor("<path-or-url> of the plugin jar, or the path of a plugin file") String... args) {
-        String location = Arguments.check(args, 1, 1, "plugin:install <path-or-url>")[0];
-        Optional<String> installedFile = files.install(location);
-        if (installedFile.isPresent()) {
-            return installedFile.get();
-        }
-        Bundle bundle = installer.install(location);
-        return "installed " + bundle.getSymbolicName() + " " + bundle.getVersion() + " as bundle "
-                + bundle.getBundleId() + pluginsAndStatus(bundle);
+        return shown(() -> {
+            String location = Arguments.check(args, 1, 1, "plugin:install <path-or-url>")[0];
+            Optional<String> installedFile = files.install(location);
+            if (installedFile.isPresent()) {
+                return installedFile.get();
+            }
+            Bundle bundle = installer.install(location);
+            return "installed " + bundle.getSymbolicName() + " " + bundle.getVersion() + " as bundle "
+                    + bundle.getBundleId() + pluginsAndStatus(bundle);
+        });
     }
 
     /** Updates a plugin bundle from a new jar or from its own location. */
     @Descriptor("update a plugin bundle, from a new jar or its own location: plugin:update <name-or-id> [path-or-url]")
     public String update(@Descriptor("<name-or-id> [path-or-url]") String... args) {
-        String[] checked = Arguments.check(args, 1, 2, "plugin:update <name-or-id> [path-or-url]");
-        Optional<FilePlugin> file = files.find(checked[0]);
-        if (file.isPresent()) {
-            return files.update(file.get(), checked.length > 1 ? checked[1] : null);
-        }
-        Bundle bundle = lookup().find(checked[0]);
-        String before = bundle.getVersion().toString();
-        Bundle updated = installer.update(bundle, checked.length > 1 ? checked[1] : null);
-        return "updated " + updated.getSymbolicName() + " (bundle " + updated.getBundleId() + ") from " + before
-                + " to " + updated.getVersion() + pluginsAndStatus(updated);
+        return shown(() -> {
+            String[] checked = Arguments.check(args, 1, 2, "plugin:update <name-or-id> [path-or-url]");
+            Optional<FilePlugin> file = files.find(checked[0]);
+            if (file.isPresent()) {
+                return files.update(file.get(), checked.length > 1 ? checked[1] : null);
+            }
+            Bundle bundle = lookup().find(checked[0]);
+            String before = bundle.getVersion().toString();
+            Bundle updated = installer.update(bundle, checked.length > 1 ? checked[1] : null);
+            return "updated " + updated.getSymbolicName() + " (bundle " + updated.getBundleId() + ") from " + before
+                    + " to " + updated.getVersion() + pluginsAndStatus(updated);
+        });
     }
 
     /** Uninstalls a plugin bundle. */
     @Descriptor("uninstall a plugin bundle: plugin:uninstall <name-or-id>")
     public String uninstall(@Descriptor("<name-or-id>: bundle id, plugin name or bundle symbolic name") String... args) {
-        String nameOrId = Arguments.check(args, 1, 1, "plugin:uninstall <name-or-id>")[0];
-        Optional<FilePlugin> file = files.find(nameOrId);
-        if (file.isPresent()) {
-            return files.uninstall(file.get());
-        }
-        Bundle bundle = lookup().find(nameOrId);
-        String what = bundle.getSymbolicName() + " " + bundle.getVersion() + " (bundle " + bundle.getBundleId() + ")";
-        installer.uninstall(bundle);
-        return "uninstalled " + what;
+        return shown(() -> {
+            String nameOrId = Arguments.check(args, 1, 1, "plugin:uninstall <name-or-id>")[0];
+            Optional<FilePlugin> file = files.find(nameOrId);
+            if (file.isPresent()) {
+                return files.uninstall(file.get());
+            }
+            Bundle bundle = lookup().find(nameOrId);
+            String what = bundle.getSymbolicName() + " " + bundle.getVersion() + " (bundle " + bundle.getBundleId() + ")";
+            installer.uninstall(bundle);
+            return "uninstalled " + what;
+        });
     }
 
     /** Describes a plugin bundle: headers, state, services, imports and why it is not active. */
     @Descriptor("describe a plugin bundle: headers, state, services, imports and their wires: plugin:info <name-or-id>")
     public String info(@Descriptor("<name-or-id>: bundle id, plugin name or bundle symbolic name") String... args) {
-        String nameOrId = Arguments.check(args, 1, 1, "plugin:info <name-or-id>")[0];
-        Optional<FilePlugin> file = files.find(nameOrId);
-        if (file.isPresent()) {
-            return files.describe(file.get());
-        }
-        Bundle bundle = lookup().find(nameOrId);
-        return BundleDescriber.describe(bundle, installer.whyNotActive(bundle)) + takenOverState(bundle)
-                + leakedThreads(bundle);
+        return shown(() -> {
+            String nameOrId = Arguments.check(args, 1, 1, "plugin:info <name-or-id>")[0];
+            Optional<FilePlugin> file = files.find(nameOrId);
+            if (file.isPresent()) {
+                return files.describe(file.get());
+            }
+            Bundle bundle = lookup().find(nameOrId);
+            return BundleDescriber.describe(bundle, installer.whyNotActive(bundle)) + takenOverState(bundle)
+                    + leakedThreads(bundle);
+        });
     }
 
     /** The {@code taken over:} lines of plugin:info: the state the bundle's plugins took over, if any. */
@@ -188,27 +202,31 @@ public final class PluginCommands {
     @Descriptor("make the named plugin serve its type, also after a restart; a version pins that one: "
             + "plugin:use <type> <name> [<version>]")
     public String use(@Descriptor("<type> <name> [<version>], e.g. kv kv.file or greeter greeter.en 1.0.0") String... args) {
-        String[] checked = Arguments.check(args, 2, 3, "plugin:use <type> <name> [<version>]");
-        String version = checked.length > 2 ? checked[2] : null;
-        try {
-            registry.select(checked[0], checked[1], version);
-        } catch (IllegalArgumentException unknown) {
-            // The plugin may be on its way from the watched folder (a go-plugin process takes a
-            // moment to start): wait for the folder's queued work, then ask once more.
-            if (!awaitFolder()) {
-                throw unknown;
+        return shown(() -> {
+            String[] checked = Arguments.check(args, 2, 3, "plugin:use <type> <name> [<version>]");
+            String version = checked.length > 2 ? checked[2] : null;
+            try {
+                registry.select(checked[0], checked[1], version);
+            } catch (IllegalArgumentException unknown) {
+                // The plugin may be on its way from the watched folder (a go-plugin process takes a
+                // moment to start): wait for the folder's queued work, then ask once more.
+                if (!awaitFolder()) {
+                    throw unknown;
+                }
+                registry.select(checked[0], checked[1], version);
             }
-            registry.select(checked[0], checked[1], version);
-        }
-        // The installer logs installs and updates; a selection is only visible here.
-        logger.info("plugin:use selected {}{} to serve type {}", checked[1], version == null ? "" : " " + version,
-                checked[0]);
-        String pinned = version == null ? ""
-                : "; this version stays pinned (plugin:use " + checked[0] + " " + checked[1] + " follows the newest)";
-        return registry.active(checked[0])
-                .map(p -> checked[0] + " is now served by " + p.name() + " " + p.version() + " (bundle " + p.bundleId()
-                        + ")" + pinned)
-                .orElse(checked[0] + " will be served by " + checked[1] + " when it is present");
+            // The installer logs installs and updates; a selection is only visible here.
+            logger.info("plugin:use selected {}{} to serve type {}", checked[1], version == null ? "" : " " + version,
+                    checked[0]);
+            String type = value(checked[0]);
+            String name = value(checked[1]);
+            String pinned = version == null ? ""
+                    : "; this version stays pinned (plugin:use " + type + " " + name + " follows the newest)";
+            return registry.active(checked[0])
+                    .map(p -> type + " is now served by " + value(p.name()) + " " + value(p.version()) + " (bundle "
+                            + p.bundleId() + ")" + pinned)
+                    .orElse(type + " will be served by " + name + " when it is present");
+        });
     }
 
     /** Waits (at most FOLDER_WAIT_MILLIS) for the folder's queued installs; false if there is no folder or it took longer. */
@@ -228,38 +246,50 @@ public final class PluginCommands {
     /** Calls the active key-value store. */
     @Descriptor("use the active key-value store: plugin:kv put <key> <value> | get <key> | del <key> | keys")
     public String kv(@Descriptor("put <key> <value> | get <key> | del <key> | keys") String... args) {
-        String usage = "plugin:kv put <key> <value> | get <key> | del <key> | keys";
-        String subcommand = Arguments.check(args, 1, 3, usage)[0];
-        return switch (subcommand) {
-            case "put" -> {
-                String[] checked = Arguments.check(args, 3, 3, "plugin:kv put <key> <value> (quote a value with spaces)");
-                store().put(checked[1], checked[2].getBytes(StandardCharsets.UTF_8));
-                yield "stored " + checked[1] + " in " + activeName(KeyValueStore.TYPE);
-            }
-            case "get" -> {
-                String key = Arguments.check(args, 2, 2, "plugin:kv get <key>")[1];
-                yield store().get(key).map(value -> new String(value, StandardCharsets.UTF_8))
-                        .orElseGet(() -> "no value stored under " + key + " in " + activeName(KeyValueStore.TYPE));
-            }
-            case "del" -> {
-                String key = Arguments.check(args, 2, 2, "plugin:kv del <key>")[1];
-                yield store().delete(key) ? "deleted " + key
-                        : "no value stored under " + key + " in " + activeName(KeyValueStore.TYPE) + "; nothing deleted";
-            }
-            case "keys" -> {
-                Arguments.check(args, 1, 1, "plugin:kv keys");
-                List<String> keys = store().keys();
-                yield keys.isEmpty() ? "no keys in " + activeName(KeyValueStore.TYPE) : String.join("\n", keys);
-            }
-            default -> throw new IllegalArgumentException("unknown subcommand '" + subcommand + "'; type " + usage);
-        };
+        return shown(() -> {
+            String usage = "plugin:kv put <key> <value> | get <key> | del <key> | keys";
+            String subcommand = Arguments.check(args, 1, 3, usage)[0];
+            return switch (subcommand) {
+                case "put" -> {
+                    String[] checked = Arguments.check(args, 3, 3,
+                            "plugin:kv put <key> <value> (quote a value with spaces)");
+                    store().put(checked[1], checked[2].getBytes(StandardCharsets.UTF_8));
+                    yield "stored " + value(checked[1]) + " in " + activeName(KeyValueStore.TYPE);
+                }
+                case "get" -> {
+                    String key = Arguments.check(args, 2, 2, "plugin:kv get <key>")[1];
+                    // The value is shown like all else: its line feeds and tabs as they are, other
+                    // control characters escaped. Unlike cat's bytes this is text on the user's
+                    // terminal (decoded as UTF-8, so never the exact bytes), and whoever wrote the
+                    // value (a file in the store's folder, a go-plugin, another plugin) must not
+                    // drive that terminal; a caller that needs the bytes has KeyValueStore.get.
+                    yield store().get(key).map(value -> new String(value, StandardCharsets.UTF_8))
+                            .orElseGet(() -> "no value stored under " + value(key) + " in "
+                                    + activeName(KeyValueStore.TYPE));
+                }
+                case "del" -> {
+                    String key = Arguments.check(args, 2, 2, "plugin:kv del <key>")[1];
+                    yield store().delete(key) ? "deleted " + value(key)
+                            : "no value stored under " + value(key) + " in " + activeName(KeyValueStore.TYPE)
+                                    + "; nothing deleted";
+                }
+                case "keys" -> {
+                    Arguments.check(args, 1, 1, "plugin:kv keys");
+                    List<String> keys = store().keys();
+                    yield keys.isEmpty() ? "no keys in " + activeName(KeyValueStore.TYPE) : String.join("\n", keys);
+                }
+                default -> throw new IllegalArgumentException("unknown subcommand '" + subcommand + "'; type " + usage);
+            };
+        });
     }
 
     /** Greets someone through the active greeter. */
     @Descriptor("greet someone with the active greeter: plugin:greet <name>")
     public String greet(@Descriptor("<name> to greet (quote a name with spaces)") String... args) {
-        String name = Arguments.check(args, 1, 1, "plugin:greet <name> (quote a name with spaces)")[0];
-        return registry.service(Greeter.TYPE, Greeter.class).greet(name);
+        return shown(() -> {
+            String name = Arguments.check(args, 1, 1, "plugin:greet <name> (quote a name with spaces)")[0];
+            return registry.service(Greeter.TYPE, Greeter.class).greet(name);
+        });
     }
 
     /** The stand-in, not the service itself: a command run during an update waits for the new version. */

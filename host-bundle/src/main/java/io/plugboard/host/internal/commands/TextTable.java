@@ -1,6 +1,7 @@
 package io.plugboard.host.internal.commands;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /** A plain-text table with left-aligned columns two spaces apart, for terminal output. */
@@ -13,12 +14,16 @@ final class TextTable {
         rows.add(header);
     }
 
-    /** Adds a row; it must have as many cells as the header. */
+    /**
+     * Adds a row; it must have as many cells as the header. A cell's control characters are
+     * escaped, line feeds and tabs too: a name from a plugin's descriptor cannot break its row
+     * or shift a column.
+     */
     TextTable row(String... cells) {
         if (cells.length != rows.get(0).length) {
             throw new IllegalArgumentException("a row needs " + rows.get(0).length + " cells, got " + cells.length);
         }
-        rows.add(cells);
+        rows.add(Arrays.stream(cells).map(TerminalText::value).toArray(String[]::new));
         return this;
     }
 

@@ -27,18 +27,31 @@ public final class ControlCharacters {
     }
 
     /**
+     * The text with every control character escaped, line feeds and tabs too: for one value (a
+     * name, a version, a path) shown within a line, which must neither break it nor shift a column.
+     */
+    public static String escaped(String text) {
+        return escaped(text, false);
+    }
+
+    /**
      * The text with every control character but line feeds and tabs escaped: for a message whose
      * own line breaks mean something (a handler's "last stderr lines"), built from parts that may
      * hold anything.
      */
     public static String escapedKeepingLines(String text) {
+        return escaped(text, true);
+    }
+
+    /** The text escaped; the same string when it has nothing to escape. */
+    private static String escaped(String text, boolean keepingLines) {
         if (text == null) {
             return null;
         }
         StringBuilder out = new StringBuilder(text.length() + 16);
         for (int i = 0; i < text.length(); i++) {
             char c = text.charAt(i);
-            String escape = c == '\n' || c == '\t' ? null : escape(c);
+            String escape = keepingLines && (c == '\n' || c == '\t') ? null : escape(c);
             if (escape != null) {
                 out.append(escape);
             } else {

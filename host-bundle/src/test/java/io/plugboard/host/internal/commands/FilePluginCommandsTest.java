@@ -82,6 +82,15 @@ public class FilePluginCommandsTest extends GogoCommandsTestBase {
     }
 
     @Test
+    public void anInstallersMessageIsEscapedOnceOnly() {
+        // PluginInstallException escapes its message when it is made; the command shows it as it is.
+        Path missing = dir.resolve("gone\u001b[31m\r.greeting");
+        assertEquals(dir.resolve("gone\\u001b[31m\\r.greeting") + " does not exist",
+                assertThrows(PluginInstallException.class, () -> session.execute("plugin:install \"" + missing + "\""))
+                        .getMessage());
+    }
+
+    @Test
     public void listShowsFilePluginsWithTheirFileAndFirstFacts() throws Exception {
         defaultPlugins();
         run("plugin:install " + write("hello.greeting", "hello 1.2.0 Hi"));

@@ -216,6 +216,51 @@ public class PluginCommandsTest extends GogoCommandsTestBase {
         assertEquals("2.0.0", registry.active("greeter").orElseThrow().version());
     }
 
+    @Test
+    public void aNameWithAnEscapeSequenceIsShownEscapedByInfoUpdateAndUninstall() {
+        // A name typed or pasted with an escape sequence must not reach the terminal as one.
+        defaultPlugins();
+        for (String command : List.of("plugin:info", "plugin:update", "plugin:uninstall")) {
+            assertEquals(command, "no plugin or plugin bundle is named 'kv\\u001b]0;pwned\\u0007\\r'; known names: "
+                    + "greeter.en, io.plugboard.greeter-en, io.plugboard.kv-file, io.plugboard.kv-memory, kv.file, "
+                    + "kv.memory (or give a bundle id from plugin:list)", fails(command + " \"kv\u001b]0;pwned\u0007\r\""));
+        }
+        assertEquals(List.of(), installer.calls);
+    }
+
+    @Test
+    public void useShowsTheTypeNameAndVersionItRefusesEscaped() {
+        defaultPlugins();
+        assertEquals("no plugin of type 'kv' is named '\\u001b]0;pwned\\u0007'; known names: kv.file, kv.memory",
+                fails("plugin:use kv \"\u001b]0;pwned\u0007\""));
+        assertEquals("unknown plugin type 'kv\\r\\u001b[2K'; known types: greeter, kv",
+                fails("plugin:use \"kv\r\u001b[2K\" kv.file"));
+        assertEquals("'1.0\\u001b[2J' is not a version; give one as plugin:list shows it, e.g. 2.0.0",
+                fails("plugin:use greeter greeter.en \"1.0\u001b[2J\""));
+        // A refusal is one line: a line feed in the argument cannot start a forged one.
+        assertEquals("no plugin of type 'kv' is named 'a\\nError: forged'; known names: kv.file, kv.memory",
+                fails("plugin:use kv \"a\nError: forged\""));
+    }
+
+    @Test
+    public void listShowsANameFromADescriptorEscapedInItsColumn() throws Exception {
+        plugin(installer.add(14, "io.plugboard.greeter-en", "1.0.0"), "greeter", "en\u001b[2J\tx", (Greeter) n -> n);
+        assertEquals(String.join("\n",
+                "ID  NAME                TYPE     VERSION  STATE   ACTIVE",
+                "14  en\\u001b[2J\\u0009x  greeter  1.0.0    ACTIVE  *"), run("plugin:list"));
+    }
+
+    @Test
+    public void infoShowsTheHeadersAndLocationEscaped() throws Exception {
+        // The headers come from the jar, the location from what the user typed.
+        installer.add(15, "io.plugboard.odd\u001b[31m", "1.0.0");
+        assertEquals(List.of(
+                "io.plugboard.odd\\u001b[31m 1.0.0 (bundle 15)",
+                "  name:      Test io.plugboard.odd\\u001b[31m",
+                "  location:  file:/plugins/io.plugboard.odd\\u001b[31m.jar"),
+                run("plugin:info 15").lines().limit(3).toList());
+    }
+
     private void sideBySideGreeters() {
         plugin(installer.add(14, "io.plugboard.greeter-en", "1.0.0"), "greeter", "greeter.en",
                 (Greeter) n -> "Hello v1, " + n);

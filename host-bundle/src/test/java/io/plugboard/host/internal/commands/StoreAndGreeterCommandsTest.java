@@ -5,10 +5,13 @@ import static org.junit.Assert.assertThrows;
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Optional;
 
 import org.junit.Test;
 
 import io.plugboard.api.greeter.Greeter;
+import io.plugboard.api.kv.KeyValueStore;
+import io.plugboard.api.kv.KeyValueStoreException;
 import io.plugboard.api.registry.PluginUnavailableException;
 
 /** plugin:kv and plugin:greet, and the bad arguments of each. */
@@ -94,5 +97,92 @@ public class StoreAndGreeterCommandsTest extends GogoCommandsTestBase {
         assertEquals("missing argument; type plugin:greet <name> (quote a name with spaces)", fails("plugin:greet"));
         assertEquals("too many arguments (2); type plugin:greet <name> (quote a name with spaces)",
                 fails("plugin:greet Ann Lee"));
+    }
+
+    @Test
+    public void kvShowsAnUnknownSubcommandEscaped() {
+        defaultPlugins();
+        assertEquals("unknown subcommand 'set\\u001b]0;pwned\\u0007'; type plugin:kv put <key> <value> | get <key> | "
+                + "del <key> | keys", fails("plugin:kv \"set\u001b]0;pwned\u0007\" a b"));
+    }
+
+    @Test
+    public void kvShowsAKeyWithAC1ControlCharacterEscaped() throws Exception {
+        // A store refuses C0 controls in keys; the C1 CSI (U+009B) is a legal key but starts a sequence in some terminals.
+        defaultPlugins();
+        assertEquals("stored a\\u009b2Jb in kv.memory", run("plugin:kv put \"a\u009b2Jb\" 1"));
+        assertEquals("deleted a\\u009b2Jb", run("plugin:kv del \"a\u009b2Jb\""));
+        assertEquals("no value stored under a\\u009b2Jb in kv.memory", run("plugin:kv get \"a\u009b2Jb\""));
+    }
+
+    @Test
+    public void kvGetShowsAValuesControlCharactersEscapedButKeepsItsLines() throws Exception {
+        // Whoever wrote the value (a file in the store's folder, another plugin) must not drive the terminal.
+        defaultPlugins();
+        store.put("title", "\u001b]0;pwned\u0007\r\nline 2\tend".getBytes(StandardCharsets.UTF_8));
+        assertEquals("\\u001b]0;pwned\\u0007\\r\nline 2\tend", run("plugin:kv get title"));
+    }
+
+    @Test
+    public void aStoresFailureKeepsItsTypeAndLinesWithItsControlCharactersEscaped() {
+        plugin(installer.add(12, "io.plugboard.kv-go", "1.0.0"), "kv", "kv.go",
+                new FailingStore("kv.go exited; last stderr lines:\n\tpanic: \u001b[31mboom\u0007"));
+        KeyValueStoreException e = assertThrows(KeyValueStoreException.class, () -> session.execute("plugin:kv get x"));
+        assertEquals("kv.go exited; last stderr lines:\n\tpanic: \\u001b[31mboom\\u0007", e.getMessage());
+    }
+
+    @Test
+    public void greetShowsWhatTheGreeterSaysEscaped() throws Exception {
+        defaultPlugins();
+        assertEquals("Hello, \\u001b]0;pwned\\u0007!", run("plugin:greet \"\u001b]0;pwned\u0007\""));
+    }
+
+    @Test
+    public void aGreetersOwnExceptionIsNamedInTheEscapedMessage() {
+        plugin(installer.add(14, "io.plugboard.greeter-odd", "1.0.0"), "greeter", "greeter.odd",
+                (Greeter) name -> {
+                    throw new GreeterFailure("cannot greet " + name);
+                });
+        IllegalStateException e = assertThrows(IllegalStateException.class,
+                () -> session.execute("plugin:greet \"\u001b[2J\""));
+        assertEquals(GreeterFailure.class.getName() + ": cannot greet \\u001b[2J", e.getMessage());
+    }
+
+    /** A store whose process has failed: every call throws what a go-plugin store would. */
+    private static final class FailingStore implements KeyValueStore {
+        private final String failure;
+
+        FailingStore(String failure) {
+            this.failure = failure;
+        }
+
+        @Override
+        public void put(String key, byte[] value) {
+            throw new KeyValueStoreException(failure);
+        }
+
+        @Override
+        public Optional<byte[]> get(String key) {
+            throw new KeyValueStoreException(failure);
+        }
+
+        @Override
+        public boolean delete(String key) {
+            throw new KeyValueStoreException(failure);
+        }
+
+        @Override
+        public List<String> keys() {
+            throw new KeyValueStoreException(failure);
+        }
+    }
+
+    /** An exception type of a plugin's own, which the host cannot make again with another message. */
+    static final class GreeterFailure extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        GreeterFailure(String message) {
+            super(message);
+        }
     }
 }

@@ -32,6 +32,14 @@ public class ControlCharactersTest {
     }
 
     @Test
+    public void aValueHasEveryControlCharacterEscapedLineFeedsAndTabsToo() {
+        assertEquals("a\\n\\u0009b\\r\\u001b[2Jc\\u009b", ControlCharacters.escaped("a\n\tb\r\u001b[2Jc\u009b"));
+        String plain = "kv.file";
+        assertSame(plain, ControlCharacters.escaped(plain));
+        assertNull(ControlCharacters.escaped(null));
+    }
+
+    @Test
     public void plainTextIsReturnedAsItIs() {
         String plain = "/tmp/plugins/kv-file-1.0.0.jar does not exist";
         assertSame(plain, ControlCharacters.escapedKeepingLines(plain));
