@@ -61,6 +61,9 @@ public final class PluginInstallerImpl implements PluginInstaller {
     private final Logger logger;
     private final BundleDiagnostics diagnostics;
     private final PackageRefresher refresher;
+    /** Where the runtime (its BootSet) installs the bundles it is made of, as {@code plugboard:boot/<file>#<id>}. */
+    static final String RUNTIME_LOCATION_PREFIX = "plugboard:boot/";
+
     private final ReplacementNotice replacementNotice;
     // What each plugin was installed from, so a restart keeps those whose jar is unchanged.
     private final InstalledContents contents;
@@ -515,6 +518,13 @@ public final class PluginInstallerImpl implements PluginInstaller {
         }
         if (bundle.getBundleId() == 0 || bundle.getBundleId() == context.getBundle().getBundleId()) {
             throw new PluginInstallException(BundleNames.describe(bundle) + " is part of the runtime, not a plugin");
+        }
+        // Declarative Services, the shell, the go-plugin host...: without them the host cannot run
+        // or install plugins again (uninstalling the go-plugin host stopped every .goplugin plugin
+        // until a restart). The runtime installs them from plugboard.jar under this location.
+        if (bundle.getLocation().startsWith(RUNTIME_LOCATION_PREFIX)) {
+            throw new PluginInstallException(BundleNames.describe(bundle) + " is part of the runtime (from"
+                    + " plugboard.jar), not a plugin; it is replaced with plugboard.jar");
         }
     }
 

@@ -419,6 +419,19 @@ public class PluginInstallerImplTest {
                 e.getMessage());
     }
 
+    @Test
+    public void aBundleOfTheRuntimeIsNotAPluginAndCannotBeUninstalledNorUpdated() throws Exception {
+        Bundle runtimePart = felix.hostContext().installBundle("plugboard:boot/part.jar#1234-5",
+                new java.io.ByteArrayInputStream(TestJars.plugin("io.example.part", "1.0.0")));
+        String expected = "io.example.part 1.0.0, bundle " + runtimePart.getBundleId() + " is part of the runtime (from"
+                + " plugboard.jar), not a plugin; it is replaced with plugboard.jar";
+        assertEquals(expected, assertThrows(PluginInstallException.class, () -> installer.uninstall(runtimePart))
+                .getMessage());
+        assertEquals(expected, assertThrows(PluginInstallException.class, () -> installer.update(runtimePart, null))
+                .getMessage());
+        assertEquals(Bundle.INSTALLED, runtimePart.getState());
+    }
+
     private void assertInstallFails(String pathOrUrl, String message) {
         PluginInstallException e = assertThrows(PluginInstallException.class, () -> installer.install(pathOrUrl));
         assertEquals(message, e.getMessage());
