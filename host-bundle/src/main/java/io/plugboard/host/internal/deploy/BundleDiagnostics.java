@@ -52,6 +52,22 @@ final class BundleDiagnostics {
     }
 
     private String unresolved(Bundle bundle, String name, String lastStartFailure) {
+        List<String> problems = unsatisfiedRequirements(bundle);
+        StringBuilder text = new StringBuilder(name).append(" is not resolved");
+        if (!problems.isEmpty()) {
+            text.append(": it ").append(String.join("; it ", problems));
+        } else if (lastStartFailure != null) {
+            text.append(": ").append(lastStartFailure);
+        }
+        return text.toString();
+    }
+
+    /**
+     * Each mandatory requirement of the bundle's current revision that nothing can satisfy, in
+     * plain words ({@code imports io.plugboard.api.kv [2.0.0,3.0.0), but the framework has ...});
+     * empty when none is missing (the resolver may still refuse it, for a uses conflict say).
+     */
+    List<String> unsatisfiedRequirements(Bundle bundle) {
         BundleRevision revision = bundle.adapt(BundleRevision.class);
         List<String> problems = new ArrayList<>();
         if (revision != null) {
@@ -64,13 +80,7 @@ final class BundleDiagnostics {
                 }
             }
         }
-        StringBuilder text = new StringBuilder(name).append(" is not resolved");
-        if (!problems.isEmpty()) {
-            text.append(": it ").append(String.join("; it ", problems));
-        } else if (lastStartFailure != null) {
-            text.append(": ").append(lastStartFailure);
-        }
-        return text.toString();
+        return problems;
     }
 
     private Optional<String> unsatisfied(Bundle bundle, BundleRequirement requirement) {

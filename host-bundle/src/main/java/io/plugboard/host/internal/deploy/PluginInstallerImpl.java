@@ -199,6 +199,12 @@ public final class PluginInstallerImpl implements PluginInstaller {
      * The bundle is stopped first: Bundle.update alone restarts an active bundle at once and the
      * refresh then restarts it again, so the new version would activate twice (and a stateful
      * plugin would hand its state over to a short-lived instance in between).
+     *
+     * <p>A running plugin is only replaced by a version that runs: if the new version cannot
+     * resolve (an import the host does not export) or its start fails, the bundle is updated back
+     * to the version that ran, which starts again and takes back the state it handed over, and
+     * the update is refused. The caller's replacement notice covers all of it, so calls wait for
+     * the plugin instead of failing over to another of its type or failing.
      */
     private void replace(Bundle bundle, PluginSource source, String before) {
         boolean wasActive = bundle.getState() == Bundle.ACTIVE || bundle.getState() == Bundle.STARTING;
@@ -209,6 +215,8 @@ public final class PluginInstallerImpl implements PluginInstaller {
                         + "; install it as a new plugin instead");
             }
             checkNoDuplicate(jar, bundle);
+            // Only a running version is worth going back to; one that did not run is simply replaced.
+            Running running = wasActive ? running(bundle) : null;
             // Forgotten first: should the update fail halfway, no entry claims either content.
             contents.forget(bundle);
             try (InputStream in = content.open()) {
@@ -224,15 +232,90 @@ public final class PluginInstallerImpl implements PluginInstaller {
                 }
                 throw new PluginInstallException("Cannot update " + BundleNames.describe(bundle) + ": " + e.getMessage(), e);
             }
+            startFailures.remove(bundle.getBundleId());
+            refresh(bundle);
+            if (running != null) {
+                startOrRollBack(bundle, running, jar, source);
+            }
         });
-        startFailures.remove(bundle.getBundleId());
-        refresh(bundle);
-        if (wasActive) {
-            start(bundle);
-        }
         logger.info("Updated plugin {} from {} to {} (bundle {})", bundle.getSymbolicName(), before,
                 bundle.getVersion(), bundle.getBundleId());
         startWaitingPlugins();
+    }
+
+    /** The version that runs, kept to go back to: its entries, and the content it was installed from if known. */
+    private record Running(String name, byte[] jar, Optional<JarContent> content) {
+    }
+
+    private Running running(Bundle bundle) {
+        try {
+            return new Running(bundle.getSymbolicName() + " " + bundle.getVersion(), RevisionJar.of(bundle),
+                    contents.of(bundle));
+        } catch (IOException | IllegalStateException e) {
+            // Without a copy a failed update could not be undone: the running version stays.
+            throw new PluginInstallException("Cannot update " + BundleNames.describe(bundle)
+                    + ": cannot keep a copy of the running version to go back to (" + e.getMessage()
+                    + "); it keeps serving", e);
+        }
+    }
+
+    /**
+     * Starts the new version; if it cannot resolve or its start fails, puts the running version
+     * back and refuses the update, saying why and what serves.
+     */
+    private void startOrRollBack(Bundle bundle, Running running, PluginJar jar, PluginSource source) {
+        String failure;
+        try {
+            bundle.start(Bundle.START_TRANSIENT | Bundle.START_ACTIVATION_POLICY);
+            startFailures.remove(bundle.getBundleId());
+            logger.info("Started plugin {} {} (bundle {})", bundle.getSymbolicName(), bundle.getVersion(),
+                    bundle.getBundleId());
+            return;
+        } catch (BundleException | IllegalStateException e) {
+            failure = whyNotStarted(bundle, e);
+        }
+        // Worded before the roll-back: the reasons are those of the new version's requirements.
+        String refused = "not updated: " + jar + " (" + source.displayName() + ") " + failure;
+        String undone = rollBack(bundle, running);
+        // The caller reports it (the shell's Error, the folder's warning): logged here only as what was done.
+        logger.info("Refused the update of plugin {} (bundle {}): {}", bundle.getSymbolicName(), bundle.getBundleId(),
+                refused + undone);
+        startWaitingPlugins();
+        throw new PluginInstallException(refused + undone);
+    }
+
+    /** Why the new version did not start: the imports it lacks, or the framework's reason. */
+    private String whyNotStarted(Bundle bundle, Exception e) {
+        if (bundle.getState() != Bundle.INSTALLED) {
+            return "failed to start: " + e.getMessage();
+        }
+        List<String> missing = diagnostics.unsatisfiedRequirements(bundle);
+        return "cannot resolve: " + (missing.isEmpty() ? e.getMessage() : "it " + String.join("; it ", missing));
+    }
+
+    /**
+     * Updates the bundle back to the running version's entries, refreshes and starts it; says
+     * what serves now, for the message. The state the running version handed over when it
+     * stopped is still kept for it, so it takes it back as it starts.
+     */
+    private String rollBack(Bundle bundle, Running running) {
+        contents.forget(bundle);
+        try (InputStream in = new ByteArrayInputStream(running.jar())) {
+            bundle.update(in);
+        } catch (BundleException | IOException e) {
+            refresh(bundle);
+            return "; and " + running.name() + " could not be put back (" + e.getMessage() + "): bundle "
+                    + bundle.getBundleId() + " is " + bundle.getVersion() + " and does not run";
+        }
+        // The same content as before the update: a restart keeps it only if its jar still has it.
+        running.content().ifPresent(c -> contents.record(bundle, c));
+        startFailures.remove(bundle.getBundleId());
+        refresh(bundle);
+        start(bundle);
+        if (bundle.getState() != Bundle.ACTIVE && bundle.getState() != Bundle.STARTING) {
+            return "; " + running.name() + " was put back but does not start: " + whyNotActive(bundle).orElse("?");
+        }
+        return "; " + running.name() + " keeps serving";
     }
 
     @Override

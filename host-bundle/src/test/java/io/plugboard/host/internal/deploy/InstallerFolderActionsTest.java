@@ -1,6 +1,7 @@
 package io.plugboard.host.internal.deploy;
 
 import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertTrue;
 import static org.junit.Assert.fail;
 
@@ -69,6 +70,46 @@ public class InstallerFolderActionsTest {
         List<String> warnings = log.lines("warn");
         assertEquals(warnings.toString(), 1, warnings.size());
         assertTrue(warnings.get(0), warnings.get(0).startsWith("warn: Not installing bad.jar from the plugins folder: bad.jar is incomplete or corrupt"));
+    }
+
+    @Test
+    public void aReplacementThatCannotResolveIsReportedAndTheRunningVersionServesOn() throws Exception {
+        RecordingLogger log = new RecordingLogger();
+        PluginInstallerImpl installer = new PluginInstallerImpl(felix.hostContext(), log.logger());
+        Path dir = temp.newFolder("plugins").toPath();
+        Path jar = TestJars.write(dir.resolve("a.jar"), TestJars.plugin("io.example.a", "1.0.0"));
+        FolderLog folderLog = new FolderLog() {
+            @Override
+            public void warn(String message) {
+                log.logger().warn(message);
+            }
+
+            @Override
+            public void info(String message) {
+                log.logger().info(message);
+            }
+        };
+        try (WatchedFolder folder = new WatchedFolder(dir,
+                List.of(new JarKind(new InstallerFolderActions(felix.hostContext(), dir, installer, log.logger()))),
+                folderLog, WatchSettings.of(2_000, 500))) {
+            folder.start();
+            Bundle bundle = installer.pluginBundles().get(0);
+
+            TestJars.write(dir.resolve("a.jar.tmp"), TestJars.bundle(10, "Bundle-SymbolicName", "io.example.a",
+                    "Bundle-Version", "2.0.0", "Import-Package", "io.plugboard.api.kv;version=\"[2.0,3)\""));
+            Files.move(dir.resolve("a.jar.tmp"), jar, java.nio.file.StandardCopyOption.ATOMIC_MOVE,
+                    java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            await(() -> !log.lines("warn").isEmpty());
+
+            assertEquals(List.of("warn: Cannot update a.jar from the plugins folder: not updated: io.example.a 2.0.0 ("
+                    + jar + ") cannot resolve: it imports io.plugboard.api.kv [2.0.0,3.0.0), but the framework has "
+                    + "io.plugboard.api.kv 1.0.0 (from io.plugboard.api 0.1.0, bundle " + felix.api.getBundleId()
+                    + "); io.example.a 1.0.0 keeps serving"), log.lines("warn"));
+            assertEquals(new Version(1, 0, 0), bundle.getVersion());
+            assertEquals(Bundle.ACTIVE, bundle.getState());
+            assertEquals(List.of(bundle), installer.pluginBundles());
+            assertFalse("the jar no longer holds what runs", installer.hasContentOf(bundle, jar));
+        }
     }
 
     private static void await(BooleanSupplier condition) throws InterruptedException {

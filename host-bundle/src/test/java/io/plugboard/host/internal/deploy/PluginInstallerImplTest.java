@@ -385,6 +385,62 @@ public class PluginInstallerImplTest {
     }
 
     @Test
+    public void updateToAVersionThatCannotResolveIsRefusedAndTheRunningVersionServesOn() throws Exception {
+        Path jar = jar("a.jar", TestJars.plugin("io.example.a", "1.0.0"));
+        Bundle bundle = installer.install(jar.toString());
+        byte[] filler = bundle.getEntry("data/filler.txt").openStream().readAllBytes();
+        Path bad = jar("a-2.jar", TestJars.bundle(10, "Bundle-SymbolicName", "io.example.a", "Bundle-Version", "2.0.0",
+                "Import-Package", "io.plugboard.api.kv;version=\"[2.0,3)\""));
+
+        PluginInstallException e = assertThrows(PluginInstallException.class, () -> installer.update(bundle, bad.toString()));
+
+        assertEquals("not updated: io.example.a 2.0.0 (" + bad + ") cannot resolve: it imports io.plugboard.api.kv "
+                + "[2.0.0,3.0.0), but the framework has io.plugboard.api.kv 1.0.0 (from io.plugboard.api 0.1.0, bundle "
+                + felix.api.getBundleId() + "); io.example.a 1.0.0 keeps serving", e.getMessage());
+        assertEquals(new Version(1, 0, 0), bundle.getVersion());
+        assertEquals(Bundle.ACTIVE, bundle.getState());
+        assertEquals(Optional.empty(), installer.whyNotActive(bundle));
+        assertEquals("the refused revision is gone", 1, bundle.adapt(BundleRevisions.class).getRevisions().size());
+        assertEquals("the same entries as before", new String(filler),
+                new String(bundle.getEntry("data/filler.txt").openStream().readAllBytes()));
+        assertTrue("its jar still has the content it runs", installer.hasContentOf(bundle, jar));
+        assertEquals(List.of(bundle), installer.pluginBundles());
+        assertFalse(log.lines("info").toString(), log.lines("info").stream().anyMatch(l -> l.contains("Updated plugin")));
+    }
+
+    @Test
+    public void updateToAVersionThatFailsToStartIsRefusedAndTheRunningVersionServesOn() throws Exception {
+        Bundle bundle = installer.install(jar("a.jar", TestJars.plugin("io.example.a", "1.0.0")).toString());
+        Path broken = jar("a-2.jar", TestJars.bundle(10, "Bundle-SymbolicName", "io.example.a", "Bundle-Version", "2.0.0",
+                "Import-Package", "io.plugboard.api.kv", "Bundle-Activator", "io.example.Missing"));
+
+        PluginInstallException e = assertThrows(PluginInstallException.class,
+                () -> installer.update(bundle, broken.toString()));
+
+        assertTrue(e.getMessage(), e.getMessage().startsWith("not updated: io.example.a 2.0.0 (" + broken
+                + ") failed to start: "));
+        assertTrue(e.getMessage(), e.getMessage().contains("io.example.Missing"));
+        assertTrue(e.getMessage(), e.getMessage().endsWith("; io.example.a 1.0.0 keeps serving"));
+        assertEquals(new Version(1, 0, 0), bundle.getVersion());
+        assertEquals(Bundle.ACTIVE, bundle.getState());
+        assertEquals(Optional.empty(), installer.whyNotActive(bundle));
+    }
+
+    @Test
+    public void aStoppedPluginIsUpdatedEvenToAVersionThatCannotResolve() throws Exception {
+        Bundle bundle = installer.install(jar("a.jar", TestJars.plugin("io.example.a", "1.0.0")).toString());
+        bundle.stop();
+        // Nothing serves that could be kept: the update is what the user asked for, as before.
+        Path bad = jar("a-2.jar", TestJars.bundle(10, "Bundle-SymbolicName", "io.example.a", "Bundle-Version", "2.0.0",
+                "Import-Package", "io.plugboard.api.kv;version=\"[2.0,3)\""));
+
+        installer.update(bundle, bad.toString());
+
+        assertEquals(new Version(2, 0, 0), bundle.getVersion());
+        assertEquals(Bundle.INSTALLED, bundle.getState());
+    }
+
+    @Test
     public void updateWithAnotherPluginIsRejected() throws Exception {
         Bundle bundle = installer.install(jar("a.jar", TestJars.plugin("io.example.a", "1.0.0")).toString());
         Path other = jar("b.jar", TestJars.plugin("io.example.b", "1.0.0"));

@@ -62,6 +62,17 @@ public class UpdateNoticeTest {
     }
 
     @Test
+    public void aRefusedUpdateEndsTheNoticeOnlyOnceTheRunningVersionIsBack() throws Exception {
+        Bundle bundle = installer.install(jar("a.jar", TestJars.plugin("io.example.a", "1.0.0")).toString());
+        Path bad = jar("a-2.jar", TestJars.bundle(10, "Bundle-SymbolicName", "io.example.a", "Bundle-Version", "2.0.0",
+                "Import-Package", "io.plugboard.api.kv;version=\"[2.0,3)\""));
+
+        assertThrows(PluginInstallException.class, () -> installer.update(bundle, bad.toString()));
+
+        assertEquals(List.of("replacing 1.0.0 ACTIVE 1 revision(s)", "done 1.0.0 ACTIVE 1 revision(s)"), notices);
+    }
+
+    @Test
     public void installAndUninstallGiveNoNotice() throws Exception {
         Bundle bundle = installer.install(jar("a.jar", TestJars.plugin("io.example.a", "1.0.0")).toString());
         installer.uninstall(bundle);
