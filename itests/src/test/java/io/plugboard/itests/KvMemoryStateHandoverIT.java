@@ -32,7 +32,7 @@ import io.plugboard.api.registry.PluginInfo;
 
 /**
  * kv.memory hands its entries to the host when it stops and takes them over when it starts:
- * across an update (also one to a version that fails), and across a bundle restart, but not
+ * across an update (also one refused because the new version fails), and across a bundle restart, but not
  * across an uninstall. Each test changes bundles, so each gets its own framework.
  */
 @RunWith(PaxExam.class)
@@ -74,16 +74,20 @@ public class KvMemoryStateHandoverIT extends PluginRuntimeTestSupport {
     }
 
     @Test
-    public void aFailedUpdateKeepsTheStateForTheNextGoodVersion() throws Exception {
+    public void anUpdateWhoseComponentFailsIsRefusedAndTheStateStaysForTheNextGoodVersion() throws Exception {
         String oldVersion = kvMemoryVersion();
         putTwoEntries();
 
-        // kv-memory-broken 3.0.0 starts, receives the state, and its component fails.
-        execute("plugin:update kv.memory " + projectJar("kv-memory-broken"));
-        assertEquals("3.0.0", kvMemoryVersion());
-        waitFor("no kv plugin while 3.0.0 fails", () -> registry.plugins(KeyValueStore.TYPE).isEmpty());
-        awaitLogLine("kv.memory 3.0.0 is a test fixture that fails to activate (it received HandedOverState[fromVersion="
-                + oldVersion);
+        // kv-memory-broken 3.0.0 starts, receives the state, and its component fails: the update
+        // is refused and the running version is put back, taking its state back.
+        Path broken = projectJar("kv-memory-broken");
+        execute("plugin:update kv.memory " + broken).assertClearError("not updated: " + KV_MEMORY_BUNDLE + " 3.0.0 ("
+                + broken + ") failed to start: its component failed to activate: kv.memory 3.0.0 is a test fixture "
+                + "that fails to activate (it received HandedOverState[fromVersion=" + oldVersion,
+                "; " + KV_MEMORY_BUNDLE + " " + oldVersion + " keeps serving");
+        assertEquals(oldVersion, kvMemoryVersion());
+        waitForKvMemory(oldVersion);
+        assertTwoEntries();
 
         execute("plugin:update " + KV_MEMORY_BUNDLE + " " + projectJar("kv-memory-v2")).assertSucceeded();
 
@@ -92,6 +96,22 @@ public class KvMemoryStateHandoverIT extends PluginRuntimeTestSupport {
         String latest = latestTakeOver("2.0.0");
         assertTrue("2.0.0 replaced " + oldVersion + ", not the broken 3.0.0: " + latest,
                 latest.endsWith("from version " + oldVersion) || latest.endsWith("replaced version " + oldVersion + ")"));
+    }
+
+    @Test
+    public void aComponentThatFailsToActivateIsReportedWhenNothingRanBefore() throws Exception {
+        putTwoEntries();
+        Bundle bundle = bundleNamed(KV_MEMORY_BUNDLE).orElseThrow();
+        bundle.stop();
+
+        // Nothing runs that could be kept, so the update goes through; the command says why no plugin serves.
+        String output = execute("plugin:update " + KV_MEMORY_BUNDLE + " " + projectJar("kv-memory-broken"))
+                .assertSucceeded();
+
+        assertTrue(output, output.contains(" to 3.0.0; it registers no plugin yet\nnot active: its component failed "
+                + "to activate: kv.memory 3.0.0 is a test fixture that fails to activate (it received HandedOverState["));
+        String info = execute("plugin:info " + KV_MEMORY_BUNDLE).assertSucceeded();
+        assertTrue(info, info.contains("  not active: its component failed to activate: kv.memory 3.0.0 is a test fixture"));
     }
 
     @Test

@@ -45,6 +45,8 @@ public interface PluginInstaller {
     /**
      * Updates the bundle from the path or URL, or from its own location when {@code pathOrUrl} is
      * {@code null}; then refreshes packages so the old class loader can go, and starts it again.
+     * A running plugin is only replaced by a version that runs: if the new one cannot resolve or
+     * fails to start, the running version is put back and this throws, saying why.
      */
     Bundle update(Bundle bundle, String pathOrUrl);
 
@@ -91,6 +93,7 @@ public interface PluginInstaller {
     /**
      * Explains in plain words why the bundle is not active (for an unresolved bundle: each
      * import no bundle can satisfy, with the versions that are available), or empty if it is.
+     * An active bundle whose component failed to activate runs no plugin: that is explained too.
      */
     Optional<String> whyNotActive(Bundle bundle);
 }

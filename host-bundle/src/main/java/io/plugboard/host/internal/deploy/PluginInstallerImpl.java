@@ -32,6 +32,10 @@ import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
+import org.osgi.service.component.runtime.ServiceComponentRuntime;
 import org.osgi.service.log.Logger;
 import org.osgi.service.log.LoggerFactory;
 
@@ -69,6 +73,10 @@ public final class PluginInstallerImpl implements PluginInstaller {
     private final InstalledContents contents;
     // Why each bundle last failed to start, by bundle id; whyNotActive shows it.
     private final Map<Long, String> startFailures = new ConcurrentHashMap<>();
+    // Optional: without SCR's runtime service an active plugin whose component failed is not told apart.
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    volatile ServiceComponentRuntime componentRuntime;
     // A class of its own rather than a method reference, as the host's start uses it.
     private final Consumer<Bundle> startOne = new Consumer<>() {
         @Override
@@ -268,9 +276,16 @@ public final class PluginInstallerImpl implements PluginInstaller {
         try {
             bundle.start(Bundle.START_TRANSIENT | Bundle.START_ACTIVATION_POLICY);
             startFailures.remove(bundle.getBundleId());
-            logger.info("Started plugin {} {} (bundle {})", bundle.getSymbolicName(), bundle.getVersion(),
-                    bundle.getBundleId());
-            return;
+            // SCR activates the components of a starting bundle as it starts (a delayed one as the
+            // registry takes its service): one that threw has failed by now.
+            Optional<String> component = ComponentFailures.of(componentRuntime, bundle);
+            if (component.isEmpty()) {
+                logger.info("Started plugin {} {} (bundle {})", bundle.getSymbolicName(), bundle.getVersion(),
+                        bundle.getBundleId());
+                return;
+            }
+            failure = "failed to start: " + component.get();
+            stopQuietly(bundle);
         } catch (BundleException | IllegalStateException e) {
             failure = whyNotStarted(bundle, e);
         }
@@ -282,6 +297,16 @@ public final class PluginInstallerImpl implements PluginInstaller {
                 refused + undone);
         startWaitingPlugins();
         throw new PluginInstallException(refused + undone);
+    }
+
+    /** Stops the new version whose component failed, before the running one is put back. */
+    private void stopQuietly(Bundle bundle) {
+        try {
+            bundle.stop(Bundle.STOP_TRANSIENT);
+        } catch (BundleException | IllegalStateException e) {
+            // Bundle.update stops it anyway; this only spares the framework the restart it would try.
+            logger.debug("Cannot stop {}: {}", BundleNames.describe(bundle), e.getMessage());
+        }
     }
 
     /** Why the new version did not start: the imports it lacks, or the framework's reason. */
@@ -378,7 +403,9 @@ public final class PluginInstallerImpl implements PluginInstaller {
 
     @Override
     public Optional<String> whyNotActive(Bundle bundle) {
-        return diagnostics.whyNotActive(bundle, startFailures.get(bundle.getBundleId()));
+        Optional<String> why = diagnostics.whyNotActive(bundle, startFailures.get(bundle.getBundleId()));
+        // An active bundle runs no plugin if its component threw in activate: say so, not nothing.
+        return why.isPresent() ? why : ComponentFailures.of(componentRuntime, bundle);
     }
 
     private Bundle installWithoutStart(String pathOrUrl, BundleIdentities identities) {
