@@ -341,7 +341,7 @@ public class GoPluginKvIT extends PluginRuntimeTestSupport {
                 .noneMatch(l -> l.contains("kv.go")));
         execute("plugin:info kv.go").assertClearError("kv.go");
 
-        // Deleting the file removed kv.go on purpose: its selection ended, another kv serves, through the same stand-in.
+        // Deleting the file removed kv.go on purpose: its selection gives way, another kv serves, through the same stand-in.
         String active = registry.active(KeyValueStore.TYPE).map(PluginInfo::name).orElse("none");
         assertTrue(active, active.equals("kv.memory") || active.equals("kv.file"));
         kv.put("where", "fallback".getBytes(StandardCharsets.UTF_8));

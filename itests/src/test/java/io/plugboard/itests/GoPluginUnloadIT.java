@@ -78,6 +78,11 @@ public class GoPluginUnloadIT extends PluginRuntimeTestSupport {
         waitFor("no kv-go process to be left", PROCESS_WAIT_MILLIS, () -> processesOf(kvGo).isEmpty());
         waitFor("no plugboard-spawner process to be left", PROCESS_WAIT_MILLIS, () -> spawners().isEmpty());
         waitFor("no thread of the goplugin bundle to be left", () -> gopluginThreads().isEmpty());
+        // kv.go, selected, went with the bundle that runs it, not through plugin:uninstall or the
+        // plugins folder: kv waits for it rather than hand its writes to another store...
+        assertEquals("kv waits for kv.go", "none", registry.active(KeyValueStore.TYPE).map(PluginInfo::name).orElse("none"));
+        // ...until another is selected.
+        execute("plugin:use kv kv.memory").assertSucceeded();
         assertEquals("kv.memory serves again", "kv.memory",
                 registry.active(KeyValueStore.TYPE).map(PluginInfo::name).orElse("none"));
 

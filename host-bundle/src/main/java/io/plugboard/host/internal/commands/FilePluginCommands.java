@@ -122,12 +122,13 @@ final class FilePluginCommands {
     /** Has the handler stop the plugin; its file stays where it is. */
     String uninstall(FilePlugin plugin) {
         String what = plugin.name() + " " + versionOf(plugin) + " (from " + plugin.file().file() + ")";
+        // Before it goes, so that a type it serves as selected moves on at once instead of waiting for it.
+        installer.removingOnPurpose(List.of(plugin.name()), plugin.handler().bundleId());
         try {
             plugin.handler().handler().uninstall(plugin.file().file());
         } catch (PluginFileException e) {
             throw new PluginInstallException(e.getMessage(), e);
         }
-        installer.removedOnPurpose(List.of(plugin.name()));
         logger.info("plugin:uninstall uninstalled {} with {}", what, plugin.handler().describe());
         return "uninstalled " + what;
     }

@@ -101,7 +101,8 @@ public final class FolderWatcher {
         List<FileKind> kinds = new ArrayList<>();
         kinds.add(jars);
         for (FileHandler handler : present) {
-            kinds.add(new HandlerKind(dir, handler, registered, installer::removedOnPurpose, logger));
+            kinds.add(new HandlerKind(dir, handler, registered,
+                    names -> installer.removingOnPurpose(names, handler.bundleId()), logger));
         }
         return kinds;
     }

@@ -26,15 +26,15 @@ final class HandlerFolderActions implements FolderActions {
     private final Path dir;
     private final FileHandler handler;
     private final LongPredicate present;
-    private final Consumer<Collection<String>> removed;
+    private final Consumer<Collection<String>> removing;
     private final Logger logger;
 
-    HandlerFolderActions(Path dir, FileHandler handler, LongPredicate present, Consumer<Collection<String>> removed,
+    HandlerFolderActions(Path dir, FileHandler handler, LongPredicate present, Consumer<Collection<String>> removing,
             Logger logger) {
         this.dir = dir;
         this.handler = handler;
         this.present = present;
-        this.removed = removed;
+        this.removing = removing;
         this.logger = logger;
     }
 
@@ -100,13 +100,12 @@ final class HandlerFolderActions implements FolderActions {
     @Override
     public void uninstall(Path file) {
         try {
-            List<String> names = handler.handler().installed().stream().filter(p -> p.file().equals(file))
-                    .map(PluginFile::pluginName).toList();
+            // Deleting the file removes the plugin on purpose: a type it serves as selected moves on.
+            removing.accept(handler.handler().installed().stream().filter(p -> p.file().equals(file))
+                    .map(PluginFile::pluginName).toList());
             handler.handler().uninstall(file);
             logger.info("Uninstalled the plugin of {} with {}: the file left the plugins folder", file.getFileName(),
                     handler.describe());
-            // Deleting the file removes the plugin on purpose: a selection of it ends.
-            removed.accept(names);
         } catch (PluginFileException e) {
             if (!left("uninstalling", file, e)) {
                 logger.warn("Cannot uninstall the plugin of {} after it left the plugins folder: {}", file.getFileName(),

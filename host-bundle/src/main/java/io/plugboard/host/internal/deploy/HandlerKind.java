@@ -17,13 +17,13 @@ final class HandlerKind implements FileKind {
     private final HandlerFolderActions actions;
 
     /**
-     * {@code present} tells whether a handler service (by id) is still registered; {@code removed}
-     * is told the name of a plugin whose file left the folder, once it is uninstalled.
+     * {@code present} tells whether a handler service (by id) is still registered; {@code removing}
+     * is told the names of the plugins of a file that left the folder, before they are uninstalled.
      */
-    HandlerKind(Path dir, FileHandler handler, LongPredicate present, Consumer<Collection<String>> removed,
+    HandlerKind(Path dir, FileHandler handler, LongPredicate present, Consumer<Collection<String>> removing,
             Logger logger) {
         this.handler = handler;
-        this.actions = new HandlerFolderActions(dir, handler, present, removed, logger);
+        this.actions = new HandlerFolderActions(dir, handler, present, removing, logger);
     }
 
     @Override

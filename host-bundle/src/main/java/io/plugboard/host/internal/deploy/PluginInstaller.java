@@ -51,16 +51,18 @@ public interface PluginInstaller {
     Bundle update(Bundle bundle, String pathOrUrl);
 
     /**
-     * Uninstalls the bundle and refreshes packages so its class loader can be collected; a
-     * selection of one of its plugins ends (see {@link #removedOnPurpose}).
+     * Uninstalls the bundle and refreshes packages so its class loader can be collected; a type
+     * whose selection names one of its plugins moves to the ordinary choice (see
+     * {@link #removingOnPurpose}).
      */
     void uninstall(Bundle bundle);
 
     /**
-     * The user removed these plugins on purpose (a plugin file uninstalled or deleted; bundles say
-     * so in {@link #uninstall}): selections that name them end, when no plugin of the name is left.
+     * The user is about to remove these plugins of the bundle on purpose (a plugin file uninstalled
+     * or deleted; bundles say so in {@link #uninstall}): a type whose selection names one of them
+     * moves to the ordinary choice when it goes, and back when it returns.
      */
-    default void removedOnPurpose(Collection<String> pluginNames) {
+    default void removingOnPurpose(Collection<String> pluginNames, long bundleId) {
     }
 
     /**

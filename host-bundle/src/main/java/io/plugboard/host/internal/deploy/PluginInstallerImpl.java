@@ -344,15 +344,16 @@ public final class PluginInstallerImpl implements PluginInstaller {
     }
 
     @Override
-    public void removedOnPurpose(Collection<String> pluginNames) {
-        replacementNotice.removed(pluginNames);
+    public void removingOnPurpose(Collection<String> pluginNames, long bundleId) {
+        replacementNotice.removing(pluginNames, bundleId);
     }
 
     @Override
     public void uninstall(Bundle bundle) {
         checkIsPlugin(bundle);
         String name = bundle.getSymbolicName() + " " + bundle.getVersion();
-        Set<String> plugins = replacementNotice.pluginNames(bundle);
+        // Before it goes, so that a type it serves as selected moves on at once instead of waiting for it.
+        replacementNotice.removing(bundle);
         contents.forget(bundle);
         try {
             bundle.uninstall();
@@ -366,7 +367,6 @@ public final class PluginInstallerImpl implements PluginInstaller {
             refresh(bundle);
         }
         logger.info("Uninstalled plugin {} (bundle {})", name, bundle.getBundleId());
-        replacementNotice.removed(plugins);
     }
 
     @Override

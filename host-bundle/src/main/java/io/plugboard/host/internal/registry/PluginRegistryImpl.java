@@ -56,6 +56,8 @@ public final class PluginRegistryImpl implements PluginRegistry, ReplacementNoti
     static final String PID = "io.plugboard.registry";
     static final String SELECT_PREFIX = "select.";
     static final String VERSION_SUFFIX = ".version";
+    /** {@code select.<type>.away = true}: the selected plugin was removed on purpose (see {@link Selection#away}). */
+    static final String AWAY_SUFFIX = ".away";
     static final String FRAMEWORK_SELECT_PREFIX = "plugboard.select.";
     /** Framework property: how long a call waits for a plugin, in milliseconds. */
     static final String CALL_TIMEOUT_PROPERTY = "plugboard.call.timeout.ms";
@@ -193,6 +195,7 @@ public final class PluginRegistryImpl implements PluginRegistry, ReplacementNoti
                 properties = new Hashtable<>();
             }
             properties.put(SELECT_PREFIX + type, name);
+            properties.remove(SELECT_PREFIX + type + AWAY_SUFFIX);
             Optional<String> pinned = table.pinnedVersion(type);
             if (pinned.isPresent()) {
                 properties.put(SELECT_PREFIX + type + VERSION_SUFFIX, pinned.get());
@@ -220,31 +223,43 @@ public final class PluginRegistryImpl implements PluginRegistry, ReplacementNoti
     }
 
     @Override
-    public Set<String> pluginNames(Bundle bundle) {
-        return table.namesFrom(bundle.getBundleId());
+    public void removing(Bundle bundle) {
+        removing(table.namesFrom(bundle.getBundleId()), bundle.getBundleId());
     }
 
-    /** Ends the selections of the removed plugins at once, then in Configuration Admin, as {@link #select} writes them. */
     @Override
-    public synchronized void removed(Collection<String> pluginNames) {
-        Set<String> ended = table.endSelectionsOf(pluginNames);
-        if (ended.isEmpty()) {
-            return;
+    public synchronized void removing(Collection<String> pluginNames, long bundleId) {
+        Set<String> away = table.removing(pluginNames, bundleId);
+        if (!away.isEmpty()) {
+            logger.info("Type(s) {}: the plugin selected is being removed; the ordinary choice serves until it is back",
+                    String.join(", ", away));
+            store(away);
         }
-        logger.info("The selection of type(s) {} ended: the plugin selected was removed", String.join(", ", ended));
+    }
+
+    /** Writes the table's selections of these types to Configuration Admin, as {@link #select} does. */
+    private void store(Set<String> types) {
         ConfigurationAdmin admin = configurationAdmin;
-        if (admin == null) {
+        if (admin == null || types.isEmpty()) {
             return;
         }
         try {
             Configuration configuration = admin.getConfiguration(PID);
             Dictionary<String, Object> properties = configuration.getProperties();
             if (properties == null) {
-                return;
+                properties = new Hashtable<>();
             }
-            for (String type : ended) {
-                properties.remove(SELECT_PREFIX + type);
-                properties.remove(SELECT_PREFIX + type + VERSION_SUFFIX);
+            for (String type : types) {
+                Selection selection = table.configuredSelection(type);
+                if (selection == null) {
+                    continue;
+                }
+                properties.put(SELECT_PREFIX + type, selection.name());
+                if (selection.away()) {
+                    properties.put(SELECT_PREFIX + type + AWAY_SUFFIX, "true");
+                } else {
+                    properties.remove(SELECT_PREFIX + type + AWAY_SUFFIX);
+                }
             }
             Map<String, Selection> written = selectionsOf(asMap(properties));
             synchronized (ownWrites) {
@@ -256,8 +271,7 @@ public final class PluginRegistryImpl implements PluginRegistry, ReplacementNoti
                 }
             }
         } catch (IOException e) {
-            logger.warn("Could not store the end of the selection of type(s) {}; it comes back at a restart",
-                    String.join(", ", ended), e);
+            logger.warn("Could not store the selection of type(s) {}", String.join(", ", types), e);
         }
     }
 
@@ -281,6 +295,13 @@ public final class PluginRegistryImpl implements PluginRegistry, ReplacementNoti
         table.add(new PluginCandidate(n, t, versionOf(reference, serviceId, n),
                 bundle == null ? -1 : bundle.getBundleId(), serviceId,
                 ranking instanceof Integer r ? r : 0, service));
+        // A plugin removed on purpose that came back is the type's requirement again, also after a restart.
+        Set<String> back = table.takeReturned();
+        if (!back.isEmpty()) {
+            synchronized (this) {
+                store(back);
+            }
+        }
     }
 
     /**
@@ -328,9 +349,8 @@ public final class PluginRegistryImpl implements PluginRegistry, ReplacementNoti
                     info.bundleId());
             return;
         }
-        // The table's lock is held here, and selection takes it again: it is reentrant.
-        Optional<String> selected = table == null ? Optional.empty() : table.selection(type);
-        if (selected.isPresent() && !table.plugins(type).isEmpty()) {
+        Optional<String> selected = table == null ? Optional.empty() : table.awaited(type);
+        if (selected.isPresent()) {
             logger.warn("Plugin type {} waits for {}, which is selected for it and not registered: its calls go to no"
                     + " other {} plugin meanwhile (plugin:use {} <name> picks another)", type, selected.get(), type,
                     type);
@@ -351,10 +371,12 @@ public final class PluginRegistryImpl implements PluginRegistry, ReplacementNoti
     private Map<String, Selection> selectionsOf(Map<String, Object> properties) {
         Map<String, Selection> selections = new HashMap<>();
         properties.forEach((key, value) -> {
-            if (key.startsWith(SELECT_PREFIX) && !key.endsWith(VERSION_SUFFIX)
+            if (key.startsWith(SELECT_PREFIX) && !key.endsWith(VERSION_SUFFIX) && !key.endsWith(AWAY_SUFFIX)
                     && value instanceof String name && !name.isBlank()) {
                 Object version = properties.get(key + VERSION_SUFFIX);
-                selections.put(key.substring(SELECT_PREFIX.length()), new Selection(name.trim(), versionOf(key, version)));
+                boolean away = "true".equals(String.valueOf(properties.get(key + AWAY_SUFFIX)).trim());
+                selections.put(key.substring(SELECT_PREFIX.length()),
+                        new Selection(name.trim(), versionOf(key, version), away));
             }
         });
         return selections;

@@ -90,7 +90,7 @@ public final class PluginTable implements PluginRegistry {
 
         /** The selected name the type waits for, absent as it is; null while a plugin serves or an update is awaited. */
         String awaited() {
-            return active == null && held == null && selection != null ? selection.name() : null;
+            return active == null && held == null && selection != null && !selection.away() ? selection.name() : null;
         }
     }
 
@@ -132,6 +132,8 @@ public final class PluginTable implements PluginRegistry {
     // The same candidates by type in listing order; a snapshot shares the trees it was made from.
     private final Map<String, PluginTree> trees = new TreeMap<>();
     private Map<String, Selection> selections = new HashMap<>();
+    /** Types whose away selection's plugin came back, until the registry takes them to store. */
+    private Set<String> returned = new TreeSet<>();
     /** Types waiting for the plugin being updated (a replacement notice), by type. */
     private final Map<String, PluginInfo> holds = new HashMap<>();
     private final VersionSwitch versionSwitch;
@@ -186,6 +188,14 @@ public final class PluginTable implements PluginRegistry {
 
     /** Adds a plugin, or replaces the one with the same service id. */
     public synchronized void add(PluginCandidate candidate) {
+        // An away selection's plugin is back: it serves again, and its selection is a requirement again.
+        selections.replaceAll((type, selection) -> {
+            if (selection.away() && selection.name().equals(candidate.name())) {
+                returned.add(type);
+                return selection.away(false);
+            }
+            return selection;
+        });
         PluginCandidate replaced = candidates.put(candidate.serviceId(), candidate);
         if (replaced != null) {
             forget(replaced);
@@ -228,26 +238,50 @@ public final class PluginTable implements PluginRegistry {
     }
 
     /**
-     * Ends the selections that name one of these plugins, removed on purpose by the user, when no
-     * plugin of that name is left: their types go back to the ordinary choice instead of waiting
-     * for a plugin that is not coming back. A framework property's selection stays.
+     * The user is about to remove these plugins of the bundle on purpose: the selections that name
+     * one of them, with no plugin of the name from another bundle, are {@link Selection#away}
+     * from now on, so their types move to the ordinary choice when the plugins go, instead of
+     * waiting for them; each serves again when it comes back. A framework property's selection
+     * is not changed.
      *
-     * @return the types whose selection ended
+     * @return the types whose selection is away now
      */
-    synchronized Set<String> endSelectionsOf(Collection<String> removedNames) {
-        Set<String> left = new HashSet<>();
-        candidates.values().forEach(c -> left.add(c.name()));
-        Set<String> ended = new TreeSet<>();
-        selections.forEach((type, selection) -> {
-            if (removedNames.contains(selection.name()) && !left.contains(selection.name())) {
-                ended.add(type);
+    synchronized Set<String> removing(Collection<String> names, long bundleId) {
+        Set<String> elsewhere = new HashSet<>();
+        candidates.values().forEach(c -> {
+            if (c.bundleId() != bundleId) {
+                elsewhere.add(c.name());
             }
         });
-        if (!ended.isEmpty()) {
-            selections.keySet().removeAll(ended);
+        Set<String> away = new TreeSet<>();
+        selections.forEach((type, selection) -> {
+            if (!selection.away() && names.contains(selection.name()) && !elsewhere.contains(selection.name())) {
+                away.add(type);
+            }
+        });
+        away.forEach(type -> selections.put(type, selections.get(type).away(true)));
+        if (!away.isEmpty()) {
             rebuild();
         }
-        return ended;
+        return away;
+    }
+
+    /** The selected plugin the type waits for, absent as it is (not removed on purpose); empty while one serves. */
+    Optional<String> awaited(String type) {
+        TypeView view = snapshot.byType().get(type);
+        return view == null ? Optional.empty() : Optional.ofNullable(view.awaited());
+    }
+
+    /** Takes the types whose away selection's plugin came back since the last call (the registry stores them). */
+    synchronized Set<String> takeReturned() {
+        Set<String> taken = returned;
+        returned = new TreeSet<>();
+        return taken;
+    }
+
+    /** The selection of the type as Configuration Admin should keep it; null for none. */
+    synchronized Selection configuredSelection(String type) {
+        return selections.get(type);
     }
 
     /** The names of the plugins that come from the bundle, now. */

@@ -1,7 +1,6 @@
 package io.plugboard.host.internal.registry;
 
 import java.util.Collection;
-import java.util.Set;
 
 import org.osgi.framework.Bundle;
 
@@ -25,17 +24,17 @@ public interface ReplacementNotice {
      */
     Replacement replacing(Bundle bundle);
 
-    /** The names of the plugins the bundle registers now (to pass to {@link #removed} once it is gone). */
-    default Set<String> pluginNames(Bundle bundle) {
-        return Set.of();
+    /**
+     * The user is about to remove these plugins of the bundle on purpose (uninstall them, or delete
+     * their files): a type whose selection names one of them, with no plugin of that name from
+     * another bundle, moves to the ordinary choice when it goes, instead of waiting for it, and
+     * goes back to it when it returns. A plugin that fails, or has not started yet, is not removed:
+     * calls wait for it and fail naming it.
+     */
+    default void removing(Collection<String> pluginNames, long bundleId) {
     }
 
-    /**
-     * The user removed these plugins on purpose (uninstalled them, or deleted their files): a
-     * selection of a type that names one of them, with no plugin of that name left, ends (also in
-     * Configuration Admin), and the type goes back to the ordinary choice. A plugin that failed or
-     * has not started yet is not removed: its selection stays, and calls wait for it.
-     */
-    default void removed(Collection<String> pluginNames) {
+    /** As {@link #removing(Collection, long)}, for every plugin the bundle registers now. */
+    default void removing(Bundle bundle) {
     }
 }

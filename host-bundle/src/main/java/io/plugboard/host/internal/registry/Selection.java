@@ -11,13 +11,27 @@ import io.plugboard.api.registry.PluginInfo;
 /**
  * Which plugin should serve a type: a name, and optionally one exact version of it (pinned with
  * {@code plugin:use <type> <name> <version>}); without a version the newest of that name serves.
- * The name is a requirement (no other plugin serves the type while it is absent), the version a
- * preference (another version of the name serves while the pinned one is absent).
+ * The name is a requirement (no other plugin serves the type while it is absent: not started yet,
+ * failed, its update did not activate), unless the user removed that plugin on purpose: then the
+ * selection is {@code away}, the ordinary choice serves, and the plugin serves again when it comes
+ * back. The version is a preference (another version of the name serves while the pinned one is
+ * absent).
  *
  * @param name the plugin name
  * @param version the pinned version, or null for the newest
+ * @param away whether the user removed the selected plugin (uninstalled it, deleted its file)
  */
-record Selection(String name, Version version) {
+record Selection(String name, Version version, boolean away) {
+
+    /** A selection whose plugin was not removed. */
+    Selection(String name, Version version) {
+        this(name, version, false);
+    }
+
+    /** The same selection, away or back. */
+    Selection away(boolean removed) {
+        return new Selection(name, version, removed);
+    }
 
     /** The plugin that wins when nothing is selected: highest ranking, newest version, oldest service. */
     static final Comparator<PluginCandidate> PREFERENCE = Comparator
@@ -39,13 +53,16 @@ record Selection(String name, Version version) {
                 : ofType.stream().filter(c -> c.name().equals(heldName)).toList();
         if (selection != null) {
             List<PluginCandidate> named = pool.stream().filter(c -> c.name().equals(selection.name())).toList();
-            if (named.isEmpty()) {
-                // Strict by name: while the selected plugin is absent (not started yet, failed,
-                // uninstalled), the type waits for it. Another plugin of the type would, say, take
-                // writes meant for another store, and nobody would notice.
+            if (named.isEmpty() && !selection.away()) {
+                // Strict by name: while the selected plugin is absent (not started yet, failed),
+                // the type waits for it. Another plugin of the type would, say, take writes meant
+                // for another store, and nobody would notice.
                 return null;
             }
-            if (selection.version() != null) {
+            if (named.isEmpty()) {
+                named = pool; // removed on purpose: the ordinary choice serves until it is back
+            }
+            if (named != pool && selection.version() != null) {
                 named = narrow(named, c -> c.version().equals(selection.version()));
             }
             pool = named;

@@ -100,21 +100,41 @@ public class PluginTableTest {
         assertEquals(List.of("kv=kv.file", "kv=none", "kv=kv.memory"), changes);
     }
 
+    /**
+     * A selected plugin the user removes on purpose gives way to the ordinary choice, and serves
+     * again when it comes back; from then on its absence is waited for again.
+     */
     @Test
-    public void aSelectionEndsWhenItsPluginIsRemovedOnPurposeAndNoneOfItsNameIsLeft() {
+    public void aSelectedPluginRemovedOnPurposeGivesWayUntilItComesBack() {
         PluginCandidate memory = add("kv", "kv.memory", "1.0.0", 0);
         add("kv", "kv.file", "2.0.0", 0);
         table.select("kv", "kv.memory");
-        PluginCandidate newer = add("kv", "kv.memory", "1.1.0", 0);
+        assertEquals(Set.of(), table.removing(List.of("kv.other"), memory.bundleId()));
+        assertEquals(Set.of("kv"), table.removing(List.of("kv.memory"), memory.bundleId()));
+        assertEquals("it serves until it goes", "kv.memory", activeName("kv"));
         table.remove(memory.serviceId());
-        assertEquals("another kv.memory is left", Set.of(), table.endSelectionsOf(List.of("kv.memory")));
-        assertEquals("kv.memory", activeName("kv"));
-        table.remove(newer.serviceId());
-        assertEquals("none", activeName("kv"));
-        assertEquals(Set.of(), table.endSelectionsOf(List.of("kv.other")));
-        assertEquals(Set.of("kv"), table.endSelectionsOf(List.of("kv.memory")));
         assertEquals("kv.file", activeName("kv"));
-        assertEquals(Optional.empty(), table.selection("kv"));
+        assertEquals(Optional.of("kv.memory"), table.selection("kv"));
+        assertEquals(Set.of(), table.takeReturned());
+        PluginCandidate back = add("kv", "kv.memory", "1.0.0", 0);
+        assertEquals("kv.memory", activeName("kv"));
+        assertEquals(Set.of("kv"), table.takeReturned());
+        assertEquals(Set.of(), table.takeReturned());
+        table.remove(back.serviceId());
+        assertEquals("gone without being removed: waited for", "none", activeName("kv"));
+    }
+
+    @Test
+    public void aSelectedNameServedFromAnotherBundleStaysARequirementWhenOneBundleGoes() {
+        PluginCandidate blue = add("greeter", "greeter.en", "1.0.0", 0);
+        nextServiceId += 10; // another bundle
+        PluginCandidate green = add("greeter", "greeter.en", "2.0.0", 0);
+        add("greeter", "greeter.zh", "3.0.0", 0);
+        table.select("greeter", "greeter.en");
+        assertEquals(Set.of(), table.removing(List.of("greeter.en"), blue.bundleId()));
+        table.remove(blue.serviceId());
+        table.remove(green.serviceId());
+        assertEquals("none", activeName("greeter"));
     }
 
     @Test
