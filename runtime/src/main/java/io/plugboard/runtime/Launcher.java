@@ -67,17 +67,22 @@ final class Launcher {
     }
 
     /**
-     * Creates the data folder and, if missing, the plugins folder, and starts filling that with the
-     * example plugins (the bundles, and kv-go's descriptor with its program in
-     * {@value #PROGRAMS_FOLDER}) on a thread of its own: {@link #start} waits for them before the
-     * host looks at the folder. Fails with one line naming the folder when it cannot be created
-     * or written; a failed copy fails {@link #start} (or {@link #awaitExamples}) the same way.
+     * Creates and locks the data folder and, if missing, creates the plugins folder, and starts
+     * filling that with the example plugins (the bundles, and kv-go's descriptor with its program
+     * in {@value #PROGRAMS_FOLDER}) on a thread of its own: {@link #start} waits for them before
+     * the host looks at the folder. Fails with one line naming the folder when it cannot be
+     * created or written, or another Plugboard runs on it; a failed copy fails {@link #start} (or
+     * {@link #awaitExamples}) the same way. Returns the data folder's lock, to be held (kept
+     * reachable) until the JVM exits.
      */
-    void prepareFolders(Options options) throws StartupException {
+    DataFolderLock prepareFolders(Options options) throws StartupException {
         boolean firstStart = !Files.exists(options.pluginsDir);
         // The data folder first: if it fails, the plugins folder is not created either, so the
         // next start still counts as the first one and copies the example plugins.
         ensureWritableDirectory("data", options.dataDir);
+        // Before anything else is touched: a second runtime on the folder would share the
+        // framework cache with the first and uninstall (delete) the bundles it runs.
+        DataFolderLock lock = DataFolderLock.acquire(options.dataDir);
         ensureWritableDirectory("plugins", options.pluginsDir);
         if (firstStart) {
             List<String> names = readIndex("default-plugins/index.txt");
@@ -88,6 +93,7 @@ final class Launcher {
             thread.setDaemon(true);
             thread.start();
         }
+        return lock;
     }
 
     /**
@@ -502,7 +508,7 @@ final class Launcher {
     }
 
     /** Short reason for a file-system failure, without the path the caller already names. */
-    private static String reason(IOException e) {
+    static String reason(IOException e) {
         if (e instanceof FileAlreadyExistsException) {
             return "a file is in the way (" + e.getMessage() + ")";
         }

@@ -8,6 +8,7 @@ import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
+import java.lang.ref.Reference;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -27,6 +28,8 @@ public final class Main {
 
     private final PrintStream out;
     private final PrintStream err;
+    /** The data folder's lock, once taken: held until the JVM exits, which releases it. */
+    private DataFolderLock dataLock;
 
     private Main(PrintStream out, PrintStream err) {
         this.out = out;
@@ -49,6 +52,9 @@ public final class Main {
         main.out.flush();
         main.err.flush();
         System.exit(status);
+        // Never reached (exit blocks until the JVM halts): keeps the lock's channel reachable
+        // through the shutdown hooks, as a collected channel is closed and its lock released.
+        Reference.reachabilityFence(main);
     }
 
     private static PrintStream utf8(FileDescriptor fd) {
@@ -92,7 +98,7 @@ public final class Main {
         Launcher launcher = new Launcher(err);
         Framework framework;
         try {
-            launcher.prepareFolders(options);
+            dataLock = launcher.prepareFolders(options);
             StartupClock.mark("folders prepared");
             framework = launcher.start(options,
                     FrameworkProperties.of(options, interactive, System.getProperties()), interactive);

@@ -8,6 +8,8 @@ import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
 
 import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -222,6 +224,42 @@ public class PlugboardJarIT {
         assertEquals(p.transcript(), 1, lines.size());
         assertThat(lines.get(0), containsString("cannot create data directory " + work.resolve("blocker/data")));
         assertTrue("the plugins folder is not created either", Files.notExists(work.resolve("plugins")));
+    }
+
+    @Test
+    public void aSecondRuntimeOnTheSameDataFolderIsRefusedAndTouchesNothing() throws Exception {
+        PlugboardProcess first = PlugboardProcess.start(work, List.of(), List.of(), Map.of());
+        // Standard input stays open: the first runtime waits for more commands after this one.
+        OutputStream in = first.process().getOutputStream();
+        in.write("plugin:greet Ann\n".getBytes(StandardCharsets.UTF_8));
+        in.flush();
+        first.awaitStdout("Ann");
+        Set<String> cache = cacheEntries();
+
+        PlugboardProcess second = PlugboardProcess.run(work, "plugin:list\n");
+
+        assertEquals(second.transcript(), 1, second.exitCode());
+        assertEquals(second.transcript(), List.of("plugboard: the data folder " + work.resolve("data")
+                + " is in use by another Plugboard (pid " + first.process().pid() + ");"
+                + " stop it first or start with --data <another folder>"), second.stderrLines());
+        assertEquals(second.transcript(), "", second.stdout());
+        // Before, the second start uninstalled the first's bundles and deleted their cache folders.
+        assertEquals(cache, cacheEntries());
+        in.write("plugin:greet Bob\n".getBytes(StandardCharsets.UTF_8));
+        in.close();
+        int code = first.awaitExit();
+        assertEquals(first.transcript(), 0, code);
+        assertThat(first.transcript(), first.stdout(), containsString("Bob"));
+        assertThat(first.transcript(), first.stderr(), not(containsString("Exception")));
+    }
+
+    /** The framework cache's bundle folders and their revisions, leaving out the bundles' data areas. */
+    private Set<String> cacheEntries() throws Exception {
+        Path cache = work.resolve("data/felix-cache");
+        try (Stream<Path> files = Files.walk(cache, 2)) {
+            return files.filter(f -> !f.getFileName().toString().equals("data"))
+                    .map(f -> cache.relativize(f).toString()).collect(Collectors.toSet());
+        }
     }
 
     @Test
