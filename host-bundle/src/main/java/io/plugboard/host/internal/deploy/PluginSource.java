@@ -3,14 +3,18 @@ package io.plugboard.host.internal.deploy;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.MalformedURLException;
+import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.net.URL;
+import java.net.URLConnection;
+import java.net.UnknownHostException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
@@ -24,14 +28,34 @@ final class PluginSource {
     // Two or more letters before the colon, so a Windows drive ("C:\x.jar") stays a path.
     private static final Pattern URL_SCHEME = Pattern.compile("^[a-zA-Z][a-zA-Z0-9+.-]+:.*");
 
+    // Without timeouts, a server that takes the connection and never answers (or stops sending)
+    // blocks plugin:install, or plugin:update of a plugin installed from a URL, for ever.
+    /** How long a download may wait for the server to take the connection. */
+    static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
+    /** How long a download may wait for the answer, and then between bytes. */
+    static final Duration READ_TIMEOUT = Duration.ofSeconds(30);
+
     private final String location;
     private final Path file;
     private final URL url;
+    private final Duration connectTimeout;
+    private final Duration readTimeout;
 
-    private PluginSource(String location, Path file, URL url) {
+    private PluginSource(String location, Path file, URL url, Duration connectTimeout, Duration readTimeout) {
         this.location = location;
         this.file = file;
         this.url = url;
+        this.connectTimeout = connectTimeout;
+        this.readTimeout = readTimeout;
+    }
+
+    private PluginSource(String location, Path file, URL url) {
+        this(location, file, url, CONNECT_TIMEOUT, READ_TIMEOUT);
+    }
+
+    /** This source with other download timeouts, for tests that cannot wait 30 s. */
+    PluginSource withTimeouts(Duration connect, Duration read) {
+        return new PluginSource(location, file, url, connect, read);
     }
 
     /** Parses a path or URL as typed by a user; throws with a plain message if it is neither. */
@@ -105,12 +129,12 @@ final class PluginSource {
                 throw new PluginInstallException("Cannot read " + file + ": " + e.getMessage(), e);
             }
         }
-        try (InputStream in = url.openStream()) {
+        try (InputStream in = download()) {
             return JarBytes.readAll(in);
         } catch (MalformedURLException e) {
             throw new PluginInstallException("'" + location + "' is not a valid URL: " + e.getMessage(), e);
         } catch (IOException e) {
-            throw new PluginInstallException("Cannot download " + location + ": " + describe(e), e);
+            throw new PluginInstallException("Cannot download " + location + ": " + describeDownload(e), e);
         }
     }
 
@@ -128,14 +152,50 @@ final class PluginSource {
                 throw new PluginInstallException("Cannot read " + file + ": " + e.getMessage(), e);
             }
         } else {
-            try (InputStream in = url.openStream()) {
+            try (InputStream in = download()) {
                 Files.copy(in, target, StandardCopyOption.REPLACE_EXISTING);
             } catch (MalformedURLException e) {
                 throw new PluginInstallException("'" + location + "' is not a valid URL: " + e.getMessage(), e);
             } catch (IOException e) {
-                throw new PluginInstallException("Cannot download " + location + ": " + describe(e), e);
+                throw new PluginInstallException("Cannot download " + location + ": " + describeDownload(e), e);
             }
         }
+    }
+
+    /**
+     * Opens the URL with the timeouts. A connect that times out fails here, with its own message;
+     * the wait for the answer and for each read after it fail with a SocketTimeoutException.
+     */
+    private InputStream download() throws IOException {
+        URLConnection connection = url.openConnection();
+        connection.setConnectTimeout(Math.toIntExact(connectTimeout.toMillis()));
+        connection.setReadTimeout(Math.toIntExact(readTimeout.toMillis()));
+        try {
+            connection.connect();
+        } catch (SocketTimeoutException e) {
+            // For https this includes the TLS handshake, whose reads wait up to the read timeout.
+            throw new PluginInstallException("Cannot download " + location + ": could not connect within "
+                    + seconds(connectTimeout), e);
+        }
+        return connection.getInputStream();
+    }
+
+    /** Why a download failed, for the user: the timeouts and an unknown host in words. */
+    private String describeDownload(IOException e) {
+        if (e instanceof SocketTimeoutException) {
+            return "no answer within " + seconds(readTimeout);
+        }
+        if (e instanceof UnknownHostException) {
+            // Its message is the bare host name.
+            return "unknown host " + (e.getMessage() == null ? url.getHost() : e.getMessage());
+        }
+        return describe(e);
+    }
+
+    /** "10 s", or "250 ms" when not whole seconds (tests). */
+    private static String seconds(Duration duration) {
+        long millis = duration.toMillis();
+        return millis % 1000 == 0 ? millis / 1000 + " s" : millis + " ms";
     }
 
     private void checkReadableFile() {

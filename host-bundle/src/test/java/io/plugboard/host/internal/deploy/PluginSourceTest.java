@@ -3,12 +3,27 @@ package io.plugboard.host.internal.deploy;
 import static org.junit.Assert.assertArrayEquals;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertThrows;
+import static org.junit.Assert.assertTrue;
 import static org.junit.Assume.assumeFalse;
+import static org.junit.Assume.assumeTrue;
 
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 import org.junit.Rule;
 import org.junit.Test;
@@ -87,6 +102,120 @@ public class PluginSourceTest {
         String url = "jar:" + missing.toUri() + "!/x";
 
         assertCopyFails(url, "Cannot download " + url + ": not found");
+    }
+
+    @Test
+    public void aServerThatNeverAnswersTimesOut() throws Exception {
+        // Nobody accepts or reads: the kernel completes the connection and takes the request.
+        try (ServerSocket server = listen(50)) {
+            String url = "http://127.0.0.1:" + server.getLocalPort() + "/x.jar";
+            PluginSource source = PluginSource.parse(url).withTimeouts(SHORT, SHORT);
+
+            long start = System.nanoTime();
+            PluginInstallException e = assertThrows(PluginInstallException.class, source::readBytes);
+
+            assertEquals("Cannot download " + url + ": no answer within 300 ms", e.getMessage());
+            assertTakesLessThanTwoSeconds(start);
+        }
+    }
+
+    @Test
+    public void aDownloadThatStopsTimesOut() throws Exception {
+        CountDownLatch testOver = new CountDownLatch(1);
+        try (ServerSocket server = listen(50)) {
+            Thread answer = new Thread(() -> {
+                try (Socket client = server.accept()) {
+                    client.getOutputStream().write("HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\nPK".getBytes(StandardCharsets.US_ASCII));
+                    client.getOutputStream().flush();
+                    // Then nothing more. (The JDK drains a closed download's rest for up to 5 s
+                    // on a thread of its own, to keep the connection: not waited for here.)
+                    testOver.await(10, TimeUnit.SECONDS);
+                } catch (IOException | InterruptedException e) {
+                    // The test is over.
+                }
+            }, "stalling-server");
+            answer.start();
+            String url = "http://127.0.0.1:" + server.getLocalPort() + "/x.jar";
+            PluginSource source = PluginSource.parse(url).withTimeouts(SHORT, SHORT);
+
+            long start = System.nanoTime();
+            PluginInstallException e = assertThrows(PluginInstallException.class,
+                    () -> source.copyTo(temp.getRoot().toPath().resolve("copy")));
+
+            assertEquals("Cannot download " + url + ": no answer within 300 ms", e.getMessage());
+            assertTakesLessThanTwoSeconds(start);
+            testOver.countDown();
+            answer.join(10_000);
+        }
+    }
+
+    @Test
+    public void aServerThatTakesNoConnectionTimesOut() throws Exception {
+        List<Socket> queued = new ArrayList<>();
+        try (ServerSocket server = listen(1)) {
+            // Nobody accepts: once the backlog is full, the kernel drops the next connections'
+            // first packets (Linux does), and they time out. Fill it until one does.
+            boolean full = false;
+            for (int i = 0; i < 10 && !full; i++) {
+                Socket socket = new Socket();
+                queued.add(socket);
+                try {
+                    socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), server.getLocalPort()), 300);
+                } catch (SocketTimeoutException e) {
+                    full = true;
+                }
+            }
+            assumeTrue("this system accepts connections beyond the backlog", full);
+            String url = "http://127.0.0.1:" + server.getLocalPort() + "/x.jar";
+            PluginSource source = PluginSource.parse(url).withTimeouts(SHORT, Duration.ofSeconds(30));
+
+            long start = System.nanoTime();
+            PluginInstallException e = assertThrows(PluginInstallException.class, source::readBytes);
+
+            assertEquals("Cannot download " + url + ": could not connect within 300 ms", e.getMessage());
+            assertTakesLessThanTwoSeconds(start);
+        } finally {
+            for (Socket socket : queued) {
+                socket.close();
+            }
+        }
+    }
+
+    @Test
+    public void anUnknownHostIsNamed() throws Exception {
+        // .invalid never resolves (RFC 2606); the JVM caches the failure, so the download's own
+        // lookup does not ask the name server again.
+        try {
+            InetAddress.getByName("nonexistent.invalid");
+            assumeTrue("a name server here resolves nonexistent.invalid", false);
+        } catch (UnknownHostException expected) {
+            // As it should be.
+        }
+        String url = "http://nonexistent.invalid/x.jar";
+
+        assertCopyFails(url, "Cannot download " + url + ": unknown host nonexistent.invalid");
+    }
+
+    @Test
+    public void aRefusedConnectionKeepsItsMessage() throws Exception {
+        int port;
+        try (ServerSocket server = listen(50)) {
+            port = server.getLocalPort();
+        }
+        String url = "http://127.0.0.1:" + port + "/x.jar";
+
+        assertCopyFails(url, "Cannot download " + url + ": Connection refused");
+    }
+
+    private static final Duration SHORT = Duration.ofMillis(300);
+
+    private static ServerSocket listen(int backlog) throws IOException {
+        return new ServerSocket(0, backlog, InetAddress.getLoopbackAddress());
+    }
+
+    private static void assertTakesLessThanTwoSeconds(long startNanos) {
+        long millis = Duration.ofNanos(System.nanoTime() - startNanos).toMillis();
+        assertTrue("took " + millis + " ms", millis < 2_000);
     }
 
     @Test
