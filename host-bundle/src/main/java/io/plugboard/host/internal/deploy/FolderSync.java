@@ -1,8 +1,10 @@
 package io.plugboard.host.internal.deploy;
 
 import java.io.IOException;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -58,6 +60,8 @@ final class FolderSync {
     // Files of a kind whose handler is gone, already reported as waiting for it.
     private final Set<Path> waiting = new HashSet<>();
     private long nextCheckAt = NONE;
+    /** Whether the folder itself was found missing (moved away, deleted) and not back yet. */
+    private boolean folderAway;
 
     /**
      * @param kinds the kinds of file acted on at first
@@ -150,6 +154,9 @@ final class FolderSync {
 
     /** Compares the whole folder with what is known and installed; for lost events and safety. */
     void rescan() {
+        if (!folderPresent()) {
+            return;
+        }
         List<Path> files = candidates();
         for (Path file : files) {
             FileState state = FileState.of(file);
@@ -220,6 +227,9 @@ final class FolderSync {
      * what is gone, updates what changed, and installs all new files of each kind in one batch.
      */
     private void judge() {
+        if (!folderPresent()) {
+            return; // the files stay marked, and are judged when the folder is back
+        }
         long now = System.nanoTime();
         long again = NONE;
         // Insertion order: kinds and files in the order they landed.
@@ -380,10 +390,34 @@ final class FolderSync {
                 }
             }
         } catch (IOException e) {
-            log.warn("Cannot list the plugins folder " + dir + ": " + e.getMessage());
+            // NoSuchFileException and its kin carry only the path as their message.
+            log.warn("Cannot list the plugins folder " + dir + ": " + (e instanceof NoSuchFileException ? "it does not exist"
+                    : e instanceof AccessDeniedException ? "permission denied" : e.toString()));
         }
         files.sort(null);
         return files;
+    }
+
+    /**
+     * Whether the folder is there. A folder moved away or deleted as a whole is not every plugin
+     * deleted one by one: uninstalling them all would also throw away the state stateful plugins
+     * keep in memory. So while it is gone nothing is installed or uninstalled; said once, and once
+     * more when it is back (its files are then taken as they are, at the next rescan).
+     */
+    private boolean folderPresent() {
+        if (Files.isDirectory(dir)) {
+            if (folderAway) {
+                folderAway = false;
+                log.info("The plugins folder " + dir + " is back: its files are followed again");
+            }
+            return true;
+        }
+        if (!folderAway) {
+            folderAway = true;
+            log.warn("The plugins folder " + dir + " is gone (moved or deleted?): its plugins keep running as they"
+                    + " are, and none is uninstalled until the folder is back");
+        }
+        return false;
     }
 
     /** The state the file had when we last installed it (or found it installed), or null. */

@@ -286,6 +286,36 @@ public class WatchedFolderTest {
         await(() -> actions.count("install a.jar") == 1);
     }
 
+    /**
+     * The folder moved away as a whole (mv plugins plugins.bak): its plugins are not uninstalled
+     * one by one, which would also lose the state plugins keep in memory; moved back, nothing
+     * changes, and a file changed meanwhile is taken then.
+     */
+    @Test
+    public void aFolderMovedAwayUninstallsNothingAndIsFollowedAgainWhenBack() throws Exception {
+        TestJars.write(dir.resolve("a.jar"), TestJars.plugin("a", "1.0.0"));
+        TestJars.write(dir.resolve("b.jar"), TestJars.plugin("b", "1.0.0"));
+        folder = new WatchedFolder(dir, List.of(new JarKind(actions)), actions, new WatchSettings(50, GRACE, true));
+        folder.start();
+        assertEquals(List.of("install a.jar,b.jar"), actions.calls());
+        Path aside = dir.resolveSibling(dir.getFileName() + ".bak");
+
+        Files.move(dir, aside);
+        await(() -> !actions.warnings.isEmpty());
+        Thread.sleep(300); // several rescans
+        assertEquals(List.of("The plugins folder " + dir + " is gone (moved or deleted?): its plugins keep running as"
+                + " they are, and none is uninstalled until the folder is back"), actions.warnings);
+        assertEquals(List.of("install a.jar,b.jar"), actions.calls());
+
+        TestJars.write(aside.resolve("b.jar"), TestJars.plugin("b", "2.0.0"));
+        Files.move(aside, dir);
+        await(() -> actions.calls().size() > 1);
+        assertTrue(actions.infos.toString(), actions.infos.contains("The plugins folder " + dir
+                + " is back: its files are followed again"));
+        assertEquals(List.of("install a.jar,b.jar", "update b.jar"), actions.calls());
+        assertEquals(1, actions.warnings.size());
+    }
+
     @Test
     public void burstOfJarsIsAllInstalledOnce() throws Exception {
         start(2_000);
