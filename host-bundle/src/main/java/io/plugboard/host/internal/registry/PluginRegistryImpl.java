@@ -182,39 +182,12 @@ public final class PluginRegistryImpl implements PluginRegistry, ReplacementNoti
     @Override
     public synchronized void select(String type, String name, String version) {
         table.select(type, name, version);
-        ConfigurationAdmin admin = configurationAdmin;
-        if (admin == null) {
+        if (configurationAdmin == null) {
             logger.info("Configuration Admin is absent: the selection of {} for type {} lasts until restart",
                     name, type);
             return;
         }
-        try {
-            Configuration configuration = admin.getConfiguration(PID);
-            Dictionary<String, Object> properties = configuration.getProperties();
-            if (properties == null) {
-                properties = new Hashtable<>();
-            }
-            properties.put(SELECT_PREFIX + type, name);
-            properties.remove(SELECT_PREFIX + type + AWAY_SUFFIX);
-            Optional<String> pinned = table.pinnedVersion(type);
-            if (pinned.isPresent()) {
-                properties.put(SELECT_PREFIX + type + VERSION_SUFFIX, pinned.get());
-            } else {
-                properties.remove(SELECT_PREFIX + type + VERSION_SUFFIX);
-            }
-            Map<String, Selection> written = selectionsOf(asMap(properties));
-            synchronized (ownWrites) {
-                ownWrites.addLast(written);
-            }
-            if (!configuration.updateIfDifferent(properties)) {
-                synchronized (ownWrites) {
-                    ownWrites.removeLastOccurrence(written); // unchanged: no event will echo it
-                }
-            }
-        } catch (IOException e) {
-            logger.warn("Could not store the selection of {} for type {}; it lasts until restart",
-                    name, type, e);
-        }
+        store(Set.of(type));
     }
 
     @Override
@@ -237,7 +210,10 @@ public final class PluginRegistryImpl implements PluginRegistry, ReplacementNoti
         }
     }
 
-    /** Writes the table's selections of these types to Configuration Admin, as {@link #select} does. */
+    /**
+     * Writes the table's selections of these types to Configuration Admin, so they survive a
+     * restart. Our own write comes back later as a change event, which {@link #modified} then ignores.
+     */
     private void store(Set<String> types) {
         ConfigurationAdmin admin = configurationAdmin;
         if (admin == null || types.isEmpty()) {
@@ -255,11 +231,9 @@ public final class PluginRegistryImpl implements PluginRegistry, ReplacementNoti
                     continue;
                 }
                 properties.put(SELECT_PREFIX + type, selection.name());
-                if (selection.away()) {
-                    properties.put(SELECT_PREFIX + type + AWAY_SUFFIX, "true");
-                } else {
-                    properties.remove(SELECT_PREFIX + type + AWAY_SUFFIX);
-                }
+                putOrRemove(properties, SELECT_PREFIX + type + VERSION_SUFFIX,
+                        selection.version() == null ? null : selection.version().toString());
+                putOrRemove(properties, SELECT_PREFIX + type + AWAY_SUFFIX, selection.away() ? "true" : null);
             }
             Map<String, Selection> written = selectionsOf(asMap(properties));
             synchronized (ownWrites) {
@@ -267,11 +241,19 @@ public final class PluginRegistryImpl implements PluginRegistry, ReplacementNoti
             }
             if (!configuration.updateIfDifferent(properties)) {
                 synchronized (ownWrites) {
-                    ownWrites.removeLastOccurrence(written);
+                    ownWrites.removeLastOccurrence(written); // unchanged: no event will echo it
                 }
             }
         } catch (IOException e) {
-            logger.warn("Could not store the selection of type(s) {}", String.join(", ", types), e);
+            logger.warn("Could not store the selection of type(s) {}; it lasts until restart", String.join(", ", types), e);
+        }
+    }
+
+    private static void putOrRemove(Dictionary<String, Object> properties, String key, String value) {
+        if (value == null) {
+            properties.remove(key);
+        } else {
+            properties.put(key, value);
         }
     }
 

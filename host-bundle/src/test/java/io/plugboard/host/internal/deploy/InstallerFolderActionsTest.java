@@ -36,20 +36,7 @@ public class InstallerFolderActionsTest {
         Path jar = TestJars.write(dir.resolve("a.jar"), TestJars.plugin("io.example.a", "1.0.0"));
         Files.writeString(dir.resolve("bad.jar"), "not a jar");
 
-        FolderLog folderLog = new FolderLog() {
-            @Override
-            public void warn(String message) {
-                log.logger().warn(message);
-            }
-
-            @Override
-            public void info(String message) {
-                log.logger().info(message);
-            }
-        };
-        try (WatchedFolder folder = new WatchedFolder(dir,
-                List.of(new JarKind(new InstallerFolderActions(felix.hostContext(), dir, installer, log.logger()))),
-                folderLog, WatchSettings.of(2_000, 500))) {
+        try (WatchedFolder folder = watched(dir, installer, log)) {
             folder.start();
 
             List<Bundle> plugins = installer.pluginBundles();
@@ -78,20 +65,7 @@ public class InstallerFolderActionsTest {
         PluginInstallerImpl installer = new PluginInstallerImpl(felix.hostContext(), log.logger());
         Path dir = temp.newFolder("plugins").toPath();
         Path jar = TestJars.write(dir.resolve("a.jar"), TestJars.plugin("io.example.a", "1.0.0"));
-        FolderLog folderLog = new FolderLog() {
-            @Override
-            public void warn(String message) {
-                log.logger().warn(message);
-            }
-
-            @Override
-            public void info(String message) {
-                log.logger().info(message);
-            }
-        };
-        try (WatchedFolder folder = new WatchedFolder(dir,
-                List.of(new JarKind(new InstallerFolderActions(felix.hostContext(), dir, installer, log.logger()))),
-                folderLog, WatchSettings.of(2_000, 500))) {
+        try (WatchedFolder folder = watched(dir, installer, log)) {
             folder.start();
             Bundle bundle = installer.pluginBundles().get(0);
 
@@ -120,5 +94,23 @@ public class InstallerFolderActionsTest {
             }
             Thread.sleep(10);
         }
+    }
+
+    /** The plugins folder as the host watches it, its reports going to the test's log. */
+    private WatchedFolder watched(Path dir, PluginInstallerImpl installer, RecordingLogger log) {
+        FolderLog folderLog = new FolderLog() {
+            @Override
+            public void warn(String message) {
+                log.logger().warn(message);
+            }
+
+            @Override
+            public void info(String message) {
+                log.logger().info(message);
+            }
+        };
+        return new WatchedFolder(dir,
+                List.of(new JarKind(new InstallerFolderActions(felix.hostContext(), dir, installer, log.logger()))),
+                folderLog, WatchSettings.of(2_000, 500));
     }
 }
