@@ -187,6 +187,30 @@ public class PlugboardJarIT {
     }
 
     @Test
+    public void aComponentThatFailsToActivateIsOneLinePerEntryOnStderrAndWholeInTheLogFile() throws Exception {
+        // kv.memory 3.0.0 throws in its constructor: Felix SCR logs "Error during instantiation"
+        // with an InvocationTargetException of some 80 lines each time the component is tried.
+        Path broken = Path.of(System.getProperty("plugboard.fixture.kv-memory-broken"));
+        PlugboardProcess p = PlugboardProcess.run(work, "plugin:install " + broken + "\n");
+        assertEquals(p.transcript(), 0, p.exitCode());
+        assertThat(p.transcript(), p.stdout(), containsString("not active: its component failed to activate"));
+        assertThat("no stack trace: " + p.transcript(), p.stderr(), not(containsString("\tat ")));
+        assertTrue(p.transcript(), p.stderrLines().stream().allMatch(l -> l.startsWith("WARN [") || l.startsWith("ERROR [")));
+        Path log = work.resolve("data/plugboard.log");
+        List<String> failed = p.stderrLines().stream()
+                .filter(l -> l.contains("Error during instantiation of the implementation object")).toList();
+        assertTrue(p.transcript(), !failed.isEmpty());
+        Pattern pointer = Pattern.compile(" \\(stack trace: \\d+ more lines in " + Pattern.quote(log.toString()) + "\\)$");
+        for (String line : failed) {
+            assertTrue(line, line.startsWith("ERROR [io.plugboard.kv-memory 3.0.0] bundle io.plugboard.kv-memory:3.0.0 ("));
+            assertTrue(line, pointer.matcher(line).find());
+        }
+        String logged = Files.readString(log, StandardCharsets.UTF_8);
+        assertThat(logged, containsString("  Caused by: java.lang.IllegalStateException: kv.memory 3.0.0 is a test fixture"));
+        assertThat(logged, containsString("\n  \tat "));
+    }
+
+    @Test
     public void pluginOptionInstallsAJar() throws Exception {
         // Start once so the example plugins are unpacked, then install one of them by path into
         // a runtime whose plugins folder is empty.

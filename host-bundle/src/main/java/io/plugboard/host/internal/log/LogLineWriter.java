@@ -21,7 +21,9 @@ import io.plugboard.host.internal.text.ControlCharacters;
 /**
  * Writes log entries as {@code LEVEL [origin] message} lines: to the console when at or above a
  * threshold, and every entry to a file when one is given, there preceded by the entry's time
- * (ISO-8601, UTC). Free of OSGi services, so it is tested without a framework.
+ * (ISO-8601, UTC) and with all its lines. The console gets an entry's first line only when the
+ * file has the whole entry (see {@link #consoleLine}). Free of OSGi services, so it is tested
+ * without a framework.
  */
 final class LogLineWriter implements Closeable {
 
@@ -31,6 +33,8 @@ final class LogLineWriter implements Closeable {
     private final PrintStream console;
     private final LogLevel consoleLevel;
     private final Writer file;
+    /** The file as the console names it where it leaves lines out; null without a file. */
+    private final Path fileName;
     /** Set by close(): the log service delivers entries on its own thread, so a few may come after. */
     private boolean closed;
 
@@ -39,6 +43,7 @@ final class LogLineWriter implements Closeable {
         this.console = console;
         this.consoleLevel = consoleLevel;
         this.file = null;
+        this.fileName = null;
     }
 
     /**
@@ -54,6 +59,7 @@ final class LogLineWriter implements Closeable {
         }
         this.file = new BufferedWriter(Files.newBufferedWriter(file, StandardCharsets.UTF_8,
                 StandardOpenOption.CREATE, StandardOpenOption.APPEND));
+        this.fileName = file;
     }
 
     /** Returns the level named by the text (any case), or the fallback when the text names none. */
@@ -108,15 +114,37 @@ final class LogLineWriter implements Closeable {
     }
 
     /**
+     * Returns what the console shows of an entry ({@link #format}) that the file holds whole: its
+     * first line, and when the entry has more, how many more lines the file has. A component that
+     * throws in activate makes Felix SCR log its error with the exception, some 80 lines of stack
+     * trace, each time the component is tried (at install and again at shutdown), which buries the
+     * terminal; the first line says what happened and to whom, the rest is for diagnosis.
+     * {@code traceOnly} says that the left-out lines are just the exception's stack trace (the
+     * message has one line), which the pointer then names.
+     */
+    static String consoleLine(String entry, boolean traceOnly, Path file) {
+        int end = entry.indexOf(System.lineSeparator());
+        if (end < 0) {
+            return entry;
+        }
+        long more = entry.substring(end + System.lineSeparator().length()).lines().count();
+        StringBuilder line = new StringBuilder(entry.substring(0, end)).append(" (")
+                .append(traceOnly ? "stack trace: " : "").append(more)
+                .append(more == 1 ? " more line in " : " more lines in ");
+        // The data folder is the user's to name; escaped like the rest, it cannot break the line.
+        appendEscaped(line, String.valueOf(file), false);
+        return line.append(')').toString();
+    }
+
+    /**
      * Writes one entry logged at {@code time} (milliseconds since the epoch): to the file always,
-     * to the console when the level is severe enough.
+     * to the console when the level is severe enough, there as its first line only when the file
+     * got it whole (with no file, or a file that failed or is closed, the console gets it whole:
+     * it is then the only place the lines go).
      */
     synchronized void write(long time, LogLevel level, String origin, String message, Throwable exception) {
         String line = format(level, origin, message, exception);
-        // LogLevel.implies: WARN implies ERROR and AUDIT, so a WARN threshold lets those through.
-        if (consoleLevel.implies(level)) {
-            console.println(line);
-        }
+        boolean inFile = false;
         if (file != null && !closed) {
             try {
                 file.write(Instant.ofEpochMilli(time).toString());
@@ -125,9 +153,15 @@ final class LogLineWriter implements Closeable {
                 file.write(System.lineSeparator());
                 // Flushed per line so a crash or kill -9 loses nothing already logged.
                 file.flush();
+                inFile = true;
             } catch (IOException e) {
                 console.println(format(LogLevel.ERROR, "io.plugboard.host", "Could not write the log file: " + e, null));
             }
+        }
+        // LogLevel.implies: WARN implies ERROR and AUDIT, so a WARN threshold lets those through.
+        if (consoleLevel.implies(level)) {
+            boolean traceOnly = exception != null && String.valueOf(message).indexOf('\n') < 0;
+            console.println(inFile ? consoleLine(line, traceOnly, fileName) : line);
         }
     }
 

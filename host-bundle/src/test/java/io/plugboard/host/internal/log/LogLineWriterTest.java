@@ -6,6 +6,7 @@ import static org.junit.Assert.assertTrue;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.lang.reflect.InvocationTargetException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -71,7 +72,71 @@ public class LogLineWriterTest {
         List<String> expected = List.of(STAMP + " WARN [a 1.0.0] Not installing x.jar", "  " + STAMP
                 + " INFO [b 1.0.0] forged", "  panic: boom");
         assertEquals(expected, Files.readAllLines(file));
-        assertEquals(expected.stream().map(l -> l.replace(STAMP + " WARN", "WARN")).toList(), consoleLines());
+        // The console shows the first line; the forged one stays in the file, indented.
+        assertEquals(List.of("WARN [a 1.0.0] Not installing x.jar (2 more lines in " + file + ")"), consoleLines());
+    }
+
+    @Test
+    public void theConsoleShowsTheFirstLineOfAnEntryWithAStackTraceAndTheFileAllOfIt() throws IOException {
+        Path file = temp.getRoot().toPath().resolve("data/plugboard.log");
+        // What Felix SCR logs for a component that throws in activate, less its 80 frames of SCR.
+        Exception thrown = new InvocationTargetException(new IllegalStateException("kv.memory 3.0.0 fails"));
+        try (LogLineWriter writer = new LogLineWriter(console, LogLevel.WARN, file)) {
+            writer.write(TIME, LogLevel.ERROR, "io.plugboard.kv-memory 3.0.0", "bundle io.plugboard.kv-memory:3.0.0 (18)"
+                    + "[io.plugboard.kv.broken.BrokenKeyValueStore(14)] : Error during instantiation of the"
+                    + " implementation object", thrown);
+        }
+        List<String> inFile = Files.readAllLines(file);
+        assertEquals(STAMP + " ERROR [io.plugboard.kv-memory 3.0.0] bundle io.plugboard.kv-memory:3.0.0 (18)"
+                + "[io.plugboard.kv.broken.BrokenKeyValueStore(14)] : Error during instantiation of the implementation"
+                + " object", inFile.get(0));
+        assertEquals("  java.lang.reflect.InvocationTargetException", inFile.get(1));
+        assertTrue(inFile.toString(), inFile.contains("  Caused by: java.lang.IllegalStateException: kv.memory 3.0.0 fails"));
+        assertTrue(inFile.toString(), inFile.stream().anyMatch(l -> l.startsWith("  \tat ")));
+        assertEquals(List.of("ERROR [io.plugboard.kv-memory 3.0.0] bundle io.plugboard.kv-memory:3.0.0 (18)"
+                + "[io.plugboard.kv.broken.BrokenKeyValueStore(14)] : Error during instantiation of the implementation"
+                + " object (stack trace: " + (inFile.size() - 1) + " more lines in " + file + ")"), consoleLines());
+    }
+
+    @Test
+    public void aGoPanicShowsItsPanicLineOnTheConsole() throws IOException {
+        Path file = temp.getRoot().toPath().resolve("plugboard.log");
+        // As goplugin's StderrLines hands a panic on: ONE ERROR message, the goroutine dump in it.
+        String panic = String.join("\n", "panic: runtime error: index out of range [3] with length 3", "",
+                "goroutine 7 [running]:", "main.(*store).Get(...)", "\t/src/kv-go/main.go:42 +0x1d", "exit status 2");
+        try (LogLineWriter writer = new LogLineWriter(console, LogLevel.WARN, file)) {
+            writer.write(TIME, LogLevel.ERROR, "kv.go 1.0.0", panic, null);
+            writer.write(TIME, LogLevel.WARN, "kv.go 1.0.0", "one line stays as it is", null);
+            writer.write(TIME, LogLevel.WARN, "kv.go 1.0.0", "a line and a trace", new IllegalStateException("x"));
+        }
+        assertEquals(List.of(STAMP + " ERROR [kv.go 1.0.0] panic: runtime error: index out of range [3] with length 3",
+                "  ", "  goroutine 7 [running]:", "  main.(*store).Get(...)", "  \t/src/kv-go/main.go:42 +0x1d",
+                "  exit status 2", STAMP + " WARN [kv.go 1.0.0] one line stays as it is"),
+                Files.readAllLines(file).subList(0, 7));
+        List<String> shown = consoleLines();
+        assertEquals(List.of("ERROR [kv.go 1.0.0] panic: runtime error: index out of range [3] with length 3 (5 more"
+                + " lines in " + file + ")", "WARN [kv.go 1.0.0] one line stays as it is"), shown.subList(0, 2));
+        assertTrue(shown.get(2), shown.get(2).startsWith("WARN [kv.go 1.0.0] a line and a trace (stack trace: "));
+        assertEquals(3, shown.size());
+    }
+
+    @Test
+    public void withoutTheFileTheConsoleGetsTheWholeEntry() throws IOException {
+        // A data folder that cannot be written leaves the console the only place the trace goes.
+        try (LogLineWriter writer = new LogLineWriter(console, LogLevel.WARN)) {
+            writer.write(TIME, LogLevel.ERROR, "a 1.0.0", "failed", new IllegalStateException("boom"));
+        }
+        assertEquals("ERROR [a 1.0.0] failed", consoleLines().get(0));
+        assertEquals("  java.lang.IllegalStateException: boom", consoleLines().get(1));
+        assertTrue(consoleLines().toString(), consoleLines().size() > 2);
+
+        consoleBytes.reset();
+        Path file = temp.getRoot().toPath().resolve("plugboard.log");
+        LogLineWriter closed = new LogLineWriter(console, LogLevel.WARN, file);
+        closed.close();
+        // An entry the log service delivers after close.
+        closed.write(TIME, LogLevel.WARN, "a 1.0.0", "late\nsecond line", null);
+        assertEquals(List.of("WARN [a 1.0.0] late", "  second line"), consoleLines());
     }
 
     @Test
