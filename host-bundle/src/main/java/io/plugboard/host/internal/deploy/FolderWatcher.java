@@ -6,6 +6,13 @@ import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import java.util.function.LongPredicate;
 
@@ -34,10 +41,22 @@ public final class FolderWatcher {
     static final String CORRUPT_MS = "plugboard.watch.corrupt.ms";
     private static final long DEFAULT_RESCAN_MS = 2_000;
     private static final long DEFAULT_CORRUPT_MS = 500;
+    /** How long stopping waits for the handlers' thread, as the folder's worker is waited for. */
+    private static final long STOP_TIMEOUT_MILLIS = 5_000;
 
     private final WatchedFolder folder;
     private final PluginFileHandlers handlers;
     private final Consumer<List<FileHandler>> handlersChanged;
+    /**
+     * Runs the handlers' installs, updates and uninstalls (a go-plugin start waits for its plugin's
+     * handshake and readiness, up to its start timeout), one after the other, beside the folder's
+     * worker, which goes on with the jars and the events meanwhile.
+     */
+    private final ExecutorService handlerWork = Executors.newSingleThreadExecutor(task -> {
+        Thread thread = new Thread(task, "plugboard-folder-handlers");
+        thread.setDaemon(true);
+        return thread;
+    });
 
     /** Scans the folder (its plugins are installed when this returns), then watches it. */
     @Activate
@@ -57,7 +76,8 @@ public final class FolderWatcher {
         // Jars only in the synchronous first scan: a handler's plugins (a child process each, for
         // go-plugin) start on the worker right after, so they do not hold up the host's start and
         // the bundle plugins' first calls. plugin:use waits for them (awaitQueuedWork).
-        WatchedFolder watched = new WatchedFolder(dir, kinds(jars, dir, List.of(), handlers::isPresent, installer, logger),
+        WatchedFolder watched = new WatchedFolder(dir, kinds(jars, dir, List.of(), handlers::isPresent, installer,
+                handlerWork, logger),
                 new LoggerFolderLog(logger), settings);
         try {
             watched.start();
@@ -72,7 +92,8 @@ public final class FolderWatcher {
         folder = watched;
         // addListener tells the handlers present at once (their files are taken now, on the
         // worker), then each change.
-        handlersChanged = present -> watched.setKinds(kinds(jars, dir, present, handlers::isPresent, installer, logger));
+        handlersChanged = present -> watched.setKinds(kinds(jars, dir, present, handlers::isPresent, installer,
+                handlerWork, logger));
         handlers.addListener(handlersChanged);
     }
 
@@ -81,7 +102,19 @@ public final class FolderWatcher {
      * landed, a handler's files); false if not within the timeout.
      */
     public boolean awaitQueuedWork(long timeoutMillis) throws InterruptedException {
-        return folder == null || folder.awaitQueuedWork(timeoutMillis);
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
+        if (folder != null && !folder.awaitQueuedWork(timeoutMillis)) {
+            return false;
+        }
+        // Then what the worker handed to the handlers' thread meanwhile.
+        try {
+            handlerWork.submit(() -> { }).get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            return true;
+        } catch (ExecutionException | RejectedExecutionException e) {
+            return true;
+        } catch (TimeoutException e) {
+            return false;
+        }
     }
 
     /** Stops watching; no thread of ours outlives the component. */
@@ -93,16 +126,26 @@ public final class FolderWatcher {
         if (folder != null) {
             folder.close();
         }
+        // Bounded like the folder's worker: a start under way ends at its own start timeout.
+        handlerWork.shutdown();
+        try {
+            if (!handlerWork.awaitTermination(STOP_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS)) {
+                handlerWork.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            handlerWork.shutdownNow();
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** Jars, and the files of each handler present. */
     private static List<FileKind> kinds(JarKind jars, Path dir, List<FileHandler> present, LongPredicate registered,
-            PluginInstaller installer, Logger logger) {
+            PluginInstaller installer, Executor handlerWork, Logger logger) {
         List<FileKind> kinds = new ArrayList<>();
         kinds.add(jars);
         for (FileHandler handler : present) {
             kinds.add(new HandlerKind(dir, handler, registered,
-                    names -> installer.removingOnPurpose(names, handler.bundleId()), logger));
+                    names -> installer.removingOnPurpose(names, handler.bundleId()), handlerWork, logger));
         }
         return kinds;
     }

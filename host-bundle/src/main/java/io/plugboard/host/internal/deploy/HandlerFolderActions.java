@@ -6,6 +6,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Collection;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Consumer;
 import java.util.function.LongPredicate;
 
@@ -27,15 +29,31 @@ final class HandlerFolderActions implements FolderActions {
     private final FileHandler handler;
     private final LongPredicate present;
     private final Consumer<Collection<String>> removing;
+    private final Executor work;
     private final Logger logger;
 
+    /**
+     * @param work runs the handler's installs, updates and uninstalls, in order: a thread of their
+     *        own in the runtime, so that a plugin that takes long to start (a go-plugin's start
+     *        timeout may be an hour) holds up neither the jars nor the other events of the folder
+     */
     HandlerFolderActions(Path dir, FileHandler handler, LongPredicate present, Consumer<Collection<String>> removing,
-            Logger logger) {
+            Executor work, Logger logger) {
         this.dir = dir;
         this.handler = handler;
         this.present = present;
         this.removing = removing;
+        this.work = work;
         this.logger = logger;
+    }
+
+    /** Hands the action to the handler's thread; dropped once the folder closes. */
+    private void later(Runnable action) {
+        try {
+            work.execute(action);
+        } catch (RejectedExecutionException e) {
+            // The folder is closing: the handler's files are taken again when it is back.
+        }
     }
 
     /** True, after logging it at debug level, when the handler failed because it left. */
@@ -89,16 +107,20 @@ final class HandlerFolderActions implements FolderActions {
 
     @Override
     public void install(List<Path> files) {
-        files.forEach(file -> install(file, "install"));
+        later(() -> files.forEach(file -> install(file, "install")));
     }
 
     @Override
     public void update(Path file) {
-        install(file, "update");
+        later(() -> install(file, "update"));
     }
 
     @Override
     public void uninstall(Path file) {
+        later(() -> uninstallNow(file));
+    }
+
+    private void uninstallNow(Path file) {
         try {
             // Deleting the file removes the plugin on purpose: a type it serves as selected moves on.
             removing.accept(handler.handler().installed().stream().filter(p -> p.file().equals(file))

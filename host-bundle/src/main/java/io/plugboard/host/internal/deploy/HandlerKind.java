@@ -3,6 +3,7 @@ package io.plugboard.host.internal.deploy;
 import java.nio.file.Path;
 import java.util.Objects;
 import java.util.Collection;
+import java.util.concurrent.Executor;
 import java.util.function.Consumer;
 import java.util.function.LongPredicate;
 
@@ -18,12 +19,13 @@ final class HandlerKind implements FileKind {
 
     /**
      * {@code present} tells whether a handler service (by id) is still registered; {@code removing}
-     * is told the names of the plugins of a file that left the folder, before they are uninstalled.
+     * is told the names of the plugins of a file that left the folder, before they are uninstalled;
+     * {@code work} runs the handler's installs, updates and uninstalls, in order.
      */
     HandlerKind(Path dir, FileHandler handler, LongPredicate present, Consumer<Collection<String>> removing,
-            Logger logger) {
+            Executor work, Logger logger) {
         this.handler = handler;
-        this.actions = new HandlerFolderActions(dir, handler, present, removing, logger);
+        this.actions = new HandlerFolderActions(dir, handler, present, removing, work, logger);
     }
 
     @Override

@@ -13,6 +13,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.function.BooleanSupplier;
 
 import org.junit.After;
@@ -55,6 +58,37 @@ public class HandlerFilesTest {
     public void stop() {
         if (folder != null) {
             folder.close();
+        }
+    }
+
+    /**
+     * A handler's install that takes long (a go-plugin waits for its plugin's start, up to its
+     * start timeout) holds up neither the jars that land meanwhile nor the handler's next files:
+     * its work runs on a thread of its own, in order.
+     */
+    @Test
+    public void aSlowHandlerInstallHoldsUpNoJarThatLandsMeanwhile() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        TestFileHandler slow = new TestFileHandler();
+        slow.gate = release;
+        FileHandler slowHandler = new FileHandler(".greeting", slow, 42, 0, 8, "io.example.slow 1.0.0");
+        registered.add(slowHandler.serviceId());
+        ExecutorService work = Executors.newSingleThreadExecutor();
+        try {
+            folder = new WatchedFolder(dir, List.of(new JarKind(jars), new HandlerKind(dir, slowHandler,
+                    registered::contains, names -> { }, work, handlerLog.logger())), jars,
+                    new WatchSettings(100, GRACE, true));
+            folder.start();
+            write("slow.greeting", "slow\n");
+            TestJars.write(dir.resolve("a.jar"), TestJars.plugin("a", "1.0.0"));
+
+            await(() -> jars.count("install a.jar") == 1);
+            assertEquals("the slow install is still waiting", List.of(), slow.calls);
+            release.countDown();
+            await(() -> slow.count("install slow.greeting slow") == 1);
+        } finally {
+            release.countDown();
+            work.shutdownNow();
         }
     }
 
@@ -276,7 +310,7 @@ public class HandlerFilesTest {
     }
 
     private FileKind kind(FileHandler handler) {
-        return new HandlerKind(dir, handler, registered::contains, names -> { }, handlerLog.logger());
+        return new HandlerKind(dir, handler, registered::contains, names -> { }, Runnable::run, handlerLog.logger());
     }
 
     private Path write(String name, String content) throws Exception {

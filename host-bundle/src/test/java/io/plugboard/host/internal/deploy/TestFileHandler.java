@@ -10,6 +10,8 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.zip.CRC32;
 
 import io.plugboard.api.deploy.PluginFile;
@@ -27,6 +29,8 @@ final class TestFileHandler implements PluginFileHandler {
     final Map<Path, PluginFile> installed = new ConcurrentHashMap<>();
     /** When set, install throws it: a handler with a bug. */
     volatile RuntimeException failure;
+    /** When set, install waits until it opens (20 s at most): a handler whose installs take long. */
+    volatile CountDownLatch gate;
 
     @Override
     public long check(Path file) throws PluginFileException {
@@ -51,6 +55,14 @@ final class TestFileHandler implements PluginFileHandler {
 
     @Override
     public void install(Path file) throws PluginFileException {
+        CountDownLatch wait = gate;
+        if (wait != null) {
+            try {
+                wait.await(20, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
         RuntimeException bug = failure;
         if (bug != null) {
             throw bug;
