@@ -80,16 +80,18 @@ public class GoPluginRuntimeIT {
 
     /**
      * A selection kept from an earlier run names kv.go, which starts after the shell takes its
-     * first command: that command's call waits for kv.go instead of going to the default kv
-     * plugin (kv.file), where the value would have landed unnoticed.
+     * first command: that command finds kv.go, and the first call waits for kv.go instead of
+     * going to the default kv plugin (kv.file), where the value would have landed unnoticed.
      */
     @Test
     public void theFirstCallOfARestartGoesToTheSelectedKvGoNotToAnotherStore() throws Exception {
         PlugboardProcess first = PlugboardProcess.run(work, "plugin:use kv kv.go\n");
         assertEquals(first.transcript(), 0, first.exitCode());
-        PlugboardProcess again = PlugboardProcess.run(work, "plugin:kv put a two\nplugin:kv get a\n");
+        PlugboardProcess again = PlugboardProcess.run(work, "plugin:info kv.go\nplugin:kv put a two\nplugin:kv get a\n");
         assertEquals(again.transcript(), 0, again.exitCode());
         List<String> out = again.stdout().lines().toList();
+        // The first command names kv.go, which the plugins folder installs after the shell is up.
+        assertEquals(again.transcript(), "kv.go 0.0.1, run from kv-go.goplugin", out.get(0));
         assertTrue(again.transcript(), out.contains("stored a in kv.go"));
         assertEquals(again.transcript(), "two", out.get(out.size() - 1));
         assertEquals("two", Files.readString(work.resolve("data/goplugin/kv.go/ka")));

@@ -140,11 +140,11 @@ public final class PluginCommands {
     public String update(@Descriptor("<name-or-id> [path-or-url]") String... args) {
         return shown(() -> {
             String[] checked = Arguments.check(args, 1, 2, "plugin:update <name-or-id> [path-or-url]");
-            Optional<FilePlugin> file = files.find(checked[0]);
-            if (file.isPresent()) {
-                return files.update(file.get(), checked.length > 1 ? checked[1] : null);
+            Object target = find(checked[0]);
+            if (target instanceof FilePlugin file) {
+                return files.update(file, checked.length > 1 ? checked[1] : null);
             }
-            Bundle bundle = lookup().find(checked[0]);
+            Bundle bundle = (Bundle) target;
             String before = bundle.getVersion().toString();
             Bundle updated = installer.update(bundle, checked.length > 1 ? checked[1] : null);
             return "updated " + updated.getSymbolicName() + " (bundle " + updated.getBundleId() + ") from " + before
@@ -157,11 +157,11 @@ public final class PluginCommands {
     public String uninstall(@Descriptor("<name-or-id>: bundle id, plugin name or bundle symbolic name") String... args) {
         return shown(() -> {
             String nameOrId = Arguments.check(args, 1, 1, "plugin:uninstall <name-or-id>")[0];
-            Optional<FilePlugin> file = files.find(nameOrId);
-            if (file.isPresent()) {
-                return files.uninstall(file.get());
+            Object target = find(nameOrId);
+            if (target instanceof FilePlugin file) {
+                return files.uninstall(file);
             }
-            Bundle bundle = lookup().find(nameOrId);
+            Bundle bundle = (Bundle) target;
             String what = bundle.getSymbolicName() + " " + bundle.getVersion() + " (bundle " + bundle.getBundleId() + ")";
             installer.uninstall(bundle);
             return "uninstalled " + what;
@@ -173,11 +173,11 @@ public final class PluginCommands {
     public String info(@Descriptor("<name-or-id>: bundle id, plugin name or bundle symbolic name") String... args) {
         return shown(() -> {
             String nameOrId = Arguments.check(args, 1, 1, "plugin:info <name-or-id>")[0];
-            Optional<FilePlugin> file = files.find(nameOrId);
-            if (file.isPresent()) {
-                return files.describe(file.get());
+            Object target = find(nameOrId);
+            if (target instanceof FilePlugin file) {
+                return files.describe(file);
             }
-            Bundle bundle = lookup().find(nameOrId);
+            Bundle bundle = (Bundle) target;
             return BundleDescriber.describe(bundle, installer.whyNotActive(bundle)) + takenOverState(bundle)
                     + leakedThreads(bundle);
         });
@@ -227,6 +227,29 @@ public final class PluginCommands {
                             + p.bundleId() + ")" + pinned)
                     .orElse(type + " will be served by " + name + " when it is present");
         });
+    }
+
+    /**
+     * The plugin a name or id names: a {@link FilePlugin} or a {@link Bundle}. When none does, it
+     * waits once for the plugins folder's queued installs and looks again: the first command of a
+     * start can come before the folder has installed what its files hold (kv.go, say).
+     *
+     * @throws IllegalArgumentException naming the plugins there are, when none has that name or id
+     */
+    private Object find(String nameOrId) {
+        try {
+            return findNow(nameOrId);
+        } catch (IllegalArgumentException unknown) {
+            if (!awaitFolder()) {
+                throw unknown;
+            }
+            return findNow(nameOrId);
+        }
+    }
+
+    private Object findNow(String nameOrId) {
+        Optional<FilePlugin> file = files.find(nameOrId);
+        return file.isPresent() ? file.get() : lookup().find(nameOrId);
     }
 
     /** Waits (at most FOLDER_WAIT_MILLIS) for the folder's queued installs; false if there is no folder or it took longer. */
