@@ -144,6 +144,21 @@ public class PluginFilesIT extends PluginRuntimeTestSupport {
     }
 
     @Test
+    public void aFileRefusedForTheNameOfAnotherFilesPluginRunsOnceThatPluginIsUninstalled() throws IOException {
+        drop(pluginsDir().resolve("shaok.greeting"), "a14", "1.0.0", "Hi");
+        waitFor("a14 from shaok.greeting", () -> greeterNames().contains("a14"));
+        drop(pluginsDir().resolve("a14copy.greeting"), "a14", "2.0.0", "Hey");
+        waitFor("a14copy.greeting to be refused", () -> refusals("a14copy.greeting") == 1);
+
+        execute("plugin:uninstall a14").assertSucceeded();
+
+        waitFor("a14 from a14copy.greeting", () -> "2.0.0".equals(version("a14")));
+        execute("plugin:use greeter a14").assertSucceeded();
+        assertEquals("Hey, Bob!", execute("plugin:greet Bob").assertSucceeded().strip());
+        assertEquals("the refusal is reported once", 1, refusals("a14copy.greeting"));
+    }
+
+    @Test
     public void aFileOfAKindWithoutHandlerIsRefusedByName() throws IOException {
         Path file = newWorkDir("files").resolve("kv.goplugin");
         Files.writeString(file, "{}\n");
@@ -184,6 +199,11 @@ public class PluginFilesIT extends PluginRuntimeTestSupport {
     private static void write(Path file, String name, String version, String greeting) throws IOException {
         Files.writeString(file, "name=" + name + "\nversion=" + version + "\ngreeting=" + greeting + "\n",
                 StandardCharsets.UTF_8);
+    }
+
+    private long refusals(String fileName) throws IOException {
+        return logLines().stream().filter(l -> l.contains("WARN [io.plugboard.host ")
+                && l.contains("Cannot install " + fileName + " from the plugins folder: ")).count();
     }
 
     private List<String> greeterNames() {

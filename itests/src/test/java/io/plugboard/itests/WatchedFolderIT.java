@@ -122,6 +122,54 @@ public class WatchedFolderIT extends PluginRuntimeTestSupport {
         }
     }
 
+    @Test
+    public void aJarRefusedAsADuplicateIsInstalledOnceTheOtherJarIsDeleted() throws IOException {
+        Path first = pluginsDir().resolve("greeter-en.jar");
+        Path dup = pluginsDir().resolve("dup.jar");
+        Path log = dataDir().resolve("plugboard.log");
+        try {
+            drop(projectJar("greeter-en"), first);
+            waitFor("greeter.en from the folder to greet", () -> HELLO_BOB.equals(activeGreeting("Bob")));
+            drop(projectJar("greeter-en"), dup);
+            waitFor("plugboard.log to report dup.jar refused", () -> linesMentioning(log, "Cannot install dup.jar") > 0);
+            assertTrue(bundleNamed(GREETER_EN_BUNDLE).orElseThrow().getLocation().endsWith("greeter-en.jar"));
+
+            Files.delete(first);
+
+            waitFor("greeter.en from dup.jar to greet", () -> bundleNamed(GREETER_EN_BUNDLE)
+                    .filter(b -> b.getLocation().endsWith("dup.jar")).isPresent() && HELLO_BOB.equals(activeGreeting("Bob")));
+            assertEquals("the refusal is reported once", 1, linesMentioning(log, "Cannot install dup.jar"));
+            everyBundleIsActive();
+        } finally {
+            Files.deleteIfExists(first);
+            removeAndWait(dup);
+        }
+    }
+
+    @Test
+    public void aJarRefusedAsADuplicateIsInstalledOnceTheOtherBundleIsUninstalledByCommand() throws IOException {
+        Path first = pluginsDir().resolve("greeter-en.jar");
+        Path dup = pluginsDir().resolve("dup2.jar");
+        Path log = dataDir().resolve("plugboard.log");
+        try {
+            drop(projectJar("greeter-en"), first);
+            waitFor("greeter.en from the folder to greet", () -> HELLO_BOB.equals(activeGreeting("Bob")));
+            drop(projectJar("greeter-en"), dup);
+            waitFor("plugboard.log to report dup2.jar refused", () -> linesMentioning(log, "Cannot install dup2.jar") > 0);
+
+            // Its jar stays in the folder, unchanged: it is not installed again.
+            execute("plugin:uninstall greeter.en").assertSucceeded();
+
+            waitFor("greeter.en from dup2.jar to greet", () -> bundleNamed(GREETER_EN_BUNDLE)
+                    .filter(b -> b.getLocation().endsWith("dup2.jar")).isPresent() && HELLO_BOB.equals(activeGreeting("Bob")));
+            assertEquals(1, Arrays.stream(bundleContext.getBundles())
+                    .filter(b -> GREETER_EN_BUNDLE.equals(b.getSymbolicName())).count());
+        } finally {
+            Files.deleteIfExists(first);
+            removeAndWait(dup);
+        }
+    }
+
     private Path pluginsDir() {
         return Path.of(bundleContext.getProperty(PLUGINS_DIR));
     }

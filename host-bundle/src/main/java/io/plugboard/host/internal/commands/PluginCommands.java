@@ -159,7 +159,13 @@ public final class PluginCommands {
             String nameOrId = Arguments.check(args, 1, 1, "plugin:uninstall <name-or-id>")[0];
             Object target = find(nameOrId);
             if (target instanceof FilePlugin file) {
-                return files.uninstall(file);
+                String uninstalled = files.uninstall(file);
+                // A file in the folder refused because this plugin ran (it declares the same name) may run now.
+                FolderWatcher watcher = folderWatcher;
+                if (watcher != null) {
+                    watcher.pluginLeft();
+                }
+                return uninstalled;
             }
             Bundle bundle = (Bundle) target;
             String what = bundle.getSymbolicName() + " " + bundle.getVersion() + " (bundle " + bundle.getBundleId() + ")";

@@ -33,8 +33,13 @@ interface FolderActions {
      */
     void kept(List<Path> files);
 
-    /** Installs the plugins of all the files (for jars: installs all, then starts them all). */
-    void install(List<Path> files);
+    /**
+     * Installs the plugins of all the files (for jars: installs all, then starts them all).
+     * Returns the files it refused, each with the warning that says why, unlogged: the folder
+     * logs it once per content and reason, and judges the file again when a plugin leaves (the
+     * refusal may have been a conflict with it).
+     */
+    Map<Path, String> install(List<Path> files);
 
     /** Replaces the plugin installed from the file (installs it if there is none). */
     void update(Path file);

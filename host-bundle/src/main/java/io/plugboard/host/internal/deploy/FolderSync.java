@@ -34,6 +34,11 @@ import java.util.function.Predicate;
  * at start-up, those of a kind that leaves are forgotten (so they are installed again when it
  * returns) and wait, with one INFO line, for it.
  *
+ * <p>A file its kind refuses to install (a jar whose bundle is installed already from another
+ * file, a descriptor naming a plugin that runs from another) may only conflict with a plugin
+ * that is there now: when a plugin leaves, such files are judged again as if they had just
+ * landed. A file invalid by its own content is not; it is judged again only when it changes.
+ *
  * <p>Not thread-safe: every method runs on the folder's single worker thread.
  *
  * <p>Plain loops rather than lambdas on the way through a start (the first scan, a handler's
@@ -53,8 +58,9 @@ final class FolderSync {
     // (the folder is flat): a name takes less memory than a Path, which keeps its string form
     // once asked for it, and a thousand plugins keep a thousand of these.
     private final Map<String, Known> known = new HashMap<>();
-    // The state each invalid file had when we reported it, so we report once per content.
-    private final Map<Path, FileState> rejected = new HashMap<>();
+    // Each file not installed as it is now (invalid, or refused on install), with what we reported,
+    // so we report once per content and reason.
+    private final Map<Path, Rejection> rejected = new HashMap<>();
     // Insertion order: jars that land together are installed in the order they landed.
     private final Map<Path, Pending> pending = new LinkedHashMap<>();
     // Files of a kind whose handler is gone, already reported as waiting for it.
@@ -160,7 +166,8 @@ final class FolderSync {
         List<Path> files = candidates();
         for (Path file : files) {
             FileState state = FileState.of(file);
-            if (!state.equals(knownState(file)) && !state.equals(rejected.get(file))) {
+            Rejection rejection = rejected.get(file);
+            if (!state.equals(knownState(file)) && (rejection == null || !state.equals(rejection.state()))) {
                 mark(file);
             }
         }
@@ -171,6 +178,18 @@ final class FolderSync {
         gone.removeAll(new HashSet<>(files));
         gone.forEach(this::mark);
         judge();
+    }
+
+    /**
+     * A plugin left (its file was deleted, or a command uninstalled it): the files refused on
+     * install are judged again, as if they had just landed, since what they conflicted with may
+     * be gone. Each is judged once; one refused again stays so (reported again only if the
+     * reason changed) until the next plugin leaves or the file changes.
+     */
+    void pluginLeft() {
+        if (markRefused()) {
+            judge();
+        }
     }
 
     /** The check asked for through {@code checkLater}: judges the files whose report is due. */
@@ -223,12 +242,26 @@ final class FolderSync {
     }
 
     /**
-     * Judges every pending file that changed (or whose report is due) and acts on it: uninstalls
-     * what is gone, updates what changed, and installs all new files of each kind in one batch.
+     * Judges the pending files; when that removed a plugin, judges the files refused on install
+     * again (the removed plugin may be what they conflicted with). Ends: a pass removes only
+     * plugins of files found gone, each once, and a refused file has no plugin to remove.
      */
     private void judge() {
+        boolean removed = judgePending();
+        while (removed && markRefused()) {
+            removed = judgePending();
+        }
+    }
+
+    /**
+     * Judges every pending file that changed (or whose report is due) and acts on it: uninstalls
+     * what is gone, updates what changed, and installs all new files of each kind in one batch.
+     * Returns whether it uninstalled a plugin.
+     */
+    private boolean judgePending() {
+        boolean removed = false;
         if (!folderPresent()) {
-            return; // the files stay marked, and are judged when the folder is back
+            return false; // the files stay marked, and are judged when the folder is back
         }
         long now = System.nanoTime();
         long again = NONE;
@@ -254,6 +287,7 @@ final class FolderSync {
                 boolean wasKnown = known.remove(name(file)) != null;
                 if (kind.isPresent() && (wasKnown || kind.get().actions().installed().containsKey(file))) {
                     kind.get().actions().uninstall(file);
+                    removed = true;
                 }
                 continue;
             }
@@ -272,23 +306,24 @@ final class FolderSync {
                     again = Math.min(again, millisUntil(p.reportAt, now));
                 } else {
                     it.remove();
-                    if (!current.equals(rejected.put(file, current))) {
-                        log.warn("Not installing " + file.getFileName() + " from the plugins folder: " + check.problem());
-                    }
+                    reject(file, new Rejection(current,
+                            "Not installing " + file.getFileName() + " from the plugins folder: " + check.problem(), false));
                 }
                 continue;
             }
             it.remove();
-            rejected.remove(file);
             Known before = known.put(name(file), new Known(current, check.fingerprint()));
             boolean update = before != null;
             if (update && before.fingerprinted() && before.fingerprint() == check.fingerprint()) {
                 // Same content, new time stamp (touch, cp -p): nothing to install.
+                rejected.remove(file);
                 continue;
             }
             if (update) {
+                rejected.remove(file);
                 kind.get().actions().update(file);
             } else {
+                // Still rejected until installed: a refusal is compared with the last one.
                 List<Path> files = toInstall.get(kind.get());
                 if (files == null) {
                     files = new ArrayList<>();
@@ -298,11 +333,56 @@ final class FolderSync {
             }
         }
         for (Map.Entry<FileKind, List<Path>> entry : toInstall.entrySet()) {
-            entry.getKey().actions().install(entry.getValue());
+            Map<Path, String> refused = entry.getKey().actions().install(entry.getValue());
+            for (Path file : entry.getValue()) {
+                String warning = refused.get(file);
+                if (warning == null) {
+                    rejected.remove(file);
+                } else {
+                    // Not installed: unknown again, so it is installed (not updated) when judged next.
+                    Known tried = known.remove(name(file));
+                    reject(file, new Rejection(tried.state(), warning, true));
+                }
+            }
         }
         if (again != NONE) {
             checkIn(again);
         }
+        return removed;
+    }
+
+    /**
+     * The file's kind refused to install it after the install was handed over (a handler works on
+     * a thread of its own): as if it had refused at once, when the file is still what was handed
+     * over. If it changed since, its new content is on its way; the refusal of the old is logged.
+     */
+    void refused(Path file, String warning) {
+        Known tried = known.get(name(file));
+        if (tried == null || !tried.state().equals(FileState.of(file))) {
+            log.warn(warning);
+            return;
+        }
+        known.remove(name(file));
+        reject(file, new Rejection(tried.state(), warning, true));
+    }
+
+    /** Records why the file is not installed; logs it unless it was so, for the same reason, already. */
+    private void reject(Path file, Rejection rejection) {
+        if (!rejection.equals(rejected.put(file, rejection))) {
+            log.warn(rejection.warning());
+        }
+    }
+
+    /** Marks the files refused on install to be judged again; false if there are none. */
+    private boolean markRefused() {
+        boolean marked = false;
+        for (Map.Entry<Path, Rejection> entry : rejected.entrySet()) {
+            if (entry.getValue().onInstall()) {
+                mark(entry.getKey());
+                marked = true;
+            }
+        }
+        return marked;
     }
 
     private void mark(Path file) {
@@ -449,6 +529,31 @@ final class FolderSync {
 
         Known(FileState state, long fingerprint) {
             this(state, fingerprint, true);
+        }
+    }
+
+    /**
+     * Why a file is not installed as it is now: the state it had and the warning we logged;
+     * {@code onInstall} when its kind refused it (it may fit once a plugin leaves), else it is
+     * invalid by its own content.
+     */
+    private record Rejection(FileState state, String warning, boolean onInstall) {
+
+        // Written out, as FileState's: no invokedynamic bootstrap on the way through a first scan.
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Rejection other && state.equals(other.state) && warning.equals(other.warning)
+                    && onInstall == other.onInstall;
+        }
+
+        @Override
+        public int hashCode() {
+            return (state.hashCode() * 31 + warning.hashCode()) * 31 + Boolean.hashCode(onInstall);
+        }
+
+        @Override
+        public String toString() {
+            return "Rejection[state=" + state + ", warning=" + warning + ", onInstall=" + onInstall + "]";
         }
     }
 

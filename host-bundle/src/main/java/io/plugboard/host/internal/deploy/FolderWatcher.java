@@ -13,10 +13,13 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import java.util.function.LongPredicate;
 
 import org.osgi.framework.BundleContext;
+import org.osgi.framework.BundleEvent;
+import org.osgi.framework.BundleListener;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
@@ -44,6 +47,7 @@ public final class FolderWatcher {
     /** How long stopping waits for the handlers' thread, as the folder's worker is waited for. */
     private static final long STOP_TIMEOUT_MILLIS = 5_000;
 
+    private final BundleContext context;
     private final WatchedFolder folder;
     private final PluginFileHandlers handlers;
     private final Consumer<List<FileHandler>> handlersChanged;
@@ -57,17 +61,20 @@ public final class FolderWatcher {
         thread.setDaemon(true);
         return thread;
     });
+    private final BundleListener uninstalls;
 
     /** Scans the folder (its plugins are installed when this returns), then watches it. */
     @Activate
     public FolderWatcher(BundleContext context, @Reference(name = "installer") PluginInstaller installer,
             @Reference(name = "handlers") PluginFileHandlers handlers,
             @Reference(name = "logger", service = LoggerFactory.class) Logger logger) {
+        this.context = context;
         this.handlers = handlers;
         Path dir = pluginsDir(context, logger);
         if (dir == null) {
             folder = null;
             handlersChanged = null;
+            uninstalls = null;
             return;
         }
         WatchSettings settings = WatchSettings.of(millis(context, RESCAN_MS, DEFAULT_RESCAN_MS, logger),
@@ -76,7 +83,9 @@ public final class FolderWatcher {
         // Jars only in the synchronous first scan: a handler's plugins (a child process each, for
         // go-plugin) start on the worker right after, so they do not hold up the host's start and
         // the bundle plugins' first calls. plugin:use waits for them (awaitQueuedWork).
+        // No handler yet, so no refusal to tell: the handlers come through handlersChanged.
         WatchedFolder watched = new WatchedFolder(dir, kinds(jars, dir, List.of(), handlers::isPresent, installer,
+                (file, warning) -> { },
                 handlerWork, logger),
                 new LoggerFolderLog(logger), settings);
         try {
@@ -87,12 +96,22 @@ public final class FolderWatcher {
             logger.error("Cannot watch the plugins folder {}: {}", dir, e.getMessage());
             folder = null;
             handlersChanged = null;
+            uninstalls = null;
             return;
         }
         folder = watched;
+        // Any bundle uninstalled, however (plugin:uninstall, the shell's uninstall, a jar deleted
+        // from the folder): a jar refused because that bundle was installed may fit now.
+        uninstalls = event -> {
+            if (event.getType() == BundleEvent.UNINSTALLED) {
+                watched.pluginLeft();
+            }
+        };
+        context.addBundleListener(uninstalls);
         // addListener tells the handlers present at once (their files are taken now, on the
         // worker), then each change.
         handlersChanged = present -> watched.setKinds(kinds(jars, dir, present, handlers::isPresent, installer,
+                watched::refused,
                 handlerWork, logger));
         handlers.addListener(handlersChanged);
     }
@@ -117,9 +136,22 @@ public final class FolderWatcher {
         }
     }
 
+    /**
+     * Tells the folder that a plugin run from a file left (plugin:uninstall): a file refused
+     * because of it is judged again. Bundles need not be told: the folder sees them go.
+     */
+    public void pluginLeft() {
+        if (folder != null) {
+            folder.pluginLeft();
+        }
+    }
+
     /** Stops watching; no thread of ours outlives the component. */
     @Deactivate
     public void deactivate() {
+        if (uninstalls != null) {
+            context.removeBundleListener(uninstalls);
+        }
         if (handlersChanged != null) {
             handlers.removeListener(handlersChanged);
         }
@@ -140,12 +172,12 @@ public final class FolderWatcher {
 
     /** Jars, and the files of each handler present. */
     private static List<FileKind> kinds(JarKind jars, Path dir, List<FileHandler> present, LongPredicate registered,
-            PluginInstaller installer, Executor handlerWork, Logger logger) {
+            PluginInstaller installer, BiConsumer<Path, String> refused, Executor handlerWork, Logger logger) {
         List<FileKind> kinds = new ArrayList<>();
         kinds.add(jars);
         for (FileHandler handler : present) {
             kinds.add(new HandlerKind(dir, handler, registered,
-                    names -> installer.removingOnPurpose(names, handler.bundleId()), handlerWork, logger));
+                    names -> installer.removingOnPurpose(names, handler.bundleId()), handlerWork, refused, logger));
         }
         return kinds;
     }

@@ -2,12 +2,13 @@ package io.plugboard.host.internal.deploy;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Collection;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import java.util.function.LongPredicate;
 
@@ -30,20 +31,24 @@ final class HandlerFolderActions implements FolderActions {
     private final LongPredicate present;
     private final Consumer<Collection<String>> removing;
     private final Executor work;
+    private final BiConsumer<Path, String> refused;
     private final Logger logger;
 
     /**
      * @param work runs the handler's installs, updates and uninstalls, in order: a thread of their
      *        own in the runtime, so that a plugin that takes long to start (a go-plugin's start
      *        timeout may be an hour) holds up neither the jars nor the other events of the folder
+     * @param refused told, on that thread, of each file the handler refused to install and why
+     *        (the folder judges it again when a plugin leaves: it may conflict with that plugin)
      */
     HandlerFolderActions(Path dir, FileHandler handler, LongPredicate present, Consumer<Collection<String>> removing,
-            Executor work, Logger logger) {
+            Executor work, BiConsumer<Path, String> refused, Logger logger) {
         this.dir = dir;
         this.handler = handler;
         this.present = present;
         this.removing = removing;
         this.work = work;
+        this.refused = refused;
         this.logger = logger;
     }
 
@@ -106,13 +111,25 @@ final class HandlerFolderActions implements FolderActions {
     }
 
     @Override
-    public void install(List<Path> files) {
-        later(() -> files.forEach(file -> install(file, "install")));
+    public Map<Path, String> install(List<Path> files) {
+        later(() -> files.forEach(file -> {
+            String warning = install(file, "install");
+            if (warning != null) {
+                refused.accept(file, warning);
+            }
+        }));
+        // Refusals come later, through refused, from the handlers' thread.
+        return Map.of();
     }
 
     @Override
     public void update(Path file) {
-        later(() -> install(file, "update"));
+        later(() -> {
+            String warning = install(file, "update");
+            if (warning != null) {
+                logger.warn(warning);
+            }
+        });
     }
 
     @Override
@@ -142,28 +159,33 @@ final class HandlerFolderActions implements FolderActions {
         }
     }
 
-    /** Installs or replaces: for a handler both are {@code install}, which keeps the old plugin if the new one fails. */
-    private void install(Path file, String what) {
+    /**
+     * Installs or replaces: for a handler both are {@code install}, which keeps the old plugin if
+     * the new one fails. Returns the warning that says why the handler refused the file (for the
+     * caller to log), or null if it took it or there is nothing to report.
+     */
+    private String install(Path file, String what) {
         try {
             handler.handler().install(file);
             logger.info("{} {} from the plugins folder with {}", what.equals("install") ? "Installed" : "Updated",
                     file.getFileName(), handler.describe());
+            return null;
         } catch (PluginFileException e) {
             if (left(what.equals("install") ? "installing" : "updating", file, e)) {
-                return;
+                return null;
             }
             if (Files.exists(file)) {
-                logger.warn("Cannot {} {} from the plugins folder: {}", what, file.getFileName(), e.getMessage());
-            } else {
-                // Deleted while it was being installed: its delete event follows, nothing to report.
-                logger.debug("Not installing {}: it left the plugins folder meanwhile", file.getFileName());
+                return "Cannot " + what + " " + file.getFileName() + " from the plugins folder: " + e.getMessage();
             }
+            // Deleted while it was being installed: its delete event follows, nothing to report.
+            logger.debug("Not installing {}: it left the plugins folder meanwhile", file.getFileName());
+            return null;
         } catch (RuntimeException e) {
             if (left(what.equals("install") ? "installing" : "updating", file, e)) {
-                return;
+                return null;
             }
-            logger.warn("Cannot {} {} from the plugins folder: {} failed: {}", what, file.getFileName(),
-                    handler.describe(), e.toString());
+            return "Cannot " + what + " " + file.getFileName() + " from the plugins folder: " + handler.describe()
+                    + " failed: " + e;
         }
     }
 }

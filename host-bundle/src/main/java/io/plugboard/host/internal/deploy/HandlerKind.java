@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.Objects;
 import java.util.Collection;
 import java.util.concurrent.Executor;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import java.util.function.LongPredicate;
 
@@ -20,12 +21,13 @@ final class HandlerKind implements FileKind {
     /**
      * {@code present} tells whether a handler service (by id) is still registered; {@code removing}
      * is told the names of the plugins of a file that left the folder, before they are uninstalled;
-     * {@code work} runs the handler's installs, updates and uninstalls, in order.
+     * {@code work} runs the handler's installs, updates and uninstalls, in order, and tells
+     * {@code refused} of each file the handler refused.
      */
     HandlerKind(Path dir, FileHandler handler, LongPredicate present, Consumer<Collection<String>> removing,
-            Executor work, Logger logger) {
+            Executor work, BiConsumer<Path, String> refused, Logger logger) {
         this.handler = handler;
-        this.actions = new HandlerFolderActions(dir, handler, present, removing, work, logger);
+        this.actions = new HandlerFolderActions(dir, handler, present, removing, work, refused, logger);
     }
 
     @Override

@@ -72,8 +72,9 @@ final class InstallerFolderActions implements FolderActions {
         installer.startWaiting();
     }
 
+    /** Refuses (returns) what the installer refuses; a jar whose bundle is installed is updated instead. */
     @Override
-    public void install(List<Path> files) {
+    public Map<Path, String> install(List<Path> files) {
         List<String> fresh = new ArrayList<>();
         for (Path file : files) {
             // Installed already (by a command, or before a restart): the jar is newer, so update.
@@ -83,24 +84,23 @@ final class InstallerFolderActions implements FolderActions {
                 fresh.add(file.toString());
             }
         }
-        installer.installAll(fresh, new InstallFailures(logger));
+        InstallFailures failures = new InstallFailures();
+        installer.installAll(fresh, failures);
+        return failures.refused;
     }
 
     /**
-     * Logs each jar that cannot be installed. A class of its own rather than a lambda: a first
-     * start's scan installs here, and each lambda's class is made at its first use.
+     * Collects the warning for each jar that cannot be installed. A class of its own rather than
+     * a lambda: a first start's scan installs here, and each lambda's class is made at its first use.
      */
     private static final class InstallFailures implements BiConsumer<String, PluginInstallException> {
 
-        private final Logger logger;
-
-        InstallFailures(Logger logger) {
-            this.logger = logger;
-        }
+        final Map<Path, String> refused = new HashMap<>();
 
         @Override
         public void accept(String file, PluginInstallException e) {
-            logger.warn("Cannot install {} from the plugins folder: {}", Path.of(file).getFileName(), e.getMessage());
+            Path path = Path.of(file);
+            refused.put(path, "Cannot install " + path.getFileName() + " from the plugins folder: " + e.getMessage());
         }
     }
 

@@ -46,6 +46,7 @@ final class WatchedFolder implements AutoCloseable {
     private final Queue<Path> changed = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean drainQueued = new AtomicBoolean();
     private final AtomicBoolean rescanQueued = new AtomicBoolean();
+    private final AtomicBoolean pluginLeftQueued = new AtomicBoolean();
     private final AtomicInteger overflows = new AtomicInteger();
     // The kinds of file to act on from now, until the worker takes them; only the newest counts.
     private final AtomicReference<List<FileKind>> newKinds = new AtomicReference<>();
@@ -83,6 +84,23 @@ final class WatchedFolder implements AutoCloseable {
         }
     }
 
+    /**
+     * A plugin left (a bundle was uninstalled, or a command uninstalled a file's plugin): the
+     * worker judges the files refused on install again, in turn with the folder's events; returns
+     * at once. Calls that come while one waits for the worker are one.
+     */
+    void pluginLeft() {
+        if (pluginLeftQueued.compareAndSet(false, true)) {
+            run(this::applyPluginLeft, 0);
+        }
+    }
+
+    private void applyPluginLeft() {
+        // Cleared before judging, so a plugin leaving meanwhile queues another turn.
+        pluginLeftQueued.set(false);
+        sync.pluginLeft();
+    }
+
     /** Scans the folder synchronously (plugins are installed when this returns), then watches it. */
     void start() throws IOException {
         if (settings.watchEvents()) {
@@ -105,6 +123,14 @@ final class WatchedFolder implements AutoCloseable {
             watchThread = daemon(this::takeEvents, "plugboard-folder-watcher");
             watchThread.start();
         }
+    }
+
+    /**
+     * A handler refused a file on its own thread, after the worker handed it the install: the
+     * worker takes it as a refusal then (see {@link FolderSync#refused}).
+     */
+    void refused(Path file, String warning) {
+        run(() -> sync.refused(file, warning), 0);
     }
 
     /** Handles a lost-events signal as the WatchService gives it: a full rescan. */

@@ -76,7 +76,8 @@ public class HandlerFilesTest {
         ExecutorService work = Executors.newSingleThreadExecutor();
         try {
             folder = new WatchedFolder(dir, List.of(new JarKind(jars), new HandlerKind(dir, slowHandler,
-                    registered::contains, names -> { }, work, handlerLog.logger())), jars,
+                    registered::contains, names -> { }, work, (file, warning) -> folder.refused(file, warning),
+                    handlerLog.logger())), jars,
                     new WatchSettings(100, GRACE, true));
             folder.start();
             write("slow.greeting", "slow\n");
@@ -174,15 +175,56 @@ public class HandlerFilesTest {
         greetings.failure = new IllegalStateException("boom");
 
         write("x.greeting", "x\n");
-        await(() -> !handlerLog.lines("warn").isEmpty());
+        await(() -> !jars.warnings.isEmpty());
         greetings.failure = null;
         TestJars.write(dir.resolve("a.jar"), TestJars.plugin("a", "1.0.0"));
         write("y.greeting", "y\n");
 
         await(() -> jars.count("install a.jar") == 1 && greetings.count("install y.greeting y") == 1);
-        assertEquals(List.of("warn: Cannot install x.greeting from the plugins folder: the *.greeting handler "
+        // Reported by the folder, which logs a refusal once per content and reason.
+        assertEquals(List.of("Cannot install x.greeting from the plugins folder: the *.greeting handler "
                 + "(io.plugboard.greeting-files 1.0.0) failed: java.lang.IllegalStateException: boom"),
-                handlerLog.lines("warn"));
+                jars.warnings);
+        assertEquals(List.of(), handlerLog.lines("warn"));
+    }
+
+    @Test
+    public void aFileRefusedForTheNameOfAnotherFilesPluginIsInstalledOnceThatFileIsDeleted() throws Exception {
+        Path first = write("shaok.greeting", "a14\n");
+        start(true);
+        write("a14copy.greeting", "a14\n");
+        await(() -> jars.warnings.size() == 1);
+        assertEquals("Cannot install a14copy.greeting from the plugins folder: a14copy.greeting declares the plugin a14, "
+                + "which already runs from shaok.greeting", jars.warnings.get(0));
+        Thread.sleep(GRACE);
+        assertEquals("refused once, not tried again while the conflict lasts", List.of("install shaok.greeting a14"),
+                greetings.calls());
+
+        Files.delete(first);
+
+        await(() -> greetings.count("install a14copy.greeting a14") == 1);
+        assertEquals(List.of("install shaok.greeting a14", "uninstall shaok.greeting", "install a14copy.greeting a14"),
+                greetings.calls());
+        assertEquals(1, jars.warnings.size());
+    }
+
+    @Test
+    public void aFileRefusedForTheNameOfAnotherFilesPluginIsInstalledOnceThatPluginIsUninstalled() throws Exception {
+        Path first = write("shaok.greeting", "a14\n");
+        start(true);
+        write("a14copy.greeting", "a14\n");
+        await(() -> jars.warnings.size() == 1);
+        Thread.sleep(GRACE);
+
+        // What plugin:uninstall a14 does: the handler stops the plugin (its file stays), and the folder is told.
+        greetings.uninstall(first);
+        folder.pluginLeft();
+
+        await(() -> greetings.count("install a14copy.greeting a14") == 1);
+        Thread.sleep(GRACE);
+        assertEquals("shaok.greeting, unchanged, is not installed again", List.of("install shaok.greeting a14",
+                "uninstall shaok.greeting", "install a14copy.greeting a14"), greetings.calls());
+        assertEquals(1, jars.warnings.size());
     }
 
     @Test
@@ -310,7 +352,9 @@ public class HandlerFilesTest {
     }
 
     private FileKind kind(FileHandler handler) {
-        return new HandlerKind(dir, handler, registered::contains, names -> { }, Runnable::run, handlerLog.logger());
+        // The refusals reach the folder as in the runtime: handed to its worker.
+        return new HandlerKind(dir, handler, registered::contains, names -> { }, Runnable::run,
+                (file, warning) -> folder.refused(file, warning), handlerLog.logger());
     }
 
     private Path write(String name, String content) throws Exception {

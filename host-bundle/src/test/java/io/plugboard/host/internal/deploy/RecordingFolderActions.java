@@ -4,8 +4,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 
@@ -22,6 +24,8 @@ final class RecordingFolderActions implements FolderActions, FolderLog {
     final List<String> infos = Collections.synchronizedList(new ArrayList<>());
     // Size of each jar when it was installed or updated, to prove it was complete.
     final Map<String, Long> sizes = new ConcurrentHashMap<>();
+    // The symbolic name of each jar installed, to refuse a second jar of the same name as the installer does.
+    final Map<Path, String> names = new ConcurrentHashMap<>();
 
     @Override
     public Map<Path, Long> installed() {
@@ -43,6 +47,7 @@ final class RecordingFolderActions implements FolderActions, FolderLog {
         if (removesStale) {
             installed.remove(file);
             contents.remove(file);
+            names.remove(file);
         }
         return removesStale;
     }
@@ -52,11 +57,24 @@ final class RecordingFolderActions implements FolderActions, FolderLog {
         calls.add("kept " + files.stream().map(f -> f.getFileName().toString()).collect(Collectors.joining(",")));
     }
 
+    /** Refuses, as the installer does, a jar whose bundle is installed already from another file. */
     @Override
-    public void install(List<Path> files) {
+    public Map<Path, String> install(List<Path> files) {
+        Map<Path, String> refused = new HashMap<>();
         // Record the call only after taking the files, so a test that sees the call sees their sizes.
-        files.forEach(this::take);
+        for (Path file : files) {
+            String name = PluginJar.read(file, file.getFileName().toString()).symbolicName();
+            Optional<Path> other = names.entrySet().stream()
+                    .filter(e -> e.getValue().equals(name) && !e.getKey().equals(file)).map(Map.Entry::getKey).findFirst();
+            if (other.isPresent()) {
+                refused.put(file, "Cannot install " + file.getFileName() + " from the plugins folder: " + name
+                        + " is already installed from " + other.get().getFileName() + "; use plugin:update");
+            } else {
+                take(file);
+            }
+        }
         calls.add("install " + files.stream().map(f -> f.getFileName().toString()).collect(Collectors.joining(",")));
+        return refused;
     }
 
     @Override
@@ -70,6 +88,7 @@ final class RecordingFolderActions implements FolderActions, FolderLog {
         calls.add("uninstall " + file.getFileName());
         installed.remove(file);
         contents.remove(file);
+        names.remove(file);
     }
 
     @Override
@@ -107,7 +126,7 @@ final class RecordingFolderActions implements FolderActions, FolderLog {
 
     private void take(Path file) {
         // The folder promised a complete jar: reading it must succeed.
-        PluginJar.read(file, file.getFileName().toString());
+        names.put(file, PluginJar.read(file, file.getFileName().toString()).symbolicName());
         try {
             sizes.put(file.getFileName().toString(), Files.size(file));
         } catch (java.io.IOException e) {

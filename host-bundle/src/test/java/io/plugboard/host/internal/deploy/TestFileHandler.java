@@ -75,6 +75,13 @@ final class TestFileHandler implements PluginFileHandler {
         } catch (IOException e) {
             throw new PluginFileException(file.getFileName() + " cannot be read: " + e.getMessage(), e);
         }
+        // As the go-plugin handler: one plugin of a name, whichever file declares it first.
+        for (PluginFile other : installed.values()) {
+            if (!other.file().equals(file) && other.pluginName().equals(name)) {
+                throw new PluginFileException(file.getFileName() + " declares the plugin " + name
+                        + ", which already runs from " + other.file().getFileName());
+            }
+        }
         installed.put(file, new PluginFile(file, name, System.currentTimeMillis()));
         calls.add("install " + file.getFileName() + " " + name);
     }

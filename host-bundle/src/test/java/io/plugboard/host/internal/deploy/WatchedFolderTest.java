@@ -262,6 +262,69 @@ public class WatchedFolderTest {
     }
 
     @Test
+    public void aJarRefusedBecauseItsBundleIsInstalledIsInstalledOnceThatBundlesJarIsDeleted() throws Exception {
+        Path first = TestJars.write(dir.resolve("greeter-en.jar"), TestJars.plugin("greeter", "1.0.0"));
+        start(100);
+        Path dup = drop("dup.jar", TestJars.plugin("greeter", "1.0.0"));
+        await(() -> actions.warnings.size() == 1);
+        assertEquals("Cannot install dup.jar from the plugins folder: greeter is already installed from "
+                + "greeter-en.jar; use plugin:update", actions.warnings.get(0));
+        // Several periodic rescans later: refused once, not tried again while the conflict lasts.
+        Thread.sleep(GRACE);
+        assertEquals(List.of("install greeter-en.jar", "install dup.jar"), actions.calls());
+
+        Files.delete(first);
+
+        await(() -> actions.count("install dup.jar") == 2);
+        assertTrue(actions.installed.containsKey(dup));
+        assertEquals(List.of("install greeter-en.jar", "install dup.jar", "uninstall greeter-en.jar", "install dup.jar"),
+                actions.calls());
+        assertEquals(1, actions.warnings.size());
+    }
+
+    @Test
+    public void aRefusedJarIsJudgedOnceMoreForEachPluginThatLeavesAndReportedOncePerReason() throws Exception {
+        TestJars.write(dir.resolve("a.jar"), TestJars.plugin("a", "1.0.0"));
+        Path other = TestJars.write(dir.resolve("other.jar"), TestJars.plugin("other", "1.0.0"));
+        start(100);
+        Path dup = drop("dup.jar", TestJars.plugin("a", "1.0.0"));
+        Files.writeString(dir.resolve("bad.jar"), "not a jar");
+        await(() -> actions.warnings.size() == 2);
+        List<String> warnings = List.copyOf(actions.warnings);
+
+        // A plugin that is not the one it conflicts with leaves: one more judgement, refused for the same reason.
+        Files.delete(other);
+        await(() -> actions.count("uninstall other.jar") == 1 && actions.count("install dup.jar") == 2);
+        // As a command's uninstall tells the folder: once more, and that is all.
+        folder.pluginLeft();
+        await(() -> actions.count("install dup.jar") == 3);
+        Thread.sleep(GRACE + 300);
+
+        assertEquals(3, actions.count("install dup.jar"));
+        assertFalse(actions.installed.containsKey(dup));
+        assertEquals("refused again for the same reason, and the corrupt jar left alone: nothing new to report",
+                warnings, actions.warnings);
+        assertTrue(warnings.toString(), warnings.contains("Cannot install dup.jar from the plugins folder: a is "
+                + "already installed from a.jar; use plugin:update"));
+        assertTrue(warnings.toString(), warnings.stream().anyMatch(w -> w.startsWith("Not installing bad.jar ")));
+    }
+
+    @Test
+    public void aRefusedJarThatChangesIsJudgedAgainAndReportedAgain() throws Exception {
+        TestJars.write(dir.resolve("a.jar"), TestJars.plugin("a", "1.0.0"));
+        start(100);
+        drop("dup.jar", TestJars.plugin("a", "1.0.0"));
+        await(() -> actions.warnings.size() == 1);
+
+        drop("dup.jar", TestJars.plugin("a", "1.0.1"));
+
+        await(() -> actions.warnings.size() == 2);
+        Thread.sleep(300);
+        assertEquals(2, actions.warnings.size());
+        assertEquals(2, actions.count("install dup.jar"));
+    }
+
+    @Test
     public void overflowRescansTheFolder() throws Exception {
         folder = new WatchedFolder(dir, List.of(new JarKind(actions)), actions, new WatchSettings(0, GRACE, false));
         folder.start();
@@ -382,6 +445,12 @@ public class WatchedFolderTest {
         await(() -> Thread.getAllStackTraces().keySet().stream()
                 .noneMatch(t -> t.getName().startsWith("plugboard-folder-")));
         folder = null;
+    }
+
+    /** Writes the jar under a name the folder ignores, then renames it into place, as a deployment would. */
+    private Path drop(String name, byte[] content) throws Exception {
+        Path part = TestJars.write(dir.resolve("." + name + ".part"), content);
+        return Files.move(part, dir.resolve(name), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     }
 
     private void start(long rescanMillis) throws Exception {
