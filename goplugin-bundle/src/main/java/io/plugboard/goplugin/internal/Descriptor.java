@@ -130,6 +130,12 @@ final class Descriptor {
         } catch (CharacterCodingException e) {
             throw new PluginFileException(shown(file) + " is not UTF-8 text: is it a descriptor (a properties file)?");
         }
+        // Some Windows editors start a UTF-8 file with a byte order mark; it is invisible, so reading it as part
+        // of the first key would refuse a descriptor that looks right. Only a leading one is a BOM: elsewhere
+        // U+FEFF is a character in a key or value, and checked as such.
+        if (text.startsWith("\uFEFF")) {
+            text = text.substring(1);
+        }
         return new Descriptor(file, contentHash(content), new Keys(file, text), defaultWorkRoot);
     }
 

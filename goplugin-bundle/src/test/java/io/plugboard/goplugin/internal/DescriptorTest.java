@@ -344,6 +344,23 @@ public class DescriptorTest {
     }
 
     @Test
+    public void aLeadingByteOrderMarkIsIgnored() throws Exception {
+        // What a Windows editor writes when it saves "UTF-8 with BOM".
+        byte[] bom = {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF};
+        byte[] text = MINIMAL.getBytes(StandardCharsets.UTF_8);
+        byte[] content = new byte[bom.length + text.length];
+        System.arraycopy(bom, 0, content, 0, bom.length);
+        System.arraycopy(text, 0, content, bom.length, text.length);
+        Files.write(file, content);
+        Descriptor d = Descriptor.read(file, workRoot);
+        assertEquals("kv.go", d.name());
+        assertEquals("kv", d.type());
+        // Anywhere else it is a character of a key, which no key has.
+        String message = error(MINIMAL.replace("type=kv", "\uFEFFtype=kv"));
+        assertContains(message, "unknown key \"\uFEFFtype\"");
+    }
+
+    @Test
     public void controlCharactersFromTheFileAreShownEscaped() throws IOException {
         // A corrupt file: raw control characters in a key.
         String unknown = error(MINIMAL + "\u0000\u0001garbage=1\n");
