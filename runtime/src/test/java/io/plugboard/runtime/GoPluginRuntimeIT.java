@@ -84,6 +84,18 @@ public class GoPluginRuntimeIT {
      * going to the default kv plugin (kv.file), where the value would have landed unnoticed.
      */
     @Test
+    public void installingTheDescriptorKvGoRunsFromIsRefusedEvenWhileTheFolderStartsIt() throws Exception {
+        // The first command: the folder is still starting kv-go's process from that very file.
+        PlugboardProcess p = PlugboardProcess.run(work, "plugin:install plugins/kv-go.goplugin\nplugin:list\n");
+        assertEquals(p.transcript(), 1, p.exitCode());
+        assertTrue(p.transcript(), p.stderrLines().contains("Error: " + work.resolve("plugins/kv-go.goplugin")
+                + " is already installed (kv.go 0.0.1 runs from it); use plugin:update kv.go"));
+        assertFalse(p.transcript(), p.stdout().contains("installed kv.go"));
+        assertEquals(p.transcript(), 1, Files.readString(work.resolve("data/plugboard.log")).lines()
+                .filter(l -> l.contains("Started go-plugin kv.go")).count());
+    }
+
+    @Test
     public void theFirstCallOfARestartGoesToTheSelectedKvGoNotToAnotherStore() throws Exception {
         PlugboardProcess first = PlugboardProcess.run(work, "plugin:use kv kv.go\n");
         assertEquals(first.transcript(), 0, first.exitCode());

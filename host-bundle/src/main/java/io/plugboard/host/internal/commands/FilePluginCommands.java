@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.BooleanSupplier;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
@@ -41,12 +42,19 @@ final class FilePluginCommands {
     private final PluginInstaller installer;
     private final PluginFileHandlers handlers;
     private final Logger logger;
+    private final BooleanSupplier awaitFolder;
 
-    FilePluginCommands(PluginRegistry registry, PluginInstaller installer, PluginFileHandlers handlers, Logger logger) {
+    /**
+     * @param awaitFolder waits for the watched folder's queued work (at most a while); false when
+     *        there is none to wait for, or it took longer
+     */
+    FilePluginCommands(PluginRegistry registry, PluginInstaller installer, PluginFileHandlers handlers, Logger logger,
+            BooleanSupplier awaitFolder) {
         this.registry = registry;
         this.installer = installer;
         this.handlers = handlers;
         this.logger = logger;
+        this.awaitFolder = awaitFolder;
     }
 
     /** The plugins the handlers run now. */
@@ -172,6 +180,18 @@ final class FilePluginCommands {
         }
         if (Files.isDirectory(file)) {
             throw new PluginInstallException(file + " is a directory, not a plugin file");
+        }
+        // The handler would take the file again and restart its plugin: that is what plugin:update does, and a jar
+        // installed already is refused the same way. Checked here, not in the handler, because the watched folder
+        // hands it the same file again when it changes.
+        Optional<FilePlugin> running = plugins().from(file);
+        if (running.isEmpty() && awaitFolder.getAsBoolean()) {
+            // The folder may be starting it right now (a piped first command comes before kv-go's process is up).
+            running = plugins().from(file);
+        }
+        if (running.isPresent()) {
+            throw new PluginInstallException(file + " is already installed (" + running.get().name() + " "
+                    + versionOf(running.get()) + " runs from it); use plugin:update " + running.get().name());
         }
         try {
             handler.handler().install(file);

@@ -74,7 +74,7 @@ public final class PluginCommands {
             @Reference(name = "logger", service = LoggerFactory.class) Logger logger) {
         this.registry = registry;
         this.installer = installer;
-        this.files = new FilePluginCommands(registry, installer, fileHandlers, logger);
+        this.files = new FilePluginCommands(registry, installer, fileHandlers, logger, this::awaitFolder);
         this.logger = logger;
     }
 

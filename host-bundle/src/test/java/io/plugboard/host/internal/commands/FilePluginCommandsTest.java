@@ -91,6 +91,23 @@ public class FilePluginCommandsTest extends GogoCommandsTestBase {
     }
 
     @Test
+    public void installOfAFileAPluginRunsFromIsRefusedWithWhatToDo() throws Exception {
+        Path file = write("hello.greeting", "hello 1.2.0 Hi");
+        run("plugin:install " + file);
+        write("hello.greeting", "hello 1.3.0 Howdy");
+
+        // As for a jar installed already: installing it again would restart the plugin, which is an update.
+        String refused = file + " is already installed (hello 1.2.0 runs from it); use plugin:update hello";
+        assertEquals(refused, assertThrows(PluginInstallException.class,
+                () -> session.execute("plugin:install " + file)).getMessage());
+        assertEquals("the same file by another path", refused, assertThrows(PluginInstallException.class,
+                () -> session.execute("plugin:install " + dir.resolve(".").resolve("hello.greeting"))).getMessage());
+        assertEquals("the handler did not take the file again", "Hi, Ann", run("plugin:greet Ann"));
+        assertEquals("updated hello from hello.greeting: 1.2.0 to 1.3.0; plugins: hello (greeter)",
+                run("plugin:update hello"));
+    }
+
+    @Test
     public void listShowsFilePluginsWithTheirFileAndFirstFacts() throws Exception {
         defaultPlugins();
         run("plugin:install " + write("hello.greeting", "hello 1.2.0 Hi"));
