@@ -6,9 +6,12 @@ import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFilePermission;
@@ -500,20 +503,35 @@ final class Launcher {
         try {
             Files.createDirectories(dir);
         } catch (IOException e) {
-            throw new StartupException("cannot create " + what + " directory " + dir + ": " + reason(e));
+            throw new StartupException("cannot create the " + what + " folder " + dir + ": " + reason(e));
         }
         if (!Files.isWritable(dir)) {
-            throw new StartupException(what + " directory " + dir + " is not writable");
+            throw new StartupException("the " + what + " folder " + dir + " is not writable");
         }
     }
 
-    /** Short reason for a file-system failure, without the path the caller already names. */
+    /**
+     * Short reason for a file-system failure in words, without the path the caller already names.
+     * The JDK gives no reason for the commonest failures (a NoSuchFileException is only its path),
+     * so those are worded here.
+     */
     static String reason(IOException e) {
         if (e instanceof FileAlreadyExistsException) {
             return "a file is in the way (" + e.getMessage() + ")";
         }
-        if (e instanceof FileSystemException && ((FileSystemException) e).getReason() != null) {
-            return ((FileSystemException) e).getReason();
+        if (e instanceof FileSystemException) {
+            FileSystemException f = (FileSystemException) e;
+            String words = f.getReason() != null ? f.getReason()
+                    : e instanceof NoSuchFileException
+                            // createDirectories makes missing parents: this is a file system that takes no new folder
+                            // there (such as /proc), or a parent removed meanwhile.
+                            ? "no such file or directory (the file system does not let it be created there)"
+                    : e instanceof AccessDeniedException ? "permission denied"
+                    : e instanceof NotDirectoryException ? "not a directory"
+                    : null;
+            if (words != null) {
+                return words;
+            }
         }
         return e.getClass().getSimpleName() + (e.getMessage() == null ? "" : " " + e.getMessage());
     }

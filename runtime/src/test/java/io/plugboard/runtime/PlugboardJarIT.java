@@ -246,7 +246,7 @@ public class PlugboardJarIT {
         assertEquals(p.transcript(), 1, p.exitCode());
         List<String> lines = p.stderrLines();
         assertEquals(p.transcript(), 1, lines.size());
-        assertThat(lines.get(0), containsString("cannot create data directory " + work.resolve("blocker/data")));
+        assertThat(lines.get(0), containsString("cannot create the data folder " + work.resolve("blocker/data")));
         assertTrue("the plugins folder is not created either", Files.notExists(work.resolve("plugins")));
     }
 
