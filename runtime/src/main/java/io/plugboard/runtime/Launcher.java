@@ -18,6 +18,7 @@ import java.nio.file.attribute.PosixFilePermission;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.ServiceLoader;
 import java.util.Set;
@@ -316,6 +317,13 @@ final class Launcher {
 
     /** Installs and starts one plugin jar; a bad one gets one line on standard error, never an exception. */
     void installPlugin(BundleContext context, Path jar) {
+        // Felix would try it as a bundle and say only "zip END header not found": a descriptor is for the go-plugin
+        // handler, which takes it from the plugins folder or plugin:install, once the host runs.
+        if (jar.getFileName() != null && jar.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".goplugin")) {
+            err.println("plugboard: --plugin and " + Options.PLUGINS_ENV + " take plugin bundles (.jar); " + jar
+                    + " is a go-plugin descriptor: put it in the plugins folder or use plugin:install");
+            return;
+        }
         Bundle bundle;
         try {
             bundle = context.installBundle(jar.toUri().toString());

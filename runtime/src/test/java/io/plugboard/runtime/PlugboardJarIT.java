@@ -1,6 +1,7 @@
 package io.plugboard.runtime;
 
 import static org.hamcrest.CoreMatchers.containsString;
+import static org.hamcrest.CoreMatchers.hasItem;
 import static org.hamcrest.CoreMatchers.not;
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.junit.Assert.assertArrayEquals;
@@ -180,9 +181,15 @@ public class PlugboardJarIT {
     @Test
     public void corruptJarWithPluginOptionDoesNotStopStartUp() throws Exception {
         Files.writeString(work.resolve("bad.jar"), "PK but not really");
-        PlugboardProcess p = PlugboardProcess.run(work, "plugin:greet Max\n", "--plugin", "bad.jar");
+        Files.writeString(work.resolve("x.goplugin"), "name=x\n");
+        PlugboardProcess p = PlugboardProcess.run(work, "plugin:greet Max\n", "--plugin", "bad.jar",
+                "--plugin", "x.goplugin");
         assertEquals(p.transcript(), 0, p.exitCode());
         assertThat(p.transcript(), p.stderr(), containsString("cannot install plugin " + work.resolve("bad.jar")));
+        // Felix would only say "zip END header not found".
+        assertThat(p.transcript(), p.stderrLines(), hasItem("plugboard: --plugin and PLUGBOARD_PLUGINS take plugin "
+                + "bundles (.jar); " + work.resolve("x.goplugin") + " is a go-plugin descriptor: put it in the plugins "
+                + "folder or use plugin:install"));
         assertThat(p.transcript(), p.stdout(), containsString("Max"));
     }
 
