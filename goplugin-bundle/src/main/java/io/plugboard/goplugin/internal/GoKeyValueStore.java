@@ -117,6 +117,8 @@ final class GoKeyValueStore implements KeyValueStore {
             case UNAVAILABLE -> new KeyValueStoreException(String.valueOf(e.getMessage()).contains(name)
                     ? e.getMessage() : name + " cannot be reached: " + e.getMessage(), e);
             case PLUGIN_ERROR -> new KeyValueStoreException(name + ": " + e.getMessage(), e);
+            // Worded by the wire layer, the plugin named.
+            case TOO_LARGE -> new KeyValueStoreException(e.getMessage(), e);
         };
     }
 }

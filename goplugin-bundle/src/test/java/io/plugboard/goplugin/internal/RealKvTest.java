@@ -22,6 +22,7 @@ import org.junit.Rule;
 import org.junit.Test;
 
 import io.plugboard.api.kv.KeyValueStore;
+import io.plugboard.api.kv.KeyValueStoreException;
 
 /** An unmodified go-plugin KV plugin (kv-go) as a registered KeyValueStore: calls, describe, uninstall, deactivate. */
 public class RealKvTest {
@@ -54,6 +55,50 @@ public class RealKvTest {
         assertArrayEquals(new byte[0], Files.readAllBytes(workDir.resolve("kempty")));
         store.put("binary", new byte[] {7});
         assertArrayEquals(new byte[] {7}, store.get("binary").orElseThrow());
+    }
+
+    @Test
+    public void valuesOverGrpcsMessageLimitAreRefusedWithTheLimit() throws Exception {
+        host.install("kv.go", bin("kv-go"));
+        KeyValueStore store = host.store("kv.go");
+        // go-plugin's gRPC server takes requests up to 4 MiB: grpc-go's words were all the user saw.
+        KeyValueStoreException put = assertThrows(KeyValueStoreException.class, () -> store.put("big", new byte[5_000_000]));
+        assertEquals("kv.go cannot take a value of 5000000 bytes: go-plugin's gRPC server takes messages up to 4 MiB "
+                + "(4194304 bytes)", put.getMessage());
+        // A value another host put, or a file put in kv-go's data folder: over what grpc-java takes in an answer.
+        Files.write(host.data.resolve("goplugin/kv.go/kbig"), new byte[4_500_000]);
+        // grpc-java logs (java.util.logging) each frame of the refused answer that still comes in.
+        List<String> grpcLog = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.logging.Logger grpcStreams = java.util.logging.Logger.getLogger("io.grpc.internal.AbstractClientStream");
+        java.util.logging.Handler capture = new java.util.logging.Handler() {
+            @Override
+            public void publish(java.util.logging.LogRecord record) {
+                grpcLog.add(record.getLevel() + " " + record.getMessage());
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        grpcStreams.addHandler(capture);
+        KeyValueStoreException get;
+        try {
+            get = assertThrows(KeyValueStoreException.class, () -> store.get("big"));
+            Thread.sleep(200);
+        } finally {
+            grpcStreams.removeHandler(capture);
+        }
+        assertEquals("the caller is told; standard error gets no line per frame", List.of(), grpcLog);
+        assertEquals("kv.go cannot hand over the value of key \"big\": the answer is 4500005 bytes, and the host takes "
+                + "gRPC messages up to 4 MiB (4194304 bytes), as go-plugin's gRPC server does; a put of a smaller value "
+                + "replaces it", get.getMessage());
+        // The plugin is fine: values under the limit go on, and replace the large one.
+        store.put("big", new byte[4_000_000]);
+        assertEquals(4_000_000, store.get("big").orElseThrow().length);
     }
 
     @Test

@@ -12,7 +12,12 @@ public final class KvCallException extends Exception {
         /** The plugin cannot be reached: its process ended or the connection broke. */
         UNAVAILABLE,
         /** The plugin answered with an error of its own (the message is the plugin's). */
-        PLUGIN_ERROR
+        PLUGIN_ERROR,
+        /**
+         * A message was over a gRPC size limit: the request over the plugin's, or the answer over
+         * the host's (the message names the plugin, the size and the limit).
+         */
+        TOO_LARGE
     }
 
     private final Kind kind;

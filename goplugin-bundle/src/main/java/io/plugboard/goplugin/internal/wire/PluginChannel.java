@@ -9,6 +9,8 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import com.google.protobuf.UnsafeByteOperations;
 
@@ -51,6 +53,19 @@ public final class PluginChannel implements AutoCloseable {
 
     /** Part of the message go-plugin's example KV plugin returns for a key it has no file for. */
     private static final String MISSING_FILE = "no such file or directory";
+    /** go-plugin's gRPC server keeps grpc-go's default limit on what it receives; grpc-java has the same on answers. */
+    static final long GO_PLUGIN_MAX_MESSAGE = 4 << 20;
+    /**
+     * grpc-java says "Received data on closed stream" at INFO (java.util.logging: standard error) for each frame of
+     * an answer that comes after it refused that answer as too large: dozens of lines for one Get of a 4.5 MB value,
+     * whose caller is told already (TOO_LARGE). Warnings still show. A field: java.util.logging holds its loggers
+     * weakly, and a collected logger would forget the level.
+     */
+    private static final java.util.logging.Logger CLOSED_STREAM_LOG = quieted("io.grpc.internal.AbstractClientStream");
+    /** grpc-go refusing a request: "grpc: received message larger than max (5000010 vs. 4194304)"; size, limit. */
+    private static final Pattern REQUEST_TOO_LARGE = Pattern.compile("message larger than max \\((\\d+) vs\\. (\\d+)\\)");
+    /** grpc-java refusing an answer: "gRPC message exceeds maximum size 4194304: 4500005"; limit, size. */
+    private static final Pattern ANSWER_TOO_LARGE = Pattern.compile("message exceeds maximum size (\\d+): (\\d+)");
 
     /** The first pause between health checks while waiting for a plugin to serve; doubles. */
     private static final long FIRST_POLL_PAUSE_NANOS = TimeUnit.MILLISECONDS.toNanos(2);
@@ -426,6 +441,13 @@ public final class PluginChannel implements AutoCloseable {
                             && status.getDescription().contains(MISSING_FILE)) {
                 return Optional.empty();
             }
+            Optional<Long> answerBytes = number(ANSWER_TOO_LARGE, status, 2);
+            if (status.getCode() == Status.Code.RESOURCE_EXHAUSTED && answerBytes.isPresent()) {
+                long limit = number(ANSWER_TOO_LARGE, status, 1).orElseThrow();
+                throw new KvCallException(Kind.TOO_LARGE, pluginName + " cannot hand over the value of key \"" + key
+                        + "\": the answer is " + answerBytes.get() + " bytes, and the host takes gRPC messages up to "
+                        + bytes(limit) + ", as go-plugin's gRPC server does; a put of a smaller value replaces it", e);
+            }
             throw failure("Get", key, deadline, e);
         } finally {
             startIsOver();
@@ -444,6 +466,13 @@ public final class PluginChannel implements AutoCloseable {
         try {
             unary(channel, loop, KVGrpc.getPutMethod(), options, request);
         } catch (StatusRuntimeException e) {
+            Optional<Long> limit = number(REQUEST_TOO_LARGE, e.getStatus(), 2);
+            if (e.getStatus().getCode() == Status.Code.RESOURCE_EXHAUSTED && limit.isPresent()) {
+                // Go's words ("grpc: received message larger than max (5000010 vs. 4194304)") name no value.
+                throw new KvCallException(Kind.TOO_LARGE, pluginName + " cannot take a value of " + value.length
+                        + " bytes: " + (limit.get() == GO_PLUGIN_MAX_MESSAGE ? "go-plugin's" : "its")
+                        + " gRPC server takes messages up to " + bytes(limit.get()), e);
+            }
             throw failure("Put", key, deadline, e);
         } finally {
             startIsOver();
@@ -526,10 +555,35 @@ public final class PluginChannel implements AutoCloseable {
                     + deadline.toMillis() + " ms";
             case UNAVAILABLE -> "plugin " + pluginName + " cannot be reached for KV " + method + " of key \"" + key
                     + "\": " + describe(status);
-            // The plugin's own words, as they are: they are what its user needs to see.
-            case PLUGIN_ERROR -> status.getDescription() != null ? status.getDescription() : status.getCode().toString();
+            // The plugin's own words, as they are: they are what its user needs to see. (kind() gives no
+            // TOO_LARGE: get and put word those themselves, with the key or the value's size.)
+            case PLUGIN_ERROR, TOO_LARGE -> status.getDescription() != null ? status.getDescription() : status.getCode().toString();
         };
         return new KvCallException(kind, message, e);
+    }
+
+    private static java.util.logging.Logger quieted(String name) {
+        java.util.logging.Logger logger = java.util.logging.Logger.getLogger(name);
+        logger.setLevel(java.util.logging.Level.WARNING);
+        return logger;
+    }
+
+    /** A number the status's description holds, in the group of the pattern; empty when it does not match. */
+    private static Optional<Long> number(Pattern pattern, Status status, int group) {
+        Matcher matcher = pattern.matcher(String.valueOf(status.getDescription()));
+        if (!matcher.find()) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(Long.parseLong(matcher.group(group)));
+        } catch (NumberFormatException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** {@code 4 MiB (4194304 bytes)}, or {@code 1000 bytes} for a size that is no whole number of MiB. */
+    private static String bytes(long size) {
+        return size > 0 && size % (1 << 20) == 0 ? size / (1 << 20) + " MiB (" + size + " bytes)" : size + " bytes";
     }
 
     static Kind kind(Status status) {
