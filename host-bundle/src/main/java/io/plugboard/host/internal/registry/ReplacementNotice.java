@@ -8,7 +8,7 @@ import org.osgi.framework.Bundle;
  * Told by the installer before it replaces a bundle's code, so calls wait for the new version of
  * that bundle's plugins instead of failing over to another plugin of the same type (which would,
  * for a store, send writes to the wrong place); and told when the user removed plugins on
- * purpose, so that selections of them end. Implemented by the registry.
+ * purpose, so that selections of them give way. Implemented by the registry.
  */
 public interface ReplacementNotice {
 
