@@ -124,7 +124,11 @@ public final class PluginRegistryImpl implements PluginRegistry, ReplacementNoti
         add(reference, store);
     }
 
-    void unbindKeyValueStore(ServiceReference<KeyValueStore> reference, KeyValueStore store) {
+    /**
+     * The reference only: asking SCR for the service object here made it build a component that
+     * failed to activate once more, at every unbind, and log its whole error again.
+     */
+    void unbindKeyValueStore(ServiceReference<KeyValueStore> reference) {
         remove(reference);
     }
 
@@ -138,7 +142,8 @@ public final class PluginRegistryImpl implements PluginRegistry, ReplacementNoti
         add(reference, greeter);
     }
 
-    void unbindGreeter(ServiceReference<Greeter> reference, Greeter greeter) {
+    /** The reference only, as {@link #unbindKeyValueStore}. */
+    void unbindGreeter(ServiceReference<Greeter> reference) {
         remove(reference);
     }
 
