@@ -115,8 +115,24 @@ public final class PluginCommands {
                     table.row(details ? row : Arrays.copyOf(row, row.length - 1));
                 }
             }
-            return table.toString();
+            return table.toString() + waitingTypes(plugins);
         });
+    }
+
+    /**
+     * A line for each type that has plugins but none active because its selected plugin is not
+     * registered (failed, not started yet): otherwise the list would only show no {@code *}.
+     */
+    private String waitingTypes(List<PluginInfo> plugins) {
+        StringBuilder lines = new StringBuilder();
+        plugins.stream().map(PluginInfo::type).distinct().sorted().forEach(type -> {
+            if (plugins.stream().noneMatch(p -> p.type().equals(type) && p.active())) {
+                registry.selection(type).ifPresent(name -> lines.append('\n').append(type).append(" waits for ")
+                        .append(name).append(", selected for it and not registered: its calls fail until it is back,"
+                                + " or plugin:use ").append(type).append(" <name> picks another"));
+            }
+        });
+        return lines.toString();
     }
 
     /** Installs a plugin jar and starts it, or has the handler of a plugin file's extension install it. */

@@ -28,6 +28,22 @@ public class PluginCommandsTest extends GogoCommandsTestBase {
                 "15  io.plugboard.needs-api-2  -        1.0.0    INSTALLED"), run("plugin:list"));
     }
 
+    /** The selected kv.memory is gone (failed, say): no kv row has a *, and a line says why. */
+    @Test
+    public void listSaysWhichTypeWaitsForItsSelectedPlugin() throws Exception {
+        defaultPlugins();
+        long memory = registry.plugins("kv").stream().filter(p -> p.name().equals("kv.memory")).findFirst()
+                .orElseThrow().serviceId();
+        registry.remove(memory);
+        assertEquals(String.join("\n",
+                "ID  NAME                    TYPE     VERSION  STATE   ACTIVE",
+                "14  greeter.en              greeter  1.0.0    ACTIVE  *",
+                "13  kv.file                 kv       1.1.0    ACTIVE",
+                "12  io.plugboard.kv-memory  -        1.0.0    ACTIVE",
+                "kv waits for kv.memory, selected for it and not registered: its calls fail until it is back, or"
+                        + " plugin:use kv <name> picks another"), run("plugin:list"));
+    }
+
     @Test
     public void listOfNothingSaysHowToInstall() throws Exception {
         assertEquals("no plugins installed; add one with plugin:install <path-or-url>", run("plugin:list"));
