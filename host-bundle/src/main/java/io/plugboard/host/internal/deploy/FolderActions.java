@@ -37,7 +37,8 @@ interface FolderActions {
      * Installs the plugins of all the files (for jars: installs all, then starts them all).
      * Returns the files it refused, each with the warning that says why, unlogged: the folder
      * logs it once per content and reason, and judges the file again when a plugin leaves (the
-     * refusal may have been a conflict with it).
+     * refusal may have been a conflict with it). Returns null when the installs were handed to
+     * another thread, which tells each file's outcome later ({@link FolderSync#installedLater}).
      */
     Map<Path, String> install(List<Path> files);
 

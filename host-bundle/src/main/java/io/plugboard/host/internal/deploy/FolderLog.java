@@ -1,5 +1,7 @@
 package io.plugboard.host.internal.deploy;
 
+import org.osgi.service.log.Logger;
+
 /** Where the plugins folder reports what a user should know: problems, and files it leaves alone. */
 interface FolderLog {
 
@@ -8,4 +10,19 @@ interface FolderLog {
 
     /** Reports something a user may wonder about, such as a file whose handler is not there. */
     void info(String message);
+
+    /** The reports as WARN and INFO entries of the logger (the host's, in the runtime). */
+    static FolderLog of(Logger logger) {
+        return new FolderLog() {
+            @Override
+            public void warn(String message) {
+                logger.warn(message);
+            }
+
+            @Override
+            public void info(String message) {
+                logger.info(message);
+            }
+        };
+    }
 }

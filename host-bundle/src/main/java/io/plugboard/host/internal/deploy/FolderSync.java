@@ -334,6 +334,9 @@ final class FolderSync {
         }
         for (Map.Entry<FileKind, List<Path>> entry : toInstall.entrySet()) {
             Map<Path, String> refused = entry.getKey().actions().install(entry.getValue());
+            if (refused == null) {
+                continue; // each outcome comes through installedLater
+            }
             for (Path file : entry.getValue()) {
                 String warning = refused.get(file);
                 if (warning == null) {
@@ -352,11 +355,18 @@ final class FolderSync {
     }
 
     /**
-     * The file's kind refused to install it after the install was handed over (a handler works on
-     * a thread of its own): as if it had refused at once, when the file is still what was handed
-     * over. If it changed since, its new content is on its way; the refusal of the old is logged.
+     * The outcome of an install handed to another thread (a handler works on one of its own): as
+     * if the kind had answered at once. Taken, the file's earlier refusal is forgotten; refused,
+     * the refusal is kept when the file is still what was handed over (if it changed since, its
+     * new content is on its way, and the refusal of the old is only logged).
+     *
+     * @param warning why the file was refused, or null when it was installed
      */
-    void refused(Path file, String warning) {
+    void installedLater(Path file, String warning) {
+        if (warning == null) {
+            rejected.remove(file);
+            return;
+        }
         Known tried = known.get(name(file));
         if (tried == null || !tried.state().equals(FileState.of(file))) {
             log.warn(warning);

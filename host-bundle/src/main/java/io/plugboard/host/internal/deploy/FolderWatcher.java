@@ -83,11 +83,11 @@ public final class FolderWatcher {
         // Jars only in the synchronous first scan: a handler's plugins (a child process each, for
         // go-plugin) start on the worker right after, so they do not hold up the host's start and
         // the bundle plugins' first calls. plugin:use waits for them (awaitQueuedWork).
-        // No handler yet, so no refusal to tell: the handlers come through handlersChanged.
+        // No handler yet, so no outcome to tell: the handlers come through handlersChanged.
         WatchedFolder watched = new WatchedFolder(dir, kinds(jars, dir, List.of(), handlers::isPresent, installer,
                 (file, warning) -> { },
                 handlerWork, logger),
-                new LoggerFolderLog(logger), settings);
+                FolderLog.of(logger), settings);
         try {
             watched.start();
             logger.info("Watching the plugins folder {}", dir);
@@ -111,7 +111,7 @@ public final class FolderWatcher {
         // addListener tells the handlers present at once (their files are taken now, on the
         // worker), then each change.
         handlersChanged = present -> watched.setKinds(kinds(jars, dir, present, handlers::isPresent, installer,
-                watched::refused,
+                watched::installedLater,
                 handlerWork, logger));
         handlers.addListener(handlersChanged);
     }
@@ -172,28 +172,14 @@ public final class FolderWatcher {
 
     /** Jars, and the files of each handler present. */
     private static List<FileKind> kinds(JarKind jars, Path dir, List<FileHandler> present, LongPredicate registered,
-            PluginInstaller installer, BiConsumer<Path, String> refused, Executor handlerWork, Logger logger) {
+            PluginInstaller installer, BiConsumer<Path, String> outcome, Executor handlerWork, Logger logger) {
         List<FileKind> kinds = new ArrayList<>();
         kinds.add(jars);
         for (FileHandler handler : present) {
             kinds.add(new HandlerKind(dir, handler, registered,
-                    names -> installer.removingOnPurpose(names, handler.bundleId()), handlerWork, refused, logger));
+                    names -> installer.removingOnPurpose(names, handler.bundleId()), handlerWork, outcome, logger));
         }
         return kinds;
-    }
-
-    /** The folder's reports, as log entries of the host. */
-    private record LoggerFolderLog(Logger logger) implements FolderLog {
-
-        @Override
-        public void warn(String message) {
-            logger.warn(message);
-        }
-
-        @Override
-        public void info(String message) {
-            logger.info(message);
-        }
     }
 
     // The folder to watch, created if missing; null (with an ERROR naming it) if unusable.

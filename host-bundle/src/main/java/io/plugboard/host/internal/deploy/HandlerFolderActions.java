@@ -31,24 +31,25 @@ final class HandlerFolderActions implements FolderActions {
     private final LongPredicate present;
     private final Consumer<Collection<String>> removing;
     private final Executor work;
-    private final BiConsumer<Path, String> refused;
+    private final BiConsumer<Path, String> outcome;
     private final Logger logger;
 
     /**
      * @param work runs the handler's installs, updates and uninstalls, in order: a thread of their
      *        own in the runtime, so that a plugin that takes long to start (a go-plugin's start
      *        timeout may be an hour) holds up neither the jars nor the other events of the folder
-     * @param refused told, on that thread, of each file the handler refused to install and why
-     *        (the folder judges it again when a plugin leaves: it may conflict with that plugin)
+     * @param outcome told, on that thread, of each file's install: null when the handler took it,
+     *        else why it refused it (the folder judges it again when a plugin leaves: it may
+     *        conflict with that plugin)
      */
     HandlerFolderActions(Path dir, FileHandler handler, LongPredicate present, Consumer<Collection<String>> removing,
-            Executor work, BiConsumer<Path, String> refused, Logger logger) {
+            Executor work, BiConsumer<Path, String> outcome, Logger logger) {
         this.dir = dir;
         this.handler = handler;
         this.present = present;
         this.removing = removing;
         this.work = work;
-        this.refused = refused;
+        this.outcome = outcome;
         this.logger = logger;
     }
 
@@ -112,14 +113,8 @@ final class HandlerFolderActions implements FolderActions {
 
     @Override
     public Map<Path, String> install(List<Path> files) {
-        later(() -> files.forEach(file -> {
-            String warning = install(file, "install");
-            if (warning != null) {
-                refused.accept(file, warning);
-            }
-        }));
-        // Refusals come later, through refused, from the handlers' thread.
-        return Map.of();
+        later(() -> files.forEach(file -> outcome.accept(file, install(file, "install"))));
+        return null; // the outcomes come later, through outcome, from the handlers' thread
     }
 
     @Override
@@ -140,7 +135,10 @@ final class HandlerFolderActions implements FolderActions {
     private void uninstallNow(Path file) {
         try {
             // Deleting the file removes the plugin on purpose: a type it serves as selected moves on.
-            removing.accept(handler.handler().installed().stream().filter(p -> p.file().equals(file))
+            // Compared as installed() compares: a handler may name its files relative or unnormalised.
+            Path key = file.toAbsolutePath().normalize();
+            removing.accept(handler.handler().installed().stream()
+                    .filter(p -> p.file().toAbsolutePath().normalize().equals(key))
                     .map(PluginFile::pluginName).toList());
             handler.handler().uninstall(file);
             logger.info("Uninstalled the plugin of {} with {}: the file left the plugins folder", file.getFileName(),

@@ -22,12 +22,12 @@ final class HandlerKind implements FileKind {
      * {@code present} tells whether a handler service (by id) is still registered; {@code removing}
      * is told the names of the plugins of a file that left the folder, before they are uninstalled;
      * {@code work} runs the handler's installs, updates and uninstalls, in order, and tells
-     * {@code refused} of each file the handler refused.
+     * {@code outcome} how each install went (null: taken, else why it was refused).
      */
     HandlerKind(Path dir, FileHandler handler, LongPredicate present, Consumer<Collection<String>> removing,
-            Executor work, BiConsumer<Path, String> refused, Logger logger) {
+            Executor work, BiConsumer<Path, String> outcome, Logger logger) {
         this.handler = handler;
-        this.actions = new HandlerFolderActions(dir, handler, present, removing, work, refused, logger);
+        this.actions = new HandlerFolderActions(dir, handler, present, removing, work, outcome, logger);
     }
 
     @Override

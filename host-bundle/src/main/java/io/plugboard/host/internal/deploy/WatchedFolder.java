@@ -126,11 +126,13 @@ final class WatchedFolder implements AutoCloseable {
     }
 
     /**
-     * A handler refused a file on its own thread, after the worker handed it the install: the
-     * worker takes it as a refusal then (see {@link FolderSync#refused}).
+     * A handler installed or refused a file on its own thread, after the worker handed it the
+     * install: the worker takes the outcome then (see {@link FolderSync#installedLater}).
+     *
+     * @param warning why it was refused, or null when it was installed
      */
-    void refused(Path file, String warning) {
-        run(() -> sync.refused(file, warning), 0);
+    void installedLater(Path file, String warning) {
+        run(() -> sync.installedLater(file, warning), 0);
     }
 
     /** Handles a lost-events signal as the WatchService gives it: a full rescan. */

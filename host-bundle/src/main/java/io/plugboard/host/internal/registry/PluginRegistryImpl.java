@@ -336,7 +336,7 @@ public final class PluginRegistryImpl implements PluginRegistry, ReplacementNoti
                     info.bundleId());
             return;
         }
-        Optional<String> selected = table == null ? Optional.empty() : table.awaited(type);
+        Optional<String> selected = table.awaited(type);
         if (selected.isPresent()) {
             logger.warn("Plugin type {} waits for {}, which is selected for it and not registered: its calls go to no"
                     + " other {} plugin meanwhile (plugin:use {} <name> picks another)", type, selected.get(), type,

@@ -274,6 +274,9 @@ public final class PluginTable implements PluginRegistry {
 
     /** Takes the types whose away selection's plugin came back since the last call (the registry stores them). */
     synchronized Set<String> takeReturned() {
+        if (returned.isEmpty()) {
+            return Set.of(); // every add asks: no set made for nothing
+        }
         Set<String> taken = returned;
         returned = new TreeSet<>();
         return taken;
@@ -479,7 +482,7 @@ public final class PluginTable implements PluginRegistry {
             PluginInfo held = holds.get(type);
             if (view == null) {
                 Selection selection = held == null ? selected(type) : null;
-                slot.update(null, null, held, selection == null ? null : selection.name());
+                slot.update(null, null, held, selection == null || selection.away() ? null : selection.name());
             } else {
                 slot.update(view.activeService(), view.active(), view.held(), view.awaited());
             }

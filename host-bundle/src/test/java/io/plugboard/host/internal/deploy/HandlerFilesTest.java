@@ -76,7 +76,7 @@ public class HandlerFilesTest {
         ExecutorService work = Executors.newSingleThreadExecutor();
         try {
             folder = new WatchedFolder(dir, List.of(new JarKind(jars), new HandlerKind(dir, slowHandler,
-                    registered::contains, names -> { }, work, (file, warning) -> folder.refused(file, warning),
+                    registered::contains, names -> { }, work, (file, warning) -> folder.installedLater(file, warning),
                     handlerLog.logger())), jars,
                     new WatchSettings(100, GRACE, true));
             folder.start();
@@ -354,7 +354,7 @@ public class HandlerFilesTest {
     private FileKind kind(FileHandler handler) {
         // The refusals reach the folder as in the runtime: handed to its worker.
         return new HandlerKind(dir, handler, registered::contains, names -> { }, Runnable::run,
-                (file, warning) -> folder.refused(file, warning), handlerLog.logger());
+                (file, warning) -> folder.installedLater(file, warning), handlerLog.logger());
     }
 
     private Path write(String name, String content) throws Exception {

@@ -98,19 +98,8 @@ public class InstallerFolderActionsTest {
 
     /** The plugins folder as the host watches it, its reports going to the test's log. */
     private WatchedFolder watched(Path dir, PluginInstallerImpl installer, RecordingLogger log) {
-        FolderLog folderLog = new FolderLog() {
-            @Override
-            public void warn(String message) {
-                log.logger().warn(message);
-            }
-
-            @Override
-            public void info(String message) {
-                log.logger().info(message);
-            }
-        };
         return new WatchedFolder(dir,
                 List.of(new JarKind(new InstallerFolderActions(felix.hostContext(), dir, installer, log.logger()))),
-                folderLog, WatchSettings.of(2_000, 500));
+                FolderLog.of(log.logger()), WatchSettings.of(2_000, 500));
     }
 }

@@ -199,17 +199,7 @@ public class PluginCacheRestartTest {
     private void start() throws Exception {
         log = new RecordingLogger();
         installer = new PluginInstallerImpl(felix.hostContext(), log.logger());
-        FolderLog folderLog = new FolderLog() {
-            @Override
-            public void warn(String message) {
-                log.logger().warn(message);
-            }
-
-            @Override
-            public void info(String message) {
-                log.logger().info(message);
-            }
-        };
+        FolderLog folderLog = FolderLog.of(log.logger());
         folder = new WatchedFolder(dir, List.of(new JarKind(new InstallerFolderActions(felix.hostContext(), dir,
                 installer, log.logger()))), folderLog, WatchSettings.of(60_000, 500));
         folder.start();
