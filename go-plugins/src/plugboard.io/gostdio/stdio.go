@@ -104,9 +104,6 @@ func (s stdioServer) StreamStdio(_ *stdioproto.StdioEmpty, stream stdioproto.GRP
 		case msg.Data = <-s.stdio.stderr:
 			msg.Channel = stdioproto.StdioData_STDERR
 		}
-		if len(msg.Data) == 0 {
-			continue
-		}
 		if err := stream.Send(&msg); err != nil {
 			return err
 		}

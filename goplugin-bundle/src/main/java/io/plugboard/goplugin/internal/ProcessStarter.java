@@ -81,14 +81,15 @@ final class ProcessStarter implements InstanceStarter {
         }
     }
 
-    /**
-     * Checks the binary's hash only when the descriptor pins one, as go-plugin's SecureConfig
-     * does: kv-go's 8.1 MiB take about 8 ms to hash, most of the rest of a start again.
-     */
+    /** The message without the plugin's name in front, which the launch layer's messages begin with. */
     private static String withoutName(String name, String message) {
         return message.startsWith(name + ": ") ? message.substring(name.length() + 2) : message;
     }
 
+    /**
+     * Checks the binary's hash only when the descriptor pins one, as go-plugin's SecureConfig
+     * does: kv-go's 8.1 MiB take about 8 ms to hash, most of the rest of a start again.
+     */
     private static void requirePinnedHash(Descriptor descriptor, StartedBinary binary) throws PluginFileException {
         if (descriptor.sha256() != null) {
             try {

@@ -441,12 +441,12 @@ public final class PluginChannel implements AutoCloseable {
                             && status.getDescription().contains(MISSING_FILE)) {
                 return Optional.empty();
             }
-            Optional<Long> answerBytes = number(ANSWER_TOO_LARGE, status, 2);
-            if (status.getCode() == Status.Code.RESOURCE_EXHAUSTED && answerBytes.isPresent()) {
-                long limit = number(ANSWER_TOO_LARGE, status, 1).orElseThrow();
+            long[] limitAndSize = sizes(ANSWER_TOO_LARGE, status);
+            if (limitAndSize != null) {
                 throw new KvCallException(Kind.TOO_LARGE, pluginName + " cannot hand over the value of key \"" + key
-                        + "\": the answer is " + answerBytes.get() + " bytes, and the host takes gRPC messages up to "
-                        + bytes(limit) + ", as go-plugin's gRPC server does; a put of a smaller value replaces it", e);
+                        + "\": the answer is " + limitAndSize[1] + " bytes, and the host takes gRPC messages up to "
+                        + bytes(limitAndSize[0]) + ", as go-plugin's gRPC server does; a put of a smaller value replaces it",
+                        e);
             }
             throw failure("Get", key, deadline, e);
         } finally {
@@ -466,12 +466,13 @@ public final class PluginChannel implements AutoCloseable {
         try {
             unary(channel, loop, KVGrpc.getPutMethod(), options, request);
         } catch (StatusRuntimeException e) {
-            Optional<Long> limit = number(REQUEST_TOO_LARGE, e.getStatus(), 2);
-            if (e.getStatus().getCode() == Status.Code.RESOURCE_EXHAUSTED && limit.isPresent()) {
+            long[] sizeAndLimit = sizes(REQUEST_TOO_LARGE, e.getStatus());
+            if (sizeAndLimit != null) {
                 // Go's words ("grpc: received message larger than max (5000010 vs. 4194304)") name no value.
+                long limit = sizeAndLimit[1];
                 throw new KvCallException(Kind.TOO_LARGE, pluginName + " cannot take a value of " + value.length
-                        + " bytes: " + (limit.get() == GO_PLUGIN_MAX_MESSAGE ? "go-plugin's" : "its")
-                        + " gRPC server takes messages up to " + bytes(limit.get()), e);
+                        + " bytes: " + (limit == GO_PLUGIN_MAX_MESSAGE ? "go-plugin's" : "its")
+                        + " gRPC server takes messages up to " + bytes(limit), e);
             }
             throw failure("Put", key, deadline, e);
         } finally {
@@ -568,16 +569,23 @@ public final class PluginChannel implements AutoCloseable {
         return logger;
     }
 
-    /** A number the status's description holds, in the group of the pattern; empty when it does not match. */
-    private static Optional<Long> number(Pattern pattern, Status status, int group) {
+    /**
+     * The two numbers of a RESOURCE_EXHAUSTED status's description, as the pattern's two groups
+     * order them; null for any other status or description.
+     */
+    private static long[] sizes(Pattern pattern, Status status) {
+        // The code first: the pattern is matched only for a status that may be about a size.
+        if (status.getCode() != Status.Code.RESOURCE_EXHAUSTED) {
+            return null;
+        }
         Matcher matcher = pattern.matcher(String.valueOf(status.getDescription()));
         if (!matcher.find()) {
-            return Optional.empty();
+            return null;
         }
         try {
-            return Optional.of(Long.parseLong(matcher.group(group)));
+            return new long[] {Long.parseLong(matcher.group(1)), Long.parseLong(matcher.group(2))};
         } catch (NumberFormatException e) {
-            return Optional.empty();
+            return null;
         }
     }
 
@@ -645,13 +653,11 @@ public final class PluginChannel implements AutoCloseable {
     public void close() {
         closed = true;
         startIsOver();
+        // On the event loop, where the streams were started (a ClientCall is not thread-safe);
+        // shutdownNow below ends any call the loop starts after this, too.
         for (ClientCall<?, ?> stream : new ClientCall<?, ?>[] {brokerStream, stdioStream}) {
             if (stream != null) {
-                try {
-                    stream.cancel("plugin channel closed", null);
-                } catch (RejectedExecutionException loopGone) {
-                    // The connections were closed first: the stream went with them; the channel is still shut down.
-                }
+                cancel(loop, stream, "plugin channel closed");
             }
         }
         channel.shutdownNow();
