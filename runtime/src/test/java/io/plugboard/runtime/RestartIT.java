@@ -58,6 +58,31 @@ public class RestartIT {
         assertThat(second.transcript(), second.stdout(), containsString("2.0.0"));
     }
 
+    /**
+     * As when it is replaced live, a jar replaced while Plugboard is down by a version whose
+     * component fails to activate is refused at the next start (and the start after): the
+     * version that served before the restart serves, and each start's log says why.
+     */
+    @Test
+    public void jarReplacedWhileDownByAVersionThatFailsToStartIsRefusedAndTheRunningVersionServesOn() throws Exception {
+        Path broken = Path.of(System.getProperty("plugboard.fixture.kv-memory-broken"));
+        Path jar = work.resolve("plugins/kv-memory.jar");
+        Files.copy(broken, jar, StandardCopyOption.REPLACE_EXISTING);
+        for (int start = 2; start <= 3; start++) {
+            PlugboardProcess next = PlugboardProcess.run(work,
+                    "plugin:use kv kv.memory\nplugin:kv put color blue\nplugin:kv get color\nplugin:list\n");
+            assertEquals(next.transcript(), 0, next.exitCode());
+            assertThat(next.transcript(), next.stdout(), containsString("stored color in kv.memory"));
+            assertThat(next.transcript(), next.stdout(), containsString("blue"));
+            assertThat(next.transcript(), next.stdout(), not(containsString("3.0.0")));
+            String refused = "Cannot update kv-memory.jar from the plugins folder: not updated: io.plugboard.kv-memory "
+                    + "3.0.0 (" + jar + ") failed to start: ";
+            assertThat(next.transcript(), next.stderr(), containsString(refused));
+            assertThat(next.transcript(), next.stderr(), containsString("; io.plugboard.kv-memory 0.1.0.SNAPSHOT keeps serving"));
+            assertEquals(log(), start - 1, count(log(), refused));
+        }
+    }
+
     @Test
     public void jarDeletedWhileDownIsGoneAtNextStart() throws Exception {
         Files.delete(work.resolve("plugins/greeter-zh.jar"));

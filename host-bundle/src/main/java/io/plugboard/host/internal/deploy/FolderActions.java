@@ -23,13 +23,16 @@ interface FolderActions {
     /**
      * Called, before the file is judged, for a plugin that is not what its file holds (it changed
      * while the folder was not watched): true if it removed the plugin, so the file is installed
-     * as a new one; false to have the plugin updated from the file.
+     * as a new one; false to keep the plugin: it runs with the kept ones (see {@link #kept}), and
+     * then the file is judged as if it had just changed (updated from, refused, or left to wait
+     * until it is whole, as when it changes while watched).
      */
     boolean removeStale(Path file);
 
     /**
-     * Runs the plugins of files kept as they were (see {@link #isCurrent}), once the folder has
-     * taken every file: a restart keeps bundles in the framework cache, but stopped.
+     * Runs the plugins of files kept as they were (see {@link #isCurrent}) or kept to be updated
+     * from their changed file (see {@link #removeStale}), once the folder has taken every other
+     * file: a restart keeps bundles in the framework cache, but stopped.
      */
     void kept(List<Path> files);
 

@@ -85,16 +85,21 @@ final class FolderSync {
     /**
      * Brings the plugins in line with the folder before returning: uninstalls those whose file
      * is gone, keeps those still installed from what their file holds (a restart keeps the jars'
-     * bundles in the framework cache), installs (for jars: all first, then starts all) or updates
-     * every other complete file, and then runs the kept ones.
+     * bundles in the framework cache), installs (for jars: all first, then starts all) every
+     * other complete file, and then runs the kept ones. A file that changed while its plugin was
+     * kept ({@link FolderActions#removeStale} false) is judged last, once that plugin runs, as a
+     * change of the file while watched is: the plugin is updated, or keeps running if the update
+     * is refused or the file is not whole.
      */
     void initialScan() {
         Map<FileKind, List<Path>> kept = new LinkedHashMap<>();
+        List<Path> changed = new ArrayList<>();
         for (FileKind kind : kinds.all()) {
-            kept.put(kind, adopt(kind));
+            kept.put(kind, adopt(kind, changed));
         }
         judge();
         runKept(kept);
+        judgeChanged(changed);
     }
 
     /**
@@ -139,11 +144,13 @@ final class FolderSync {
             reportWaiting(extensionsBefore);
         }
         Map<FileKind, List<Path>> kept = new LinkedHashMap<>();
+        List<Path> changed = new ArrayList<>();
         for (FileKind kind : added) {
-            kept.put(kind, adopt(kind));
+            kept.put(kind, adopt(kind, changed));
         }
         judge();
         runKept(kept);
+        judgeChanged(changed);
     }
 
     /** Watch events about files in the folder (added, modified or deleted), in the order they came. */
@@ -201,9 +208,11 @@ final class FolderSync {
     /**
      * Takes the files of a kind as they are: uninstalls plugins whose file is gone, keeps those
      * whose plugin still is what the file holds ({@link FolderActions#isCurrent}), and marks
-     * every other file to be judged. Returns the files kept.
+     * every other file to be judged, but for a file whose plugin is kept although the file
+     * changed ({@link FolderActions#removeStale} false): that one is added to {@code changed},
+     * to be judged once its plugin runs. Returns the files whose plugin is kept.
      */
-    private List<Path> adopt(FileKind kind) {
+    private List<Path> adopt(FileKind kind, List<Path> changed) {
         Map<Path, Long> installed = kind.actions().installed();
         for (Path file : installed.keySet()) {
             if (!Files.exists(file)) {
@@ -222,14 +231,29 @@ final class FolderSync {
                     continue;
                 }
                 // Changed while the framework (or the handler) was down: installed afresh if its
-                // plugin is removed, else an unknown state makes it an update.
+                // plugin is removed, else an unknown state makes it an update, judged once the
+                // plugin runs, so that it is refused as a live update would be.
                 if (!kind.actions().removeStale(file)) {
                     known.put(name(file), new Known(FileState.ABSENT));
+                    kept.add(file);
+                    changed.add(file);
+                    continue;
                 }
             }
             mark(file);
         }
         return kept;
+    }
+
+    /** Judges the files that changed while their kept plugin was not watched, now that it runs. */
+    private void judgeChanged(List<Path> changed) {
+        if (changed.isEmpty()) {
+            return;
+        }
+        for (Path file : changed) {
+            mark(file);
+        }
+        judge();
     }
 
     /** Runs the plugins of the files kept, once the files judged with them are installed. */

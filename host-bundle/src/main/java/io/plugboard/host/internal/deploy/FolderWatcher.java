@@ -27,6 +27,8 @@ import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.log.Logger;
 import org.osgi.service.log.LoggerFactory;
 
+import io.plugboard.host.internal.state.StateLedger;
+
 /**
  * Watches the folder named by the framework property {@value #PLUGINS_DIR}: a jar added is
  * installed and started, a jar replaced is updated, a jar deleted is uninstalled; a file of a
@@ -63,11 +65,21 @@ public final class FolderWatcher {
     });
     private final BundleListener uninstalls;
 
-    /** Scans the folder (its plugins are installed when this returns), then watches it. */
+    /**
+     * Scans the folder (its plugins are installed when this returns), then watches it.
+     *
+     * @param stateLedger not used: required so that this activates, and the first scan starts the
+     *        plugins, once the host offers {@code StateHandover} (its provider registers it as it
+     *        activates, and DS activates the host's components in name order, this one before it).
+     *        A stateful plugin's component then activates within its start, as after a live
+     *        install or update, so a version of it that fails to activate is told apart at
+     *        start-up too, and refused as it is live (see {@link FolderActions#removeStale}).
+     */
     @Activate
     public FolderWatcher(BundleContext context, @Reference(name = "installer") PluginInstaller installer,
             @Reference(name = "handlers") PluginFileHandlers handlers,
-            @Reference(name = "logger", service = LoggerFactory.class) Logger logger) {
+            @Reference(name = "logger", service = LoggerFactory.class) Logger logger,
+            @Reference(name = "stateLedger") StateLedger stateLedger) {
         this.context = context;
         this.handlers = handlers;
         Path dir = pluginsDir(context, logger);

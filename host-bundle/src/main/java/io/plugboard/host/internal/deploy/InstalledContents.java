@@ -20,8 +20,10 @@ import org.osgi.framework.BundleContext;
 
 /**
  * The content each plugin bundle was installed from, kept across restarts: the framework cache
- * keeps the plugins, and the watched folder keeps a cached plugin only if its jar still has
- * exactly this content (see {@link FolderSync}); any other is uninstalled and its jar installed.
+ * keeps the plugins, and the watched folder keeps a cached plugin as it is only if its jar still
+ * has exactly this content (see {@link FolderSync}); one whose jar holds other content is updated
+ * from it as a live change of the jar would be (and serves on if that update is refused), and one
+ * whose content is not known is uninstalled and its jar installed.
  *
  * <p>An entry counts only for the bundle it was made for: same id, location and last-modified
  * time, which the framework sets at every install and update, also at those made past the

@@ -47,14 +47,21 @@ final class InstallerFolderActions implements FolderActions {
     }
 
     /**
-     * Uninstalled: a bundle kept in the framework cache has not started since the restart, and
-     * must not run the content its jar no longer holds (the jar may not even be valid now).
+     * Kept when what it was installed from is known (the runtime stopped cleanly): it is the
+     * version that served before the restart, so it runs again and the jar is then taken as a
+     * live change of it is: an update refused if the new version cannot resolve or start, and
+     * nothing while the jar is not valid. A restart thus loses no plugin a running Plugboard
+     * would have kept. Uninstalled otherwise (after a crash, or changed past the installer):
+     * what the cached bundle holds is not known, so it must not run; its jar is installed afresh.
      */
     @Override
     public boolean removeStale(Path file) {
         Optional<Bundle> bundle = bundleOf(file);
         if (bundle.isEmpty()) {
             return true;
+        }
+        if (installer.knowsContentOf(bundle.get())) {
+            return false;
         }
         try {
             installer.uninstall(bundle.get());

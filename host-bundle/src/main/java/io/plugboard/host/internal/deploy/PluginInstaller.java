@@ -74,6 +74,14 @@ public interface PluginInstaller {
     }
 
     /**
+     * Whether it is known what content the bundle was installed (or last updated) from, also
+     * across a clean restart; false after a crash, or for a bundle changed past the installer.
+     */
+    default boolean knowsContentOf(Bundle bundle) {
+        return false;
+    }
+
+    /**
      * Starts every plugin that is installed but not active, all resolved together first. A
      * restart keeps the folder's plugins in the framework cache, stopped: the watched folder
      * starts them once it has taken every jar. Does nothing by default.

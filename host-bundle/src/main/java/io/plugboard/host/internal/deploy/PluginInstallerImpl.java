@@ -383,6 +383,11 @@ public final class PluginInstallerImpl implements PluginInstaller {
     }
 
     @Override
+    public boolean knowsContentOf(Bundle bundle) {
+        return contents.of(bundle).isPresent();
+    }
+
+    @Override
     public void startWaiting() {
         startWaitingPlugins();
     }

@@ -3,7 +3,6 @@ package io.plugboard.host.internal.deploy;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertNotEquals;
-import static org.junit.Assert.assertNull;
 import static org.junit.Assert.assertTrue;
 import static org.junit.Assert.fail;
 
@@ -108,8 +107,62 @@ public class PluginCacheRestartTest {
         Bundle a = bundle("a.jar");
         assertEquals(new Version(3, 0, 0), a.getVersion());
         assertEquals(Bundle.ACTIVE, a.getState());
-        assertNull("the stale bundle is gone", felix.hostContext().getBundle(oldId));
+        // Updated in place, as a live change of the jar would be: the cached version was only kept to go back to.
+        assertEquals(oldId, a.getBundleId());
+        assertEquals(log.lines("info").toString(), 1, count(log.lines("info"), "Updated plugin io.example.a from 2.0.0 to 3.0.0"));
         assertEquals(2, activePlugins());
+    }
+
+    /**
+     * A jar replaced while Plugboard was down by a version that cannot resolve is refused at the
+     * next start as it is when replaced live: the version that served before the restart serves,
+     * at this start and the next, and each start says why the jar is not taken.
+     */
+    @Test
+    public void jarReplacedWhileDownByAVersionThatCannotResolveIsRefusedAndTheCachedVersionServes() throws Exception {
+        long id = bundle("a.jar").getBundleId();
+        Path jar = dir.resolve("a.jar");
+        down();
+        TestJars.write(jar, TestJars.bundle(2_000, "Bundle-SymbolicName", "io.example.a", "Bundle-Version", "2.0.0",
+                "Import-Package", "io.plugboard.api.kv;version=\"[2.0,3)\""));
+
+        for (int start = 1; start <= 2; start++) {
+            up();
+
+            Bundle a = bundle("a.jar");
+            assertEquals(id, a.getBundleId());
+            assertEquals(new Version(1, 0, 0), a.getVersion());
+            assertEquals(Bundle.ACTIVE, a.getState());
+            assertEquals(2, activePlugins());
+            List<String> warnings = log.lines("warn");
+            assertEquals("start " + start + ": " + warnings, 1, warnings.size());
+            assertTrue(warnings.get(0), warnings.get(0).startsWith("warn: Cannot update a.jar from the plugins folder: "
+                    + "not updated: io.example.a 2.0.0 (" + jar + ") cannot resolve: it imports io.plugboard.api.kv "
+                    + "[2.0.0,3.0.0)"));
+            assertTrue(warnings.get(0), warnings.get(0).endsWith("; io.example.a 1.0.0 keeps serving"));
+            down();
+        }
+    }
+
+    @Test
+    public void jarReplacedWhileDownByACorruptOneLeavesTheCachedVersionServingUntilItIsWhole() throws Exception {
+        long id = bundle("a.jar").getBundleId();
+        Path jar = dir.resolve("a.jar");
+        down();
+        Files.writeString(jar, "not a jar");
+        up();
+
+        assertEquals(id, bundle("a.jar").getBundleId());
+        assertEquals(Bundle.ACTIVE, bundle("a.jar").getState());
+        assertEquals(2, activePlugins());
+        await(() -> !log.lines("warn").isEmpty());
+        assertTrue(log.lines("warn").toString(), log.lines("warn").get(0).startsWith(
+                "warn: Not installing a.jar from the plugins folder: a.jar is incomplete or corrupt"));
+
+        TestJars.write(jar, TestJars.plugin("io.example.a", "2.0.0"));
+
+        await(() -> bundle("a.jar").getVersion().equals(new Version(2, 0, 0)) && bundle("a.jar").getState() == Bundle.ACTIVE);
+        assertEquals(id, bundle("a.jar").getBundleId());
     }
 
     @Test

@@ -87,7 +87,8 @@ public class WatchedFolderTest {
 
         start(2_000);
 
-        assertEquals(List.of("remove changed.jar", "update changed.jar"), actions.calls());
+        // Its plugin runs first, as it did before the restart; then the changed file is taken as if it had just changed.
+        assertEquals(List.of("remove changed.jar", "kept changed.jar", "update changed.jar"), actions.calls());
     }
 
     @Test
