@@ -7,10 +7,12 @@ import static java.nio.file.StandardWatchEventKinds.OVERFLOW;
 
 import java.io.IOException;
 import java.nio.file.ClosedWatchServiceException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.WatchEvent;
 import java.nio.file.WatchKey;
 import java.nio.file.WatchService;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Queue;
@@ -32,6 +34,9 @@ import java.util.concurrent.atomic.AtomicReference;
  * within milliseconds, unlike polling, and are acted on at once. Events that arrive while the
  * worker is busy are collected and handed over together, so a burst becomes one batch install;
  * a lost event (queue overflow) triggers a full rescan, and a periodic rescan catches anything else.
+ * A folder moved away or deleted as a whole is no longer watched (its watch would follow it, or
+ * ends); each rescan watches the folder again once it is back, whether moved back or made anew,
+ * so what lands in it is taken at its event again.
  */
 final class WatchedFolder implements AutoCloseable {
 
@@ -53,6 +58,16 @@ final class WatchedFolder implements AutoCloseable {
     // Set only by tests: holds the event thread back, as a busy machine would, so events pile up.
     private volatile CountDownLatch eventGate;
     private WatchService watchService;
+    // The key of the folder as it is watched now; events of any other key (the folder moved away,
+    // or replaced) are dropped. Set on the worker (and in start), read by the event thread, both
+    // under watchLock: a key just registered is never taken for an old one.
+    private final Object watchLock = new Object();
+    private WatchKey watchKey;
+    // The file system's key of the folder watched (its inode), to tell a new folder in its place;
+    // null if the file system has none. Only the worker (and start) touch it.
+    private Object watchedFolder;
+    // Whether watching the folder again failed, and was reported; only the worker touches it.
+    private boolean watchFailed;
     private Thread watchThread;
     private volatile boolean closed;
 
@@ -106,7 +121,7 @@ final class WatchedFolder implements AutoCloseable {
         if (settings.watchEvents()) {
             // Register before scanning, so that a jar landing during the scan is not missed.
             watchService = dir.getFileSystem().newWatchService();
-            dir.register(watchService, ENTRY_CREATE, ENTRY_MODIFY, ENTRY_DELETE);
+            watch();
         }
         try {
             executor.submit(sync::initialScan).get();
@@ -116,7 +131,7 @@ final class WatchedFolder implements AutoCloseable {
             log.warn("Scanning the plugins folder " + dir + " failed: " + e.getCause());
         }
         if (settings.rescanMillis() > 0) {
-            executor.scheduleWithFixedDelay(guarded(sync::rescan), settings.rescanMillis(), settings.rescanMillis(),
+            executor.scheduleWithFixedDelay(guarded(this::rescan), settings.rescanMillis(), settings.rescanMillis(),
                     TimeUnit.MILLISECONDS);
         }
         if (watchService != null) {
@@ -203,6 +218,71 @@ final class WatchedFolder implements AutoCloseable {
         }
     }
 
+    /**
+     * Watches the folder as it is now (a folder made in place of the one watched is another
+     * folder to the file system), and stops watching the one watched before.
+     */
+    private void watch() throws IOException {
+        Object folder = Files.readAttributes(dir, BasicFileAttributes.class).fileKey();
+        synchronized (watchLock) {
+            WatchKey key = dir.register(watchService, ENTRY_CREATE, ENTRY_MODIFY, ENTRY_DELETE);
+            WatchKey before = watchKey;
+            watchKey = key;
+            watchedFolder = folder;
+            if (before != null && before != key) {
+                before.cancel();
+            }
+        }
+    }
+
+    /**
+     * On the worker, before a rescan: keeps the events coming from the folder that is there. A
+     * folder moved away (its watch goes with it, and would name its files as ours) is no longer
+     * watched; a folder back, or made anew (its watch ended when the old one was deleted, or
+     * follows the old one), is watched again, so files dropped in it are taken at their events
+     * again, not only at the next rescan. The rescan that follows takes what landed meanwhile.
+     */
+    private void keepWatching() {
+        if (watchService == null || closed) {
+            return;
+        }
+        WatchKey key;
+        synchronized (watchLock) {
+            key = watchKey;
+        }
+        BasicFileAttributes folder;
+        try {
+            folder = Files.readAttributes(dir, BasicFileAttributes.class);
+        } catch (IOException e) {
+            folder = null;
+        }
+        if (folder == null || !folder.isDirectory()) {
+            if (key != null) {
+                key.cancel();
+            }
+            return;
+        }
+        if (key != null && key.isValid() && (watchedFolder == null || watchedFolder.equals(folder.fileKey()))) {
+            return;
+        }
+        try {
+            watch();
+            watchFailed = false;
+        } catch (IOException | ClosedWatchServiceException e) {
+            if (!watchFailed && !closed) {
+                watchFailed = true;
+                log.warn("Cannot watch the plugins folder " + dir + " again (" + e + "); it is only rescanned"
+                        + (settings.rescanMillis() > 0 ? " every " + settings.rescanMillis() + " ms" : "")
+                        + " until it can be");
+            }
+        }
+    }
+
+    private void rescan() {
+        keepWatching();
+        sync.rescan();
+    }
+
     private void takeEvents() {
         try {
             while (!closed) {
@@ -210,6 +290,11 @@ final class WatchedFolder implements AutoCloseable {
                 CountDownLatch gate = eventGate;
                 if (gate != null) {
                     gate.await();
+                }
+                if (!isWatched(key)) {
+                    // A folder no longer watched (moved away, or replaced): its files are not ours.
+                    key.cancel();
+                    continue;
                 }
                 for (WatchEvent<?> event : key.pollEvents()) {
                     if (event.kind() == OVERFLOW) {
@@ -219,14 +304,21 @@ final class WatchedFolder implements AutoCloseable {
                         changed.add(dir.resolve((Path) event.context()));
                     }
                 }
-                queueDrain();
                 if (!key.reset()) {
-                    log.warn("The plugins folder " + dir + " is no longer accessible; it is not watched any more");
-                    return;
+                    // The folder itself was deleted (or is out of reach): a rescan says so at
+                    // once, and watches the folder again once it is back.
+                    rescanQueued.set(true);
                 }
+                queueDrain();
             }
         } catch (ClosedWatchServiceException | InterruptedException e) {
             // close() was called: end the thread.
+        }
+    }
+
+    private boolean isWatched(WatchKey key) {
+        synchronized (watchLock) {
+            return key == watchKey;
         }
     }
 
@@ -242,7 +334,7 @@ final class WatchedFolder implements AutoCloseable {
         drainQueued.set(false);
         if (rescanQueued.getAndSet(false)) {
             changed.clear();
-            sync.rescan();
+            rescan();
             return;
         }
         Set<Path> files = new LinkedHashSet<>();

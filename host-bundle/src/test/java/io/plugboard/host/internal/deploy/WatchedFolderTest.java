@@ -380,6 +380,76 @@ public class WatchedFolderTest {
         assertEquals(1, actions.warnings.size());
     }
 
+    /**
+     * The folder moved away and a new one made in its place (mv plugins plugins.bak; mkdir
+     * plugins): once a rescan finds it back, a jar dropped in it is taken at its event, not only
+     * at the next periodic rescan (none comes within this test).
+     */
+    @Test
+    public void aNewFolderInPlaceOfOneMovedAwayIsWatchedOnceFoundBack() throws Exception {
+        TestJars.write(dir.resolve("a.jar"), TestJars.plugin("a", "1.0.0"));
+        start(600_000);
+        Path aside = dir.resolveSibling(dir.getFileName() + ".bak");
+        try {
+            Files.move(dir, aside);
+            folder.overflow(); // a rescan, as the periodic one would do: finds the folder gone
+            await(() -> actions.warnings.size() == 1);
+            Files.createDirectory(dir);
+            Files.copy(aside.resolve("a.jar"), dir.resolve("a.jar"));
+
+            assertDropIsTakenAtItsEventOnceTheFolderIsFoundBack();
+            // Events of the folder moved away no longer reach the new one's files.
+            TestJars.write(aside.resolve("a.jar"), TestJars.plugin("a", "9.0.0"));
+            Thread.sleep(300);
+            assertEquals(List.of("install a.jar", "install b.jar"), actions.calls());
+        } finally {
+            deleteTree(aside);
+        }
+    }
+
+    /** The folder deleted and made again: watched again once a rescan finds it back. */
+    @Test
+    public void aFolderDeletedAndMadeAgainIsWatchedOnceFoundBack() throws Exception {
+        TestJars.write(dir.resolve("a.jar"), TestJars.plugin("a", "1.0.0"));
+        start(600_000);
+        Path aside = dir.resolveSibling(dir.getFileName() + ".bak");
+        Files.move(dir, aside);
+        folder.overflow();
+        await(() -> actions.warnings.size() == 1);
+        deleteTree(aside); // the watched folder itself deleted: its watch ends
+        Files.createDirectory(dir);
+        TestJars.write(dir.resolve("a.jar"), TestJars.plugin("a", "1.0.0"));
+
+        assertDropIsTakenAtItsEventOnceTheFolderIsFoundBack();
+        assertEquals(List.of("install a.jar", "install b.jar"), actions.calls());
+    }
+
+    private void assertDropIsTakenAtItsEventOnceTheFolderIsFoundBack() throws Exception {
+        folder.overflow(); // the rescan that finds it back
+        await(() -> actions.infos.contains("The plugins folder " + dir + " is back: its files are followed again"));
+        assertTrue(folder.awaitQueuedWork(5_000));
+
+        drop("b.jar", TestJars.plugin("b", "1.0.0"));
+
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        while (actions.count("install b.jar") == 0 && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        assertEquals("b.jar taken at its event " + actions.calls(), 1, actions.count("install b.jar"));
+        assertEquals("only that the folder was gone: " + actions.warnings, 1, actions.warnings.size());
+    }
+
+    private static void deleteTree(Path root) throws java.io.IOException {
+        if (!Files.exists(root)) {
+            return;
+        }
+        try (java.util.stream.Stream<Path> paths = Files.walk(root)) {
+            for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(path);
+            }
+        }
+    }
+
     @Test
     public void burstOfJarsIsAllInstalledOnce() throws Exception {
         start(2_000);
