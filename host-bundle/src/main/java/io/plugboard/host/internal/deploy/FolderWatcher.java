@@ -91,7 +91,8 @@ public final class FolderWatcher {
         }
         WatchSettings settings = WatchSettings.of(millis(context, RESCAN_MS, DEFAULT_RESCAN_MS, logger),
                 millis(context, CORRUPT_MS, DEFAULT_CORRUPT_MS, logger));
-        JarKind jars = new JarKind(new InstallerFolderActions(context, dir, installer, logger));
+        InstallerFolderActions jarActions = new InstallerFolderActions(context, dir, installer, logger);
+        JarKind jars = new JarKind(jarActions);
         // Jars only in the synchronous first scan: a handler's plugins (a child process each, for
         // go-plugin) start on the worker right after, so they do not hold up the host's start and
         // the bundle plugins' first calls. plugin:use waits for them (awaitQueuedWork).
@@ -112,10 +113,11 @@ public final class FolderWatcher {
             return;
         }
         folder = watched;
-        // Any bundle uninstalled, however (plugin:uninstall, the shell's uninstall, a jar deleted
-        // from the folder): a jar refused because that bundle was installed may fit now.
+        // Any bundle uninstalled past the folder (plugin:uninstall, the shell's uninstall): a jar
+        // refused because that bundle was installed may fit now. One the folder uninstalled (its
+        // jar deleted) is not news: the folder judged the refused files again as it did so.
         uninstalls = event -> {
-            if (event.getType() == BundleEvent.UNINSTALLED) {
+            if (event.getType() == BundleEvent.UNINSTALLED && !jarActions.leftThroughFolder(event.getBundle())) {
                 watched.pluginLeft();
             }
         };

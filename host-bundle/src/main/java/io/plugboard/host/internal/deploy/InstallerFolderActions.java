@@ -6,6 +6,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BiConsumer;
 
 import org.osgi.framework.Bundle;
@@ -19,6 +21,8 @@ final class InstallerFolderActions implements FolderActions {
     private final Path dir;
     private final PluginInstaller installer;
     private final Logger logger;
+    // Bundles this uninstalled and whose UNINSTALLED event has not been heard yet (see leftThroughFolder).
+    private final Set<Long> uninstalling = ConcurrentHashMap.newKeySet();
 
     InstallerFolderActions(BundleContext context, Path dir, PluginInstaller installer, Logger logger) {
         this.context = context;
@@ -64,7 +68,7 @@ final class InstallerFolderActions implements FolderActions {
             return false;
         }
         try {
-            installer.uninstall(bundle.get());
+            uninstallNow(bundle.get());
             return true;
         } catch (PluginInstallException e) {
             logger.warn("Cannot uninstall the cached plugin of {}, changed while Plugboard was down: {}",
@@ -132,9 +136,30 @@ final class InstallerFolderActions implements FolderActions {
             return;
         }
         try {
-            installer.uninstall(bundle.get());
+            uninstallNow(bundle.get());
         } catch (PluginInstallException e) {
             logger.warn("Cannot uninstall {} after it left the plugins folder: {}", file.getFileName(), e.getMessage());
+        }
+    }
+
+    /**
+     * Whether the bundle, whose UNINSTALLED event this is, was uninstalled by the folder itself
+     * (forgotten then). The folder judged its refused files again right after, or had not refused
+     * any yet (at a restart, before it judged the files): the event need not have it do so again.
+     */
+    boolean leftThroughFolder(Bundle bundle) {
+        return uninstalling.remove(bundle.getBundleId());
+    }
+
+    private void uninstallNow(Bundle bundle) {
+        uninstalling.add(bundle.getBundleId());
+        try {
+            installer.uninstall(bundle);
+        } catch (RuntimeException e) {
+            if (bundle.getState() != Bundle.UNINSTALLED) {
+                uninstalling.remove(bundle.getBundleId());
+            }
+            throw e;
         }
     }
 

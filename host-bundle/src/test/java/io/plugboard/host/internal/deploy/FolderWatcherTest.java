@@ -1,0 +1,244 @@
+package io.plugboard.host.internal.deploy;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertTrue;
+import static org.junit.Assert.fail;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
+import java.util.function.BooleanSupplier;
+
+import org.junit.After;
+import org.junit.Rule;
+import org.junit.Test;
+import org.junit.rules.ExternalResource;
+import org.junit.rules.RuleChain;
+import org.junit.rules.TemporaryFolder;
+import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleEvent;
+import org.osgi.framework.BundleListener;
+
+import io.plugboard.testing.RecordingLogger;
+
+/**
+ * The watcher as Declarative Services runs it, with the real installer in a real Felix: what it
+ * hears of bundles that leave.
+ */
+public class FolderWatcherTest {
+
+    private final TemporaryFolder temp = new TemporaryFolder();
+    private final Map<String, String> properties = new HashMap<>();
+    private final FelixFramework felix = new FelixFramework(temp, properties);
+    private Path dir;
+
+    @Rule
+    public RuleChain rules = RuleChain.outerRule(temp).around(new ExternalResource() {
+        @Override
+        protected void before() throws Throwable {
+            dir = temp.newFolder("plugins").toPath();
+            properties.put(FolderWatcher.PLUGINS_DIR, dir.toString());
+            // No periodic rescan within a test: only events, and what the watcher is told, count.
+            properties.put(FolderWatcher.RESCAN_MS, "600000");
+        }
+    }).around(felix);
+
+    private final RecordingLogger log = new RecordingLogger();
+    private final PluginFileHandlers handlers = new PluginFileHandlers(log.logger());
+    private CountingInstaller installer;
+    private FolderWatcher watcher;
+
+    @After
+    public void deactivate() {
+        if (watcher != null) {
+            watcher.deactivate();
+        }
+    }
+
+    /**
+     * The folder uninstalls the plugin of a jar deleted from it and, in the same pass, judges the
+     * jars it refused once more (the plugin that left may have been what they clashed with). The
+     * framework then reports the bundle uninstalled, as it reports any: that is the same plugin
+     * leaving, not one more, so the refused jars are not judged (read, checked, handed to the
+     * installer and refused) a second time.
+     */
+    @Test
+    public void aJarDeletedFromTheFolderHasTheRefusedJarsJudgedOnceMore() throws Exception {
+        TestJars.write(dir.resolve("a.jar"), TestJars.plugin("io.example.a", "1.0.0"));
+        Path other = TestJars.write(dir.resolve("other.jar"), TestJars.plugin("io.example.other", "1.0.0"));
+        activate();
+        drop("dup.jar", TestJars.plugin("io.example.a", "1.0.0"));
+        await(() -> installer.installs("dup.jar") == 1 && warnings("Cannot install dup.jar") == 1);
+        long otherId = bundle("other.jar").getBundleId();
+        UninstalledEvents events = new UninstalledEvents();
+
+        Files.delete(other);
+
+        events.await(otherId);
+        assertTrue(watcher.awaitQueuedWork(10_000));
+        assertEquals("judged once more for the plugin that left, however the folder heard of it", 2,
+                installer.installs("dup.jar"));
+        assertEquals(1, warnings("Cannot install dup.jar"));
+        assertEquals(Optional.empty(), bundleAt("dup.jar"));
+    }
+
+    /** A bundle uninstalled past the folder (plugin:uninstall, the shell's uninstall) still has the refused jars judged again. */
+    @Test
+    public void aBundleUninstalledElsewhereHasTheRefusedJarsJudgedAgain() throws Exception {
+        TestJars.write(dir.resolve("a.jar"), TestJars.plugin("io.example.a", "1.0.0"));
+        activate();
+        drop("dup.jar", TestJars.plugin("io.example.a", "1.0.0"));
+        await(() -> warnings("Cannot install dup.jar") == 1);
+
+        installer.uninstall(bundle("a.jar"));
+
+        await(() -> bundleAt("dup.jar").map(b -> b.getState() == Bundle.ACTIVE).orElse(false));
+        assertEquals(2, installer.installs("dup.jar"));
+    }
+
+    private void activate() {
+        installer = new CountingInstaller(new PluginInstallerImpl(felix.hostContext(), log.logger()));
+        watcher = new FolderWatcher(felix.hostContext(), installer, handlers, log.logger(), null);
+    }
+
+    /** Writes the jar under a name the folder ignores, then renames it into place, as a deployment would. */
+    private Path drop(String name, byte[] content) throws Exception {
+        Path part = TestJars.write(dir.resolve("." + name + ".part"), content);
+        return Files.move(part, dir.resolve(name), StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    private Bundle bundle(String file) {
+        return bundleAt(file).orElseThrow(() -> new AssertionError("no bundle installed from " + file));
+    }
+
+    private Optional<Bundle> bundleAt(String file) {
+        return Optional.ofNullable(felix.hostContext().getBundle(PluginSource.locationOf(dir.resolve(file))));
+    }
+
+    private long warnings(String start) {
+        return log.lines("warn").stream().filter(line -> line.startsWith("warn: " + start)).count();
+    }
+
+    private static void await(BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + 20_000_000_000L;
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                fail("condition not met within 20 s");
+            }
+            Thread.sleep(10);
+        }
+    }
+
+    /**
+     * Bundles uninstalled, as an asynchronous listener of the host hears them: added after the
+     * watcher's own, it hears each event after the watcher did.
+     */
+    private final class UninstalledEvents implements BundleListener {
+
+        private final Map<Long, CountDownLatch> seen = new ConcurrentHashMap<>();
+
+        UninstalledEvents() {
+            felix.hostContext().addBundleListener(this);
+        }
+
+        @Override
+        public void bundleChanged(BundleEvent event) {
+            if (event.getType() == BundleEvent.UNINSTALLED) {
+                latch(event.getBundle().getBundleId()).countDown();
+            }
+        }
+
+        void await(long bundleId) throws InterruptedException {
+            assertTrue("bundle " + bundleId + " uninstalled", latch(bundleId).await(20, TimeUnit.SECONDS));
+        }
+
+        private CountDownLatch latch(long bundleId) {
+            return seen.computeIfAbsent(bundleId, id -> new CountDownLatch(1));
+        }
+    }
+
+    /** The real installer, counting how often each jar was handed to it to install. */
+    private static final class CountingInstaller implements PluginInstaller {
+
+        private final PluginInstallerImpl real;
+        private final Map<String, Integer> installs = new ConcurrentHashMap<>();
+
+        CountingInstaller(PluginInstallerImpl real) {
+            this.real = real;
+        }
+
+        int installs(String fileName) {
+            return installs.getOrDefault(fileName, 0);
+        }
+
+        @Override
+        public Bundle install(String pathOrUrl) {
+            count(pathOrUrl);
+            return real.install(pathOrUrl);
+        }
+
+        @Override
+        public List<Bundle> installAll(List<String> pathsOrUrls, BiConsumer<String, PluginInstallException> onFailure) {
+            pathsOrUrls.forEach(this::count);
+            return real.installAll(pathsOrUrls, onFailure);
+        }
+
+        private void count(String path) {
+            installs.merge(Path.of(path).getFileName().toString(), 1, Integer::sum);
+        }
+
+        @Override
+        public Bundle update(Bundle bundle, String pathOrUrl) {
+            return real.update(bundle, pathOrUrl);
+        }
+
+        @Override
+        public void uninstall(Bundle bundle) {
+            real.uninstall(bundle);
+        }
+
+        @Override
+        public void removingOnPurpose(Collection<String> pluginNames, long bundleId) {
+            real.removingOnPurpose(pluginNames, bundleId);
+        }
+
+        @Override
+        public boolean hasContentOf(Bundle bundle, Path file) {
+            return real.hasContentOf(bundle, file);
+        }
+
+        @Override
+        public boolean knowsContentOf(Bundle bundle) {
+            return real.knowsContentOf(bundle);
+        }
+
+        @Override
+        public void startWaiting() {
+            real.startWaiting();
+        }
+
+        @Override
+        public List<Bundle> pluginBundles() {
+            return real.pluginBundles();
+        }
+
+        @Override
+        public boolean isPlugin(Bundle bundle) {
+            return real.isPlugin(bundle);
+        }
+
+        @Override
+        public Optional<String> whyNotActive(Bundle bundle) {
+            return real.whyNotActive(bundle);
+        }
+    }
+}
