@@ -50,6 +50,7 @@ public final class FolderWatcher {
     private static final long STOP_TIMEOUT_MILLIS = 5_000;
 
     private final BundleContext context;
+    private final Logger logger;
     private final WatchedFolder folder;
     private final PluginFileHandlers handlers;
     private final Consumer<List<FileHandler>> handlersChanged;
@@ -63,6 +64,24 @@ public final class FolderWatcher {
         thread.setDaemon(true);
         return thread;
     });
+    /**
+     * The handlers' work as the folder hands it over, one file at a time: dropped, rather than
+     * started, once deactivation began (the handler's files are taken again when a folder watcher is back).
+     */
+    private final Executor handlerTasks = new Executor() {
+        @Override
+        public void execute(Runnable task) {
+            handlerWork.execute(new Runnable() {
+                @Override
+                public void run() {
+                    if (!stopping) {
+                        task.run();
+                    }
+                }
+            });
+        }
+    };
+    private volatile boolean stopping;
     private final BundleListener uninstalls;
 
     /**
@@ -81,6 +100,7 @@ public final class FolderWatcher {
             @Reference(name = "logger", service = LoggerFactory.class) Logger logger,
             @Reference(name = "stateLedger") StateLedger stateLedger) {
         this.context = context;
+        this.logger = logger;
         this.handlers = handlers;
         Path dir = pluginsDir(context, logger);
         if (dir == null) {
@@ -99,7 +119,7 @@ public final class FolderWatcher {
         // No handler yet, so no outcome to tell: the handlers come through handlersChanged.
         WatchedFolder watched = new WatchedFolder(dir, kinds(jars, dir, List.of(), handlers::isPresent, installer,
                 (file, warning) -> { },
-                handlerWork, logger),
+                handlerTasks, logger),
                 FolderLog.of(logger), settings);
         try {
             watched.start();
@@ -126,7 +146,7 @@ public final class FolderWatcher {
         // worker), then each change.
         handlersChanged = present -> watched.setKinds(kinds(jars, dir, present, handlers::isPresent, installer,
                 watched::installedLater,
-                handlerWork, logger));
+                handlerTasks, logger));
         handlers.addListener(handlersChanged);
     }
 
@@ -160,9 +180,15 @@ public final class FolderWatcher {
         }
     }
 
-    /** Stops watching; no thread of ours outlives the component. */
+    /**
+     * Stops watching; no thread of ours outlives the component. The handlers' thread is stopped
+     * as the folder's worker is: an install under way (a go-plugin start waits for its plugin) has
+     * {@value #STOP_TIMEOUT_MILLIS} ms to end, is then interrupted and waited for again, boundedly;
+     * the files queued behind it are not handed over any more.
+     */
     @Deactivate
     public void deactivate() {
+        stopping = true;
         if (uninstalls != null) {
             context.removeBundleListener(uninstalls);
         }
@@ -172,15 +198,10 @@ public final class FolderWatcher {
         if (folder != null) {
             folder.close();
         }
-        // Bounded like the folder's worker: a start under way ends at its own start timeout.
-        handlerWork.shutdown();
-        try {
-            if (!handlerWork.awaitTermination(STOP_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS)) {
-                handlerWork.shutdownNow();
-            }
-        } catch (InterruptedException e) {
-            handlerWork.shutdownNow();
-            Thread.currentThread().interrupt();
+        if (!ExecutorStop.stop(handlerWork, STOP_TIMEOUT_MILLIS)) {
+            logger.warn("The plugins folder's handler thread (plugboard-folder-handlers) did not end within {} ms,"
+                    + " nor {} ms after it was interrupted; it is left to end on its own", STOP_TIMEOUT_MILLIS,
+                    ExecutorStop.INTERRUPTED_MILLIS);
         }
     }
 

@@ -111,9 +111,12 @@ final class HandlerFolderActions implements FolderActions {
     public void kept(List<Path> files) {
     }
 
+    /** One task per file, so that once the folder stops, no file queued behind another is handed over. */
     @Override
     public Map<Path, String> install(List<Path> files) {
-        later(() -> files.forEach(file -> outcome.accept(file, install(file, "install"))));
+        for (Path file : files) {
+            later(() -> outcome.accept(file, install(file, "install")));
+        }
         return null; // the outcomes come later, through outcome, from the handlers' thread
     }
 

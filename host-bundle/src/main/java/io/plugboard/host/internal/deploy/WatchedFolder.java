@@ -193,7 +193,10 @@ final class WatchedFolder implements AutoCloseable {
         }
     }
 
-    /** Stops both threads, waiting a bounded time for an install in progress to finish. */
+    /**
+     * Stops both threads, waiting a bounded time for an install in progress to finish, then
+     * interrupting it and waiting a bounded time more.
+     */
     @Override
     public void close() {
         closed = true;
@@ -209,12 +212,15 @@ final class WatchedFolder implements AutoCloseable {
             if (watchThread != null) {
                 watchThread.join(STOP_TIMEOUT_MILLIS);
             }
-            if (!executor.awaitTermination(STOP_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS)) {
-                executor.shutdownNow();
-            }
         } catch (InterruptedException e) {
             executor.shutdownNow();
             Thread.currentThread().interrupt();
+            return;
+        }
+        if (!ExecutorStop.stop(executor, STOP_TIMEOUT_MILLIS)) {
+            log.warn("The plugins folder's worker (plugboard-folder-worker) did not end within " + STOP_TIMEOUT_MILLIS
+                    + " ms, nor " + ExecutorStop.INTERRUPTED_MILLIS + " ms after it was interrupted; it is left to end"
+                    + " on its own");
         }
     }
 

@@ -1,13 +1,16 @@
 package io.plugboard.host.internal.deploy;
 
 import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertTrue;
 import static org.junit.Assert.fail;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -28,11 +31,14 @@ import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleEvent;
 import org.osgi.framework.BundleListener;
 
+import io.plugboard.api.deploy.PluginFile;
+import io.plugboard.api.deploy.PluginFileException;
+import io.plugboard.api.deploy.PluginFileHandler;
 import io.plugboard.testing.RecordingLogger;
 
 /**
  * The watcher as Declarative Services runs it, with the real installer in a real Felix: what it
- * hears of bundles that leave.
+ * hears of bundles that leave, and what is left of it once it is deactivated.
  */
 public class FolderWatcherTest {
 
@@ -105,6 +111,53 @@ public class FolderWatcherTest {
         assertEquals(2, installer.installs("dup.jar"));
     }
 
+    /**
+     * Deactivation stops the handlers' thread too, as it stops the folder's worker: an install
+     * under way (a go-plugin start waits for its plugin) is given a bounded time, then
+     * interrupted and waited for again, boundedly, so the thread has ended when deactivate returns.
+     */
+    @Test
+    public void deactivateInterruptsAnInstallThatOutlastsItsTimeAndWaitsForTheHandlersThread() throws Exception {
+        SlowHandler slow = new SlowHandler();
+        handlers.add(new FileHandler(".slow", slow, 41, 0, 7, "io.example.slow 1.0.0"));
+        Files.writeString(dir.resolve("a.slow"), "a\n");
+        activate();
+        assertTrue("the install began", slow.began.await(20, TimeUnit.SECONDS));
+
+        long start = System.nanoTime();
+        watcher.deactivate();
+        long took = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+        List<String> left = threads("plugboard-folder-handlers");
+        watcher = null;
+
+        assertEquals("no handlers' thread outlives deactivate", List.of(), left);
+        assertTrue("interrupted", slow.interrupted);
+        assertTrue("bounded: " + took + " ms", took < 15_000);
+    }
+
+    /** Once deactivation began, the files queued behind the install under way are not handed to the handler. */
+    @Test
+    public void deactivateHandsNoQueuedFileOverOnceItBegan() throws Exception {
+        SlowHandler slow = new SlowHandler();
+        handlers.add(new FileHandler(".slow", slow, 41, 0, 7, "io.example.slow 1.0.0"));
+        Files.writeString(dir.resolve("a.slow"), "a\n");
+        Files.writeString(dir.resolve("b.slow"), "b\n");
+        activate();
+        assertTrue("the first install began", slow.began.await(20, TimeUnit.SECONDS));
+        Thread stopping = new Thread(watcher::deactivate, "test-deactivate");
+        stopping.start();
+        // The folder's worker has stopped: deactivation is under way, the handlers' thread is next.
+        await(() -> threads("plugboard-folder-worker").isEmpty());
+
+        slow.release.countDown();
+        stopping.join(20_000);
+        watcher = null;
+
+        assertEquals("the file queued behind is not handed over", List.of("a.slow"), slow.installs);
+        assertFalse(slow.interrupted);
+        assertEquals(List.of(), threads("plugboard-folder-handlers"));
+    }
+
     private void activate() {
         installer = new CountingInstaller(new PluginInstallerImpl(felix.hostContext(), log.logger()));
         watcher = new FolderWatcher(felix.hostContext(), installer, handlers, log.logger(), null);
@@ -126,6 +179,16 @@ public class FolderWatcherTest {
 
     private long warnings(String start) {
         return log.lines("warn").stream().filter(line -> line.startsWith("warn: " + start)).count();
+    }
+
+    private static List<String> threads(String name) {
+        List<String> names = new ArrayList<>();
+        for (Thread thread : Thread.getAllStackTraces().keySet()) {
+            if (thread.isAlive() && thread.getName().equals(name)) {
+                names.add(thread.getName());
+            }
+        }
+        return names;
     }
 
     private static void await(BooleanSupplier condition) throws InterruptedException {
@@ -239,6 +302,60 @@ public class FolderWatcherTest {
         @Override
         public Optional<String> whyNotActive(Bundle bundle) {
             return real.whyNotActive(bundle);
+        }
+    }
+
+    /**
+     * A handler whose install waits until it is released or interrupted, as a go-plugin start
+     * waits for its plugin; interrupted, it takes a moment to end, as that start stops the
+     * process it began.
+     */
+    private static final class SlowHandler implements PluginFileHandler {
+
+        final List<String> installs = Collections.synchronizedList(new ArrayList<>());
+        final CountDownLatch began = new CountDownLatch(1);
+        final CountDownLatch release = new CountDownLatch(1);
+        volatile boolean interrupted;
+
+        @Override
+        public long check(Path file) {
+            return 1;
+        }
+
+        @Override
+        public void install(Path file) throws PluginFileException {
+            installs.add(file.getFileName().toString());
+            began.countDown();
+            try {
+                release.await(60, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                interrupted = true;
+                // Cleaning up after the interrupted start, uninterrupted.
+                long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(300);
+                for (long left; (left = end - System.nanoTime()) > 0; ) {
+                    try {
+                        TimeUnit.NANOSECONDS.sleep(left);
+                    } catch (InterruptedException again) {
+                        // Still cleaning up.
+                    }
+                }
+                Thread.currentThread().interrupt();
+                throw new PluginFileException("interrupted while starting " + file.getFileName(), e);
+            }
+        }
+
+        @Override
+        public void uninstall(Path file) {
+        }
+
+        @Override
+        public List<PluginFile> installed() {
+            return List.of();
+        }
+
+        @Override
+        public Map<String, String> describe(String pluginName) {
+            return Map.of();
         }
     }
 }
