@@ -30,6 +30,7 @@ import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerMethod;
 import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleException;
 
 import io.plugboard.api.greeter.Greeter;
 import io.plugboard.api.kv.KeyValueStore;
@@ -74,6 +75,29 @@ public class RefusedUpdateIT extends PluginRuntimeTestSupport {
             CommandResult update = execute("plugin:update greeter.en " + bad);
             update.assertClearError("not updated: " + GREETER_EN_BUNDLE + " 3.0.0 (" + bad + ") cannot resolve: "
                     + BAD_IMPORT, "; " + GREETER_EN_BUNDLE + " " + running + " keeps serving");
+            load.awaitMoreCalls(CALLS);
+            load.assertNoFailedCall();
+        }
+        assertGreeterEnServes(bundle, running);
+    }
+
+    @Test
+    public void aRefusedUpdateLeavesTheTypeWithThePluginThatServedItWithoutASelection() throws BundleException {
+        execute("plugin:install " + projectJar("greeter-en")).assertSucceeded();
+        // greeter.zh restarted: of two greeters of one version and ranking, greeter.en came first and serves.
+        Bundle zh = bundleNamed("io.plugboard.greeter-zh").orElseThrow();
+        zh.stop();
+        zh.start();
+        waitFor("greeter.en to serve", () -> registry.active(Greeter.TYPE).map(PluginInfo::name)
+                .filter("greeter.en"::equals).isPresent());
+        Bundle bundle = bundleNamed(GREETER_EN_BUNDLE).orElseThrow();
+        String running = bundle.getVersion().toString();
+
+        try (CallLoad load = greeterLoad()) {
+            // Rolled back, greeter.en's service comes back with a newer id than greeter.zh's: that
+            // alone must not hand the type over.
+            execute("plugin:update greeter.en " + projectJar("greeter-en-bad-import"))
+                    .assertClearError("not updated: ", "keeps serving");
             load.awaitMoreCalls(CALLS);
             load.assertNoFailedCall();
         }

@@ -135,7 +135,7 @@ public final class PluginTable implements PluginRegistry {
     /** Types whose away selection's plugin came back, until the registry takes them to store. */
     private Set<String> returned = new TreeSet<>();
     /** Types waiting for the plugin being updated (a replacement notice), by type. */
-    private final Map<String, PluginInfo> holds = new HashMap<>();
+    private final Map<String, Hold> holds = new HashMap<>();
     private final VersionSwitch versionSwitch;
     /**
      * Candidates (by service id) that could not take over from the version serving their type,
@@ -187,7 +187,8 @@ public final class PluginTable implements PluginRegistry {
     }
 
     /** Adds a plugin, or replaces the one with the same service id. */
-    public synchronized void add(PluginCandidate candidate) {
+    public synchronized void add(PluginCandidate offered) {
+        PluginCandidate candidate = arrived(offered);
         // An away selection's plugin is back: it serves again, and its selection is a requirement again.
         selections.replaceAll((type, selection) -> {
             if (selection.away() && selection.name().equals(candidate.name())) {
@@ -208,6 +209,23 @@ public final class PluginTable implements PluginRegistry {
             rebuild(replaced.type().equals(candidate.type())
                     ? Set.of(candidate.type()) : Set.of(candidate.type(), replaced.type()), null, null);
         }
+    }
+
+    /**
+     * The candidate with its arrival: that of the same service if known (its properties changed),
+     * else that of the plugin it replaces (a new or restored version of a held plugin, which must
+     * not lose its type to a plugin that differs only in having come later), else its own.
+     */
+    private PluginCandidate arrived(PluginCandidate offered) {
+        PluginCandidate known = candidates.get(offered.serviceId());
+        if (known != null) {
+            return offered.arrivedAs(known.arrival());
+        }
+        Hold hold = holds.get(offered.type());
+        if (hold != null && hold.plugin().name().equals(offered.name())) {
+            return offered.arrivedAs(hold.arrival());
+        }
+        return offered;
     }
 
     /** Removes the plugin with the service id; returns whether it was present. */
@@ -303,17 +321,27 @@ public final class PluginTable implements PluginRegistry {
      * failing over to another plugin of the type, until the returned action runs.
      */
     synchronized Runnable hold(long bundleId) {
-        Map<String, PluginInfo> added = new HashMap<>();
+        Map<String, Hold> added = new HashMap<>();
         snapshot.byType().forEach((type, view) -> {
             if (view.active() != null && view.active().bundleId() == bundleId) {
-                added.put(type, view.active());
+                added.put(type, new Hold(view.active(), view.winner.arrival()));
             }
         });
         holds.putAll(added);
         return () -> release(added);
     }
 
-    private synchronized void release(Map<String, PluginInfo> held) {
+    /** The plugin the type waits for while it is being replaced, or null. */
+    private PluginInfo heldPlugin(String type) {
+        Hold hold = holds.get(type);
+        return hold == null ? null : hold.plugin();
+    }
+
+    /** A type waiting for its plugin being replaced, and when that plugin came. */
+    private record Hold(PluginInfo plugin, long arrival) {
+    }
+
+    private synchronized void release(Map<String, Hold> held) {
         // remove(key, value): a later hold of the same type, or a plugin:use since, stays as it is.
         held.forEach(holds::remove);
         rebuild();
@@ -479,7 +507,7 @@ public final class PluginTable implements PluginRegistry {
         }
         slots.forEach((type, slot) -> {
             TypeView view = byType.get(type);
-            PluginInfo held = holds.get(type);
+            PluginInfo held = heldPlugin(type);
             if (view == null) {
                 Selection selection = held == null ? selected(type) : null;
                 slot.update(null, null, held, selection == null || selection.away() ? null : selection.name());
@@ -527,7 +555,7 @@ public final class PluginTable implements PluginRegistry {
      */
     private TypeView viewOf(String type, PluginTree ofType, PluginCandidate keep, TypeView before,
             PluginCandidate added, PluginCandidate removed) {
-        PluginInfo held = holds.get(type);
+        PluginInfo held = heldPlugin(type);
         Selection selection = selected(type);
         PluginCandidate winner = keep;
         if (winner == null) {

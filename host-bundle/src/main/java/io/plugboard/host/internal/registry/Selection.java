@@ -33,10 +33,14 @@ record Selection(String name, Version version, boolean away) {
         return new Selection(name, version, removed);
     }
 
-    /** The plugin that wins when nothing is selected: highest ranking, newest version, oldest service. */
+    /**
+     * The plugin that wins when nothing is selected: highest ranking, newest version, first
+     * arrived (a replaced plugin keeps the arrival of the one it replaced), oldest service.
+     */
     static final Comparator<PluginCandidate> PREFERENCE = Comparator
             .comparingInt(PluginCandidate::ranking).reversed()
             .thenComparing(PluginCandidate::version, Comparator.reverseOrder())
+            .thenComparingLong(PluginCandidate::arrival)
             .thenComparingLong(PluginCandidate::serviceId);
 
     /**

@@ -231,6 +231,26 @@ public class StandInTest {
     }
 
     @Test
+    public void aPluginReplacedByTheSameVersionKeepsItsType() throws Exception {
+        // As after an update refused and rolled back, or one that keeps the version: the plugin's
+        // service comes back with a newer id, which alone must not hand its type to another plugin.
+        PluginTable table = table(PATIENT);
+        PluginCandidate en = greeter(table, "greeter.en", "1.0.0", 14);
+        greeter(table, "greeter.zh", "1.0.0", 15);
+        Greeter greeter = table.service(Greeter.TYPE, Greeter.class);
+        Runnable release = table.hold(14);
+        table.remove(en.serviceId());
+        greeter(table, "greeter.en", "1.0.0", 14);
+        release.run();
+        assertEquals("greeter.en 1.0.0: Ann", greeter.greet("Ann"));
+
+        // Gone without a hold (uninstalled), it comes back as a newcomer: the older plugin serves.
+        table.remove(table.active(Greeter.TYPE).orElseThrow().serviceId());
+        greeter(table, "greeter.en", "1.0.0", 16);
+        assertEquals("greeter.zh 1.0.0: Ann", greeter.greet("Ann"));
+    }
+
+    @Test
     public void anUpdateThatNeverStartsIsReportedThenTheTypeFailsOver() {
         PluginTable table = table(QUICK);
         PluginCandidate en = greeter(table, "greeter.en", "1.0.0", 14);
