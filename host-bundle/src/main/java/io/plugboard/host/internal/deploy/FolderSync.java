@@ -305,6 +305,21 @@ final class FolderSync {
             FileState current = FileState.of(file);
             Optional<FileKind> kind = kinds.of(file);
             if (current.isAbsent()) {
+                boolean installed = kind.isPresent()
+                        && (known.containsKey(name(file)) || kind.get().actions().installed().containsKey(file));
+                if (installed && settings.goneMillis() > 0) {
+                    // Maybe an editor's save, which moves the file away and writes it anew: its
+                    // plugin is uninstalled only if the file stays gone (else it is updated, or
+                    // kept if the content is the same), so no call goes to another plugin meanwhile.
+                    if (p.state == null || !p.state.isAbsent()) {
+                        p.state = current;
+                        p.reportAt = now + TimeUnit.MILLISECONDS.toNanos(settings.goneMillis());
+                    }
+                    if (now - p.reportAt < 0) {
+                        again = Math.min(again, millisUntil(p.reportAt, now));
+                        continue;
+                    }
+                }
                 it.remove();
                 rejected.remove(file);
                 waiting.remove(file);
@@ -594,7 +609,7 @@ final class FolderSync {
     /** A file to judge: changed since last judged, or invalid and waiting to be reported. */
     private static final class Pending {
         boolean changed;
-        // The state it had when last found invalid, and when to report it if it stays so.
+        // The state it had when last found invalid (or gone), and when to report (or uninstall) it if it stays so.
         FileState state;
         long reportAt;
     }

@@ -44,8 +44,11 @@ public final class FolderWatcher {
     static final String PLUGINS_DIR = "plugboard.plugins.dir";
     static final String RESCAN_MS = "plugboard.watch.rescan.ms";
     static final String CORRUPT_MS = "plugboard.watch.corrupt.ms";
+    static final String GONE_MS = "plugboard.watch.gone.ms";
     private static final long DEFAULT_RESCAN_MS = 2_000;
     private static final long DEFAULT_CORRUPT_MS = 500;
+    /** An editor's save (the file moved away, then written anew) takes milliseconds; a deletion may wait this long. */
+    private static final long DEFAULT_GONE_MS = 500;
     /** How long stopping waits for the handlers' thread, as the folder's worker is waited for. */
     private static final long STOP_TIMEOUT_MILLIS = 5_000;
 
@@ -110,7 +113,8 @@ public final class FolderWatcher {
             return;
         }
         WatchSettings settings = WatchSettings.of(millis(context, RESCAN_MS, DEFAULT_RESCAN_MS, logger),
-                millis(context, CORRUPT_MS, DEFAULT_CORRUPT_MS, logger));
+                millis(context, CORRUPT_MS, DEFAULT_CORRUPT_MS, logger))
+                .withGoneMillis(millis(context, GONE_MS, DEFAULT_GONE_MS, logger));
         InstallerFolderActions jarActions = new InstallerFolderActions(context, dir, installer, logger);
         JarKind jars = new JarKind(jarActions);
         // Jars only in the synchronous first scan: a handler's plugins (a child process each, for

@@ -24,6 +24,8 @@ public class WatchedFolderTest {
 
     /** How long an invalid, unchanged jar waits before it is reported. */
     private static final long GRACE = 500;
+    /** How long a plugin's file may be gone (an editor's save) before the plugin is uninstalled. */
+    private static final long GONE = 1_000;
 
     @Rule
     public TemporaryFolder temp = new TemporaryFolder();
@@ -136,6 +138,48 @@ public class WatchedFolderTest {
         Files.delete(dir.resolve("a.jar"));
 
         await(() -> actions.count("uninstall a.jar") == 1);
+    }
+
+    @Test
+    public void anEditorsSaveOfTheSameContentLeavesThePluginAlone() throws Exception {
+        Path jar = TestJars.write(dir.resolve("a.jar"), TestJars.plugin("a", "1.0.0"));
+        startWithGoneDelay(GONE);
+
+        // Emacs's save: the file is moved away to its backup, then written anew under its name.
+        Path backup = Files.move(jar, dir.resolve("a.jar~"));
+        Thread.sleep(50);
+        Files.copy(backup, jar);
+
+        Thread.sleep(GONE + 500);
+        assertEquals(List.of("install a.jar"), actions.calls());
+    }
+
+    @Test
+    public void anEditorsSaveOfNewContentIsAnUpdateNotAnUninstallAndAnInstall() throws Exception {
+        Path jar = TestJars.write(dir.resolve("a.jar"), TestJars.plugin("a", "1.0.0"));
+        startWithGoneDelay(GONE);
+
+        Files.move(jar, dir.resolve("a.jar~"));
+        Thread.sleep(50);
+        TestJars.write(jar, TestJars.plugin("a", "1.1.0"));
+
+        await(() -> actions.count("update a.jar") == 1);
+        Thread.sleep(GONE + 200);
+        assertEquals(List.of("install a.jar", "update a.jar"), actions.calls());
+    }
+
+    @Test
+    public void aJarThatStaysGoneIsUninstalledOnceTheDelayIsOver() throws Exception {
+        TestJars.write(dir.resolve("a.jar"), TestJars.plugin("a", "1.0.0"));
+        startWithGoneDelay(GONE);
+
+        long deleted = System.nanoTime();
+        Files.delete(dir.resolve("a.jar"));
+
+        await(() -> actions.count("uninstall a.jar") == 1);
+        long tookMillis = (System.nanoTime() - deleted) / 1_000_000;
+        assertTrue("uninstalled after " + tookMillis + " ms", tookMillis >= GONE);
+        assertEquals(List.of("install a.jar", "uninstall a.jar"), actions.calls());
     }
 
     @Test
@@ -522,6 +566,13 @@ public class WatchedFolderTest {
     private Path drop(String name, byte[] content) throws Exception {
         Path part = TestJars.write(dir.resolve("." + name + ".part"), content);
         return Files.move(part, dir.resolve(name), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    private void startWithGoneDelay(long goneMillis) throws Exception {
+        // Rescans 10 min apart: only the file events and the delay's own check-in act.
+        folder = new WatchedFolder(dir, List.of(new JarKind(actions)), actions,
+                new WatchSettings(600_000, GRACE, true, goneMillis));
+        folder.start();
     }
 
     private void start(long rescanMillis) throws Exception {
