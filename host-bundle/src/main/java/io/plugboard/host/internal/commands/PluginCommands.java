@@ -298,8 +298,9 @@ public final class PluginCommands {
                 case "put" -> {
                     String[] checked = Arguments.check(args, 3, 3,
                             "plugin:kv put <key> <value> (quote a value with spaces)");
-                    store().put(checked[1], checked[2].getBytes(StandardCharsets.UTF_8));
-                    yield "stored " + value(checked[1]) + " in " + activeName(KeyValueStore.TYPE);
+                    String servedBy = servedBy(KeyValueStore.TYPE,
+                            () -> store().put(checked[1], checked[2].getBytes(StandardCharsets.UTF_8)));
+                    yield "stored " + value(checked[1]) + " in " + servedBy;
                 }
                 case "get" -> {
                     String key = Arguments.check(args, 2, 2, "plugin:kv get <key>")[1];
@@ -340,6 +341,26 @@ public final class PluginCommands {
     /** The stand-in, not the service itself: a command run during an update waits for the new version. */
     private KeyValueStore store() {
         return registry.service(KeyValueStore.TYPE, KeyValueStore.class);
+    }
+
+    /**
+     * Makes the call through the type's stand-in and names the plugin that took it, as far as the
+     * registry can tell from outside the call: the active plugin before and after it. Should the
+     * type have switched while the call ran (an update, a plugin:use, a plugin leaving), both are
+     * named: naming only the one active afterwards would tell the user a write landed in a store
+     * that never saw it.
+     */
+    private String servedBy(String type, Runnable call) {
+        Optional<PluginInfo> before = registry.active(type);
+        call.run();
+        Optional<PluginInfo> after = registry.active(type);
+        if (before.isPresent() && after.isPresent() && before.get().serviceId() != after.get().serviceId()
+                && !before.get().name().equals(after.get().name())) {
+            return before.get().name() + " or " + after.get().name() + " (the active " + type
+                    + " plugin changed during the call)";
+        }
+        // None active before: the call waited for the one active now.
+        return after.or(() -> before).map(PluginInfo::name).orElse(type);
     }
 
     private String activeName(String type) {

@@ -39,7 +39,7 @@ public abstract class GogoCommandsTestBase {
     private long nextServiceId = 100;
 
     /** A real, if small, key-value store. */
-    static final class MemoryStore implements KeyValueStore {
+    static class MemoryStore implements KeyValueStore {
         private final Map<String, byte[]> values = new TreeMap<>();
 
         @Override

@@ -31,6 +31,28 @@ public class StoreAndGreeterCommandsTest extends GogoCommandsTestBase {
     }
 
     @Test
+    public void kvPutDoesNotNameAStoreThatBecameActiveOnlyAfterTheWrite() throws Exception {
+        defaultPlugins();
+        MemoryStore fileStore = new MemoryStore();
+        // kv.memory takes the write; as it returns, plugin:use hands the type to kv.file.
+        MemoryStore switching = new MemoryStore() {
+            @Override
+            public void put(String key, byte[] value) {
+                super.put(key, value);
+                registry.select("kv", "kv.other");
+            }
+        };
+        plugin(installer.add(15, "io.plugboard.kv-other", "1.0.0"), "kv", "kv.other", fileStore);
+        plugin(installer.add(16, "io.plugboard.kv-switching", "1.0.0"), "kv", "kv.switching", switching);
+        registry.select("kv", "kv.switching");
+
+        assertEquals("stored a in kv.switching or kv.other (the active kv plugin changed during the call)",
+                run("plugin:kv put a 1"));
+        assertEquals(List.of("a"), switching.keys());
+        assertEquals("stored b in kv.other", run("plugin:kv put b 2"));
+    }
+
+    @Test
     public void kvKeepsValuesAsTypedEvenWhenGogoSeesNumbers() throws Exception {
         defaultPlugins();
         run("plugin:kv put zip 007");
