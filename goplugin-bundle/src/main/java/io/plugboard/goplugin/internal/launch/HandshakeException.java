@@ -1,6 +1,7 @@
 package io.plugboard.goplugin.internal.launch;
 
 import java.util.List;
+import java.util.stream.Collectors;
 
 /** A plugin process that did not complete the handshake; {@link #reason()} names the way it failed. */
 public final class HandshakeException extends Exception {
@@ -27,6 +28,9 @@ public final class HandshakeException extends Exception {
         TIMEOUT
     }
 
+    /** The most of a stderr line the message shows. */
+    private static final int MAX_SHOWN_LINE = 500;
+
     private final Reason reason;
     private final String summary;
     private final List<String> lastStderrLines;
@@ -39,20 +43,43 @@ public final class HandshakeException extends Exception {
         this(reason, message, List.of(), message, cause);
     }
 
+    /** A program that cannot be started: {@code <plugin>: cannot start <command>: <why>}. */
+    static HandshakeException cannotStart(LaunchSpec spec, String why, Throwable cause) {
+        return new HandshakeException(Reason.CANNOT_START,
+                spec.pluginName() + ": cannot start " + spec.command() + ": " + why, cause);
+    }
+
     /**
-     * A start whose process wrote to stderr before it ended or was killed.
+     * A start whose process ended or was killed before a handshake: the message is the summary, then
+     * the process's last stderr lines (or that it wrote none), then the hint.
      *
      * @param summary what happened in one line, without the stderr lines, e.g. {@code kv.go: the
      *        plugin exited before its handshake (exit code 3)}
      * @param lastStderrLines the process's last stderr lines, which the message shows too
-     * @param message the whole message: the summary, the stderr lines and any hint, for people
+     * @param hint what the message ends with (a line of its own, starting with a line break), or empty
      */
-    public HandshakeException(Reason reason, String summary, List<String> lastStderrLines, String message,
+    static HandshakeException afterEnd(Reason reason, String summary, List<String> lastStderrLines, String hint,
+            Throwable cause) {
+        return new HandshakeException(reason, summary, lastStderrLines,
+                summary + "." + stderrTail(lastStderrLines) + hint, cause);
+    }
+
+    private HandshakeException(Reason reason, String summary, List<String> lastStderrLines, String message,
             Throwable cause) {
         super(message, cause);
         this.reason = reason;
         this.summary = summary;
         this.lastStderrLines = List.copyOf(lastStderrLines);
+    }
+
+    private static String stderrTail(List<String> lines) {
+        if (lines.isEmpty()) {
+            return " It wrote nothing to stderr.";
+        }
+        // A line may be up to 64 KiB; an exception message is read by people.
+        return " Last stderr lines:\n" + lines.stream()
+                .map(l -> "  " + (l.length() <= MAX_SHOWN_LINE ? l : l.substring(0, MAX_SHOWN_LINE) + "..."))
+                .collect(Collectors.joining("\n"));
     }
 
     /** The way the start failed. */

@@ -15,7 +15,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
-import java.util.stream.Collectors;
 
 import io.plugboard.goplugin.internal.launch.HandshakeException.Reason;
 
@@ -51,8 +50,6 @@ public final class PluginLauncher implements AutoCloseable {
 
     /** go-plugin's Serve logs this when its Unix socket path is too long for the kernel, then exits 0. */
     private static final String SOCKET_TOO_LONG = "bind: invalid argument";
-
-    private static final int MAX_SHOWN_LINE = 500;
 
     private final Path setpriv;
     /** Where the spawner binary comes from; null: always the JVM's way. */
@@ -128,8 +125,7 @@ public final class PluginLauncher implements AutoCloseable {
         try {
             plugin.started(starter.start(command(spec), plugin.events()), Instant.now());
         } catch (IOException e) {
-            throw new HandshakeException(Reason.CANNOT_START,
-                    spec.pluginName() + ": cannot start " + spec.command() + ": " + e.getMessage(), e);
+            throw HandshakeException.cannotStart(spec, e.getMessage(), e);
         }
         try {
             meanwhile.run();
@@ -235,22 +231,27 @@ public final class PluginLauncher implements AutoCloseable {
                 throw endedBeforeHandshake(spec, plugin, endedByItself, throughSetpriv);
             }
         } catch (TimeoutException e) {
-            ProcessExit exit = plugin.killAndReap();
-            String summary = spec.pluginName() + ": no handshake within " + timeoutMs + " ms; the plugin was killed";
-            throw new HandshakeException(Reason.TIMEOUT, summary, exit.lastStderrLines(),
-                    summary + "." + stderrTail(exit.lastStderrLines()), null);
+            throw killedWaiting(plugin, spec.pluginName() + ": no handshake within " + timeoutMs + " ms", null);
         } catch (InterruptedException e) {
             // Kept as TIMEOUT: the wait for the handshake was cut short and the plugin is killed.
-            ProcessExit exit = plugin.killAndReap();
+            HandshakeException cutShort = killedWaiting(plugin,
+                    spec.pluginName() + ": interrupted while waiting for the handshake", e);
             Thread.currentThread().interrupt();
-            String summary = spec.pluginName() + ": interrupted while waiting for the handshake; the plugin was"
-                    + " killed";
-            throw new HandshakeException(Reason.TIMEOUT, summary, exit.lastStderrLines(),
-                    summary + "." + stderrTail(exit.lastStderrLines()), e);
+            throw cutShort;
         } catch (ExecutionException e) {
             throw new IllegalStateException(e.getCause());
         }
         return HandshakeLine.check(spec, line);
+    }
+
+    /**
+     * Kills the plugin whose handshake is still awaited: a TIMEOUT, summed up as {@code <what>; the
+     * plugin was killed}.
+     */
+    private static HandshakeException killedWaiting(PluginProcess plugin, String what, Throwable cause) {
+        ProcessExit exit = plugin.killAndReap();
+        return HandshakeException.afterEnd(Reason.TIMEOUT, what + "; the plugin was killed", exit.lastStderrLines(), "",
+                cause);
     }
 
     /** Names why stdout ended without a handshake, from what the process wrote to stderr and how it ended. */
@@ -267,8 +268,7 @@ public final class PluginLauncher implements AutoCloseable {
         Optional<String> execFailure = exit.lastStderrLines().stream()
                 .filter(l -> throughSetpriv && l.startsWith("setpriv: ")).findFirst();
         if (execFailure.isPresent()) {
-            return new HandshakeException(Reason.CANNOT_START, name + ": cannot start " + spec.command() + ": "
-                    + execFailure.get().substring("setpriv: ".length()));
+            return HandshakeException.cannotStart(spec, execFailure.get().substring("setpriv: ".length()), null);
         }
         String how = endedByItself
                 ? "the plugin exited before its handshake (" + exit.describe() + ")"
@@ -279,18 +279,7 @@ public final class PluginLauncher implements AutoCloseable {
                     + " characters) is too long for a Unix socket path (at most 107 bytes with go-plugin's file"
                     + " name): use a shorter one.";
         }
-        return new HandshakeException(Reason.EXITED, name + ": " + how, exit.lastStderrLines(),
-                name + ": " + how + "." + stderrTail(exit.lastStderrLines()) + hint, null);
-    }
-
-    private static String stderrTail(List<String> lines) {
-        if (lines.isEmpty()) {
-            return " It wrote nothing to stderr.";
-        }
-        // A line may be up to 64 KiB; an exception message is read by people.
-        return " Last stderr lines:\n" + lines.stream()
-                .map(l -> "  " + (l.length() <= MAX_SHOWN_LINE ? l : l.substring(0, MAX_SHOWN_LINE) + "..."))
-                .collect(Collectors.joining("\n"));
+        return HandshakeException.afterEnd(Reason.EXITED, name + ": " + how, exit.lastStderrLines(), hint, null);
     }
 
     private static void checkSpec(LaunchSpec spec) {
@@ -307,27 +296,26 @@ public final class PluginLauncher implements AutoCloseable {
     /** The checks that give a clearer message than the operating system's error=2 would. */
     private static void checkStartable(LaunchSpec spec) throws HandshakeException {
         Path command = spec.command();
-        String cannot = spec.pluginName() + ": cannot start " + command + ": ";
         if (!command.isAbsolute()) {
-            throw new HandshakeException(Reason.CANNOT_START, cannot + "the program's path must be absolute");
+            throw HandshakeException.cannotStart(spec, "the program's path must be absolute", null);
         }
         if (!Files.exists(command)) {
-            throw new HandshakeException(Reason.CANNOT_START, cannot + "No such file");
+            throw HandshakeException.cannotStart(spec, "No such file", null);
         }
         if (Files.isDirectory(command)) {
-            throw new HandshakeException(Reason.CANNOT_START, cannot + "it is a directory, not a program");
+            throw HandshakeException.cannotStart(spec, "it is a directory, not a program", null);
         }
         if (!Files.isExecutable(command)) {
-            throw new HandshakeException(Reason.CANNOT_START, cannot + "the file is not executable (set its"
-                    + " execute permission)");
+            throw HandshakeException.cannotStart(spec, "the file is not executable (set its execute permission)",
+                    null);
         }
         if (!Files.isDirectory(spec.workDir())) {
-            throw new HandshakeException(Reason.CANNOT_START, cannot + "the working directory " + spec.workDir()
-                    + " does not exist");
+            throw HandshakeException.cannotStart(spec, "the working directory " + spec.workDir() + " does not exist",
+                    null);
         }
         if (!Files.isDirectory(spec.socketDir())) {
-            throw new HandshakeException(Reason.CANNOT_START, cannot + "the socket directory " + spec.socketDir()
-                    + " does not exist");
+            throw HandshakeException.cannotStart(spec, "the socket directory " + spec.socketDir() + " does not exist",
+                    null);
         }
     }
 
