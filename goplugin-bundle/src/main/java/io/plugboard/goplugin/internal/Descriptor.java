@@ -47,7 +47,7 @@ final class Descriptor {
 
     /** Variables the host sets for the handshake; {@code env} must not change them. */
     static final Set<String> HOST_VARIABLES = Set.of("PLUGIN_PROTOCOL_VERSIONS", "PLUGIN_MIN_PORT",
-            "PLUGIN_MAX_PORT", "TMPDIR");
+            "PLUGIN_MAX_PORT", "TMPDIR", "PLUGIN_UNIX_SOCKET_DIR");
 
     // A descriptor is a few lines; anything this large is not one.
     static final int MAX_BYTES = 64 * 1024;

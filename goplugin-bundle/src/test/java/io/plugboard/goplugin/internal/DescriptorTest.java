@@ -238,6 +238,9 @@ public class DescriptorTest {
                 + " variable name");
         assertContains(error(MINIMAL + "env=TMPDIR=/x\n"), "key \"env\" sets TMPDIR, which the host sets itself");
         assertContains(error(MINIMAL + "env=PLUGIN_PROTOCOL_VERSIONS=9\n"), "sets PLUGIN_PROTOCOL_VERSIONS");
+        // go-plugin 1.5 and later make their socket there; the host points it at the socket folder.
+        assertContains(error(MINIMAL + "env=PLUGIN_UNIX_SOCKET_DIR=/x\n"), "key \"env\" sets PLUGIN_UNIX_SOCKET_DIR,"
+                + " which the host sets itself");
         assertContains(error(MINIMAL + "env=BASIC_PLUGIN=other\n"), "key \"env\" sets BASIC_PLUGIN");
         assertContains(error(MINIMAL + "env=A=1 A=2\n"), "key \"env\" sets A twice");
         assertContains(error(MINIMAL + "env=A='1\n"), "key \"env\" cannot be split into words: single quote at"

@@ -48,6 +48,26 @@ public final class PluginLauncher implements AutoCloseable {
     private static final int MIN_PORT = 10000;
     private static final int MAX_PORT = 25000;
 
+    /**
+     * go-plugin 1.5 and later make their Unix socket in the folder this names, when it is set, rather
+     * than in {@code $TMPDIR} (server.go's {@code unixSocketConfigFromEnv}; go-plugin's own client
+     * sets it only with a RunnerFunc).
+     */
+    static final String SOCKET_DIR_VARIABLE = "PLUGIN_UNIX_SOCKET_DIR";
+
+    /**
+     * go-plugin 1.5 and later hand their Unix socket to this group (a name or gid) and make it
+     * group-writable, when it is set and not empty; a group they cannot find or chown to fails Serve.
+     */
+    static final String SOCKET_GROUP_VARIABLE = "PLUGIN_UNIX_SOCKET_GROUP";
+
+    /**
+     * Whether the host's environment, which every plugin inherits, has those: read once, as a
+     * JVM's environment does not change.
+     */
+    private static final boolean HOST_HAS_SOCKET_DIR = System.getenv(SOCKET_DIR_VARIABLE) != null;
+    private static final boolean HOST_HAS_SOCKET_GROUP = System.getenv(SOCKET_GROUP_VARIABLE) != null;
+
     /** go-plugin's Serve logs this when its Unix socket path is too long for the kernel, then exits 0. */
     private static final String SOCKET_TOO_LONG = "bind: invalid argument";
 
@@ -96,7 +116,9 @@ public final class PluginLauncher implements AutoCloseable {
 
     /**
      * Starts the program with the host's environment plus the cookie, PLUGIN_PROTOCOL_VERSIONS,
-     * PLUGIN_MIN_PORT/PLUGIN_MAX_PORT, TMPDIR=socketDir and extraEnv, such that it cannot outlive
+     * PLUGIN_MIN_PORT/PLUGIN_MAX_PORT, TMPDIR=socketDir (and PLUGIN_UNIX_SOCKET_DIR=socketDir when
+     * the host's environment or extraEnv has one; an empty PLUGIN_UNIX_SOCKET_GROUP when the host's
+     * environment has one and extraEnv does not) and extraEnv, such that it cannot outlive
      * the host JVM (even when the JVM is killed with SIGKILL); drains stdout and stderr to the
      * output for as long as it runs; returns once a valid handshake line was read.
      *
@@ -339,7 +361,21 @@ public final class PluginLauncher implements AutoCloseable {
         env.put("PLUGIN_MIN_PORT", String.valueOf(MIN_PORT));
         env.put("PLUGIN_MAX_PORT", String.valueOf(MAX_PORT));
         // go-plugin makes its Unix socket with ioutil.TempFile in os.TempDir(), which is $TMPDIR.
-        env.put("TMPDIR", spec.socketDir().toString());
+        String socketDir = spec.socketDir().toString();
+        env.put("TMPDIR", socketDir);
+        // go-plugin 1.5 and later look in $PLUGIN_UNIX_SOCKET_DIR first: one from elsewhere would have
+        // the socket made outside the private folder, past its removal and the check of its length.
+        // Set only where there is one to replace: unset, they take $TMPDIR as 1.0 does, and a start
+        // sends no variable it does not need.
+        if (HOST_HAS_SOCKET_DIR || env.containsKey(SOCKET_DIR_VARIABLE)) {
+            env.put(SOCKET_DIR_VARIABLE, socketDir);
+        }
+        // A group the host happens to have in its environment would have the plugin chown its
+        // socket (and fail to serve when it cannot): the socket's folder is private anyway, so
+        // nobody else reaches it. Empty is unset to go-plugin. The descriptor's own group stays.
+        if (HOST_HAS_SOCKET_GROUP && !env.containsKey(SOCKET_GROUP_VARIABLE)) {
+            env.put(SOCKET_GROUP_VARIABLE, "");
+        }
         return new ChildCommand(spec.pluginName(), argv, spec.workDir(), env);
     }
 

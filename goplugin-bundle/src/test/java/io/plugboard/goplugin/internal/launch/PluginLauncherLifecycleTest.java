@@ -7,13 +7,11 @@ import static org.junit.Assert.assertTrue;
 import static org.junit.Assume.assumeTrue;
 
 import java.io.BufferedReader;
-import java.io.File;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -22,7 +20,6 @@ import org.junit.Before;
 import org.junit.Rule;
 import org.junit.Test;
 import org.junit.rules.TemporaryFolder;
-import org.osgi.service.log.LogLevel;
 
 /**
  * No orphans: the parent-death signal ties each plugin to the launcher's own spawning thread, so it
@@ -88,11 +85,8 @@ public class PluginLauncherLifecycleTest {
     @Test
     public void pluginDiesWithAJvmKilledBySigkill() throws Exception {
         Path script = Scripts.write(dir, "kv-go", Scripts.HANDSHAKE + Scripts.SLEEP);
-        String classPath = String.join(File.pathSeparator, List.of(
-                location(PluginLauncher.class), location(OrphanProbe.class), location(LogLevel.class)));
-        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-        Process jvm = new ProcessBuilder(java.toString(), "-Xshare:auto", "-XX:TieredStopAtLevel=1", "-cp", classPath,
-                OrphanProbe.class.getName(), script.toString()).redirectErrorStream(true).start();
+        Process jvm = new ProcessBuilder(Scripts.javaCommand(OrphanProbe.class, script.toString()))
+                .redirectErrorStream(true).start();
         long pid;
         try (BufferedReader out = new BufferedReader(
                 new InputStreamReader(jvm.getInputStream(), StandardCharsets.UTF_8))) {
@@ -113,9 +107,5 @@ public class PluginLauncherLifecycleTest {
             // Should the test fail, the orphan must not outlive it.
             ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
         }
-    }
-
-    private static String location(Class<?> type) throws Exception {
-        return Path.of(type.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
     }
 }

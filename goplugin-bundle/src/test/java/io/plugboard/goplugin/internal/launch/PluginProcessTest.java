@@ -5,14 +5,18 @@ import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertNull;
 import static org.junit.Assert.assertTrue;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
+import java.util.stream.Stream;
 
 import org.junit.After;
 import org.junit.Before;
@@ -70,23 +74,70 @@ public class PluginProcessTest {
     private void assertEnvironmentAndArguments(PluginLauncher starting) throws Exception {
         Path work = temp.newFolder().toPath();
         Path script = Scripts.write(dir, "kv-go", "for v in BASIC_PLUGIN PLUGIN_PROTOCOL_VERSIONS PLUGIN_MIN_PORT"
-                + " PLUGIN_MAX_PORT TMPDIR KV_MODE HOME; do echo \"$v=${!v}\" >&2; done\n"
+                + " PLUGIN_MAX_PORT TMPDIR PLUGIN_UNIX_SOCKET_DIR PLUGIN_UNIX_SOCKET_GROUP KV_MODE HOME; do"
+                + " echo \"$v=${!v}\" >&2; done\n"
                 + "echo \"PATH set: ${PATH:+yes}\" >&2\necho \"TMPDIR given: $(env | grep -c '^TMPDIR=')\" >&2\n"
                 + "echo \"pwd=$(pwd)\" >&2\necho \"args=$*\" >&2\n"
                 + Scripts.HANDSHAKE + Scripts.SLEEP);
-        // The descriptor's env cannot override what go-plugin's protocol needs.
+        // The descriptor's env cannot override what go-plugin's protocol needs, nor where the socket
+        // goes (go-plugin 1.5 and later look in PLUGIN_UNIX_SOCKET_DIR first); a socket group it may set.
         LaunchSpec spec = new LaunchSpec("kv.go", "1.0.0", script, List.of("-v", "two words"), work,
-                Map.of("KV_MODE", "fast", "TMPDIR", "/elsewhere", "HOME", "/descriptors-home"), "BASIC_PLUGIN",
-                "hello", List.of(2, 1), dir, WAIT);
+                Map.of("KV_MODE", "fast", "TMPDIR", "/elsewhere", "PLUGIN_UNIX_SOCKET_DIR", "/elsewhere",
+                        "PLUGIN_UNIX_SOCKET_GROUP", "plugins", "HOME", "/descriptors-home"),
+                "BASIC_PLUGIN", "hello", List.of(2, 1), dir, WAIT);
         PluginProcess plugin = starting.start(spec, output);
         try {
             output.await("args=-v two words");
             assertEquals(List.of("BASIC_PLUGIN=hello", "PLUGIN_PROTOCOL_VERSIONS=2,1", "PLUGIN_MIN_PORT=10000",
-                    "PLUGIN_MAX_PORT=25000", "TMPDIR=" + dir, "KV_MODE=fast", "HOME=/descriptors-home",
+                    "PLUGIN_MAX_PORT=25000", "TMPDIR=" + dir, "PLUGIN_UNIX_SOCKET_DIR=" + dir,
+                    "PLUGIN_UNIX_SOCKET_GROUP=plugins", "KV_MODE=fast", "HOME=/descriptors-home",
                     "PATH set: yes", "TMPDIR given: 1", "pwd=" + work, "args=-v two words"),
                     plugin.lastStderrLines());
         } finally {
             plugin.kill();
+        }
+    }
+
+    /**
+     * A host started with go-plugin 1.5's socket variables in its environment: the plugin would
+     * inherit them, make its socket in the other folder (out of the host's cleanup and its 108-byte
+     * check) and chown it to the group. It gets its socket folder and no group, both ways of starting
+     * it; the script makes its socket where go-plugin 1.5 does.
+     */
+    @Test
+    public void socketVariablesInTheHostsEnvironmentDoNotReachThePlugin() throws Exception {
+        Path script = Scripts.write(dir, "kv-go", "echo \"dir=$PLUGIN_UNIX_SOCKET_DIR\" >&2\n"
+                + "echo \"group=$PLUGIN_UNIX_SOCKET_GROUP\" >&2\necho done >&2\n"
+                + "sock=\"${PLUGIN_UNIX_SOCKET_DIR:-$TMPDIR}/plugin$$\"\ntouch \"$sock\"\n"
+                + "echo \"1|1|unix|$sock|grpc|\"\n"
+                + Scripts.SLEEP);
+        Path elsewhere = temp.newFolder("elsewhere").toPath();
+        ProcessBuilder host = new ProcessBuilder(Scripts.javaCommand(EnvironmentProbe.class, script.toString()))
+                .redirectErrorStream(true);
+        host.environment().put("PLUGIN_UNIX_SOCKET_DIR", elsewhere.toString());
+        host.environment().put("PLUGIN_UNIX_SOCKET_GROUP", "no-such-group");
+        Process jvm = host.start();
+        boolean ended;
+        try {
+            // Its few lines fit in the pipe: read once it is over, or killed (through its handle, which
+            // leaves the pipe open).
+            ended = jvm.waitFor(30, TimeUnit.SECONDS);
+        } finally {
+            jvm.toHandle().destroyForcibly();
+        }
+        List<String> lines = new String(jvm.getInputStream().readAllBytes(), StandardCharsets.UTF_8).lines()
+                .collect(Collectors.toList());
+        assertTrue("the probe JVM ended; it printed " + lines, ended);
+        List<String> expected = new ArrayList<>();
+        for (String way : List.of("spawner", "jvm")) {
+            expected.addAll(List.of(way + ": dir=" + dir, way + ": group=", way + ": done",
+                    way + ": socket in " + dir));
+        }
+        assertEquals(expected, lines);
+        assertEquals(0, jvm.exitValue());
+        // Nothing was made in the folder the host's environment named.
+        try (Stream<Path> left = Files.list(elsewhere)) {
+            assertEquals(List.of(), left.collect(Collectors.toList()));
         }
     }
 

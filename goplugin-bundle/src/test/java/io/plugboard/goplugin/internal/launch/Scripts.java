@@ -1,14 +1,18 @@
 package io.plugboard.goplugin.internal.launch;
 
+import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
+
+import org.osgi.service.log.LogLevel;
 
 /** Bash scripts that act as go-plugin plugins, and what the tests need around them. */
 final class Scripts {
@@ -34,6 +38,25 @@ final class Scripts {
     static LaunchSpec spec(Path command, Path dir, Duration timeout) {
         return new LaunchSpec("kv.go", "1.0.0", command, List.of(), dir, Map.of(), "BASIC_PLUGIN", "hello",
                 List.of(1, 2), dir, timeout);
+    }
+
+    /**
+     * The command that runs {@code main} in a JVM of its own with this module's classes, its test
+     * classes and OSGi Log (what the launcher needs): a host whose environment the test chooses,
+     * or one it can kill.
+     */
+    static List<String> javaCommand(Class<?> main, String... args) throws Exception {
+        String classPath = String.join(File.pathSeparator, List.of(location(PluginLauncher.class),
+                location(main), location(LogLevel.class)));
+        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+        List<String> command = new ArrayList<>(List.of(java.toString(), "-Xshare:auto", "-XX:TieredStopAtLevel=1",
+                "-cp", classPath, main.getName()));
+        command.addAll(List.of(args));
+        return command;
+    }
+
+    private static String location(Class<?> type) throws Exception {
+        return Path.of(type.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
     }
 
     /**
