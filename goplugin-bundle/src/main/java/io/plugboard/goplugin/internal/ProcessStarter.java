@@ -135,9 +135,8 @@ final class ProcessStarter implements InstanceStarter {
         PluginChannel channel = null;
         boolean inCallersStep = false;
         try {
-            channel = preparation.connect(process.handshake());
-            // go-plugin 1.4 and later send what the plugin prints after Serve on this stream only.
-            channel.forwardStdio(process.stdio());
+            // go-plugin 1.4 and later send what the plugin prints after Serve on the GRPCStdio stream only.
+            channel = preparation.connect(process.handshake(), process.stdio());
             // The event loop connects and sends the readiness check while this thread does the step.
             inCallersStep = true;
             steps.whileConnecting().run();

@@ -6,6 +6,7 @@ import java.util.Objects;
 import java.util.function.Supplier;
 
 import io.plugboard.goplugin.internal.launch.Handshake;
+import io.plugboard.goplugin.internal.launch.StdioOutput;
 
 /**
  * The channel of one start, taken while the launcher waits for the plugin's handshake (its
@@ -46,21 +47,28 @@ public final class ChannelPreparation implements Runnable, AutoCloseable {
         }
     }
 
+    /** {@link #connect(Handshake, StdioOutput)} for a channel that opens no GRPCStdio stream. */
+    public PluginChannel connect(Handshake handshake) throws IOException {
+        return connect(handshake, null);
+    }
+
     /**
      * The prepared channel, given the handshake's address (or one made now, should run not have
      * run); the caller's to close.
      *
+     * @param stdio where the plugin's go-plugin GRPCStdio stream goes (see
+     *        {@link PluginChannels#connect(Handshake, String, StdioOutput)}); null opens none
      * @throws IOException when the handshake names an address or protocol this host cannot use
      * @throws RuntimeException what preparing the channel threw
      */
-    public PluginChannel connect(Handshake handshake) throws IOException {
+    public PluginChannel connect(Handshake handshake, StdioOutput stdio) throws IOException {
         if (failure != null) {
             throw failure;
         }
         if (prepared == null) {
-            return channels.get().connect(handshake, name);
+            return channels.get().connect(handshake, name, stdio);
         }
-        return prepared.connect(handshake);
+        return prepared.connect(handshake, stdio);
     }
 
     /** Closes the channel of a start that failed before connect. */

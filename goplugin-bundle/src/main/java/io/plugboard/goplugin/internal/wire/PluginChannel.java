@@ -87,7 +87,10 @@ public final class PluginChannel implements AutoCloseable {
     private volatile ClientCall<ConnInfo, ConnInfo> brokerStream;
     /** Set when a readiness check found the plugin serving: the next call's end opens the broker stream. */
     private volatile boolean brokerDue;
-    /** Where go-plugin's GRPCStdio stream goes, opened with the broker stream; null: not opened. */
+    /**
+     * Where go-plugin's GRPCStdio stream goes, opened with the broker stream; null: not opened. Given
+     * with the plugin's address: at construction, or when a prepared channel is handed it.
+     */
     private volatile StdioOutput stdio;
     /** That stream, once opened (on the event loop); null before. */
     private volatile ClientCall<GrpcStdioProto.StdioEmpty, StdioData> stdioStream;
@@ -108,12 +111,19 @@ public final class PluginChannel implements AutoCloseable {
      */
     private final AtomicReference<Runnable> startOver = new AtomicReference<>();
 
-    PluginChannel(ManagedChannel channel, Executor loop, Executor stdioReader, String pluginName, String where) {
+    /**
+     * @param pluginName null for a channel made ahead of any plugin (see {@link #claimedBy})
+     * @param where null for a channel made ahead of any plugin (see {@link #addressed})
+     * @param stdio where go-plugin's GRPCStdio stream goes, opened once the start is over; null opens none
+     */
+    PluginChannel(ManagedChannel channel, Executor loop, Executor stdioReader, String pluginName, String where,
+            StdioOutput stdio) {
         this.channel = channel;
         this.loop = Objects.requireNonNull(loop, "loop");
         this.stdioReader = Objects.requireNonNull(stdioReader, "stdioReader");
         this.pluginName = pluginName;
         this.where = where;
+        this.stdio = stdio;
     }
 
     /** Names the plugin a channel made ahead of it was claimed for. */
@@ -138,15 +148,6 @@ public final class PluginChannel implements AutoCloseable {
     /** Takes what was to run when the start is over, for another channel to run it (null: nothing). */
     Runnable takeStartOver() {
         return startOver.getAndSet(null);
-    }
-
-    /**
-     * Has the plugin's output that go-plugin's GRPCStdio stream carries go to {@code output}; call
-     * before the readiness check. The stream is opened with the broker stream, once the start is
-     * over.
-     */
-    public void forwardStdio(StdioOutput output) {
-        stdio = Objects.requireNonNull(output, "output");
     }
 
     /**
@@ -188,9 +189,14 @@ public final class PluginChannel implements AutoCloseable {
         }
     }
 
-    /** Names the address of a prepared channel, once the handshake gave it. */
-    void addressed(String address) {
+    /**
+     * Names the address of a prepared channel, once the handshake gave it, and where go-plugin's
+     * GRPCStdio stream goes (null opens none): before its readiness check is answered, as the stream
+     * is opened after the first call that follows it.
+     */
+    void addressed(String address, StdioOutput output) {
         where = address;
+        stdio = output;
     }
 
     /**

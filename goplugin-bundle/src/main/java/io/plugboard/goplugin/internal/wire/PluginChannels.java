@@ -11,7 +11,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Supplier;
+import java.util.concurrent.atomic.AtomicReference;
 
 import io.grpc.ManagedChannel;
 import io.grpc.netty.shaded.io.grpc.netty.InternalNettyChannelBuilder;
@@ -28,6 +28,7 @@ import io.grpc.netty.shaded.io.netty.util.concurrent.DefaultThreadFactory;
 import io.grpc.netty.shaded.io.netty.util.concurrent.FastThreadLocal;
 import io.grpc.netty.shaded.io.netty.util.concurrent.FastThreadLocalThread;
 import io.plugboard.goplugin.internal.launch.Handshake;
+import io.plugboard.goplugin.internal.launch.StdioOutput;
 
 /**
  * Makes channels to plugin processes. One per bundle activation: it owns the event loop the
@@ -48,8 +49,8 @@ public final class PluginChannels implements AutoCloseable {
     /** Prefix of the name of the thread that hands on what plugins send on go-plugin's GRPCStdio streams. */
     static final String STDIO_THREAD_NAME = "plugboard-goplugin-stdio";
 
-    /** The reserve thread ends when it had nothing to do for this long. */
-    private static final long RESERVE_THREAD_IDLE_SECONDS = 5;
+    /** The reserve and stdio threads end when they had nothing to do for this long. */
+    private static final long IDLE_THREAD_SECONDS = 5;
 
     /** Bounds the wait for the event loop to stop; it has nothing left to do by then. */
     private static final long CLOSE_TIMEOUT_SECONDS = 10;
@@ -71,18 +72,18 @@ public final class PluginChannels implements AutoCloseable {
     private final EventLoopGroup group;
     private final Thread loopThread;
     private final Duration connectTimeout;
-    /** Makes the reserves, one at a time; its thread ends after a few idle seconds. */
+    /** Makes the reserves, one at a time (see {@link #idleEndingThread}). */
     private final ThreadPoolExecutor reserveMaker;
-    /** The latest thread the reserve maker started (one at a time); null before the first. */
-    private volatile Thread reserveThread;
+    /** The latest thread the reserve maker started; null before the first. */
+    private final AtomicReference<Thread> reserveThread = new AtomicReference<>();
     /**
      * Runs the listeners of every channel's GRPCStdio stream (gRPC keeps each stream's in order):
      * logging a plugin's lines must not hold up the event loop. One thread, made on the first chunk
-     * and ended when idle, as the reserve thread.
+     * and ended when idle, as the reserve maker's.
      */
     private final ThreadPoolExecutor stdioReader;
     /** The latest thread the stdio reader started; null before the first. */
-    private volatile Thread stdioThread;
+    private final AtomicReference<Thread> stdioThread = new AtomicReference<>();
     /** A channel made ahead of the next start, unclaimed; null while none is ready. */
     private PreparedChannel reserve;
     /** Whether the next reserve is scheduled or being made. */
@@ -123,29 +124,29 @@ public final class PluginChannels implements AutoCloseable {
                 EpollIoHandler.newFactory(0, () -> new BriefSpin(spinNanos)));
         // Started now and remembered, so that close() can wait until the thread is really gone.
         loopThread = group.next().submit(Thread::currentThread).syncUninterruptibly().getNow();
-        // A daemon too, made when a reserve is to be made; it ends when idle, so an activation
-        // that starts no more plugins keeps no thread for it.
-        DefaultThreadFactory reserveThreads = new DefaultThreadFactory(RESERVE_THREAD_NAME, true);
-        reserveMaker = new ThreadPoolExecutor(1, 1, RESERVE_THREAD_IDLE_SECONDS, TimeUnit.SECONDS,
-                new LinkedBlockingQueue<>(), task -> {
-                    Thread thread = reserveThreads.newThread(task);
-                    // Remembered, so that close() can wait until it is really gone: the pool's
-                    // termination comes while its last thread is still ending.
-                    reserveThread = thread;
-                    return thread;
-                });
-        reserveMaker.allowCoreThreadTimeOut(true);
-        DefaultThreadFactory stdioThreads = new DefaultThreadFactory(STDIO_THREAD_NAME, true);
-        stdioReader = new ThreadPoolExecutor(1, 1, RESERVE_THREAD_IDLE_SECONDS, TimeUnit.SECONDS,
-                new LinkedBlockingQueue<>(), task -> {
-                    Thread thread = stdioThreads.newThread(task);
-                    stdioThread = thread;
-                    return thread;
-                });
-        stdioReader.allowCoreThreadTimeOut(true);
+        reserveMaker = idleEndingThread(RESERVE_THREAD_NAME, reserveThread);
+        stdioReader = idleEndingThread(STDIO_THREAD_NAME, stdioThread);
         // No reserve yet: the bundle makes these channels during its first start, which a
         // reserve made now would slow down (measured: 30-40 ms on a cold first start). The
         // first reserve comes once the first start is over, as every later one does.
+    }
+
+    /**
+     * A pool of one daemon thread, made for a task and ended after {@link #IDLE_THREAD_SECONDS}
+     * without one, so an activation that has no such work keeps no thread for it; tasks wait their
+     * turn. Each thread it makes is put in {@code latest}, for close() to wait until the last one
+     * is really gone: the pool's termination comes while that thread is still ending.
+     */
+    private static ThreadPoolExecutor idleEndingThread(String name, AtomicReference<Thread> latest) {
+        DefaultThreadFactory threads = new DefaultThreadFactory(name, true);
+        ThreadPoolExecutor pool = new ThreadPoolExecutor(1, 1, IDLE_THREAD_SECONDS, TimeUnit.SECONDS,
+                new LinkedBlockingQueue<>(), task -> {
+                    Thread thread = threads.newThread(task);
+                    latest.set(thread);
+                    return thread;
+                });
+        pool.allowCoreThreadTimeOut(true);
+        return pool;
     }
 
     private static Duration checkedSpin(Duration spin) {
@@ -242,7 +243,8 @@ public final class PluginChannels implements AutoCloseable {
             // Out of idle mode now: gRPC makes the connection up to its connect here, not after
             // the handshake.
             channel.getState(true);
-            return new PreparedChannel(this, new PluginChannel(channel, group.next(), stdioReader, null, null), socket);
+            return new PreparedChannel(this, new PluginChannel(channel, group.next(), stdioReader, null, null, null),
+                    socket);
         } catch (RuntimeException e) {
             channel.shutdownNow();
             throw e;
@@ -295,17 +297,26 @@ public final class PluginChannels implements AutoCloseable {
         }
     }
 
+    /** {@link #connect(Handshake, String, StdioOutput)} for a channel that opens no GRPCStdio stream. */
+    public PluginChannel connect(Handshake handshake, String pluginName) throws IOException {
+        return connect(handshake, pluginName, null);
+    }
+
     /**
      * Makes the channel (plaintext HTTP/2 over the handshake's unix socket or tcp address); it
      * opens the broker's StartStream once its start is over, as go-plugin's host opens it once
-     * (see {@link PluginChannel}). Does not wait for the connection: the first call makes it, and
+     * (see {@link PluginChannel}), and go-plugin's GRPCStdio stream with it when given where
+     * that goes. Does not wait for the connection: the first call makes it, and
      * {@link PluginChannel#awaitServing} says why when it cannot be made. (A separate wait for
      * the channel's READY state first cost two more thread hand-overs per start.)
      *
      * @param pluginName for messages and thread names
+     * @param stdio where what the plugin prints after Serve goes: go-plugin 1.4 and later send it
+     *        on plugin.GRPCStdio/StreamStdio only, opened after the first call that follows the
+     *        readiness check; null opens no such stream
      * @throws IOException when the handshake names an address or protocol this host cannot use
      */
-    public PluginChannel connect(Handshake handshake, String pluginName) throws IOException {
+    public PluginChannel connect(Handshake handshake, String pluginName, StdioOutput stdio) throws IOException {
         Objects.requireNonNull(handshake, "handshake");
         Objects.requireNonNull(pluginName, "pluginName");
         check(handshake, pluginName);
@@ -325,7 +336,7 @@ public final class PluginChannels implements AutoCloseable {
         }
         ManagedChannel channel = builder.build();
         try {
-            return new PluginChannel(channel, group.next(), stdioReader, pluginName, where(handshake));
+            return new PluginChannel(channel, group.next(), stdioReader, pluginName, where(handshake), stdio);
         } catch (RuntimeException e) {
             channel.shutdownNow();
             throw e;
@@ -414,7 +425,7 @@ public final class PluginChannels implements AutoCloseable {
             reserve = null;
         }
         reserveMaker.shutdownNow();
-        awaitEnd(reserveMaker, () -> reserveThread);
+        awaitEnd(reserveMaker, reserveThread);
         if (unclaimed != null) {
             unclaimed.close();
         }
@@ -422,7 +433,7 @@ public final class PluginChannels implements AutoCloseable {
                 .awaitUninterruptibly(CLOSE_TIMEOUT_SECONDS + 1, TimeUnit.SECONDS);
         // After the loop: the streams' last callbacks (their ends) are on the reader's queue by then.
         stdioReader.shutdown();
-        awaitEnd(stdioReader, () -> stdioThread);
+        awaitEnd(stdioReader, stdioThread);
         try {
             loopThread.join(TimeUnit.SECONDS.toMillis(CLOSE_TIMEOUT_SECONDS));
         } catch (InterruptedException e) {
@@ -431,7 +442,7 @@ public final class PluginChannels implements AutoCloseable {
     }
 
     /** Waits for a pool to end and for its last thread to be really gone (the pool ends while that thread is still ending). */
-    private static void awaitEnd(ThreadPoolExecutor pool, Supplier<Thread> lastThread) {
+    private static void awaitEnd(ThreadPoolExecutor pool, AtomicReference<Thread> lastThread) {
         try {
             pool.awaitTermination(CLOSE_TIMEOUT_SECONDS, TimeUnit.SECONDS);
             Thread last = lastThread.get();

@@ -6,6 +6,7 @@ import java.util.Objects;
 
 import io.grpc.netty.shaded.io.netty.channel.unix.DomainSocketAddress;
 import io.plugboard.goplugin.internal.launch.Handshake;
+import io.plugboard.goplugin.internal.launch.StdioOutput;
 
 /**
  * A channel built before its plugin listens ({@link PluginChannels#prepare}), waiting for the
@@ -37,16 +38,23 @@ public final class PreparedChannel implements AutoCloseable {
         channel.sendFirstCheck(firstCheckDeadline);
     }
 
+    /** {@link #connect(Handshake, StdioOutput)} for a channel that opens no GRPCStdio stream. */
+    public PluginChannel connect(Handshake handshake) throws IOException {
+        return connect(handshake, null);
+    }
+
     /**
      * Hands the channel the plugin's unix socket, where it connects at once and sends what
      * waited; returns it. A plugin that listens on tcp gets a channel of its own, made as
      * {@link PluginChannels#connect} makes it (go-plugin picks tcp only where unix sockets are
      * missing), and the prepared one is closed. Either way the channel is the caller's to close.
      *
+     * @param stdio where the plugin's go-plugin GRPCStdio stream goes (see
+     *        {@link PluginChannels#connect(Handshake, String, StdioOutput)}); null opens none
      * @throws IOException when the handshake names an address or protocol this host cannot use;
      *         the prepared channel is closed then
      */
-    public PluginChannel connect(Handshake handshake) throws IOException {
+    public PluginChannel connect(Handshake handshake, StdioOutput stdio) throws IOException {
         Objects.requireNonNull(handshake, "handshake");
         use();
         String pluginName = channel.pluginName();
@@ -58,7 +66,7 @@ public final class PreparedChannel implements AutoCloseable {
         }
         if (!"unix".equals(handshake.network())) {
             try {
-                PluginChannel own = channels.connect(handshake, pluginName);
+                PluginChannel own = channels.connect(handshake, pluginName, stdio);
                 // The start goes on on that channel: it runs what is to run when the start is over.
                 own.whenStartIsOver(channel.takeStartOver());
                 return own;
@@ -66,7 +74,7 @@ public final class PreparedChannel implements AutoCloseable {
                 channel.close();
             }
         }
-        channel.addressed(PluginChannels.where(handshake));
+        channel.addressed(PluginChannels.where(handshake), stdio);
         socket.open(new DomainSocketAddress(handshake.address()));
         return channel;
     }

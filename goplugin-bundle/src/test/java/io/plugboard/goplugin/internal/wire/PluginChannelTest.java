@@ -271,7 +271,8 @@ public class PluginChannelTest {
         server.stdio(StdioData.Channel.INVALID, "dropped");
         server.stdio(StdioData.Channel.STDOUT, "ld\n");
         RecordingStdio stdio = new RecordingStdio();
-        channel.forwardStdio(stdio);
+        channel.close();
+        channel = channels.connect(server.handshake(), "kv-test", stdio);
         assertTrue(channel.awaitServing(DEADLINE));
         channel.put("k", new byte[] {1}, DEADLINE);
         assertTrue("StreamStdio was opened", server.awaitStdioOpened(10));
@@ -287,9 +288,8 @@ public class PluginChannelTest {
         channel.close();
         server.close();
         server = TestPluginServer.unixWithoutStdio(temp.getRoot().toPath().resolve("old.sock"));
-        channel = channels.connect(server.handshake(), "kv-old");
         RecordingStdio stdio = new RecordingStdio();
-        channel.forwardStdio(stdio);
+        channel = channels.connect(server.handshake(), "kv-old", stdio);
         assertTrue(channel.awaitServing(DEADLINE));
         channel.put("k", new byte[] {7}, DEADLINE);
         assertTrue("UNIMPLEMENTED ended the stream", stdio.ended.await(10, TimeUnit.SECONDS));

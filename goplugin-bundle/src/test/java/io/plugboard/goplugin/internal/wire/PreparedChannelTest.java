@@ -10,9 +10,12 @@ import java.io.IOException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.channels.ServerSocketChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.AfterClass;
@@ -23,7 +26,9 @@ import org.junit.Test;
 import org.junit.rules.TemporaryFolder;
 
 import io.plugboard.goplugin.internal.launch.Handshake;
+import io.plugboard.goplugin.internal.launch.StdioOutput;
 import io.plugboard.goplugin.internal.wire.proto.health.HealthProto.HealthCheckResponse.ServingStatus;
+import io.plugboard.goplugin.internal.wire.proto.plugin.GrpcStdioProto.StdioData;
 
 /**
  * A channel prepared before its plugin listens ({@link PluginChannels#prepare}): it connects once
@@ -142,6 +147,43 @@ public class PreparedChannelTest {
                         e.getMessage());
                 assertTrue("waited for the timeout, not the check's own deadline",
                         System.nanoTime() - start < TimeUnit.SECONDS.toNanos(5));
+            }
+        }
+    }
+
+    @Test
+    public void theStdioGivenWithTheAddressIsStreamedOnceTheStartIsOver() throws Exception {
+        for (boolean unix : new boolean[] {true, false}) {
+            PreparedChannel prepared = channels.prepare("kv-stdio", DEADLINE);
+            List<String> chunks = new CopyOnWriteArrayList<>();
+            StdioOutput stdio = new StdioOutput() {
+                @Override
+                public void stdout(byte[] chunk) {
+                    chunks.add("out:" + new String(chunk, StandardCharsets.UTF_8));
+                }
+
+                @Override
+                public void stderr(byte[] chunk) {
+                    chunks.add("err:" + new String(chunk, StandardCharsets.UTF_8));
+                }
+
+                @Override
+                public void ended() {
+                }
+            };
+            // A tcp plugin's channel is one of its own: it gets the stdio too.
+            try (TestPluginServer server = unix ? TestPluginServer.unix(socket()) : TestPluginServer.tcp();
+                    PluginChannel channel = prepared.connect(server.handshake(), stdio)) {
+                server.stdio(StdioData.Channel.STDOUT, "hello\n");
+                assertTrue(channel.awaitServing(DEADLINE));
+                assertFalse("StreamStdio was opened before the start was over", server.awaitStdioOpened(0));
+                channel.put("k", new byte[] {1}, DEADLINE);
+                assertTrue("StreamStdio was opened", server.awaitStdioOpened(10));
+                long deadline = System.nanoTime() + DEADLINE.toNanos();
+                while (chunks.isEmpty() && System.nanoTime() < deadline) {
+                    Thread.sleep(10);
+                }
+                assertEquals(List.of("out:hello\n"), chunks);
             }
         }
     }
