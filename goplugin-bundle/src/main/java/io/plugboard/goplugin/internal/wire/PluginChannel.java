@@ -55,13 +55,6 @@ public final class PluginChannel implements AutoCloseable {
     private static final String MISSING_FILE = "no such file or directory";
     /** go-plugin's gRPC server keeps grpc-go's default limit on what it receives; grpc-java has the same on answers. */
     static final long GO_PLUGIN_MAX_MESSAGE = 4 << 20;
-    /**
-     * grpc-java says "Received data on closed stream" at INFO (java.util.logging: standard error) for each frame of
-     * an answer that comes after it refused that answer as too large: dozens of lines for one Get of a 4.5 MB value,
-     * whose caller is told already (TOO_LARGE). Warnings still show. A field: java.util.logging holds its loggers
-     * weakly, and a collected logger would forget the level.
-     */
-    private static final java.util.logging.Logger CLOSED_STREAM_LOG = quieted("io.grpc.internal.AbstractClientStream");
     /** grpc-go refusing a request: "grpc: received message larger than max (5000010 vs. 4194304)"; size, limit. */
     private static final Pattern REQUEST_TOO_LARGE = Pattern.compile("message larger than max \\((\\d+) vs\\. (\\d+)\\)");
     /** grpc-java refusing an answer: "gRPC message exceeds maximum size 4194304: 4500005"; limit, size. */
@@ -567,12 +560,6 @@ public final class PluginChannel implements AutoCloseable {
             case PLUGIN_ERROR, TOO_LARGE -> status.getDescription() != null ? status.getDescription() : status.getCode().toString();
         };
         return new KvCallException(kind, message, e);
-    }
-
-    private static java.util.logging.Logger quieted(String name) {
-        java.util.logging.Logger logger = java.util.logging.Logger.getLogger(name);
-        logger.setLevel(java.util.logging.Level.WARNING);
-        return logger;
     }
 
     /**

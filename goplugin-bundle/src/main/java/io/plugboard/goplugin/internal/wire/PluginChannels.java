@@ -34,6 +34,8 @@ import io.plugboard.goplugin.internal.launch.StdioOutput;
  * Makes channels to plugin processes. One per bundle activation: it owns the event loop the
  * channels share, and keeps one channel made ahead for the next start, the reserve (see
  * {@link #prepare}); no static state, so the bundle's class loader can go once it is closed.
+ * While any is open, grpc-java's notice of data on a closed stream is not logged (see
+ * {@link ClosedStreamLog}).
  */
 public final class PluginChannels implements AutoCloseable {
 
@@ -129,6 +131,8 @@ public final class PluginChannels implements AutoCloseable {
         // No reserve yet: the bundle makes these channels during its first start, which a
         // reserve made now would slow down (measured: 30-40 ms on a cold first start). The
         // first reserve comes once the first start is over, as every later one does.
+        // Last: nothing after it throws, so close() gives back what this takes.
+        ClosedStreamLog.open();
     }
 
     /**
@@ -419,7 +423,9 @@ public final class PluginChannels implements AutoCloseable {
     @Override
     public void close() {
         PreparedChannel unclaimed;
+        boolean wasOpen;
         synchronized (this) {
+            wasOpen = !closed;
             closed = true;
             unclaimed = reserve;
             reserve = null;
@@ -438,6 +444,9 @@ public final class PluginChannels implements AutoCloseable {
             loopThread.join(TimeUnit.SECONDS.toMillis(CLOSE_TIMEOUT_SECONDS));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+        if (wasOpen) {
+            ClosedStreamLog.close();
         }
     }
 

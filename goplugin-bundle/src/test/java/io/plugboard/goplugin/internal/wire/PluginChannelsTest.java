@@ -3,6 +3,7 @@ package io.plugboard.goplugin.internal.wire;
 import static org.junit.Assert.assertArrayEquals;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.assertNull;
 import static org.junit.Assert.assertThrows;
 import static org.junit.Assert.assertTrue;
 
@@ -210,6 +211,42 @@ public class PluginChannelsTest {
         assertEquals("spin window 1000001 µs is not within 0 and 1000000 µs", assertThrows(
                 IllegalArgumentException.class, () -> new PluginChannels(temp.getRoot().toPath(),
                         Duration.ofNanos(1_000_001_000))).getMessage());
+    }
+
+    /**
+     * grpc-java's notice of data on a closed stream (one INFO line per frame of a refused answer)
+     * is quiet while any PluginChannels is open, and the logger's level is given back when the last
+     * closes: the level holds for the whole JVM. A level of the logger's own is left alone.
+     */
+    @Test
+    public void grpcsClosedStreamLoggerIsQuietOnlyWhileChannelsAreOpen() throws Exception {
+        java.util.logging.Logger logger = java.util.logging.Logger.getLogger(ClosedStreamLog.NAME);
+        assertNull("no PluginChannels is open before", logger.getLevel());
+        PluginChannels first = new PluginChannels(temp.newFolder("first").toPath());
+        try {
+            assertQuietWhileAnotherOpensAndCloses(logger);
+        } finally {
+            first.close();
+        }
+        assertNull("the last one closed", logger.getLevel());
+        // Closed twice, it gives the logger back once.
+        first.close();
+        try (PluginChannels again = new PluginChannels(temp.newFolder("again").toPath())) {
+            assertQuietWhileAnotherOpensAndCloses(logger);
+        }
+        assertNull(logger.getLevel());
+        logger.setLevel(java.util.logging.Level.FINE);
+        try (PluginChannels channels = new PluginChannels(temp.newFolder("fine").toPath())) {
+            assertEquals("someone's choice", java.util.logging.Level.FINE, logger.getLevel());
+        } finally {
+            logger.setLevel(null);
+        }
+    }
+
+    private void assertQuietWhileAnotherOpensAndCloses(java.util.logging.Logger logger) throws IOException {
+        assertEquals(java.util.logging.Level.WARNING, logger.getLevel());
+        new PluginChannels(temp.newFolder().toPath()).close();
+        assertEquals("one is still open", java.util.logging.Level.WARNING, logger.getLevel());
     }
 
     private static List<String> loopThreads() {
