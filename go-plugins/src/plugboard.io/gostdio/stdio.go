@@ -26,6 +26,10 @@ const stdioChunk = 1024
 // Go-plugin 1.0.1, which this repository builds against, has none of it (its pipes are never
 // read); Stdio rebuilds the behaviour on the wire so that kv-misbehave can play a 1.4 plugin.
 // Unlike plugin.Serve it leaves os.Stdout and os.Stderr alone: write to Stdout and Stderr.
+//
+// Stdout and Stderr are *os.File, whose Write holds the file's write lock until every byte is in
+// the pipe: the bytes of one Write are never mixed with another's, even past PIPE_BUF (4 KiB),
+// where the pipe itself takes them in parts. Concurrent writers need no lock of their own.
 type Stdio struct {
 	// Stdout and Stderr are the write ends of the two pipes.
 	Stdout *os.File

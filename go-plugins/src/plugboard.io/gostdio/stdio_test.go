@@ -118,3 +118,52 @@ func TestStdioWritesBlockUntilAStreamDrainsThem(t *testing.T) {
 		t.Fatal("the write did not finish once the stream had drained it")
 	}
 }
+
+// Concurrent writers need no lock of their own: each Write of a line longer than PIPE_BUF (which
+// the pipe takes in parts) and than a chunk comes out whole (kv-misbehave's print-on-call relies
+// on it).
+func TestConcurrentWritesStayWhole(t *testing.T) {
+	stdio, client := serveStdio(t)
+	stream := openStream(t, client)
+	const writers, lines, length = 8, 4, 10 << 10
+	start := make(chan struct{})
+	failed := make(chan error, writers)
+	for w := 0; w < writers; w++ {
+		line := append(bytes.Repeat([]byte{byte('a' + w)}, length), '\n')
+		go func() {
+			<-start
+			for i := 0; i < lines; i++ {
+				if _, err := stdio.Stdout.Write(line); err != nil {
+					failed <- err
+					return
+				}
+			}
+		}()
+	}
+	close(start)
+	stdout, _ := receive(t, stream, writers*lines*(length+1), 0)
+	select {
+	case err := <-failed:
+		t.Fatalf("Write: %v", err)
+	default:
+	}
+	seen := map[byte]int{}
+	for _, line := range bytes.SplitAfter(stdout, []byte{'\n'}) {
+		if len(line) == 0 {
+			continue
+		}
+		if len(line) != length+1 || len(bytes.Trim(line[:length], string(line[:1]))) != 0 {
+			shown := line
+			if len(shown) > 64 {
+				shown = shown[:64]
+			}
+			t.Fatalf("a line of %d bytes that mixes writers: %q...", len(line), shown)
+		}
+		seen[line[0]]++
+	}
+	for w := 0; w < writers; w++ {
+		if seen[byte('a'+w)] != lines {
+			t.Fatalf("writer %c's lines came %d times, want %d (all: %v)", 'a'+w, seen[byte('a'+w)], lines, seen)
+		}
+	}
+}

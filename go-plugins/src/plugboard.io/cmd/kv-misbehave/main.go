@@ -12,7 +12,6 @@ import (
 	"os"
 	"os/signal"
 	"strconv"
-	"sync"
 	"syscall"
 	"time"
 
@@ -152,13 +151,12 @@ func (hangOnGet) Get(string) ([]byte, error) {
 // printOnPut writes, before each Put, one line "put <key> xxx...x" to the emulated stdout and one
 // line "stderr: put <key>" to the emulated stderr (the key as it is). Only a host streaming
 // plugin.GRPCStdio drains them: without one, the stdout pipe is full after about 64 KiB (some 65 Puts
-// of the default line) and the next Put blocks before it stores anything.
+// of the default line) and the next Put blocks before it stores anything. Each line is one Write,
+// which keeps it whole beside those of concurrent Puts however long it is (see gostdio.Stdio).
 type printOnPut struct {
 	kvplugin.KV
 	stdio *gostdio.Stdio
 	xs    []byte
-	// mu keeps the lines of concurrent Puts whole: a pipe write of more than 4 KiB is not atomic.
-	mu sync.Mutex
 }
 
 func (p *printOnPut) Put(key string, value []byte) error {
@@ -168,12 +166,10 @@ func (p *printOnPut) Put(key string, value []byte) error {
 	line = append(line, ' ')
 	line = append(line, p.xs...)
 	line = append(line, '\n')
-	p.mu.Lock()
 	_, err := p.stdio.Stdout.Write(line)
 	if err == nil {
 		_, err = fmt.Fprintf(p.stdio.Stderr, "stderr: put %s\n", key)
 	}
-	p.mu.Unlock()
 	if err != nil {
 		return fmt.Errorf("print-on-call: %w", err)
 	}
