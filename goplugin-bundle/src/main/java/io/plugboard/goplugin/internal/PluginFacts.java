@@ -20,7 +20,7 @@ final class PluginFacts {
 
     /**
      * The facts: state (and reason when failed or stopped by itself), pid, protocol, socket,
-     * uptime, restarts, last exit, command, sha256 (first 12 hex digits), descriptor.
+     * uptime, restarts, last exit, command, sha256 (first 12 hex digits), descriptor, type, version.
      */
     static Map<String, String> of(Supervisor.Status status, Instant now) {
         Map<String, String> facts = new LinkedHashMap<>();
@@ -43,6 +43,9 @@ final class PluginFacts {
         String sha256 = instance != null ? sha256(instance.binary()) : descriptor.sha256();
         facts.put("sha256", sha256 == null ? NONE : Supervisor.shortHash(sha256));
         facts.put("descriptor", descriptor.file().toString());
+        // Also while no service is registered (failed for good, stopped), for plugin:list and plugin:info.
+        facts.put("type", descriptor.type());
+        facts.put("version", descriptor.version().toString());
         return facts;
     }
 

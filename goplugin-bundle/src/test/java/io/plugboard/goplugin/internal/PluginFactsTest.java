@@ -45,6 +45,8 @@ public class PluginFactsTest {
         expected.put("command", "'" + d.command() + "' --dir 'my data'");
         expected.put("sha256", Hashes.sha256(d.command()).substring(0, 12));
         expected.put("descriptor", d.file().toString());
+        expected.put("type", "kv");
+        expected.put("version", "0.0.0");
         Map<String, String> facts = PluginFacts.of(status, instance.startedAt().plusSeconds(192));
         assertEquals(expected, facts);
         assertEquals("in display order", List.copyOf(expected.keySet()), List.copyOf(facts.keySet()));
@@ -58,8 +60,9 @@ public class PluginFactsTest {
                 "restarted 5 times in 60 s, last exit killed by SIGKILL");
         Map<String, String> facts = PluginFacts.of(status, java.time.Instant.now());
         assertEquals(List.of("state", "reason", "pid", "protocol", "socket", "uptime", "restarts", "last exit",
-                "command", "sha256", "descriptor"), List.copyOf(facts.keySet()));
+                "command", "sha256", "descriptor", "type", "version"), List.copyOf(facts.keySet()));
         assertEquals("failed", facts.get("state"));
+        assertEquals("what plugin:list shows of it while it registers nothing", "kv", facts.get("type"));
         assertEquals("restarted 5 times in 60 s, last exit killed by SIGKILL", facts.get("reason"));
         assertEquals("-", facts.get("pid"));
         assertEquals("-", facts.get("uptime"));

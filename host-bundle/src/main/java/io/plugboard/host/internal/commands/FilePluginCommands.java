@@ -151,7 +151,7 @@ final class FilePluginCommands {
         lines.add(Map.entry("file", plugin.file().file().toString()));
         lines.add(Map.entry("handler", plugin.handler().describe() + ", bundle " + plugin.handler().bundleId()));
         lines.add(Map.entry("installed", Instant.ofEpochMilli(plugin.file().installedMillis()).toString()));
-        lines.add(Map.entry("serves", services.isEmpty() ? "nothing yet: it has registered no service"
+        lines.add(Map.entry("serves", services.isEmpty() ? "nothing now: it has no service registered"
                 : services.stream().map(p -> p.type() + (p.active() ? " (active)" : " (not active)") + ", service "
                         + p.serviceId()).collect(Collectors.joining("; "))));
         plugin.facts().forEach((key, value) -> {
@@ -222,9 +222,13 @@ final class FilePluginCommands {
                 + "plugin:install takes plugin jars" + (kinds.isEmpty() ? "" : " and " + String.join(", ", kinds) + " files"));
     }
 
-    /** The version the plugin's services carry ({@code plugin.version}); {@code ?} before it registers one. */
+    /**
+     * The version the plugin's services carry ({@code plugin.version}); while it has none, the
+     * version its handler gives (a {@code version} fact), else {@code ?}.
+     */
     private String versionOf(FilePlugin plugin) {
-        return registry.plugins().stream().filter(plugin::owns).map(PluginInfo::version).findFirst().orElse("?");
+        return registry.plugins().stream().filter(plugin::owns).map(PluginInfo::version).findFirst()
+                .orElseGet(() -> plugin.facts().getOrDefault("version", "?"));
     }
 
     private String servicesOf(FilePlugin plugin) {

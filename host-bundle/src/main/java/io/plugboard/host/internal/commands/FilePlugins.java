@@ -65,6 +65,16 @@ final class FilePlugins {
         return new FilePlugins(plugins);
     }
 
+    /** The file plugins that own none of the registry's entries now (not started yet, failed for good, stopped). */
+    List<FilePlugin> withoutService(List<PluginInfo> registered) {
+        return plugins.stream().filter(p -> registered.stream().noneMatch(p::owns)).toList();
+    }
+
+    /** Whether the bundle is a handler's: it runs file plugins, which are listed by themselves. */
+    boolean isHandler(long bundleId) {
+        return plugins.stream().anyMatch(p -> p.handler().bundleId() == bundleId);
+    }
+
     /** The file plugin the registry entry belongs to, if it is one's. */
     Optional<FilePlugin> owner(PluginInfo info) {
         return plugins.stream().filter(p -> p.owns(info)).findFirst();

@@ -6,6 +6,8 @@ import static io.plugboard.host.internal.commands.TerminalText.value;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -95,7 +97,8 @@ public final class PluginCommands {
                 return "no plugins installed; add one with plugin:install <path-or-url>";
             }
             FilePlugins filePlugins = files.plugins();
-            boolean details = plugins.stream().anyMatch(p -> filePlugins.owner(p).isPresent());
+            List<FilePlugin> unregistered = filePlugins.withoutService(plugins);
+            boolean details = !unregistered.isEmpty() || plugins.stream().anyMatch(p -> filePlugins.owner(p).isPresent());
             String[] header = {"ID", "NAME", "TYPE", "VERSION", "STATE", "ACTIVE", "DETAILS"};
             TextTable table = new TextTable(details ? header : Arrays.copyOf(header, header.length - 1));
             for (PluginInfo plugin : plugins) {
@@ -107,9 +110,17 @@ public final class PluginCommands {
                         file.map(FilePluginCommands::details).orElse("")};
                 table.row(details ? row : Arrays.copyOf(row, row.length - 1));
             }
+            // A plugin run from a file that registers nothing now (failed for good, stopped) is still listed.
+            for (FilePlugin plugin : unregistered) {
+                Map<String, String> facts = plugin.facts();
+                String[] row = {"-", plugin.name(), facts.getOrDefault("type", "-"), facts.getOrDefault("version", "?"),
+                        facts.getOrDefault("state", "-").toUpperCase(Locale.ROOT), "", FilePluginCommands.details(plugin)};
+                table.row(row);
+            }
             Set<Long> withPlugins = plugins.stream().map(PluginInfo::bundleId).collect(Collectors.toSet());
             for (Bundle bundle : bundles) {
-                if (!withPlugins.contains(bundle.getBundleId())) {
+                // A handler's bundle (the goplugin bundle) shows as its plugins' rows, registered or not.
+                if (!withPlugins.contains(bundle.getBundleId()) && !filePlugins.isHandler(bundle.getBundleId())) {
                     String[] row = {String.valueOf(bundle.getBundleId()), String.valueOf(bundle.getSymbolicName()), "-",
                             bundle.getVersion().toString(), BundleDescriber.stateName(bundle.getState()), "", ""};
                     table.row(details ? row : Arrays.copyOf(row, row.length - 1));

@@ -121,6 +121,26 @@ public class FilePluginCommandsTest extends GogoCommandsTestBase {
     }
 
     @Test
+    public void aFilePluginThatFailedForGoodStaysListedWithItsVersion() throws Exception {
+        defaultPlugins();
+        Path file = write("hello.greeting", "hello 1.2.0 Hi");
+        run("plugin:install " + file);
+        handler.failForGood(file);
+
+        // Its row stays, with its state; the handler's bundle is no plugin of its own.
+        assertEquals(String.join("\n",
+                "ID  NAME        TYPE     VERSION  STATE   ACTIVE  DETAILS",
+                "14  greeter.en  greeter  1.0.0    ACTIVE  *",
+                "13  kv.file     kv       1.1.0    ACTIVE",
+                "12  kv.memory   kv       1.0.0    ACTIVE  *",
+                "-   hello       greeter  1.2.0    FAILED          hello.greeting (state failed, type greeter)"),
+                run("plugin:list"));
+        String info = run("plugin:info hello");
+        assertTrue(info, info.startsWith("hello 1.2.0, run from hello.greeting\n"));
+        assertTrue(info, info.contains("serves:     nothing now: it has no service registered"));
+    }
+
+    @Test
     public void infoShowsTheRegistrysViewAndEveryFactOfTheHandlerOnce() throws Exception {
         Path file = write("hello.greeting", "hello 1.2.0 Hi");
         run("plugin:install " + file);

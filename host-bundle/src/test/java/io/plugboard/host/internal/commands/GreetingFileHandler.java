@@ -5,6 +5,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Set;
+import java.util.Optional;
+import java.util.HashSet;
 import java.util.Map;
 
 import org.osgi.framework.Version;
@@ -28,6 +31,7 @@ final class GreetingFileHandler implements PluginFileHandler {
     private final PluginTable registry;
     private final Map<Path, PluginFile> installed = new LinkedHashMap<>();
     private final Map<Path, Long> serviceIds = new LinkedHashMap<>();
+    private final Set<Path> failed = new HashSet<>();
     private long nextServiceId = 500;
 
     GreetingFileHandler(PluginTable registry) {
@@ -60,6 +64,13 @@ final class GreetingFileHandler implements PluginFileHandler {
         installed.remove(file);
     }
 
+    /** As a go-plugin that failed for good: the service is withdrawn, the file's plugin stays installed. */
+    void failForGood(Path file) {
+        Long serviceId = serviceIds.remove(file);
+        registry.remove(serviceId);
+        failed.add(file);
+    }
+
     @Override
     public List<PluginFile> installed() {
         return List.copyOf(installed.values());
@@ -73,10 +84,27 @@ final class GreetingFileHandler implements PluginFileHandler {
         Map<String, String> facts = new LinkedHashMap<>();
         installed.values().stream().filter(p -> p.pluginName().equals(pluginName)).findFirst()
                 .ifPresent(p -> facts.put("file", p.file().toString()));
+        Optional<Path> file = installed.values().stream().filter(p -> p.pluginName().equals(pluginName))
+                .map(PluginFile::file).findFirst();
+        if (file.isPresent() && failed.contains(file.get())) {
+            String[] parts = parseQuietly(file.get());
+            facts.put("state", "failed");
+            facts.put("type", Greeter.TYPE);
+            facts.put("version", parts[1]);
+            return facts;
+        }
         facts.put("pid", "4242");
         facts.put("uptime", "3m 2s");
         facts.put("restarts", "0");
         return facts;
+    }
+
+    private static String[] parseQuietly(Path file) {
+        try {
+            return parse(file);
+        } catch (PluginFileException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private static String[] parse(Path file) throws PluginFileException {
