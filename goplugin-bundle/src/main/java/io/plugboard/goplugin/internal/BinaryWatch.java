@@ -1,6 +1,7 @@
 package io.plugboard.goplugin.internal;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
 
@@ -29,6 +30,8 @@ import io.plugboard.goplugin.internal.StartedBinary.Stat;
  * up is a change, and brings it back; a touch, or the same broken bytes written again, is not.
  * Before this watch hashed any version the running instance's hash stands in; if that is unknown
  * too (it ended before the first poll), any settled change counts: one needless start at worst.
+ * A binary made executable again (its mode only) also counts once no instance serves: the
+ * restarts may have failed because it was not.
  * </ul>
  * Not thread-safe: the supervisor polls it from its thread.
  */
@@ -40,6 +43,8 @@ final class BinaryWatch {
     private Stat checked;
     // The hash of the version at the path this watch hashed last, reported or not; null before.
     private String lastLookedAt;
+    // Whether the binary could be executed at the last poll (it was, when the instance started).
+    private boolean wasExecutable = true;
 
     /** Watches the binary the running instance was started from, against its stat at that start. */
     BinaryWatch(StartedBinary running) {
@@ -58,6 +63,14 @@ final class BinaryWatch {
      *        ended (restarting, failed, stopped by itself)
      */
     Optional<String> poll(boolean serving) {
+        boolean executable = Files.isExecutable(binary);
+        boolean madeExecutable = executable && !wasExecutable;
+        wasExecutable = executable;
+        if (madeExecutable && !serving) {
+            // chmod +x after starts failed with "not executable": the same bytes are now a
+            // program that can run, which its hash alone (a mode is no content) would not show.
+            return sha256Now();
+        }
         Stat now = Stat.of(binary);
         if (now == null || !now.equals(seen)) {
             // Missing (mid-replacement) or still changing: wait for it to settle.
@@ -85,6 +98,16 @@ final class BinaryWatch {
         String baseline = serving || lastLookedAt == null ? runningSha256() : lastLookedAt;
         lastLookedAt = sha256;
         return sha256.equals(baseline) ? Optional.empty() : Optional.of(sha256);
+    }
+
+    /** The binary's hash now, as the version looked at last; empty if it cannot be read. */
+    private Optional<String> sha256Now() {
+        try {
+            lastLookedAt = Hashes.sha256(binary);
+            return Optional.of(lastLookedAt);
+        } catch (IOException e) {
+            return Optional.empty();
+        }
     }
 
     /** The running binary's hash; null (so any settled change counts) if it is no longer known. */

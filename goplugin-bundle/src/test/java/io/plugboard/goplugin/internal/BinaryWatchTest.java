@@ -6,6 +6,9 @@ import static org.junit.Assert.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.io.IOException;
+import java.util.Set;
+import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.FileTime;
 import java.util.Optional;
@@ -45,6 +48,27 @@ public class BinaryWatchTest {
             assertEquals(Optional.empty(), watch.poll(true));
             assertEquals(Hashes.sha256(binary), running.knownSha256());
         }
+    }
+
+    @Test
+    public void aBinaryMadeExecutableAgainCountsOnceNoInstanceServes() throws Exception {
+        assertEquals(Optional.empty(), watch.poll(true));
+        setExecutable(false);
+        assertEquals(Optional.empty(), watch.poll(false));
+        assertEquals(Optional.empty(), watch.poll(false));
+        setExecutable(true);
+        assertEquals("chmod +x after the restarts failed", Optional.of(Hashes.sha256(binary)), watch.poll(false));
+        assertEquals("reported once", Optional.empty(), watch.poll(false));
+    }
+
+    @Test
+    public void aModeChangeIsNoChangeWhileTheInstanceServes() throws Exception {
+        assertEquals(Optional.empty(), watch.poll(true));
+        setExecutable(false);
+        assertEquals(Optional.empty(), watch.poll(true));
+        setExecutable(true);
+        assertEquals(Optional.empty(), watch.poll(true));
+        assertEquals(Optional.empty(), watch.poll(true));
     }
 
     @Test
@@ -194,5 +218,16 @@ public class BinaryWatchTest {
         Optional<String> reported = watch.poll(true);
         assertTrue(reported.isPresent());
         assertEquals(Hashes.sha256(binary), reported.get());
+    }
+
+    private void setExecutable(boolean executable) throws IOException {
+        Set<PosixFilePermission> permissions = Files.getPosixFilePermissions(binary);
+        if (executable) {
+            permissions.add(PosixFilePermission.OWNER_EXECUTE);
+        } else {
+            permissions.removeAll(Set.of(PosixFilePermission.OWNER_EXECUTE, PosixFilePermission.GROUP_EXECUTE,
+                    PosixFilePermission.OTHERS_EXECUTE));
+        }
+        Files.setPosixFilePermissions(binary, permissions);
     }
 }
