@@ -18,6 +18,15 @@ interface FileKind {
      */
     FileCheck check(Path file);
 
+    /**
+     * Whether {@link #check} looks past the file (a descriptor names a program, which may be
+     * missing or not executable yet): a file it found invalid is then checked again at every
+     * rescan, not only when the file itself changes. False for jars, judged by their content alone.
+     */
+    default boolean checkLooksPastTheFile() {
+        return false;
+    }
+
     /** What installs, updates and uninstalls the plugins of this kind's files. */
     FolderActions actions();
 }

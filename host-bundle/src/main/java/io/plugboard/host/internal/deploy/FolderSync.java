@@ -174,7 +174,8 @@ final class FolderSync {
         for (Path file : files) {
             FileState state = FileState.of(file);
             Rejection rejection = rejected.get(file);
-            if (!state.equals(knownState(file)) && (rejection == null || !state.equals(rejection.state()))) {
+            if (!state.equals(knownState(file)) && (rejection == null || !state.equals(rejection.state())
+                    || rejection.recheck())) {
                 mark(file);
             }
         }
@@ -345,8 +346,10 @@ final class FolderSync {
                     again = Math.min(again, millisUntil(p.reportAt, now));
                 } else {
                     it.remove();
+                    // A problem past the file (its program not there yet) is looked at again at each rescan.
                     reject(file, new Rejection(current,
-                            "Not installing " + file.getFileName() + " from the plugins folder: " + check.problem(), false));
+                            "Not installing " + file.getFileName() + " from the plugins folder: " + check.problem(), false,
+                            kind.get().checkLooksPastTheFile()));
                 }
                 continue;
             }
@@ -383,7 +386,7 @@ final class FolderSync {
                 } else {
                     // Not installed: unknown again, so it is installed (not updated) when judged next.
                     Known tried = known.remove(name(file));
-                    reject(file, new Rejection(tried.state(), warning, true));
+                    reject(file, new Rejection(tried.state(), warning, true, false));
                 }
             }
         }
@@ -412,7 +415,7 @@ final class FolderSync {
             return;
         }
         known.remove(name(file));
-        reject(file, new Rejection(tried.state(), warning, true));
+        reject(file, new Rejection(tried.state(), warning, true, false));
     }
 
     /** Records why the file is not installed; logs it unless it was so, for the same reason, already. */
@@ -584,15 +587,16 @@ final class FolderSync {
     /**
      * Why a file is not installed as it is now: the state it had and the warning we logged;
      * {@code onInstall} when its kind refused it (it may fit once a plugin leaves), else it is
-     * invalid by its own content.
+     * invalid by its own content; {@code recheck} when its check looked past the file (it may be
+     * valid once what it names is there), so each rescan checks it again.
      */
-    private record Rejection(FileState state, String warning, boolean onInstall) {
+    private record Rejection(FileState state, String warning, boolean onInstall, boolean recheck) {
 
         // Written out, as FileState's: no invokedynamic bootstrap on the way through a first scan.
         @Override
         public boolean equals(Object o) {
             return o instanceof Rejection other && state.equals(other.state) && warning.equals(other.warning)
-                    && onInstall == other.onInstall;
+                    && onInstall == other.onInstall && recheck == other.recheck;
         }
 
         @Override
@@ -602,7 +606,8 @@ final class FolderSync {
 
         @Override
         public String toString() {
-            return "Rejection[state=" + state + ", warning=" + warning + ", onInstall=" + onInstall + "]";
+            return "Rejection[state=" + state + ", warning=" + warning + ", onInstall=" + onInstall + ", recheck="
+                    + recheck + "]";
         }
     }
 

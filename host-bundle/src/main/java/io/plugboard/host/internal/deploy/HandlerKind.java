@@ -47,6 +47,12 @@ final class HandlerKind implements FileKind {
         }
     }
 
+    /** A handler may check what the file names (a go-plugin descriptor's program), not only the file. */
+    @Override
+    public boolean checkLooksPastTheFile() {
+        return true;
+    }
+
     @Override
     public FolderActions actions() {
         return actions;

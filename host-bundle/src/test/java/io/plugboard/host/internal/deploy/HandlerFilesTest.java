@@ -170,6 +170,23 @@ public class HandlerFilesTest {
     }
 
     @Test
+    public void aFileInvalidForWhatItNamesIsInstalledOnceThatIsThereWithoutChangingItself() throws Exception {
+        start(true);
+
+        // As a .goplugin whose program is not there yet: the descriptor itself never changes.
+        write("later.greeting", "later\nneeds later.bin\n");
+        await(() -> jars.warnings.size() == 1);
+        assertEquals(List.of("Not installing later.greeting from the plugins folder: later.greeting needs later.bin, "
+                + "which does not exist"), jars.warnings);
+        Thread.sleep(GRACE + 300);
+        assertEquals("reported once, whatever the rescans", 1, jars.warnings.size());
+
+        // A file the folder does not watch (not of a kind), as a program in bin/ would be.
+        write("later.bin", "#!/bin/sh\n");
+        await(() -> greetings.count("install later.greeting later") == 1);
+    }
+
+    @Test
     public void aHandlerThatFailsIsReportedAndTheFolderGoesOn() throws Exception {
         start(true);
         greetings.failure = new IllegalStateException("boom");

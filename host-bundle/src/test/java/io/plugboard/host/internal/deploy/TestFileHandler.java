@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -47,6 +48,12 @@ final class TestFileHandler implements PluginFileHandler {
         }
         if (text.lines().findFirst().orElse("").isBlank()) {
             throw new PluginFileException(file.getFileName() + " names no plugin on its first line");
+        }
+        // As a go-plugin descriptor names its program: "needs <file>" on a line, a file next to it.
+        Optional<String> needed = text.lines().filter(line -> line.startsWith("needs ")).map(line -> line.substring(6))
+                .findFirst();
+        if (needed.isPresent() && !Files.exists(file.resolveSibling(needed.get()))) {
+            throw new PluginFileException(file.getFileName() + " needs " + needed.get() + ", which does not exist");
         }
         CRC32 crc = new CRC32();
         crc.update(text.getBytes(StandardCharsets.UTF_8));
