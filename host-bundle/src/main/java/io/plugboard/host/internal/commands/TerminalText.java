@@ -2,8 +2,10 @@ package io.plugboard.host.internal.commands;
 
 import java.util.function.Supplier;
 
+import io.plugboard.api.PluginStoppedException;
 import io.plugboard.api.kv.KeyValueStoreException;
 import io.plugboard.api.registry.PluginUnavailableException;
+import io.plugboard.host.internal.deploy.PluginInstallException;
 import io.plugboard.host.internal.text.ControlCharacters;
 
 /**
@@ -30,47 +32,107 @@ final class TerminalText {
 
     /**
      * Runs a command and returns its text escaped; a failure is thrown again with its message
-     * escaped, as an exception of the same type where the host knows how to make one.
+     * escaped, as an exception of the same type where the host knows how to make one. Whatever
+     * its type, the failure thrown prints as its message alone: Gogo's interactive shell shows a
+     * failure as its {@code toString()}, which would put a Java class name before every message
+     * (the piped mode prints "Error: " and the message).
      */
     static String shown(Supplier<String> command) {
         try {
             return ControlCharacters.escapedKeepingLines(command.get());
         } catch (IllegalArgumentException e) {
             throw e.getClass() == IllegalArgumentException.class
-                    ? withMessage(e, ControlCharacters.escaped(e.getMessage()))
-                    : withMessage(e, ControlCharacters.escapedKeepingLines(e.getMessage()));
+                    ? shownAs(e, ControlCharacters.escaped(e.getMessage()))
+                    : shownAs(e, ControlCharacters.escapedKeepingLines(e.getMessage()));
         } catch (RuntimeException e) {
-            throw withMessage(e, ControlCharacters.escapedKeepingLines(e.getMessage()));
+            throw shownAs(e, ControlCharacters.escapedKeepingLines(e.getMessage()));
         }
     }
 
     /**
-     * The failure itself when escaping left its message as it was (a PluginInstallException's
-     * message is escaped when it is made, so it is never escaped twice), else a copy with the
-     * escaped message, the same cause and the same stack trace.
+     * A copy of the failure with the message, the same cause and the same stack trace, of the
+     * same type where the host knows how to make one (an anonymous subclass, to print as its
+     * message); a PluginInstallException prints so already, and its message is escaped when it
+     * is made, so it is never escaped twice.
      */
-    private static RuntimeException withMessage(RuntimeException e, String message) {
-        if (message == null || message.equals(e.getMessage())) {
+    private static RuntimeException shownAs(RuntimeException e, String escaped) {
+        if (e instanceof PluginInstallException) {
             return e;
         }
+        String message = escaped == null ? e.getClass().getSimpleName() : escaped;
+        Class<?> type = e.getClass();
         RuntimeException shown;
-        if (e.getClass() == IllegalArgumentException.class) {
-            shown = new IllegalArgumentException(message, e.getCause());
-        } else if (e.getClass() == IllegalStateException.class) {
-            shown = new IllegalStateException(message, e.getCause());
-        } else if (e.getClass() == UnsupportedOperationException.class) {
-            shown = new UnsupportedOperationException(message, e.getCause());
-        } else if (e.getClass() == KeyValueStoreException.class) {
-            shown = new KeyValueStoreException(message, e.getCause());
-        } else if (e instanceof PluginUnavailableException unavailable
-                && e.getClass() == PluginUnavailableException.class) {
-            shown = new PluginUnavailableException(unavailable.type(), message);
+        if (type == IllegalArgumentException.class) {
+            shown = new IllegalArgumentException(message, e.getCause()) {
+                private static final long serialVersionUID = 1L;
+
+                @Override
+                public String toString() {
+                    return getMessage();
+                }
+            };
+        } else if (type == IllegalStateException.class) {
+            shown = new IllegalStateException(message, e.getCause()) {
+                private static final long serialVersionUID = 1L;
+
+                @Override
+                public String toString() {
+                    return getMessage();
+                }
+            };
+        } else if (type == UnsupportedOperationException.class) {
+            shown = new UnsupportedOperationException(message, e.getCause()) {
+                private static final long serialVersionUID = 1L;
+
+                @Override
+                public String toString() {
+                    return getMessage();
+                }
+            };
+        } else if (type == KeyValueStoreException.class) {
+            shown = new KeyValueStoreException(message, e.getCause()) {
+                private static final long serialVersionUID = 1L;
+
+                @Override
+                public String toString() {
+                    return getMessage();
+                }
+            };
+        } else if (type == PluginStoppedException.class) {
+            shown = new PluginStoppedException(message) {
+                private static final long serialVersionUID = 1L;
+
+                @Override
+                public String toString() {
+                    return getMessage();
+                }
+            };
+            if (e.getCause() != null) {
+                shown.initCause(e.getCause());
+            }
+        } else if (e instanceof PluginUnavailableException unavailable && type == PluginUnavailableException.class) {
+            shown = new PluginUnavailableException(unavailable.type(), message) {
+                private static final long serialVersionUID = 1L;
+
+                @Override
+                public String toString() {
+                    return getMessage();
+                }
+            };
             if (e.getCause() != null) {
                 shown.initCause(e.getCause());
             }
         } else {
             // A plugin's own exception type cannot be made here: its name goes into the message.
-            shown = new IllegalStateException(e.getClass().getName() + ": " + message, e.getCause());
+            String named = escaped == null ? type.getName() : type.getName() + ": " + escaped;
+            shown = new IllegalStateException(named, e.getCause()) {
+                private static final long serialVersionUID = 1L;
+
+                @Override
+                public String toString() {
+                    return getMessage();
+                }
+            };
         }
         shown.setStackTrace(e.getStackTrace());
         return shown;

@@ -19,4 +19,10 @@ public final class PluginInstallException extends RuntimeException {
     public PluginInstallException(String message, Throwable cause) {
         super(ControlCharacters.escapedKeepingLines(message), cause);
     }
+
+    /** The message alone: Gogo's interactive shell prints a command's failure as its toString(). */
+    @Override
+    public String toString() {
+        return getMessage();
+    }
 }

@@ -78,6 +78,19 @@ public class StoreAndGreeterCommandsTest extends GogoCommandsTestBase {
     }
 
     @Test
+    public void aFailurePrintsAsItsMessageAloneAsTheInteractiveShellShowsIt() {
+        // Gogo's jline shell prints a failure's toString(): no Java class name before the message.
+        IllegalArgumentException argument = assertThrows(IllegalArgumentException.class,
+                () -> session.execute("plugin:kv set a b"));
+        assertEquals("unknown subcommand 'set'; type plugin:kv put <key> <value> | get <key> | del <key> | keys",
+                argument.toString());
+        PluginUnavailableException unavailable = assertThrows(PluginUnavailableException.class,
+                () -> session.execute("plugin:kv get x"));
+        assertEquals(unavailable.getMessage(), unavailable.toString());
+        assertEquals("the type stays", "kv", unavailable.type());
+    }
+
+    @Test
     public void kvWithoutSubcommandSaysWhatToType() {
         assertEquals("missing argument; type plugin:kv put <key> <value> | get <key> | del <key> | keys",
                 fails("plugin:kv"));
@@ -151,6 +164,7 @@ public class StoreAndGreeterCommandsTest extends GogoCommandsTestBase {
                 new FailingStore("kv.go exited; last stderr lines:\n\tpanic: \u001b[31mboom\u0007"));
         KeyValueStoreException e = assertThrows(KeyValueStoreException.class, () -> session.execute("plugin:kv get x"));
         assertEquals("kv.go exited; last stderr lines:\n\tpanic: \\u001b[31mboom\\u0007", e.getMessage());
+        assertEquals("printed as its message alone", e.getMessage(), e.toString());
     }
 
     @Test
