@@ -116,7 +116,7 @@ final class Descriptor {
             }
             content = Files.readAllBytes(absolute);
         } catch (IOException e) {
-            throw new PluginFileException("Cannot read " + absolute + ": " + e, e);
+            throw new PluginFileException("Cannot read " + absolute + ": " + IoFailures.reason(e, absolute), e);
         }
         return parse(absolute, content, defaultWorkRoot);
     }

@@ -101,7 +101,8 @@ final class ProcessStarter implements InstanceStarter {
     }
 
     private static PluginFileException cannotRead(Descriptor descriptor, IOException e) {
-        return new PluginFileException(descriptor.name() + ": cannot read " + descriptor.command() + ": " + e, e);
+        return new PluginFileException(descriptor.name() + ": cannot read " + descriptor.command() + ": "
+                + IoFailures.reason(e, descriptor.command()), e);
     }
 
     private PluginInstance start(Descriptor descriptor, StartedBinary binary, Steps steps)
@@ -111,7 +112,8 @@ final class ProcessStarter implements InstanceStarter {
             Files.createDirectories(descriptor.workDir());
         } catch (IOException e) {
             throw new PluginFileException(name + ": cannot create its working directory " + descriptor.workDir()
-                    + " (key \"workdir\" of " + descriptor.file() + "): " + e, e);
+                    + " (key \"workdir\" of " + descriptor.file() + "): "
+                    + IoFailures.reason(e, descriptor.workDir()), e);
         }
         Path socketDir = newSocketDir(socketRoot);
         long startedNanos = System.nanoTime();
@@ -190,7 +192,7 @@ final class ProcessStarter implements InstanceStarter {
                 ProcessInstance.deleteTree(dir);
             }
             throw new PluginFileException("Cannot create a socket folder in " + root + " (framework property "
-                    + SOCKET_DIR_PROPERTY + "): " + e, e);
+                    + SOCKET_DIR_PROPERTY + "): " + IoFailures.reason(e, root), e);
         }
         int bytes = dir.toAbsolutePath().toString().getBytes(StandardCharsets.UTF_8).length;
         if (bytes > MAX_SOCKET_DIR_BYTES) {

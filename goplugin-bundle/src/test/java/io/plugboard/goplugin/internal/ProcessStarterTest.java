@@ -91,6 +91,25 @@ public class ProcessStarterTest {
                 + "0".repeat(64) + " (key \"sha256\"); refusing to run it", e.getMessage());
     }
     @Test
+    public void fileSystemFailuresAreWordedWithoutJavaClassNames() throws Exception {
+        // The binary gone between the descriptor's check and the start (deleted meanwhile).
+        Path copy = Files.copy(bin("kv-go"), temp.getRoot().toPath().resolve("kv-go-copy"));
+        Path file = temp.getRoot().toPath().resolve("copy.goplugin");
+        Files.writeString(file, "name=kv.copy\ntype=kv\ncommand=" + copy + "\ncookie=BASIC_PLUGIN=hello\n");
+        Descriptor gone = Descriptor.read(file, temp.getRoot().toPath().resolve("work"));
+        Files.delete(copy);
+        PluginFileException e = assertThrows(PluginFileException.class, () -> starter.start(gone));
+        assertEquals("kv.copy: cannot read " + copy + ": no such file or folder", e.getMessage());
+
+        // A working folder whose parent is a file.
+        Path blocker = Files.writeString(temp.getRoot().toPath().resolve("blocker"), "a file");
+        Descriptor blocked = descriptor("workdir=" + blocker.resolve("work") + "\n");
+        e = assertThrows(PluginFileException.class, () -> starter.start(blocked));
+        assertTrue(e.getMessage(), e.getMessage().endsWith("(key \"workdir\" of " + blocked.file() + "): "
+                + "not a directory"));
+    }
+
+    @Test
     public void theChannelIsPreparedWhileThePluginStarts() throws Exception {
         List<Boolean> insideLaunch = new ArrayList<>();
         boolean[] meanwhileRan = new boolean[1];
