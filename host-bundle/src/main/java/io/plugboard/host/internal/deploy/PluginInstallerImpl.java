@@ -274,14 +274,8 @@ public final class PluginInstallerImpl implements PluginInstaller {
     private void startOrRollBack(Bundle bundle, Running running, PluginJar jar, PluginSource source) {
         String failure;
         try {
-            bundle.start(Bundle.START_TRANSIENT | Bundle.START_ACTIVATION_POLICY);
-            startFailures.remove(bundle.getBundleId());
-            // SCR activates the components of a starting bundle as it starts (a delayed one as the
-            // registry takes its service): one that threw has failed by now.
-            Optional<String> component = ComponentFailures.of(componentRuntime, bundle);
+            Optional<String> component = startTransiently(bundle, true);
             if (component.isEmpty()) {
-                logger.info("Started plugin {} {} (bundle {})", bundle.getSymbolicName(), bundle.getVersion(),
-                        bundle.getBundleId());
                 return;
             }
             failure = "failed to start: " + component.get();
@@ -759,14 +753,10 @@ public final class PluginInstallerImpl implements PluginInstaller {
         return context.getBundle(Constants.SYSTEM_BUNDLE_LOCATION).adapt(FrameworkWiring.class);
     }
 
+    /** Starts the plugin; a failure is kept for {@link #whyNotActive} and logged once per reason. */
     private void start(Bundle bundle) {
         try {
-            // Transient: a restart keeps the plugins in the framework cache, and a persistent start
-            // would have the framework start them on its own, before the host; the folder starts them.
-            bundle.start(Bundle.START_TRANSIENT | Bundle.START_ACTIVATION_POLICY);
-            startFailures.remove(bundle.getBundleId());
-            logger.info("Started plugin {} {} (bundle {})", bundle.getSymbolicName(), bundle.getVersion(),
-                    bundle.getBundleId());
+            startTransiently(bundle, false);
         } catch (BundleException | IllegalStateException e) {
             String message = e.getMessage();
             // Waiting plugins are retried after every install: report each new reason once.
@@ -775,6 +765,28 @@ public final class PluginInstallerImpl implements PluginInstaller {
                         bundle.getVersion(), bundle.getBundleId(), whyNotActive(bundle).orElse(message));
             }
         }
+    }
+
+    /**
+     * The one way plugins are started, a new version on update as any other: transiently (a
+     * restart keeps the plugins in the framework cache, and a persistent start would have the
+     * framework start them on its own, before the host; the folder starts them), and with their
+     * activation policy. Returns why a component of the bundle failed to activate, when asked to
+     * look ({@code checkComponents}): SCR activates the components of a starting bundle as it
+     * starts (a delayed one as the registry takes its service), so one that threw has failed by
+     * now. Logs the start unless such a failure was found.
+     *
+     * @throws BundleException or IllegalStateException as {@link Bundle#start(int)}: the bundle did not start
+     */
+    private Optional<String> startTransiently(Bundle bundle, boolean checkComponents) throws BundleException {
+        bundle.start(Bundle.START_TRANSIENT | Bundle.START_ACTIVATION_POLICY);
+        startFailures.remove(bundle.getBundleId());
+        Optional<String> component = checkComponents ? ComponentFailures.of(componentRuntime, bundle) : Optional.empty();
+        if (component.isEmpty()) {
+            logger.info("Started plugin {} {} (bundle {})", bundle.getSymbolicName(), bundle.getVersion(),
+                    bundle.getBundleId());
+        }
+        return component;
     }
 
     private static boolean isFragment(Bundle bundle) {
