@@ -12,7 +12,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Instant;
+import java.util.HashMap;
+import java.util.Iterator;
 import java.util.Locale;
+import java.util.Map;
 
 import org.osgi.service.log.LogLevel;
 
@@ -22,13 +25,23 @@ import io.plugboard.host.internal.text.ControlCharacters;
  * Writes log entries as {@code LEVEL [origin] message} lines: to the console when at or above a
  * threshold, and every entry to a file when one is given, there preceded by the entry's time
  * (ISO-8601, UTC) and with all its lines. The console gets an entry's first line only when the
- * file has the whole entry (see {@link #consoleLine}). Free of OSGi services, so it is tested
- * without a framework.
+ * file has the whole entry (see {@link #consoleLine}), and is told each thing once: when the file
+ * has them, an entry that only repeats another (see {@link #write}) is left out of the console, and
+ * so is an entry whose console line was shown less than {@link #REPEAT_MILLIS} before. Free of
+ * OSGi services, so it is tested without a framework.
  */
 final class LogLineWriter implements Closeable {
 
     /** Starts each line of an entry after its first. */
     static final String CONTINUATION = "  ";
+
+    /**
+     * How long after the console showed a line the same line (same level, origin and first line)
+     * is not shown again. Felix SCR tries a component that throws in activate at its start, and
+     * again when the registry asks for its service a few milliseconds later, and logs the same
+     * error both times.
+     */
+    static final long REPEAT_MILLIS = 2_000;
 
     private final PrintStream console;
     private final LogLevel consoleLevel;
@@ -37,6 +50,8 @@ final class LogLineWriter implements Closeable {
     private final Path fileName;
     /** Set by close(): the log service delivers entries on its own thread, so a few may come after. */
     private boolean closed;
+    /** The console lines shown (less their pointer to the file) in the last {@link #REPEAT_MILLIS}, with when. */
+    private final Map<String, Long> shown = new HashMap<>();
 
     /** Creates a writer to the console only. */
     LogLineWriter(PrintStream console, LogLevel consoleLevel) {
@@ -136,13 +151,22 @@ final class LogLineWriter implements Closeable {
         return line.append(')').toString();
     }
 
+    /** Writes an entry that says something of its own, as {@link #write(long, LogLevel, String, String, Throwable, boolean)}. */
+    void write(long time, LogLevel level, String origin, String message, Throwable exception) {
+        write(time, level, origin, message, exception, false);
+    }
+
     /**
      * Writes one entry logged at {@code time} (milliseconds since the epoch): to the file always,
      * to the console when the level is severe enough, there as its first line only when the file
      * got it whole (with no file, or a file that failed or is closed, the console gets it whole:
-     * it is then the only place the lines go).
+     * it is then the only place the lines go). When the file got it, the console leaves it out if
+     * it {@code repeats} another entry, or if its line was shown less than {@link #REPEAT_MILLIS} before.
+     *
+     * @param repeats whether the entry only says again what another entry says
      */
-    synchronized void write(long time, LogLevel level, String origin, String message, Throwable exception) {
+    synchronized void write(long time, LogLevel level, String origin, String message, Throwable exception,
+            boolean repeats) {
         String line = format(level, origin, message, exception);
         boolean inFile = false;
         if (file != null && !closed) {
@@ -160,9 +184,36 @@ final class LogLineWriter implements Closeable {
         }
         // LogLevel.implies: WARN implies ERROR and AUDIT, so a WARN threshold lets those through.
         if (consoleLevel.implies(level)) {
-            boolean traceOnly = exception != null && String.valueOf(message).indexOf('\n') < 0;
-            console.println(inFile ? consoleLine(line, traceOnly, fileName) : line);
+            if (!inFile) {
+                console.println(line);
+            } else if (!repeats && !shownRecently(firstLine(line), time)) {
+                boolean traceOnly = exception != null && String.valueOf(message).indexOf('\n') < 0;
+                console.println(consoleLine(line, traceOnly, fileName));
+            }
         }
+    }
+
+    /** The first line of an entry as {@link #format} wrote it. */
+    private static String firstLine(String entry) {
+        int end = entry.indexOf(System.lineSeparator());
+        return end < 0 ? entry : entry.substring(0, end);
+    }
+
+    /**
+     * Whether the console showed the line less than {@link #REPEAT_MILLIS} before {@code time};
+     * if not, notes that it shows it now. The lines shown longer ago are forgotten, so few are kept.
+     */
+    private boolean shownRecently(String line, long time) {
+        for (Iterator<Long> it = shown.values().iterator(); it.hasNext(); ) {
+            if (time - it.next() >= REPEAT_MILLIS) {
+                it.remove();
+            }
+        }
+        if (shown.containsKey(line)) {
+            return true;
+        }
+        shown.put(line, time);
+        return false;
     }
 
     @Override

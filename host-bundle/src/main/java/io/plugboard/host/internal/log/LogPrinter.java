@@ -30,6 +30,20 @@ public final class LogPrinter {
     static final String LOG_FILE_NAME = "plugboard.log";
     /** The logger name OSGi Log 1.4 gives to entries made from framework service events. */
     static final String SERVICE_EVENTS_LOGGER = "Events.Service";
+    /** The logger name OSGi Log 1.4 gives to entries made from framework events. */
+    static final String FRAMEWORK_EVENTS_LOGGER = "Events.Framework";
+    /**
+     * What Felix SCR (2.2) logs, after its "Could not get service from ref [...]", when the
+     * service object for a bind, updated or unbind method could not be got: the same failure
+     * again ("DependencyManager : invokeBindMethod : Service not available from service registry
+     * for ServiceReference [...] for reference ...").
+     */
+    private static final String SCR_SERVICE_NOT_AVAILABLE = "Method : Service not available from service registry for ";
+    /**
+     * What the Felix framework's ERROR event says when a DS component's service factory (Felix
+     * SCR's, named "Component: <name> (<id>)") gave no service object: SCR has logged why.
+     */
+    private static final String DS_FACTORY_RETURNED_NULL = "ServiceException: Service factory returned null. (Component: ";
 
     private final LogReaderService reader;
     private final LogLineWriter writer;
@@ -79,7 +93,25 @@ public final class LogPrinter {
             return;
         }
         writer.write(entry.getTime(), entry.getLogLevel(), origin(entry.getLoggerName(), entry.getBundle()),
-                entry.getMessage(), entry.getException());
+                entry.getMessage(), entry.getException(),
+                repeatsAFailedGet(entry.getLoggerName(), entry.getMessage(), entry.getException()));
+    }
+
+    /**
+     * Whether the entry only says again that a service object could not be got, which the entry
+     * before it said already: when a plugin's DS component throws in activate and the registry
+     * asks for its service, SCR logs the component's error, then "Could not get service from ref
+     * [...]" for the registry's reference, then that the service was not available for the bind
+     * method, and the framework logs an ERROR event that the service factory returned null. The
+     * console leaves out the last two (and SCR's second report of the component's error, as a
+     * line it showed a moment before); the file keeps every entry.
+     */
+    static boolean repeatsAFailedGet(String loggerName, String message, Throwable exception) {
+        if (message != null && message.contains(SCR_SERVICE_NOT_AVAILABLE)) {
+            return true;
+        }
+        return loggerName != null && loggerName.startsWith(FRAMEWORK_EVENTS_LOGGER) && exception != null
+                && String.valueOf(exception).contains(DS_FACTORY_RETURNED_NULL);
     }
 
     /**

@@ -121,6 +121,54 @@ public class LogLineWriterTest {
     }
 
     @Test
+    public void theConsoleShowsALineOnceWhileItRepeatsAndTheFileKeepsEveryEntry() throws IOException {
+        Path file = temp.getRoot().toPath().resolve("plugboard.log");
+        String failed = "bundle k:3.0.0 (18)[k.Broken(14)] : Error during instantiation of the implementation object";
+        try (LogLineWriter writer = new LogLineWriter(console, LogLevel.WARN, file)) {
+            // SCR tries the component at its start, and again when the registry asks for its service.
+            writer.write(TIME, LogLevel.ERROR, "k 3.0.0", failed, new IllegalStateException("first try"));
+            writer.write(TIME + 5, LogLevel.WARN, "h 1.0.0", "Could not get service from ref [Store]", null);
+            writer.write(TIME + 7, LogLevel.ERROR, "k 3.0.0", failed, new IllegalStateException("second try"));
+            // Another level or origin is another line.
+            writer.write(TIME + 8, LogLevel.WARN, "k 3.0.0", failed, null);
+            writer.write(TIME + 9, LogLevel.ERROR, "j 3.0.0", failed, null);
+            // Once the time has passed, the line is shown again.
+            writer.write(TIME + LogLineWriter.REPEAT_MILLIS, LogLevel.ERROR, "k 3.0.0", failed, null);
+        }
+        assertEquals(List.of(
+                "ERROR [k 3.0.0] " + failed + " (stack trace: 2 more lines in " + file + ")",
+                "WARN [h 1.0.0] Could not get service from ref [Store]",
+                "WARN [k 3.0.0] " + failed,
+                "ERROR [j 3.0.0] " + failed,
+                "ERROR [k 3.0.0] " + failed), consoleLines().stream()
+                        .map(l -> l.replaceAll("\\(stack trace: \\d+ ", "(stack trace: 2 ")).toList());
+        List<String> inFile = Files.readAllLines(file);
+        assertEquals(inFile.toString(), 6, inFile.stream().filter(l -> l.startsWith(STAMP.substring(0, 11))).count());
+        assertTrue(inFile.toString(), inFile.contains("  java.lang.IllegalStateException: second try"));
+    }
+
+    @Test
+    public void anEntryThatRepeatsAnotherGoesToTheFileOnlyUnlessThereIsNoFile() throws IOException {
+        Path file = temp.getRoot().toPath().resolve("plugboard.log");
+        try (LogLineWriter writer = new LogLineWriter(console, LogLevel.WARN, file)) {
+            writer.write(TIME, LogLevel.WARN, "h 1.0.0", "Could not get service from ref [Store]", null, false);
+            writer.write(TIME, LogLevel.WARN, "h 1.0.0", "Service not available for [Store]", null, true);
+        }
+        assertEquals(List.of("WARN [h 1.0.0] Could not get service from ref [Store]"), consoleLines());
+        assertEquals(List.of(STAMP + " WARN [h 1.0.0] Could not get service from ref [Store]",
+                STAMP + " WARN [h 1.0.0] Service not available for [Store]"), Files.readAllLines(file));
+
+        consoleBytes.reset();
+        // Without a file the console is the only place an entry goes: it gets them all.
+        try (LogLineWriter writer = new LogLineWriter(console, LogLevel.WARN)) {
+            writer.write(TIME, LogLevel.WARN, "h 1.0.0", "Service not available for [Store]", null, true);
+            writer.write(TIME, LogLevel.WARN, "h 1.0.0", "Service not available for [Store]", null, false);
+        }
+        assertEquals(List.of("WARN [h 1.0.0] Service not available for [Store]",
+                "WARN [h 1.0.0] Service not available for [Store]"), consoleLines());
+    }
+
+    @Test
     public void withoutTheFileTheConsoleGetsTheWholeEntry() throws IOException {
         // A data folder that cannot be written leaves the console the only place the trace goes.
         try (LogLineWriter writer = new LogLineWriter(console, LogLevel.WARN)) {
