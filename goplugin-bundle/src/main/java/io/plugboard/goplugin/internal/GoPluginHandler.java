@@ -2,6 +2,8 @@ package io.plugboard.goplugin.internal;
 
 import java.io.File;
 import java.io.IOException;
+import java.net.URI;
+import java.nio.file.FileSystemNotFoundException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -11,9 +13,13 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
+import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
+import org.osgi.framework.InvalidSyntaxException;
+import org.osgi.framework.ServiceReference;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
@@ -21,6 +27,7 @@ import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.log.Logger;
 import org.osgi.service.log.LoggerFactory;
 
+import io.plugboard.api.PluginProperties;
 import io.plugboard.api.deploy.PluginFile;
 import io.plugboard.api.deploy.PluginFileException;
 import io.plugboard.api.deploy.PluginFileHandler;
@@ -52,6 +59,24 @@ public final class GoPluginHandler implements PluginFileHandler {
         Supervisor.Publication publication(Supervisor supervisor);
     }
 
+    /**
+     * Says which plugin of another bundle goes by a name: a go-plugin must not share its name
+     * with a plugin bundle's, or two plugins of one name would serve and no command could tell
+     * which one it meant.
+     */
+    @FunctionalInterface
+    interface OtherPlugins {
+
+        /** None: for tests without a framework. */
+        OtherPlugins NONE = name -> Optional.empty();
+
+        /**
+         * Names the bundle whose plugin goes by the name, such as {@code bundle 15
+         * (io.plugboard.kv-memory 1.0.0, from /plugins/kv-memory.jar)}; empty if none does.
+         */
+        Optional<String> named(String pluginName);
+    }
+
     /** A plugin installed from a file. */
     private record Installed(Supervisor supervisor, long installedMillis) {
     }
@@ -62,6 +87,7 @@ public final class GoPluginHandler implements PluginFileHandler {
     private final Path workRoot;
     private final Supervisor.Settings settings;
     private final Runnable closeShared;
+    private final OtherPlugins others;
     private final Object turns = new Object();
     private final Map<Path, Installed> byFile = new ConcurrentHashMap<>();
     /** Runs once, before the first plugin starts (see {@link Shared#of}); guarded by {@link #turns}. */
@@ -79,7 +105,7 @@ public final class GoPluginHandler implements PluginFileHandler {
     }
 
     private GoPluginHandler(Shared shared, Supervisor.Settings settings) {
-        this(shared.logger, shared.starter, shared.publisher, shared.workRoot, settings, shared.close);
+        this(shared.logger, shared.starter, shared.publisher, shared.workRoot, settings, shared.close, shared.others);
         this.beforeFirstStart = shared.beforeFirstStart;
     }
 
@@ -91,12 +117,23 @@ public final class GoPluginHandler implements PluginFileHandler {
      */
     GoPluginHandler(Logger logger, InstanceStarter starter, Publisher publisher, Path workRoot,
             Supervisor.Settings settings, Runnable closeShared) {
+        this(logger, starter, publisher, workRoot, settings, closeShared, OtherPlugins.NONE);
+    }
+
+    /**
+     * Creates a handler from plain parts, for tests, with the plugins of other bundles.
+     *
+     * @param others which other bundle's plugin goes by a name
+     */
+    GoPluginHandler(Logger logger, InstanceStarter starter, Publisher publisher, Path workRoot,
+            Supervisor.Settings settings, Runnable closeShared, OtherPlugins others) {
         this.logger = logger;
         this.starter = starter;
         this.publisher = publisher;
         this.workRoot = workRoot;
         this.settings = settings;
         this.closeShared = closeShared;
+        this.others = others;
     }
 
     @Override
@@ -124,6 +161,15 @@ public final class GoPluginHandler implements PluginFileHandler {
                             + ", which already runs from " + entry.getKey() + "; give it another name (key \"name\")"
                             + " or uninstall " + entry.getKey().getFileName() + " first");
                 }
+            }
+            // As a second descriptor of one name is refused, so is one named as a bundle's plugin:
+            // the one that came first keeps serving, and the watched folder tries this file again
+            // when a plugin leaves. (The host refuses a bundle named as a go-plugin the same way.)
+            Optional<String> other = others.named(descriptor.name());
+            if (other.isPresent()) {
+                throw new PluginFileException(key + " declares the plugin " + descriptor.name() + ", which "
+                        + other.get() + " serves already; a go-plugin and a bundle cannot share a plugin name: give it"
+                        + " another name (key \"name\") or uninstall that bundle first");
             }
             Installed before = byFile.get(key);
             if (before != null && before.supervisor().name().equals(descriptor.name())) {
@@ -206,7 +252,7 @@ public final class GoPluginHandler implements PluginFileHandler {
 
     /** What the DS constructor makes from the framework: the launcher, the channels and where files go. */
     private record Shared(Logger logger, InstanceStarter starter, Publisher publisher, Path workRoot, Runnable close,
-            Runnable beforeFirstStart) {
+            Runnable beforeFirstStart, OtherPlugins others) {
 
         static Shared of(BundleContext context, LoggerFactory loggers) {
             Logger logger = loggers.getLogger(GoPluginHandler.class);
@@ -241,8 +287,44 @@ public final class GoPluginHandler implements PluginFileHandler {
                     logger.info("Removed {} socket folder(s) of plugins whose host was killed: {}", stale.size(), stale);
                 }
             };
-            return new Shared(logger, starter, publisher, data.resolve("goplugin"), close, removeStaleSockets);
+            return new Shared(logger, starter, publisher, data.resolve("goplugin"), close, removeStaleSockets,
+                    name -> pluginOfAnotherBundle(context, name));
         }
+    }
+
+    /**
+     * The bundle, other than this one, that registers a service named so ({@code plugin.name}),
+     * described for a message; empty if none does.
+     */
+    static Optional<String> pluginOfAnotherBundle(BundleContext context, String pluginName) {
+        ServiceReference<?>[] references;
+        try {
+            // A descriptor's name is letters, digits, '.', '_' and '-': nothing a filter must escape.
+            references = context.getAllServiceReferences(null, "(" + PluginProperties.NAME + "=" + pluginName + ")");
+        } catch (InvalidSyntaxException e) {
+            return Optional.empty();
+        }
+        long self = context.getBundle().getBundleId();
+        for (ServiceReference<?> reference : references == null ? new ServiceReference<?>[0] : references) {
+            Bundle bundle = reference.getBundle();
+            if (bundle != null && bundle.getBundleId() != self) {
+                return Optional.of("bundle " + bundle.getBundleId() + " (" + bundle.getSymbolicName() + " "
+                        + bundle.getVersion() + ", from " + shownLocation(bundle.getLocation()) + ")");
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** A bundle's location as a message shows it: the path of a {@code file:} location, else the location. */
+    static String shownLocation(String location) {
+        if (location != null && location.startsWith("file:")) {
+            try {
+                return Path.of(URI.create(location)).toString();
+            } catch (IllegalArgumentException | FileSystemNotFoundException e) {
+                // Not a plain file URI: shown as it is.
+            }
+        }
+        return location;
     }
 
     /** The event loop's spin window the property names; the default, with a warning, when it names none. */

@@ -12,6 +12,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -120,6 +122,44 @@ public class GoPluginHandlerTest {
                 + "; give it another name (key \"name\") or uninstall kv.go.goplugin first", e.getMessage());
         assertEquals(1, handler.installed().size());
         assertEquals(1, plugin.instances.size());
+    }
+
+    @Test
+    public void aNameABundlesPluginHasIsRefusedAndTheFileIsTakenOnceThatPluginIsGone() throws Exception {
+        Map<String, String> bundlePlugins = new ConcurrentHashMap<>(Map.of("kv.memory",
+                "bundle 15 (io.plugboard.kv-memory 1.0.0, from /plugins/kv-memory.jar)"));
+        handler.deactivate();
+        handler = new GoPluginHandler(log.logger(), plugin, supervisor -> new FakePlugin.Published(events),
+                temp.getRoot().toPath().resolve("data/goplugin"), SupervisorTest.FAST, () -> sharedClosed.set(true),
+                name -> Optional.ofNullable(bundlePlugins.get(name)));
+        Path file = descriptor("kv-memory-go.goplugin", "kv.memory", "");
+
+        PluginFileException e = assertThrows(PluginFileException.class, () -> handler.install(file));
+        assertEquals(file + " declares the plugin kv.memory, which bundle 15 (io.plugboard.kv-memory 1.0.0, from"
+                + " /plugins/kv-memory.jar) serves already; a go-plugin and a bundle cannot share a plugin name: give it"
+                + " another name (key \"name\") or uninstall that bundle first", e.getMessage());
+        assertEquals("nothing started", List.of(), events);
+        assertEquals(List.of(), handler.installed());
+
+        // A file whose plugin runs, changed to name the bundle's plugin: refused, its plugin keeps running.
+        Path go = descriptor("kv-go.goplugin", "kv.go", "");
+        handler.install(go);
+        descriptor("kv-go.goplugin", "kv.memory", "");
+        assertThrows(PluginFileException.class, () -> handler.install(go));
+        assertEquals(List.of("kv.go"), handler.installed().stream().map(PluginFile::pluginName).toList());
+
+        // The bundle's plugin gone, the file is taken.
+        bundlePlugins.clear();
+        handler.install(file);
+        assertEquals(List.of("kv.go", "kv.memory"),
+                handler.installed().stream().map(PluginFile::pluginName).sorted().toList());
+    }
+
+    @Test
+    public void aBundlesFileLocationIsShownAsItsPath() {
+        assertEquals("/plugins/kv memory.jar", GoPluginHandler.shownLocation("file:/plugins/kv%20memory.jar"));
+        assertEquals("https://example.com/kv.jar", GoPluginHandler.shownLocation("https://example.com/kv.jar"));
+        assertEquals("plugboard:boot/kv.jar#1", GoPluginHandler.shownLocation("plugboard:boot/kv.jar#1"));
     }
 
     @Test

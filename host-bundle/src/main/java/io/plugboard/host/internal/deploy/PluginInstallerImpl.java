@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -39,6 +40,7 @@ import org.osgi.service.component.runtime.ServiceComponentRuntime;
 import org.osgi.service.log.Logger;
 import org.osgi.service.log.LoggerFactory;
 
+import io.plugboard.api.deploy.PluginFile;
 import io.plugboard.api.deploy.PluginFileHandler;
 import io.plugboard.host.internal.registry.ReplacementNotice;
 
@@ -77,6 +79,10 @@ public final class PluginInstallerImpl implements PluginInstaller {
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
     volatile ServiceComponentRuntime componentRuntime;
+    // Optional: without the handlers, no plugin run from a file (a go-plugin) is known to share a jar's plugin name.
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    volatile PluginFileHandlers fileHandlers;
     // A class of its own rather than a method reference, as the host's start uses it.
     private final Consumer<Bundle> startOne = new Consumer<>() {
         @Override
@@ -223,6 +229,7 @@ public final class PluginInstallerImpl implements PluginInstaller {
                         + "; install it as a new plugin instead");
             }
             checkNoDuplicate(jar, bundle);
+            checkNamesFree(source, content);
             // Only a running version is worth going back to; one that did not run is simply replaced.
             Running running = wasActive ? running(bundle) : null;
             // Forgotten first: should the update fail halfway, no entry claims either content.
@@ -421,10 +428,14 @@ public final class PluginInstallerImpl implements PluginInstaller {
         Checked inMemory = checkedInMemory(source);
         Bundle bundle;
         if (inMemory != null) {
+            checkNamesFree(source, inMemory.content());
             bundle = how.install(source, inMemory.jar(), inMemory.content());
         } else {
             Bundle[] installed = new Bundle[1];
-            withValidatedCopyContent(source, (jar, content) -> installed[0] = how.install(source, jar, content));
+            withValidatedCopyContent(source, (jar, content) -> {
+                checkNamesFree(source, content);
+                installed[0] = how.install(source, jar, content);
+            });
             bundle = installed[0];
         }
         logInstalled(bundle, source);
@@ -487,6 +498,54 @@ public final class PluginInstallerImpl implements PluginInstaller {
             throw new PluginInstallException(source.displayName() + " is already installed as bundle "
                     + existing.getBundleId() + "; use plugin:update");
         }
+    }
+
+    /**
+     * Refuses a jar that declares a plugin (see {@link DeclaredPluginNames}) that a handler runs
+     * from a file, such as a go-plugin of that name: both would serve under one name, and
+     * plugin:use, info, update and uninstall could not tell them apart. As a descriptor naming a
+     * plugin that runs already is refused, the one that came second is; the watched folder judges
+     * the jar again when a plugin leaves. Reads nothing while no plugin runs from a file.
+     */
+    private void checkNamesFree(PluginSource source, Content content) {
+        Map<String, PluginFile> fromFiles = filePlugins();
+        if (fromFiles.isEmpty()) {
+            return;
+        }
+        Set<String> declared;
+        try (InputStream in = content.open()) {
+            declared = DeclaredPluginNames.of(in);
+        } catch (IOException e) {
+            return; // checked already: the install words what cannot be read
+        }
+        for (String name : declared) {
+            PluginFile file = fromFiles.get(name);
+            if (file != null) {
+                throw new PluginInstallException(source.displayName() + " declares the plugin " + name
+                        + ", which already runs from " + file.file() + "; a bundle and a plugin run from a file cannot"
+                        + " share a name: give the bundle's plugin another name or uninstall "
+                        + file.file().getFileName() + " first");
+            }
+        }
+    }
+
+    /** The plugins the handlers run from files now, by name. */
+    private Map<String, PluginFile> filePlugins() {
+        PluginFileHandlers handlers = fileHandlers;
+        Map<String, PluginFile> byName = new HashMap<>();
+        if (handlers == null) {
+            return byName;
+        }
+        for (FileHandler handler : handlers.handlers()) {
+            try {
+                for (PluginFile file : handler.handler().installed()) {
+                    byName.putIfAbsent(file.pluginName(), file);
+                }
+            } catch (RuntimeException e) {
+                logger.debug("Cannot ask {} which plugins it runs: {}", handler.describe(), e.toString());
+            }
+        }
+        return byName;
     }
 
     /** Installs a validated jar's content, unless a bundle of its name and version is installed. */

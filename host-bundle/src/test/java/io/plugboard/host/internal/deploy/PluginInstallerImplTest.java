@@ -453,6 +453,42 @@ public class PluginInstallerImplTest {
     }
 
     @Test
+    public void aJarNamingAPluginThatRunsFromAFileIsRefusedUntilThatPluginIsGone() throws Exception {
+        TestFileHandler files = new TestFileHandler();
+        PluginFileHandlers handlers = new PluginFileHandlers(log.logger());
+        handlers.add(new FileHandler(".greeting", files, 41, 0, 7, "io.example.greetings 1.0.0"));
+        installer.fileHandlers = handlers;
+        Path descriptor = Files.writeString(temp.getRoot().toPath().resolve("kv.greeting"), "kv.memory\n");
+        files.install(descriptor);
+        Path jar = jar("kv-memory.jar", TestJars.pluginNamed("io.example.kv", "1.0.0", "kv.memory"));
+
+        PluginInstallException e = assertThrows(PluginInstallException.class, () -> installer.install(jar.toString()));
+        String refusal = jar + " declares the plugin kv.memory, which already runs from " + descriptor + "; a bundle"
+                + " and a plugin run from a file cannot share a name: give the bundle's plugin another name or uninstall"
+                + " kv.greeting first";
+        assertEquals(refusal, e.getMessage());
+        assertEquals("nothing installed", List.of(), installer.pluginBundles());
+        // The watched folder's batch is refused the same way.
+        Map<String, String> refused = new HashMap<>();
+        assertEquals(List.of(),
+                installer.installAll(List.of(jar.toString()), (file, ex) -> refused.put(file, ex.getMessage())));
+        assertEquals(Map.of(jar.toString(), refusal), refused);
+
+        // An update to a version that names it is refused too: the version that runs stays.
+        Path older = jar("other.jar", TestJars.pluginNamed("io.example.kv", "0.9.0", "kv.other"));
+        Bundle other = installer.install(older.toString());
+        PluginInstallException update = assertThrows(PluginInstallException.class,
+                () -> installer.update(other, jar.toString()));
+        assertEquals(refusal, update.getMessage());
+        assertEquals(new Version(0, 9, 0), other.getVersion());
+        assertEquals(Bundle.ACTIVE, other.getState());
+
+        // Once the file's plugin is gone, the jar is taken.
+        files.uninstall(descriptor);
+        assertEquals(Bundle.ACTIVE, installer.install(jar.toString()).getState());
+    }
+
+    @Test
     public void uninstallRefreshesDependentsBeforeReturning() throws Exception {
         Bundle shared = installer.install(jar("shared.jar", shared()).toString());
         Bundle user = installer.install(jar("user.jar", user()).toString());

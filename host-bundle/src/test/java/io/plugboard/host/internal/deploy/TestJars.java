@@ -5,6 +5,8 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.jar.Attributes;
 import java.util.jar.JarFile;
 import java.util.jar.JarOutputStream;
@@ -34,6 +36,48 @@ public final class TestJars {
     public static byte[] plugin(String name, String version) throws IOException {
         return bundle(2_000, "Bundle-SymbolicName", name, "Bundle-Version", version,
                 "Import-Package", "io.plugboard.api.kv;version=\"[1.0,2)\"");
+    }
+
+    /**
+     * A plugin bundle named {@code name} at {@code version}, importing the kv API, whose DS
+     * component declares the plugin {@code pluginName} as bnd writes it for {@code @PluginName}.
+     */
+    static byte[] pluginNamed(String name, String version, String pluginName) throws IOException {
+        String xml = "OSGI-INF/" + name + ".Store.xml";
+        return withEntries(Map.of(xml, component(name + ".Store", pluginName)), "Bundle-SymbolicName", name,
+                "Bundle-Version", version, "Import-Package", "io.plugboard.api.kv;version=\"[1.0,2)\"",
+                "Service-Component", xml);
+    }
+
+    /** A DS component description of a kv plugin named {@code pluginName}, as bnd writes it. */
+    static String component(String className, String pluginName) {
+        return "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+                + "<scr:component xmlns:scr=\"http://www.osgi.org/xmlns/scr/v1.4.0\" name=\"" + className + "\">\n"
+                + "  <property name=\"plugin.name\" type=\"String\" value=\"" + pluginName + "\"/>\n"
+                + "  <property name=\"plugin.type\" type=\"String\" value=\"kv\"/>\n"
+                + "  <service>\n    <provide interface=\"io.plugboard.api.kv.KeyValueStore\"/>\n  </service>\n"
+                + "  <implementation class=\"" + className + "\"/>\n"
+                + "</scr:component>\n";
+    }
+
+    /** A bundle jar with the given manifest headers (name/value pairs) and these entries (name to text), in order. */
+    static byte[] withEntries(Map<String, String> entries, String... headers) throws IOException {
+        Manifest manifest = new Manifest();
+        Attributes main = manifest.getMainAttributes();
+        main.put(Attributes.Name.MANIFEST_VERSION, "1.0");
+        main.putValue("Bundle-ManifestVersion", "2");
+        for (int i = 0; i < headers.length; i += 2) {
+            main.putValue(headers[i], headers[i + 1]);
+        }
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (JarOutputStream out = new JarOutputStream(bytes, manifest)) {
+            for (Map.Entry<String, String> entry : new TreeMap<>(entries).entrySet()) {
+                out.putNextEntry(new ZipEntry(entry.getKey()));
+                out.write(entry.getValue().getBytes(StandardCharsets.UTF_8));
+                out.closeEntry();
+            }
+        }
+        return bytes.toByteArray();
     }
 
     /**

@@ -1,0 +1,120 @@
+package io.plugboard.host.internal.deploy;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.jar.JarFile;
+import java.util.jar.Manifest;
+import java.util.regex.Pattern;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipInputStream;
+
+import javax.xml.stream.XMLInputFactory;
+import javax.xml.stream.XMLStreamConstants;
+import javax.xml.stream.XMLStreamException;
+import javax.xml.stream.XMLStreamReader;
+
+import io.plugboard.api.PluginProperties;
+
+/**
+ * The plugin names a bundle jar declares, read before it is installed: the {@code plugin.name}
+ * property of each Declarative Services component that its {@code Service-Component} header
+ * names, as bnd writes it for {@code @PluginName} ({@code <property name="plugin.name"
+ * type="String" value="kv.memory"/>}). Not seen: a name set in a {@code <properties>} file, or a
+ * service the bundle registers itself.
+ */
+final class DeclaredPluginNames {
+
+    private static final String SERVICE_COMPONENT = "Service-Component";
+
+    private DeclaredPluginNames() {
+    }
+
+    /** The names the jar's components declare, sorted; empty when it has no components or the jar cannot be read. */
+    static Set<String> of(InputStream jar) throws IOException {
+        Manifest manifest = null;
+        // The component descriptions are small; which of them the header names is known at the end.
+        Map<String, byte[]> xml = new HashMap<>();
+        try (ZipInputStream zip = new ZipInputStream(jar)) {
+            for (ZipEntry entry; (entry = zip.getNextEntry()) != null; ) {
+                String name = entry.getName();
+                if (JarFile.MANIFEST_NAME.equalsIgnoreCase(name)) {
+                    manifest = new Manifest(zip);
+                } else if (name.toLowerCase(Locale.ROOT).endsWith(".xml")) {
+                    xml.put(name, zip.readAllBytes());
+                }
+            }
+        }
+        Set<String> names = new TreeSet<>();
+        String header = manifest == null ? null : manifest.getMainAttributes().getValue(SERVICE_COMPONENT);
+        if (header == null) {
+            return names;
+        }
+        for (Pattern path : paths(header)) {
+            for (Map.Entry<String, byte[]> entry : xml.entrySet()) {
+                if (path.matcher(entry.getKey()).matches()) {
+                    names.addAll(pluginNames(entry.getValue()));
+                }
+            }
+        }
+        return names;
+    }
+
+    /** The header's paths, each as a pattern: its last segment may hold {@code *} wildcards (OSGi Compendium 112.4.1). */
+    static List<Pattern> paths(String header) {
+        List<Pattern> paths = new ArrayList<>();
+        for (String clause : header.split(",")) {
+            String path = clause.split(";", 2)[0].trim();
+            while (path.startsWith("/")) {
+                path = path.substring(1);
+            }
+            if (path.isEmpty()) {
+                continue;
+            }
+            String[] literals = path.split("\\*", -1);
+            StringBuilder regex = new StringBuilder(Pattern.quote(literals[0]));
+            for (int i = 1; i < literals.length; i++) {
+                regex.append("[^/]*").append(Pattern.quote(literals[i]));
+            }
+            paths.add(Pattern.compile(regex.toString()));
+        }
+        return paths;
+    }
+
+    /** The {@code plugin.name} values of the component descriptions in one XML file; none if it is not XML. */
+    static Set<String> pluginNames(byte[] xml) {
+        Set<String> names = new TreeSet<>();
+        XMLInputFactory factory = XMLInputFactory.newDefaultFactory();
+        // A plugin's file: no DTD, no entity from elsewhere.
+        factory.setProperty(XMLInputFactory.SUPPORT_DTD, false);
+        factory.setProperty(XMLInputFactory.IS_SUPPORTING_EXTERNAL_ENTITIES, false);
+        try {
+            XMLStreamReader reader = factory.createXMLStreamReader(new ByteArrayInputStream(xml));
+            try {
+                while (reader.hasNext()) {
+                    if (reader.next() == XMLStreamConstants.START_ELEMENT && "property".equals(reader.getLocalName())
+                            && PluginProperties.NAME.equals(reader.getAttributeValue(null, "name"))) {
+                        String type = reader.getAttributeValue(null, "type");
+                        String value = reader.getAttributeValue(null, "value");
+                        // Without a value attribute the body holds values, one a line: an array, which names no plugin.
+                        if (value != null && (type == null || "String".equals(type))) {
+                            names.add(value);
+                        }
+                    }
+                }
+            } finally {
+                reader.close();
+            }
+        } catch (XMLStreamException e) {
+            // Not a component description SCR could read either: it declares nothing.
+        }
+        return names;
+    }
+}
