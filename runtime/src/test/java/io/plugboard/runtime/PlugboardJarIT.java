@@ -302,6 +302,15 @@ public class PlugboardJarIT {
     }
 
     @Test
+    public void aPipedSessionWithASelectionEndsWithNothingOnStderr() throws Exception {
+        // At exit the plugins stop: a type whose selected plugin leaves then is no news to report.
+        PlugboardProcess p = PlugboardProcess.run(work, "plugin:use kv kv.memory\nplugin:kv put a 1\n");
+        assertEquals(p.transcript(), 0, p.exitCode());
+        assertThat(p.transcript(), p.stdout(), containsString("stored a in kv.memory"));
+        assertEquals(p.transcript(), "", p.stderr());
+    }
+
+    @Test
     public void helpPrintsUsageAndExitsZero() throws Exception {
         PlugboardProcess p = PlugboardProcess.run(work, "", "--help");
         assertEquals(p.transcript(), 0, p.exitCode());

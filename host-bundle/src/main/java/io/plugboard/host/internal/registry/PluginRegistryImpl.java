@@ -82,11 +82,15 @@ public final class PluginRegistryImpl implements PluginRegistry, ReplacementNoti
             policyOption = ReferencePolicyOption.GREEDY)
     private volatile StateLedger stateLedger;
 
+    /** The system bundle: while it stops, plugins leave because the runtime does. */
+    private final Bundle framework;
+
     /** Creates the registry with the configured selections. */
     @Activate
     public PluginRegistryImpl(BundleContext context, Map<String, Object> properties,
             @Reference(name = "logger", service = LoggerFactory.class) Logger logger) {
         this.logger = logger;
+        this.framework = context.getBundle(Constants.SYSTEM_BUNDLE_ID);
         this.table = new PluginTable(type -> context.getProperty(FRAMEWORK_SELECT_PREFIX + type),
                 this::logActiveChange, callTimeout(context.getProperty(CALL_TIMEOUT_PROPERTY), logger),
                 bundleId -> whatHappened(context.getBundle(bundleId)),
@@ -337,7 +341,10 @@ public final class PluginRegistryImpl implements PluginRegistry, ReplacementNoti
             return;
         }
         Optional<String> selected = table.awaited(type);
-        if (selected.isPresent()) {
+        if (selected.isPresent() && framework.getState() == Bundle.STOPPING) {
+            // The runtime stops, and its plugins with it: nothing waits, nobody needs warning.
+            logger.info("Plugin type {} has no plugin any more: the framework stops", type);
+        } else if (selected.isPresent()) {
             logger.warn("Plugin type {} waits for {}, which is selected for it and not registered: its calls go to no"
                     + " other {} plugin meanwhile (plugin:use {} <name> picks another)", type, selected.get(), type,
                     type);
