@@ -10,11 +10,14 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
@@ -43,8 +46,11 @@ import io.plugboard.goplugin.internal.wire.PluginChannels;
  * the host happens to release this handler. Deactivation stops every plugin gracefully and closes
  * the launcher and the channels, so no process outlives the bundle.
  *
- * <p>Thread-safe: installs and uninstalls take turns (a start may take the start timeout);
- * {@link #installed} and {@link #describe} do not wait for them.
+ * <p>Thread-safe: installs of different files run at the same time, each on its caller's thread
+ * (a start may take the start timeout), so one slow plugin holds up no other. Uninstalling a file
+ * whose plugin is starting, installing it again, or deactivating cancels that start: its caller
+ * is interrupted, the process killed, and its install fails saying why.
+ * {@link #installed} and {@link #describe} do not wait for starts.
  */
 @Component(service = PluginFileHandler.class, property = PluginFileHandler.EXTENSION + "=" + Descriptor.EXTENSION,
         immediate = true)
@@ -52,6 +58,9 @@ public final class GoPluginHandler implements PluginFileHandler {
 
     /** Framework property naming Plugboard's data folder: plugins work in its {@code goplugin/<name>}. */
     static final String DATA_DIR_PROPERTY = "plugboard.data.dir";
+
+    /** How long cancelling a start waits for it to end (its process killed and reaped). */
+    static final long CANCEL_WAIT_MILLIS = 5_000;
 
     /** Makes the publication of one plugin's service, which calls the supervisor. */
     @FunctionalInterface
@@ -88,10 +97,46 @@ public final class GoPluginHandler implements PluginFileHandler {
     private final Supervisor.Settings settings;
     private final Runnable closeShared;
     private final OtherPlugins others;
+    /** Guards the bookkeeping below; held briefly, never while a plugin starts. */
     private final Object turns = new Object();
     private final Map<Path, Installed> byFile = new ConcurrentHashMap<>();
+    /** The starts under way, by file; guarded by {@link #turns}. */
+    private final Map<Path, Start> starting = new HashMap<>();
+    /** Set once deactivation began; guarded by {@link #turns}. */
+    private boolean closing;
     /** Runs once, before the first plugin starts (see {@link Shared#of}); guarded by {@link #turns}. */
     private Runnable beforeFirstStart;
+
+    /**
+     * A start under way on its caller's thread. Cancelling interrupts that thread: the launch layer
+     * then kills the process (as when the start timeout runs out) and the start fails.
+     */
+    private static final class Start {
+        final String name;
+        private final Thread thread = Thread.currentThread();
+        private String cancelled;
+        private boolean over;
+
+        Start(String name) {
+            this.name = name;
+        }
+
+        synchronized void cancel(String why) {
+            if (!over && cancelled == null) {
+                cancelled = why;
+                thread.interrupt();
+            }
+        }
+
+        /** Marks the start over (a later cancel does nothing); returns why it was cancelled, or null. */
+        synchronized String over() {
+            over = true;
+            if (cancelled != null) {
+                Thread.interrupted(); // ours, not the caller's
+            }
+            return cancelled;
+        }
+    }
 
     /** Creates the handler with its launcher and channels; called by DS. */
     @Activate
@@ -153,13 +198,27 @@ public final class GoPluginHandler implements PluginFileHandler {
 
     private void installOnThisThread(Path file) throws PluginFileException {
         Path key = file.toAbsolutePath().normalize();
+        Descriptor descriptor = Descriptor.read(key, workRoot);
+        Start start = new Start(descriptor.name());
+        Installed before;
         synchronized (turns) {
-            Descriptor descriptor = Descriptor.read(key, workRoot);
+            if (closing) {
+                throw new PluginFileException(key + " was not installed: the go-plugin handler is stopping");
+            }
+            // The file's earlier start (plugin:install racing the folder) gives way to this one.
+            Start earlier = starting.get(key);
+            if (earlier != null) {
+                earlier.cancel("the file was installed again");
+                awaitStartsOver(() -> starting.containsKey(key));
+            }
             for (Map.Entry<Path, Installed> entry : byFile.entrySet()) {
                 if (!entry.getKey().equals(key) && entry.getValue().supervisor().name().equals(descriptor.name())) {
-                    throw new PluginFileException(key + " declares the plugin " + descriptor.name()
-                            + ", which already runs from " + entry.getKey() + "; give it another name (key \"name\")"
-                            + " or uninstall " + entry.getKey().getFileName() + " first");
+                    throw alreadyRuns(key, descriptor, entry.getKey());
+                }
+            }
+            for (Map.Entry<Path, Start> entry : starting.entrySet()) {
+                if (!entry.getKey().equals(key) && entry.getValue().name.equals(descriptor.name())) {
+                    throw alreadyRuns(key, descriptor, entry.getKey());
                 }
             }
             // As a second descriptor of one name is refused, so is one named as a bundle's plugin:
@@ -171,26 +230,120 @@ public final class GoPluginHandler implements PluginFileHandler {
                         + other.get() + " serves already; a go-plugin and a bundle cannot share a plugin name: give it"
                         + " another name (key \"name\") or uninstall that bundle first");
             }
-            Installed before = byFile.get(key);
-            if (before != null && before.supervisor().name().equals(descriptor.name())) {
-                before.supervisor().replace(descriptor);
-                byFile.put(key, new Installed(before.supervisor(), System.currentTimeMillis()));
-                return;
-            }
+            before = byFile.get(key);
             if (beforeFirstStart != null) {
                 beforeFirstStart.run();
                 beforeFirstStart = null;
             }
-            Supervisor supervisor = new Supervisor(descriptor, starter, publisher::publication, logger, settings);
-            supervisor.start();
-            byFile.put(key, new Installed(supervisor, System.currentTimeMillis()));
-            logger.info("Installed go-plugin {} {} from {}", descriptor.name(), descriptor.version(), key);
-            if (before != null) {
-                // The file now names another plugin: the one it named before goes.
-                before.supervisor().stop();
-                logger.info("Stopped go-plugin {}: {} now declares {}", before.supervisor().name(), key,
-                        descriptor.name());
+            starting.put(key, start);
+        }
+        // Outside the turns: a start may take its whole start timeout, and other files, uninstalls
+        // and the bundle's stop must not wait for it (they cancel it instead).
+        boolean replacing = before != null && before.supervisor().name().equals(descriptor.name());
+        Supervisor supervisor = replacing ? before.supervisor()
+                : new Supervisor(descriptor, starter, publisher::publication, logger, settings);
+        String cancelled;
+        try {
+            if (replacing) {
+                supervisor.replace(descriptor);
+            } else {
+                supervisor.start();
             }
+        } catch (PluginFileException | RuntimeException e) {
+            cancelled = startOver(key, start, null);
+            if (cancelled == null && Thread.currentThread().isInterrupted()) {
+                // Cancelled by the caller (the watched folder, when the file changed or left it
+                // meanwhile); the interrupt stays the caller's.
+                cancelled = Files.exists(key) ? "its caller was interrupted"
+                        : "its file " + key.getFileName() + " left the folder";
+            }
+            if (cancelled != null) {
+                throw cancelledStart(key, descriptor, cancelled, e);
+            }
+            throw e;
+        }
+        cancelled = startOver(key, start, replacing ? null : supervisor);
+        if (cancelled != null) {
+            if (!replacing) {
+                supervisor.stop(); // it served just as it was cancelled
+            }
+            throw cancelledStart(key, descriptor, cancelled, null);
+        }
+        if (replacing) {
+            return;
+        }
+        logger.info("Installed go-plugin {} {} from {}", descriptor.name(), descriptor.version(), key);
+        if (before != null) {
+            // The file now names another plugin: the one it named before goes.
+            before.supervisor().stop();
+            logger.info("Stopped go-plugin {}: {} now declares {}", before.supervisor().name(), key,
+                    descriptor.name());
+        }
+    }
+
+    private static PluginFileException alreadyRuns(Path key, Descriptor descriptor, Path other) {
+        return new PluginFileException(key + " declares the plugin " + descriptor.name()
+                + ", which already runs from " + other + "; give it another name (key \"name\")"
+                + " or uninstall " + other.getFileName() + " first");
+    }
+
+    /**
+     * Ends the file's start: records the supervisor that now runs from it (unless the start was
+     * cancelled, or failed: null), and returns why the start was cancelled, or null.
+     */
+    private String startOver(Path key, Start start, Supervisor started) {
+        String cancelled = start.over();
+        synchronized (turns) {
+            if (starting.get(key) == start) {
+                starting.remove(key);
+            }
+            if (cancelled == null && started != null) {
+                byFile.put(key, new Installed(started, System.currentTimeMillis()));
+            } else if (cancelled == null) {
+                Installed installed = byFile.get(key);
+                if (installed != null) {
+                    byFile.put(key, new Installed(installed.supervisor(), System.currentTimeMillis()));
+                }
+            }
+            turns.notifyAll();
+        }
+        return cancelled;
+    }
+
+    /** Logs and words a start that was cancelled; its process was killed as a failed start's is. */
+    private PluginFileException cancelledStart(Path key, Descriptor descriptor, String why, Exception cause) {
+        logger.info("Cancelled the start of go-plugin {} from {}: {}; its process was stopped", descriptor.name(), key,
+                why);
+        PluginFileException e = new PluginFileException(descriptor.name() + ": its start was cancelled: " + why);
+        if (cause != null) {
+            e.addSuppressed(cause);
+        }
+        return e;
+    }
+
+    /**
+     * Waits, in the turns, while the condition holds (cancelled starts are ending), at most
+     * {@link #CANCEL_WAIT_MILLIS}: a start that does not end by then is left to end on its own
+     * (it sees it was cancelled and stops what it started).
+     */
+    private void awaitStartsOver(BooleanSupplier pending) {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(CANCEL_WAIT_MILLIS);
+        boolean interrupted = false;
+        while (pending.getAsBoolean()) {
+            long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+            if (left <= 0) {
+                logger.warn("A cancelled go-plugin start did not end within {} ms; it is left to end on its own",
+                        CANCEL_WAIT_MILLIS);
+                break;
+            }
+            try {
+                turns.wait(left);
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
         }
     }
 
@@ -205,12 +358,19 @@ public final class GoPluginHandler implements PluginFileHandler {
     }
 
     private void uninstallOnThisThread(Path key) {
+        Installed installed;
         synchronized (turns) {
-            Installed installed = byFile.remove(key);
-            if (installed != null) {
-                installed.supervisor().stop();
-                logger.info("Uninstalled go-plugin {} ({})", installed.supervisor().name(), key);
+            Start pending = starting.get(key);
+            if (pending != null) {
+                pending.cancel(Files.exists(key) ? "it was uninstalled"
+                        : "its file " + key.getFileName() + " left the folder");
+                awaitStartsOver(() -> starting.get(key) == pending);
             }
+            installed = byFile.remove(key);
+        }
+        if (installed != null) {
+            installed.supervisor().stop();
+            logger.info("Uninstalled go-plugin {} ({})", installed.supervisor().name(), key);
         }
     }
 
@@ -233,17 +393,24 @@ public final class GoPluginHandler implements PluginFileHandler {
         return new LinkedHashMap<>();
     }
 
-    /** Stops every plugin (all at once, each gracefully), then closes the launcher and the channels. */
+    /**
+     * Cancels the starts under way (their processes are killed, as a failed start's are), stops
+     * every plugin (all at once, each gracefully), then closes the launcher and the channels.
+     */
     @Deactivate
     public void deactivate() {
         try {
+            List<Installed> all;
             synchronized (turns) {
-                List<Installed> all = new ArrayList<>(byFile.values());
+                closing = true;
+                starting.values().forEach(start -> start.cancel("the go-plugin handler is stopping"));
+                awaitStartsOver(() -> !starting.isEmpty());
+                all = new ArrayList<>(byFile.values());
                 byFile.clear();
-                all.forEach(installed -> installed.supervisor().requestStop());
-                all.forEach(installed -> installed.supervisor().stop());
-                closeShared.run();
             }
+            all.forEach(installed -> installed.supervisor().requestStop());
+            all.forEach(installed -> installed.supervisor().stop());
+            closeShared.run();
         } finally {
             // The thread that stops the bundle outlives it.
             PluginChannels.releaseCallingThread();

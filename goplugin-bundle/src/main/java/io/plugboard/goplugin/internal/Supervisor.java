@@ -386,7 +386,9 @@ final class Supervisor {
         try {
             done.get();
         } catch (InterruptedException e) {
-            done.cancel(false);
+            // The caller's install was cancelled: so is the start under way on the thread (its
+            // process is killed); the thread's pool clears the interrupt before its next task.
+            done.cancel(true);
             Thread.currentThread().interrupt();
             throw new PluginFileException("Interrupted while waiting for " + name, e);
         } catch (ExecutionException e) {
