@@ -6,13 +6,10 @@ import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Executor;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import java.util.function.LongPredicate;
@@ -49,7 +46,7 @@ public final class FolderWatcher {
     private static final long DEFAULT_CORRUPT_MS = 500;
     /** An editor's save (the file moved away, then written anew) takes milliseconds; a deletion may wait this long. */
     private static final long DEFAULT_GONE_MS = 500;
-    /** How long stopping waits for the handlers' thread, as the folder's worker is waited for. */
+    /** How long stopping waits for the handlers' threads, as the folder's worker is waited for. */
     private static final long STOP_TIMEOUT_MILLIS = 5_000;
 
     private final BundleContext context;
@@ -57,34 +54,17 @@ public final class FolderWatcher {
     private final WatchedFolder folder;
     private final PluginFileHandlers handlers;
     private final Consumer<List<FileHandler>> handlersChanged;
+    /** How many of the handlers' files are worked on at the same time (go-plugin starts, each waiting for its plugin). */
+    static final int HANDLER_THREADS = 4;
+
     /**
      * Runs the handlers' installs, updates and uninstalls (a go-plugin start waits for its plugin's
-     * handshake and readiness, up to its start timeout), one after the other, beside the folder's
-     * worker, which goes on with the jars and the events meanwhile.
+     * handshake and readiness, up to its start timeout), each file's in order, several files at
+     * once, beside the folder's worker, which goes on with the jars and the events meanwhile.
+     * Dropped, rather than started, once deactivation began (the handler's files are taken again
+     * when a folder watcher is back).
      */
-    private final ExecutorService handlerWork = Executors.newSingleThreadExecutor(task -> {
-        Thread thread = new Thread(task, "plugboard-folder-handlers");
-        thread.setDaemon(true);
-        return thread;
-    });
-    /**
-     * The handlers' work as the folder hands it over, one file at a time: dropped, rather than
-     * started, once deactivation began (the handler's files are taken again when a folder watcher is back).
-     */
-    private final Executor handlerTasks = new Executor() {
-        @Override
-        public void execute(Runnable task) {
-            handlerWork.execute(new Runnable() {
-                @Override
-                public void run() {
-                    if (!stopping) {
-                        task.run();
-                    }
-                }
-            });
-        }
-    };
-    private volatile boolean stopping;
+    private final FileTasks handlerTasks = newHandlerTasks();
     private final BundleListener uninstalls;
 
     /**
@@ -123,7 +103,7 @@ public final class FolderWatcher {
         // No handler yet, so no outcome to tell: the handlers come through handlersChanged.
         WatchedFolder watched = new WatchedFolder(dir, kinds(jars, dir, List.of(), handlers::isPresent, installer,
                 (file, warning) -> { },
-                handlerTasks, logger),
+                handlerTasks::execute, logger),
                 FolderLog.of(logger), settings);
         try {
             watched.start();
@@ -150,7 +130,7 @@ public final class FolderWatcher {
         // worker), then each change.
         handlersChanged = present -> watched.setKinds(kinds(jars, dir, present, handlers::isPresent, installer,
                 watched::installedLater,
-                handlerTasks, logger));
+                handlerTasks::execute, logger));
         handlers.addListener(handlersChanged);
     }
 
@@ -163,15 +143,8 @@ public final class FolderWatcher {
         if (folder != null && !folder.awaitQueuedWork(timeoutMillis)) {
             return false;
         }
-        // Then what the worker handed to the handlers' thread meanwhile.
-        try {
-            handlerWork.submit(() -> { }).get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-            return true;
-        } catch (ExecutionException | RejectedExecutionException e) {
-            return true;
-        } catch (TimeoutException e) {
-            return false;
-        }
+        // Then what the worker handed to the handlers' threads meanwhile.
+        return handlerTasks.awaitDone(Math.max(0, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
     }
 
     /**
@@ -185,14 +158,13 @@ public final class FolderWatcher {
     }
 
     /**
-     * Stops watching; no thread of ours outlives the component. The handlers' thread is stopped
+     * Stops watching; no thread of ours outlives the component. The handlers' threads are stopped
      * as the folder's worker is: an install under way (a go-plugin start waits for its plugin) has
      * {@value #STOP_TIMEOUT_MILLIS} ms to end, is then interrupted and waited for again, boundedly;
      * the files queued behind it are not handed over any more.
      */
     @Deactivate
     public void deactivate() {
-        stopping = true;
         if (uninstalls != null) {
             context.removeBundleListener(uninstalls);
         }
@@ -202,8 +174,8 @@ public final class FolderWatcher {
         if (folder != null) {
             folder.close();
         }
-        if (!ExecutorStop.stop(handlerWork, STOP_TIMEOUT_MILLIS)) {
-            logger.warn("The plugins folder's handler thread (plugboard-folder-handlers) did not end within {} ms,"
+        if (!handlerTasks.stop(STOP_TIMEOUT_MILLIS)) {
+            logger.warn("The plugins folder's handler threads (plugboard-folder-handlers) did not end within {} ms,"
                     + " nor {} ms after it was interrupted; it is left to end on its own", STOP_TIMEOUT_MILLIS,
                     ExecutorStop.INTERRUPTED_MILLIS);
         }
@@ -211,7 +183,7 @@ public final class FolderWatcher {
 
     /** Jars, and the files of each handler present. */
     private static List<FileKind> kinds(JarKind jars, Path dir, List<FileHandler> present, LongPredicate registered,
-            PluginInstaller installer, BiConsumer<Path, String> outcome, Executor handlerWork, Logger logger) {
+            PluginInstaller installer, BiConsumer<Path, String> outcome, FileTasks.Work handlerWork, Logger logger) {
         List<FileKind> kinds = new ArrayList<>();
         kinds.add(jars);
         for (FileHandler handler : present) {
@@ -219,6 +191,19 @@ public final class FolderWatcher {
                     names -> installer.removingOnPurpose(names, handler.bundleId()), handlerWork, outcome, logger));
         }
         return kinds;
+    }
+
+    /** The handlers' work on threads of their own: daemons, made as needed up to {@link #HANDLER_THREADS}, ended when idle. */
+    static FileTasks newHandlerTasks() {
+        AtomicInteger count = new AtomicInteger();
+        ThreadPoolExecutor pool = new ThreadPoolExecutor(HANDLER_THREADS, HANDLER_THREADS, 30, TimeUnit.SECONDS,
+                new LinkedBlockingQueue<>(), task -> {
+                    Thread thread = new Thread(task, "plugboard-folder-handlers-" + count.incrementAndGet());
+                    thread.setDaemon(true);
+                    return thread;
+                });
+        pool.allowCoreThreadTimeOut(true);
+        return new FileTasks(pool);
     }
 
     // The folder to watch, created if missing; null (with an ERROR naming it) if unusable.

@@ -6,7 +6,6 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
@@ -30,20 +29,21 @@ final class HandlerFolderActions implements FolderActions {
     private final FileHandler handler;
     private final LongPredicate present;
     private final Consumer<Collection<String>> removing;
-    private final Executor work;
+    private final FileTasks.Work work;
     private final BiConsumer<Path, String> outcome;
     private final Logger logger;
 
     /**
-     * @param work runs the handler's installs, updates and uninstalls, in order: a thread of their
-     *        own in the runtime, so that a plugin that takes long to start (a go-plugin's start
-     *        timeout may be an hour) holds up neither the jars nor the other events of the folder
+     * @param work runs the handler's installs, updates and uninstalls, each file's in order, on
+     *        threads of their own in the runtime ({@link FileTasks}), so that a plugin that takes
+     *        long to start (a go-plugin's start timeout may be an hour) holds up neither the jars,
+     *        nor the other events of the folder, nor the handler's other files
      * @param outcome told, on that thread, of each file's install: null when the handler took it,
      *        else why it refused it (the folder judges it again when a plugin leaves: it may
      *        conflict with that plugin)
      */
     HandlerFolderActions(Path dir, FileHandler handler, LongPredicate present, Consumer<Collection<String>> removing,
-            Executor work, BiConsumer<Path, String> outcome, Logger logger) {
+            FileTasks.Work work, BiConsumer<Path, String> outcome, Logger logger) {
         this.dir = dir;
         this.handler = handler;
         this.present = present;
@@ -53,10 +53,17 @@ final class HandlerFolderActions implements FolderActions {
         this.logger = logger;
     }
 
-    /** Hands the action to the handler's thread; dropped once the folder closes. */
-    private void later(Runnable action) {
+    /**
+     * Hands the file's action to the handlers' threads, behind the file's earlier ones; dropped
+     * once the folder closes. An install or update of the file under way is interrupted (the
+     * handler cancels it) and that is logged, saying why.
+     */
+    private void later(Path file, boolean interruptible, String why, Runnable action) {
         try {
-            work.execute(action);
+            if (work.execute(file, interruptible, action)) {
+                logger.info("Cancelling the install of {} under way with {}: {}", file.getFileName(),
+                        handler.describe(), why);
+            }
         } catch (RejectedExecutionException e) {
             // The folder is closing: the handler's files are taken again when it is back.
         }
@@ -111,18 +118,18 @@ final class HandlerFolderActions implements FolderActions {
     public void kept(List<Path> files) {
     }
 
-    /** One task per file, so that once the folder stops, no file queued behind another is handed over. */
+    /** One task per file: files start at the same time, and once the folder stops, no file queued is handed over. */
     @Override
     public Map<Path, String> install(List<Path> files) {
         for (Path file : files) {
-            later(() -> outcome.accept(file, install(file, "install")));
+            later(file, true, "the file is installed anew", () -> outcome.accept(file, install(file, "install")));
         }
         return null; // the outcomes come later, through outcome, from the handlers' thread
     }
 
     @Override
     public void update(Path file) {
-        later(() -> {
+        later(file, true, "the file changed", () -> {
             String warning = install(file, "update");
             if (warning != null) {
                 logger.warn(warning);
@@ -132,7 +139,7 @@ final class HandlerFolderActions implements FolderActions {
 
     @Override
     public void uninstall(Path file) {
-        later(() -> uninstallNow(file));
+        later(file, false, "the file left the plugins folder", () -> uninstallNow(file));
     }
 
     private void uninstallNow(Path file) {

@@ -3,7 +3,6 @@ package io.plugboard.host.internal.deploy;
 import java.nio.file.Path;
 import java.util.Objects;
 import java.util.Collection;
-import java.util.concurrent.Executor;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import java.util.function.LongPredicate;
@@ -21,11 +20,11 @@ final class HandlerKind implements FileKind {
     /**
      * {@code present} tells whether a handler service (by id) is still registered; {@code removing}
      * is told the names of the plugins of a file that left the folder, before they are uninstalled;
-     * {@code work} runs the handler's installs, updates and uninstalls, in order, and tells
+     * {@code work} runs the handler's installs, updates and uninstalls, each file's in order, and tells
      * {@code outcome} how each install went (null: taken, else why it was refused).
      */
     HandlerKind(Path dir, FileHandler handler, LongPredicate present, Consumer<Collection<String>> removing,
-            Executor work, BiConsumer<Path, String> outcome, Logger logger) {
+            FileTasks.Work work, BiConsumer<Path, String> outcome, Logger logger) {
         this.handler = handler;
         this.actions = new HandlerFolderActions(dir, handler, present, removing, work, outcome, logger);
     }

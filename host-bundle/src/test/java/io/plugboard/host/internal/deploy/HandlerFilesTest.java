@@ -14,8 +14,6 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.function.BooleanSupplier;
 
 import org.junit.After;
@@ -73,10 +71,10 @@ public class HandlerFilesTest {
         slow.gate = release;
         FileHandler slowHandler = new FileHandler(".greeting", slow, 42, 0, 8, "io.example.slow 1.0.0");
         registered.add(slowHandler.serviceId());
-        ExecutorService work = Executors.newSingleThreadExecutor();
+        FileTasks work = FolderWatcher.newHandlerTasks();
         try {
             folder = new WatchedFolder(dir, List.of(new JarKind(jars), new HandlerKind(dir, slowHandler,
-                    registered::contains, names -> { }, work, (file, warning) -> folder.installedLater(file, warning),
+                    registered::contains, names -> { }, work::execute, (file, warning) -> folder.installedLater(file, warning),
                     handlerLog.logger())), jars,
                     new WatchSettings(100, GRACE, true));
             folder.start();
@@ -89,7 +87,68 @@ public class HandlerFilesTest {
             await(() -> slow.count("install slow.greeting slow") == 1);
         } finally {
             release.countDown();
-            work.shutdownNow();
+            work.stop(0);
+        }
+    }
+
+    /** Starts a folder whose handler's installs of {@code slow.greeting} wait at the gate, on the runtime's handler threads. */
+    private FileTasks startWithSlowFile(TestFileHandler slow, CountDownLatch release) throws Exception {
+        slow.gate = release;
+        slow.gatedFile = dir.resolve("slow.greeting");
+        FileHandler slowHandler = new FileHandler(".greeting", slow, 42, 0, 8, "io.example.slow 1.0.0");
+        registered.add(slowHandler.serviceId());
+        FileTasks work = FolderWatcher.newHandlerTasks();
+        folder = new WatchedFolder(dir, List.of(new JarKind(jars), new HandlerKind(dir, slowHandler,
+                registered::contains, names -> { }, work::execute, (file, warning) -> folder.installedLater(file, warning),
+                handlerLog.logger())), jars, new WatchSettings(100, GRACE, true));
+        folder.start();
+        return work;
+    }
+
+    /** One file whose install takes long (a go-plugin waiting for its start) holds up none of the handler's other files. */
+    @Test
+    public void aSlowInstallHoldsUpNoOtherFileOfTheSameHandler() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        TestFileHandler slow = new TestFileHandler();
+        FileTasks work = startWithSlowFile(slow, release);
+        try {
+            write("slow.greeting", "slow\n");
+            Thread.sleep(200); // the slow install is under way
+            write("fast.greeting", "fast\n");
+
+            await(() -> slow.count("install fast.greeting fast") == 1);
+            assertEquals("the slow install is still waiting", List.of("install fast.greeting fast"), slow.calls());
+            release.countDown();
+            await(() -> slow.count("install slow.greeting slow") == 1);
+        } finally {
+            release.countDown();
+            work.stop(0);
+        }
+    }
+
+    /**
+     * Deleting a file whose install is under way interrupts that install at once (a go-plugin
+     * start is cancelled, its process killed), and says so in the log.
+     */
+    @Test
+    public void deletingAFileWhoseInstallIsUnderWayInterruptsThatInstall() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        TestFileHandler slow = new TestFileHandler();
+        FileTasks work = startWithSlowFile(slow, release);
+        try {
+            Path file = write("slow.greeting", "slow\n");
+            Thread.sleep(200); // the slow install is under way
+            Files.delete(file);
+
+            await(() -> slow.count("cancelled slow.greeting") == 1);
+            assertEquals(List.of("cancelled slow.greeting"), slow.calls());
+            await(() -> handlerLog.lines().contains("info: Cancelling the install of slow.greeting under way with"
+                    + " the *.greeting handler (io.example.slow 1.0.0): the file left the plugins folder"));
+            assertTrue(work.awaitDone(5_000));
+            assertEquals(List.of(), slow.installed());
+        } finally {
+            release.countDown();
+            work.stop(0);
         }
     }
 
@@ -370,7 +429,10 @@ public class HandlerFilesTest {
 
     private FileKind kind(FileHandler handler) {
         // The refusals reach the folder as in the runtime: handed to its worker.
-        return new HandlerKind(dir, handler, registered::contains, names -> { }, Runnable::run,
+        return new HandlerKind(dir, handler, registered::contains, names -> { }, (file, interruptible, task) -> {
+                    task.run();
+                    return false;
+                },
                 (file, warning) -> folder.installedLater(file, warning), handlerLog.logger());
     }
 

@@ -32,6 +32,8 @@ final class TestFileHandler implements PluginFileHandler {
     volatile RuntimeException failure;
     /** When set, install waits until it opens (20 s at most): a handler whose installs take long. */
     volatile CountDownLatch gate;
+    /** When set, only this file's install waits at the gate. */
+    volatile Path gatedFile;
 
     @Override
     public long check(Path file) throws PluginFileException {
@@ -63,11 +65,14 @@ final class TestFileHandler implements PluginFileHandler {
     @Override
     public void install(Path file) throws PluginFileException {
         CountDownLatch wait = gate;
-        if (wait != null) {
+        Path only = gatedFile;
+        if (wait != null && (only == null || only.equals(file))) {
             try {
                 wait.await(20, TimeUnit.SECONDS);
             } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+                // As a go-plugin start that is cancelled: it gives up.
+                calls.add("cancelled " + file.getFileName());
+                throw new PluginFileException(file.getFileName() + ": install cancelled");
             }
         }
         RuntimeException bug = failure;
