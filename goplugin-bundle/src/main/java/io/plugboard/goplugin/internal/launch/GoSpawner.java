@@ -37,6 +37,12 @@ final class GoSpawner implements ChildStarter {
     /** How long the spawner may take to report that it is ready. */
     private static final long READY_TIMEOUT_MS = 10_000;
 
+    /**
+     * How long a start waits for the spawner's answer (it forks at once): a spawner that does not
+     * answer by then (stopped with SIGSTOP, hung) is killed, as broken, and the next start runs a new one.
+     */
+    static final long PID_TIMEOUT_MS = 10_000;
+
     /** How long close waits for the spawner to kill and reap its plugins and exit (it waits 2 s at most). */
     private static final long CLOSE_WAIT_MS = 5_000;
 
@@ -87,8 +93,11 @@ final class GoSpawner implements ChildStarter {
     /** Set by the reader once the spawner's stdout ended, before it ends the children it knew. */
     private volatile boolean gone;
 
-    private GoSpawner(Process process) {
+    private final long pidTimeoutMillis;
+
+    private GoSpawner(Process process, long pidTimeoutMillis) {
         this.process = process;
+        this.pidTimeoutMillis = pidTimeoutMillis;
         this.requests = new DataOutputStream(new BufferedOutputStream(process.getOutputStream(), 8192));
         this.reader = new Thread(this::read, "goplugin spawner reader");
         reader.setDaemon(true);
@@ -104,9 +113,14 @@ final class GoSpawner implements ChildStarter {
      * @throws IOException why it cannot work: it cannot be executed, reported a fatal error or ended
      */
     static GoSpawner start(Path binary, Spawner forker) throws IOException {
+        return start(binary, forker, PID_TIMEOUT_MS);
+    }
+
+    /** As {@link #start(Path, Spawner)}, with another wait for each start's answer (for tests). */
+    static GoSpawner start(Path binary, Spawner forker, long pidTimeoutMillis) throws IOException {
         ProcessBuilder builder = new ProcessBuilder(binary.toString(), String.valueOf(ProcessHandle.current().pid()))
                 .redirectError(ProcessBuilder.Redirect.INHERIT);
-        GoSpawner spawner = new GoSpawner(forker.spawn(builder));
+        GoSpawner spawner = new GoSpawner(forker.spawn(builder), pidTimeoutMillis);
         try {
             spawner.ready.get(READY_TIMEOUT_MS, TimeUnit.MILLISECONDS);
             return spawner;
@@ -205,15 +219,26 @@ final class GoSpawner implements ChildStarter {
         }
     }
 
-    /** Waits for the spawner's answer even when interrupted (the flag is kept), so no process goes unowned. */
-    private static long awaitPid(Entry entry, ChildCommand command) throws IOException {
+    /**
+     * Waits for the spawner's answer even when interrupted (the flag is kept), so no process goes
+     * unowned, but at most {@link #pidTimeoutMillis}: a spawner that does not answer by then is
+     * killed (its plugins die with it, by their parent-death signal) and no longer {@link #usable}.
+     */
+    private long awaitPid(Entry entry, ChildCommand command) throws IOException {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(pidTimeoutMillis);
         boolean interrupted = false;
         try {
             while (true) {
                 try {
-                    return entry.pid.get();
+                    return entry.pid.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
                 } catch (InterruptedException e) {
                     interrupted = true;
+                } catch (TimeoutException e) {
+                    gone = true;
+                    process.destroyForcibly();
+                    throw new IOException("plugboard-spawner (pid " + process.pid() + ") did not answer within "
+                            + pidTimeoutMillis + " ms (stopped or hung); it was killed, with the plugins it ran,"
+                            + " and the next start runs a new one");
                 } catch (ExecutionException e) {
                     Throwable cause = e.getCause();
                     if (cause instanceof FailedStart failed) {

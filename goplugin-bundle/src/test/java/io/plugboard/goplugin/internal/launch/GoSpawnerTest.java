@@ -4,6 +4,7 @@ import static org.junit.Assert.assertArrayEquals;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertNotEquals;
+import static org.junit.Assert.assertThrows;
 import static org.junit.Assert.assertTrue;
 import static org.junit.Assume.assumeTrue;
 
@@ -258,5 +259,51 @@ public class GoSpawnerTest {
     private LaunchSpec spec(Path command, String name) {
         return new LaunchSpec(name, "1.0.0", command, List.of(), dir, Map.of("NAME", name), "BASIC_PLUGIN",
                 "hello", List.of(1, 2), dir, WAIT);
+    }
+
+    /**
+     * A spawner that does not answer (stopped with SIGSTOP) fails the start within its bound,
+     * rather than hold the starting thread (and the host's stop behind it) for ever; it is killed
+     * as broken, so the launcher runs a new one at the next start.
+     */
+    @Test(timeout = 20_000)
+    public void aStoppedSpawnerFailsTheStartWithinItsBoundAndIsKilled() throws Exception {
+        SpawnerBinary.Source source = SpawnerBinary.in(temp.newFolder("frozen").toPath());
+        Path binary = source.binary();
+        Spawner forker = new Spawner("test forker");
+        GoSpawner spawner = GoSpawner.start(binary, forker, 500);
+        try {
+            ProcessHandle process = ProcessHandle.of(spawner.pid()).orElseThrow();
+            assertEquals(0, new ProcessBuilder("kill", "-STOP", String.valueOf(spawner.pid())).start().waitFor());
+            ChildCommand sleep = new ChildCommand("frozen", List.of("/bin/sleep", "987.201"), dir, Map.of());
+            ChildEvents ignored = new ChildEvents() {
+                @Override
+                public void output(int stream, byte[] bytes, int offset, int length) {
+                }
+
+                @Override
+                public void ended(int stream) {
+                }
+
+                @Override
+                public void exited(int exitValue) {
+                }
+            };
+
+            long started = System.nanoTime();
+            IOException e = assertThrows(IOException.class, () -> spawner.start(sleep, ignored));
+            long tookMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+
+            assertTrue("took " + tookMillis + " ms", tookMillis < 5_000);
+            assertEquals("plugboard-spawner (pid " + spawner.pid() + ") did not answer within 500 ms (stopped or"
+                    + " hung); it was killed, with the plugins it ran, and the next start runs a new one",
+                    e.getMessage());
+            assertFalse(spawner.usable());
+            assertTrue("the spawner was killed", process.onExit().get(5, TimeUnit.SECONDS) != null);
+        } finally {
+            spawner.close();
+            forker.close();
+            source.release(binary);
+        }
     }
 }
