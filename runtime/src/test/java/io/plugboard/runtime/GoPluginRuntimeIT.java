@@ -190,6 +190,8 @@ public class GoPluginRuntimeIT {
         p.awaitStdout("running without a shell");
         await("kv-go to start", () -> kvGoProcesses().size() == 1);
         long pid = kvGoProcesses().get(0);
+        // Serving: a start still under way would be cancelled instead (RealPendingStartsTest).
+        Path socketDir = socketOf(pid).getParent();
 
         p.process().destroy(); // SIGTERM
         int code = p.awaitExit();
@@ -199,7 +201,6 @@ public class GoPluginRuntimeIT {
         // Stopped by the runtime (Shutdown over gRPC, else a kill after 2 s, then its socket
         // folder removed), not by the kernel's parent-death signal after the JVM was gone, which
         // would have left the socket folder behind.
-        Path socketDir = socketOf(pid).getParent();
         assertFalse(socketDir + " is removed", Files.exists(socketDir));
         assertFalse(p.transcript(), p.stderr().contains("Exception"));
     }

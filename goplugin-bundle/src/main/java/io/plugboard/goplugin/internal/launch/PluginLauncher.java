@@ -142,7 +142,7 @@ public final class PluginLauncher implements AutoCloseable {
         Objects.requireNonNull(meanwhile, "meanwhile");
         checkSpec(spec);
         checkStartable(spec);
-        ChildStarter starter = starter();
+        ChildStarter starter = starter(spec);
         PluginProcess plugin = new PluginProcess(spec, output);
         try {
             plugin.started(starter.start(command(spec), plugin.events()), Instant.now());
@@ -194,7 +194,7 @@ public final class PluginLauncher implements AutoCloseable {
     }
 
     /** The spawner when it can be had, else the JVM's way; the spawner is started at the first call. */
-    private synchronized ChildStarter starter() {
+    private synchronized ChildStarter starter(LaunchSpec spec) throws HandshakeException {
         if (closed) {
             throw new IllegalStateException("the plugin launcher is closed");
         }
@@ -210,6 +210,12 @@ public final class PluginLauncher implements AutoCloseable {
             try {
                 goSpawner = startGoSpawner();
             } catch (IOException | RuntimeException e) {
+                if (Thread.currentThread().isInterrupted()) {
+                    // The start was cancelled (its file left, the handler stops) while the spawner
+                    // started: no fault of the spawner's, which the next start tries again.
+                    throw new HandshakeException(Reason.TIMEOUT, spec.pluginName()
+                            + ": interrupted while plugboard-spawner started; the plugin was not started", e);
+                }
                 fallback = true;
                 notices.accept("go-plugin plugins are started through the JVM (jspawnhelper"
                         + (setpriv != null ? ", setpriv" : "") + "), not through plugboard-spawner: "

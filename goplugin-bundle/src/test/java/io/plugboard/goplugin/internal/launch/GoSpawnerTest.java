@@ -60,6 +60,27 @@ public class GoSpawnerTest {
         }
     }
 
+    /**
+     * A start cancelled while the spawner itself starts (the handler stopping as the runtime
+     * exits) is no fault of the spawner's: the launcher does not fall back to the JVM's way, and
+     * says nothing about it.
+     */
+    @Test
+    public void aStartInterruptedWhileTheSpawnerStartsLeavesTheSpawnerInUse() throws Exception {
+        Thread.currentThread().interrupt();
+        try {
+            HandshakeException e = assertThrows(HandshakeException.class,
+                    () -> launcher.start(spec(sleeper("kv-go")), new RecordingOutput()));
+            assertTrue(e.getMessage(), e.getMessage().contains("interrupted while plugboard-spawner started"));
+        } finally {
+            Thread.interrupted();
+        }
+        PluginProcess plugin = launcher.start(spec(sleeper("kv-go")), new RecordingOutput());
+        assertTrue("the next start goes through the spawner", launcher.usesSpawner());
+        assertEquals("no fallback said", List.of(), notices);
+        plugin.kill();
+    }
+
     @Test
     public void pluginsAreChildrenOfTheSpawner() throws Exception {
         PluginProcess plugin = launcher.start(spec(sleeper("kv-go")), new RecordingOutput());
