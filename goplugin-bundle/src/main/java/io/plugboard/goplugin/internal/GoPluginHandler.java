@@ -97,6 +97,7 @@ public final class GoPluginHandler implements PluginFileHandler {
     private final Supervisor.Settings settings;
     private final Runnable closeShared;
     private final OtherPlugins others;
+    private final NameOwners owners;
     /** Guards the bookkeeping below; held briefly, never while a plugin starts. */
     private final Object turns = new Object();
     private final Map<Path, Installed> byFile = new ConcurrentHashMap<>();
@@ -179,6 +180,7 @@ public final class GoPluginHandler implements PluginFileHandler {
         this.settings = settings;
         this.closeShared = closeShared;
         this.others = others;
+        this.owners = new NameOwners(workRoot);
     }
 
     @Override
@@ -224,6 +226,13 @@ public final class GoPluginHandler implements PluginFileHandler {
             // As a second descriptor of one name is refused, so is one named as a bundle's plugin:
             // the one that came first keeps serving, and the watched folder tries this file again
             // when a plugin leaves. (The host refuses a bundle named as a go-plugin the same way.)
+            Optional<Path> owner = owners.of(descriptor.name());
+            if (owner.isPresent() && !owner.get().equals(key) && stillDeclares(owner.get(), descriptor.name())) {
+                // Two descriptors of one name after a restart: the one that ran it before keeps it.
+                throw new PluginFileException(key + " declares the plugin " + descriptor.name() + ", which ran from "
+                        + owner.get() + " before; that file keeps the name: give this one another name (key \"name\")"
+                        + " or remove " + owner.get().getFileName() + " first");
+            }
             Optional<String> other = others.named(descriptor.name());
             if (other.isPresent()) {
                 throw new PluginFileException(key + " declares the plugin " + descriptor.name() + ", which "
@@ -269,15 +278,32 @@ public final class GoPluginHandler implements PluginFileHandler {
             }
             throw cancelledStart(key, descriptor, cancelled, null);
         }
+        owners.ranFrom(descriptor.name(), key);
         if (replacing) {
             return;
         }
         logger.info("Installed go-plugin {} {} from {}", descriptor.name(), descriptor.version(), key);
         if (before != null) {
+            owners.left(before.supervisor().name(), key);
             // The file now names another plugin: the one it named before goes.
             before.supervisor().stop();
             logger.info("Stopped go-plugin {}: {} now declares {}", before.supervisor().name(), key,
                     descriptor.name());
+        }
+    }
+
+    /**
+     * Whether the descriptor is still there and declares the name: only then does it keep the
+     * name it ran before. One gone, or that cannot be read now, leaves the name to another.
+     */
+    private boolean stillDeclares(Path descriptor, String name) {
+        if (!Files.isRegularFile(descriptor)) {
+            return false;
+        }
+        try {
+            return Descriptor.read(descriptor, workRoot).name().equals(name);
+        } catch (PluginFileException e) {
+            return false;
         }
     }
 
@@ -370,6 +396,7 @@ public final class GoPluginHandler implements PluginFileHandler {
         }
         if (installed != null) {
             installed.supervisor().stop();
+            owners.left(installed.supervisor().name(), key);
             logger.info("Uninstalled go-plugin {} ({})", installed.supervisor().name(), key);
         }
     }

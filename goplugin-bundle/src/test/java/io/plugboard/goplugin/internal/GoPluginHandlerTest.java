@@ -45,7 +45,11 @@ public class GoPluginHandlerTest {
     public void setUp() throws Exception {
         folder = temp.newFolder("plugins").toPath();
         DescriptorTest.executable(folder.resolve("kv-plugin"), "#!/bin/sh\n");
-        handler = new GoPluginHandler(log.logger(), plugin, supervisor -> new FakePlugin.Published(events),
+        handler = newHandler();
+    }
+
+    private GoPluginHandler newHandler() {
+        return new GoPluginHandler(log.logger(), plugin, supervisor -> new FakePlugin.Published(events),
                 temp.getRoot().toPath().resolve("data/goplugin"), SupervisorTest.FAST, () -> sharedClosed.set(true));
     }
 
@@ -67,6 +71,28 @@ public class GoPluginHandlerTest {
         assertEquals(PluginChannels.DEFAULT_SPIN, GoPluginHandler.spinWindow("lots", warnings.logger()));
         assertEquals(List.of("warn: plugboard.goplugin.spin.micros is \"lots\": it must be a whole number of microseconds"
                 + " from 0 to 1000000; using the default, 500 µs"), warnings.lines());
+    }
+
+    @Test
+    public void afterARestartTheDescriptorThatRanANameKeepsItWhicheverComesFirst() throws Exception {
+        Path first = descriptor("b-first.goplugin", "kv.go", "");
+        Path second = descriptor("a-second.goplugin", "kv.go", "version=2.0\n");
+        handler.install(first);
+        assertThrows(PluginFileException.class, () -> handler.install(second));
+        handler.deactivate();
+
+        // The restart: a new handler on the same data folder, the files handed over the other way round.
+        handler = newHandler();
+        PluginFileException e = assertThrows(PluginFileException.class, () -> handler.install(second));
+        assertEquals(second + " declares the plugin kv.go, which ran from " + first + " before; that file keeps the"
+                + " name: give this one another name (key \"name\") or remove b-first.goplugin first", e.getMessage());
+        handler.install(first);
+        assertEquals(List.of(first), handler.installed().stream().map(PluginFile::file).toList());
+
+        // Uninstalled on purpose, it leaves the name to the other.
+        handler.uninstall(first);
+        handler.install(second);
+        assertEquals(List.of(second), handler.installed().stream().map(PluginFile::file).toList());
     }
 
     @Test
