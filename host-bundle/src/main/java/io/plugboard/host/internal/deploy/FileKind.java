@@ -27,6 +27,16 @@ interface FileKind {
         return false;
     }
 
+    /**
+     * Whether people edit this kind's files by hand (a go-plugin descriptor): an editor's save
+     * moves the file away and writes it anew, so its plugin is uninstalled only once the file has
+     * stayed gone a moment ({@link WatchSettings#goneMillis}). False for jars, which are built and
+     * dropped in, and whose removal takes effect at once.
+     */
+    default boolean editedByHand() {
+        return false;
+    }
+
     /** What installs, updates and uninstalls the plugins of this kind's files. */
     FolderActions actions();
 }

@@ -308,7 +308,7 @@ final class FolderSync {
             if (current.isAbsent()) {
                 boolean installed = kind.isPresent()
                         && (known.containsKey(name(file)) || kind.get().actions().installed().containsKey(file));
-                if (installed && settings.goneMillis() > 0) {
+                if (installed && kind.get().editedByHand() && settings.goneMillis() > 0) {
                     // Maybe an editor's save, which moves the file away and writes it anew: its
                     // plugin is uninstalled only if the file stays gone (else it is updated, or
                     // kept if the content is the same), so no call goes to another plugin meanwhile.

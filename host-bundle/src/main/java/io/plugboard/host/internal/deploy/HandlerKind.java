@@ -52,6 +52,12 @@ final class HandlerKind implements FileKind {
         return true;
     }
 
+    /** A handler's files are descriptors, which people edit (a go-plugin's). */
+    @Override
+    public boolean editedByHand() {
+        return true;
+    }
+
     @Override
     public FolderActions actions() {
         return actions;

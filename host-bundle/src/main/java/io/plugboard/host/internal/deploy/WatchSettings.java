@@ -8,7 +8,8 @@ package io.plugboard.host.internal.deploy;
  * @param corruptMillis how long a file must stay invalid and unchanged before it is reported as
  *        incomplete or corrupt, so a writer that pauses briefly mid-file causes no false report
  * @param watchEvents whether to use the WatchService at all (false only in tests of the rescan)
- * @param goneMillis how long the file of an installed plugin may be gone before its plugin is
+ * @param goneMillis how long the file of an installed plugin of a kind edited by hand (a
+ *        descriptor, see {@link FileKind#editedByHand}) may be gone before its plugin is
  *        uninstalled: editors save by moving the file away and writing it anew, and a save is an
  *        update of the plugin, not its removal and a new install; 0 uninstalls at once
  */

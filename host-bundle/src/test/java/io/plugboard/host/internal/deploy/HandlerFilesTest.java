@@ -32,6 +32,8 @@ import io.plugboard.testing.RecordingLogger;
 public class HandlerFilesTest {
 
     private static final long GRACE = 300;
+    /** How long a handler's file may be gone (an editor's save) before its plugin is uninstalled. */
+    private static final long GONE = 1_000;
 
     @Rule
     public TemporaryFolder temp = new TemporaryFolder();
@@ -246,6 +248,50 @@ public class HandlerFilesTest {
     }
 
     @Test
+    public void anEditorsSaveOfTheSameContentLeavesThePluginAlone() throws Exception {
+        Path file = write("a.greeting", "hello\n");
+        start(true, GONE);
+        await(() -> greetings.count("install a.greeting hello") == 1);
+
+        // Emacs's save: the file is moved away to its backup, then written anew under its name.
+        Path backup = Files.move(file, dir.resolve("a.greeting~"));
+        Thread.sleep(50);
+        Files.copy(backup, file);
+
+        Thread.sleep(GONE + 500);
+        assertEquals(List.of("install a.greeting hello"), greetings.calls());
+    }
+
+    @Test
+    public void anEditorsSaveOfNewContentIsAnUpdateNotAnUninstallAndAnInstall() throws Exception {
+        Path file = write("a.greeting", "hello\n");
+        start(true, GONE);
+        await(() -> greetings.count("install a.greeting hello") == 1);
+
+        Files.move(file, dir.resolve("a.greeting~"));
+        Thread.sleep(50);
+        write("a.greeting", "hello\nversion 2\n");
+
+        await(() -> greetings.count("install a.greeting hello") == 2);
+        Thread.sleep(GONE + 200);
+        assertEquals(List.of("install a.greeting hello", "install a.greeting hello"), greetings.calls());
+    }
+
+    @Test
+    public void aDescriptorThatStaysGoneIsUninstalledOnceTheDelayIsOver() throws Exception {
+        write("a.greeting", "hello\n");
+        start(true, GONE);
+        await(() -> greetings.count("install a.greeting hello") == 1);
+
+        long deleted = System.nanoTime();
+        Files.delete(dir.resolve("a.greeting"));
+
+        await(() -> greetings.count("uninstall a.greeting") == 1);
+        long tookMillis = (System.nanoTime() - deleted) / 1_000_000;
+        assertTrue("uninstalled after " + tookMillis + " ms", tookMillis >= GONE);
+    }
+
+    @Test
     public void aHandlerThatFailsIsReportedAndTheFolderGoesOn() throws Exception {
         start(true);
         greetings.failure = new IllegalStateException("boom");
@@ -418,12 +464,17 @@ public class HandlerFilesTest {
     }
 
     private void start(boolean withHandler) throws Exception {
+        start(withHandler, 0);
+    }
+
+    /** With rescans 100 ms apart, and the given delay before a handler's file found gone is uninstalled. */
+    private void start(boolean withHandler, long goneMillis) throws Exception {
         List<FileKind> kinds = new ArrayList<>();
         kinds.add(new JarKind(jars));
         if (withHandler) {
             kinds.add(kind(greetingHandler));
         }
-        folder = new WatchedFolder(dir, kinds, jars, new WatchSettings(100, GRACE, true));
+        folder = new WatchedFolder(dir, kinds, jars, new WatchSettings(100, GRACE, true, goneMillis));
         folder.start();
     }
 
