@@ -1,6 +1,12 @@
 package io.plugboard.goplugin.internal.launch;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
 import java.util.stream.Collectors;
 
 /** A plugin process that did not complete the handshake; {@link #reason()} names the way it failed. */
@@ -46,7 +52,39 @@ public final class HandshakeException extends Exception {
     /** A program that cannot be started: {@code <plugin>: cannot start <command>: <why>}. */
     static HandshakeException cannotStart(LaunchSpec spec, String why, Throwable cause) {
         return new HandshakeException(Reason.CANNOT_START,
-                spec.pluginName() + ": cannot start " + spec.command() + ": " + why, cause);
+                spec.pluginName() + ": cannot start " + spec.command() + ": " + explained(spec.command(), why), cause);
+    }
+
+    /**
+     * The system's reason, unless it misleads: exec fails with "no such file or directory" for a
+     * script whose {@code #!} interpreter is missing, as if the script itself were not there.
+     */
+    private static String explained(Path command, String why) {
+        if (why == null || !why.toLowerCase(Locale.ROOT).contains("no such file") || !Files.isRegularFile(command)) {
+            return why;
+        }
+        String interpreter = interpreter(command);
+        if (interpreter != null && !Files.exists(Path.of(interpreter))) {
+            return "its interpreter " + interpreter + " (its #! line) does not exist";
+        }
+        return why;
+    }
+
+    /** The program a script's {@code #!} line names, or null for no such line. */
+    private static String interpreter(Path script) {
+        byte[] head = new byte[256];
+        int read;
+        try (InputStream in = Files.newInputStream(script)) {
+            read = in.readNBytes(head, 0, head.length);
+        } catch (IOException e) {
+            return null;
+        }
+        String first = new String(head, 0, read, StandardCharsets.ISO_8859_1).lines().findFirst().orElse("");
+        if (!first.startsWith("#!")) {
+            return null;
+        }
+        String[] words = first.substring(2).trim().split("\\s+", 2);
+        return words[0].isEmpty() ? null : words[0];
     }
 
     /**
