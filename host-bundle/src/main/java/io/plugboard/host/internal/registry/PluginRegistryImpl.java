@@ -84,6 +84,8 @@ public final class PluginRegistryImpl implements PluginRegistry, ReplacementNoti
 
     /** The system bundle: while it stops, plugins leave because the runtime does. */
     private final Bundle framework;
+    /** On the thread that removes a plugin: whether it leaves because its bundle stops. */
+    private final ThreadLocal<Boolean> leavingWithItsBundle = new ThreadLocal<>();
 
     /** Creates the registry with the configured selections. */
     @Activate
@@ -330,7 +332,14 @@ public final class PluginRegistryImpl implements PluginRegistry, ReplacementNoti
         long serviceId = (Long) reference.getProperty(Constants.SERVICE_ID);
         reportedInvalid.remove(serviceId);
         reportedBadVersion.remove(serviceId);
-        table.remove(serviceId);
+        Bundle owner = reference.getBundle();
+        // Told to logActiveChange, which the table calls on this thread while it removes the plugin.
+        leavingWithItsBundle.set(owner != null && owner.getState() == Bundle.STOPPING);
+        try {
+            table.remove(serviceId);
+        } finally {
+            leavingWithItsBundle.remove();
+        }
     }
 
     private void logActiveChange(String type, Optional<PluginInfo> active) {
@@ -341,9 +350,11 @@ public final class PluginRegistryImpl implements PluginRegistry, ReplacementNoti
             return;
         }
         Optional<String> selected = table.awaited(type);
-        if (selected.isPresent() && framework.getState() == Bundle.STOPPING) {
-            // The runtime stops, and its plugins with it: nothing waits, nobody needs warning.
-            logger.info("Plugin type {} has no plugin any more: the framework stops", type);
+        if (selected.isPresent() && (framework.getState() == Bundle.STOPPING
+                || Boolean.TRUE.equals(leavingWithItsBundle.get()))) {
+            // The runtime stops (it stops the go-plugin bundle first, then the framework), or the
+            // plugin's bundle is stopped: its own lines say so, and nobody needs warning.
+            logger.info("Plugin type {} waits for {}: its bundle or the framework stops", type, selected.get());
         } else if (selected.isPresent()) {
             logger.warn("Plugin type {} waits for {}, which is selected for it and not registered: its calls go to no"
                     + " other {} plugin meanwhile (plugin:use {} <name> picks another)", type, selected.get(), type,
