@@ -69,9 +69,11 @@ public class GoSpawnerTest {
     public void aStartInterruptedWhileTheSpawnerStartsLeavesTheSpawnerInUse() throws Exception {
         Thread.currentThread().interrupt();
         try {
+            // Interrupted in the spawner's start, as a rule; if the spawner answered before its
+            // start looked at the interrupt, in the wait for the handshake: cancelled either way.
             HandshakeException e = assertThrows(HandshakeException.class,
                     () -> launcher.start(spec(sleeper("kv-go")), new RecordingOutput()));
-            assertTrue(e.getMessage(), e.getMessage().contains("interrupted while plugboard-spawner started"));
+            assertTrue(e.getMessage(), e.getMessage().contains("interrupted while"));
         } finally {
             Thread.interrupted();
         }
