@@ -107,13 +107,15 @@ public class PreparedChannelTest {
     @Test
     public void aPluginNotServingYetIsPolledAfterTheCheckSentAhead() throws Exception {
         PreparedChannel prepared = channels.prepare("kv-slow", DEADLINE);
-        try (TestPluginServer server = TestPluginServer.unix(socket());
-                PluginChannel channel = prepared.connect(server.handshake())) {
+        try (TestPluginServer server = TestPluginServer.unix(socket())) {
+            // Before the connect: the check sent ahead goes out as soon as the connection is up.
             server.health(ServingStatus.NOT_SERVING);
-            assertFalse(channel.awaitServing(Duration.ofMillis(200)));
-            assertTrue("polled after the first answer", server.healthChecks() > 1);
-            server.health(ServingStatus.SERVING);
-            assertTrue(channel.awaitServing(DEADLINE));
+            try (PluginChannel channel = prepared.connect(server.handshake())) {
+                assertFalse(channel.awaitServing(Duration.ofMillis(200)));
+                assertTrue("polled after the first answer", server.healthChecks() > 1);
+                server.health(ServingStatus.SERVING);
+                assertTrue(channel.awaitServing(DEADLINE));
+            }
         }
     }
 

@@ -104,11 +104,13 @@ public class ReserveChannelTest {
     public void aPluginThatDoesNotServeInTimeHasTheReserveMadeAgain() throws Exception {
         PluginChannels channels = channels(null);
         PreparedChannel reserve = awaitReserve(channels);
-        try (TestPluginServer server = TestPluginServer.unix(socket("ns"));
-                PluginChannel channel = channels.prepare("kv-not-serving", DEADLINE).connect(server.handshake())) {
+        try (TestPluginServer server = TestPluginServer.unix(socket("ns"))) {
+            // Before the connect: the check sent ahead goes out as soon as the connection is up.
             server.health(ServingStatus.NOT_SERVING);
-            assertFalse(channel.awaitServing(Duration.ofMillis(200)));
-            assertNotSame(reserve, awaitReserve(channels));
+            try (PluginChannel channel = channels.prepare("kv-not-serving", DEADLINE).connect(server.handshake())) {
+                assertFalse(channel.awaitServing(Duration.ofMillis(200)));
+                assertNotSame(reserve, awaitReserve(channels));
+            }
         }
     }
 
