@@ -1,7 +1,9 @@
 package io.plugboard.host.internal.deploy;
 
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.HttpURLConnection;
 import java.net.MalformedURLException;
 import java.net.SocketTimeoutException;
 import java.net.URI;
@@ -35,27 +37,41 @@ final class PluginSource {
     /** How long a download may wait for the answer, and then between bytes. */
     static final Duration READ_TIMEOUT = Duration.ofSeconds(30);
 
+    /**
+     * The most a download may bring: far more than any plugin jar, and a bound on what a server
+     * that sends without end (or a wrong URL to a huge file) can write to the disk.
+     */
+    static final long MAX_DOWNLOAD_BYTES = 256L * 1024 * 1024;
+
     private final String location;
     private final Path file;
     private final URL url;
     private final Duration connectTimeout;
     private final Duration readTimeout;
+    private final long maxDownloadBytes;
 
-    private PluginSource(String location, Path file, URL url, Duration connectTimeout, Duration readTimeout) {
+    private PluginSource(String location, Path file, URL url, Duration connectTimeout, Duration readTimeout,
+            long maxDownloadBytes) {
         this.location = location;
         this.file = file;
         this.url = url;
         this.connectTimeout = connectTimeout;
         this.readTimeout = readTimeout;
+        this.maxDownloadBytes = maxDownloadBytes;
     }
 
     private PluginSource(String location, Path file, URL url) {
-        this(location, file, url, CONNECT_TIMEOUT, READ_TIMEOUT);
+        this(location, file, url, CONNECT_TIMEOUT, READ_TIMEOUT, MAX_DOWNLOAD_BYTES);
     }
 
     /** This source with other download timeouts, for tests that cannot wait 30 s. */
     PluginSource withTimeouts(Duration connect, Duration read) {
-        return new PluginSource(location, file, url, connect, read);
+        return new PluginSource(location, file, url, connect, read, maxDownloadBytes);
+    }
+
+    /** This source with another download limit, for tests that cannot send 256 MiB. */
+    PluginSource withMaxDownload(long bytes) {
+        return new PluginSource(location, file, url, connectTimeout, readTimeout, bytes);
     }
 
     /** Parses a path or URL as typed by a user; throws with a plain message if it is neither. */
@@ -177,7 +193,73 @@ final class PluginSource {
             throw new PluginInstallException("Cannot download " + location + ": could not connect within "
                     + seconds(connectTimeout), e);
         }
-        return connection.getInputStream();
+        if (connection instanceof HttpURLConnection http) {
+            int code = http.getResponseCode();
+            // Redirects within http (or within https) are followed already; one left is to the
+            // other protocol, which the JDK does not follow: its empty body is no jar to judge.
+            if (code >= 300 && code < 400) {
+                String target = http.getHeaderField("Location");
+                throw new PluginInstallException("Cannot download " + location + ": the server redirects ("
+                        + code + ") to " + (target == null ? "another address" : target)
+                        + ", which is not followed from one protocol to another; install from that URL");
+            }
+        }
+        return new BoundedDownload(connection.getInputStream(), connection.getContentLengthLong(), maxDownloadBytes);
+    }
+
+    /**
+     * A download's body, read to at most {@code max} bytes, that says so when it ends short of
+     * the length the server announced (the connection closed mid-way), instead of leaving the
+     * jar check to report a truncated zip.
+     */
+    private static final class BoundedDownload extends FilterInputStream {
+
+        private final long announced;
+        private final long max;
+        private long count;
+
+        BoundedDownload(InputStream in, long announced, long max) {
+            super(in);
+            this.announced = announced;
+            this.max = max;
+        }
+
+        @Override
+        public int read() throws IOException {
+            byte[] one = new byte[1];
+            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+        }
+
+        @Override
+        public int read(byte[] buffer, int offset, int length) throws IOException {
+            int n;
+            try {
+                n = super.read(buffer, offset, length);
+            } catch (SocketTimeoutException e) {
+                throw e; // said as "no answer within"
+            } catch (IOException e) {
+                if (announced >= 0 && count < announced) {
+                    throw new IOException(endedShort(), e);
+                }
+                throw e;
+            }
+            if (n < 0) {
+                if (announced >= 0 && count < announced) {
+                    throw new IOException(endedShort());
+                }
+                return n;
+            }
+            count += n;
+            if (count > max) {
+                throw new IOException("it is larger than " + (max >= 1024 * 1024 ? max / (1024 * 1024) + " MiB"
+                        : max + " bytes") + ", more than a plugin jar can be; not downloaded further");
+            }
+            return n;
+        }
+
+        private String endedShort() {
+            return "the download ended after " + count + " of the " + announced + " bytes the server announced";
+        }
     }
 
     /** Why a download failed, for the user: the timeouts and an unknown host in words. */

@@ -207,6 +207,63 @@ public class PluginSourceTest {
         assertCopyFails(url, "Cannot download " + url + ": Connection refused");
     }
 
+    @Test
+    public void aRedirectToAnotherProtocolIsNamedNotTakenForAnEmptyJar() throws Exception {
+        try (ServerSocket server = listen(50)) {
+            Thread answer = answerOnce(server, "HTTP/1.1 301 Moved Permanently\r\nLocation: https://example.org/x.jar\r\n"
+                    + "Content-Length: 0\r\nConnection: close\r\n\r\n");
+            String url = "http://127.0.0.1:" + server.getLocalPort() + "/x.jar";
+            PluginInstallException e = assertThrows(PluginInstallException.class,
+                    () -> PluginSource.parse(url).withTimeouts(SHORT, SHORT).copyTo(temp.getRoot().toPath().resolve("c")));
+            assertEquals("Cannot download " + url + ": the server redirects (301) to https://example.org/x.jar, which is"
+                    + " not followed from one protocol to another; install from that URL", e.getMessage());
+            answer.join(10_000);
+        }
+    }
+
+    @Test
+    public void aDownloadCutShortOfItsLengthSaysSo() throws Exception {
+        try (ServerSocket server = listen(50)) {
+            Thread answer = answerOnce(server, "HTTP/1.1 200 OK\r\nContent-Length: 1000\r\nConnection: close\r\n\r\nPK");
+            String url = "http://127.0.0.1:" + server.getLocalPort() + "/x.jar";
+            PluginInstallException e = assertThrows(PluginInstallException.class,
+                    () -> PluginSource.parse(url).withTimeouts(SHORT, SHORT).copyTo(temp.getRoot().toPath().resolve("c")));
+            assertEquals("Cannot download " + url + ": the download ended after 2 of the 1000 bytes the server announced",
+                    e.getMessage());
+            answer.join(10_000);
+        }
+    }
+
+    @Test
+    public void aDownloadLargerThanTheLimitIsCutOffNotWrittenToTheEnd() throws Exception {
+        try (ServerSocket server = listen(50)) {
+            // No length announced, as a server streaming without end would send.
+            Thread answer = answerOnce(server, "HTTP/1.1 200 OK\r\nConnection: close\r\n\r\n" + "x".repeat(5000));
+            String url = "http://127.0.0.1:" + server.getLocalPort() + "/x.jar";
+            Path copy = temp.getRoot().toPath().resolve("c");
+            PluginInstallException e = assertThrows(PluginInstallException.class,
+                    () -> PluginSource.parse(url).withTimeouts(SHORT, SHORT).withMaxDownload(1000).copyTo(copy));
+            assertEquals("Cannot download " + url + ": it is larger than 1000 bytes, more than a plugin jar can be;"
+                    + " not downloaded further", e.getMessage());
+            answer.join(10_000);
+        }
+    }
+
+    /** Answers one request with the bytes, then closes the connection. */
+    private static Thread answerOnce(ServerSocket server, String response) {
+        Thread answer = new Thread(() -> {
+            try (Socket client = server.accept()) {
+                client.getInputStream().read(new byte[4096]); // the request
+                client.getOutputStream().write(response.getBytes(StandardCharsets.US_ASCII));
+                client.getOutputStream().flush();
+            } catch (IOException e) {
+                // The test is over.
+            }
+        }, "answering-server");
+        answer.start();
+        return answer;
+    }
+
     private static final Duration SHORT = Duration.ofMillis(300);
 
     private static ServerSocket listen(int backlog) throws IOException {
