@@ -19,21 +19,18 @@ interface FileKind {
     FileCheck check(Path file);
 
     /**
-     * Whether {@link #check} looks past the file (a descriptor names a program, which may be
-     * missing or not executable yet): a file it found invalid is then checked again at every
-     * rescan, not only when the file itself changes. False for jars, judged by their content alone.
+     * Whether this kind's files are descriptors (a handler's, such as a go-plugin's): small text
+     * files people edit by hand, which name other files (a program). Two things follow, neither
+     * for jars, which are built and dropped in and judged by their content alone:
+     * <ul>
+     * <li>an editor's save moves the file away and writes it anew, so its plugin is uninstalled
+     * only once the file has stayed gone a moment ({@link WatchSettings#goneMillis});
+     * <li>what {@link #check} refused may be valid once what the file names is there (the
+     * program dropped in later, or made executable), so a refused file is checked again at
+     * every rescan, not only when it changes.
+     * </ul>
      */
-    default boolean checkLooksPastTheFile() {
-        return false;
-    }
-
-    /**
-     * Whether people edit this kind's files by hand (a go-plugin descriptor): an editor's save
-     * moves the file away and writes it anew, so its plugin is uninstalled only once the file has
-     * stayed gone a moment ({@link WatchSettings#goneMillis}). False for jars, which are built and
-     * dropped in, and whose removal takes effect at once.
-     */
-    default boolean editedByHand() {
+    default boolean isDescriptor() {
         return false;
     }
 

@@ -174,9 +174,13 @@ final class FolderSync {
         for (Path file : files) {
             FileState state = FileState.of(file);
             Rejection rejection = rejected.get(file);
-            if (!state.equals(knownState(file)) && (rejection == null || !state.equals(rejection.state())
-                    || rejection.recheck())) {
+            if (state.equals(knownState(file))) {
+                continue;
+            }
+            if (rejection == null || !state.equals(rejection.state())) {
                 mark(file);
+            } else if (rejection.recheck()) {
+                markUnchanged(file, state);
             }
         }
         Set<Path> gone = knownFiles();
@@ -308,7 +312,7 @@ final class FolderSync {
             if (current.isAbsent()) {
                 boolean installed = kind.isPresent()
                         && (known.containsKey(name(file)) || kind.get().actions().installed().containsKey(file));
-                if (installed && kind.get().editedByHand() && settings.goneMillis() > 0) {
+                if (installed && kind.get().isDescriptor() && settings.goneMillis() > 0) {
                     // Maybe an editor's save, which moves the file away and writes it anew: its
                     // plugin is uninstalled only if the file stays gone (else it is updated, or
                     // kept if the content is the same), so no call goes to another plugin meanwhile.
@@ -349,7 +353,7 @@ final class FolderSync {
                     // A problem past the file (its program not there yet) is looked at again at each rescan.
                     reject(file, new Rejection(current,
                             "Not installing " + file.getFileName() + " from the plugins folder: " + check.problem(), false,
-                            kind.get().checkLooksPastTheFile()));
+                            kind.get().isDescriptor()));
                 }
                 continue;
             }
@@ -438,12 +442,28 @@ final class FolderSync {
     }
 
     private void mark(Path file) {
+        pendingOf(file).changed = true;
+    }
+
+    /**
+     * Marks a refused file that has not changed itself, checked again for what it names: no
+     * writer is at work on it, so if still invalid it is refused at once (and not reported
+     * again), without the wait given to a file that may still be being written.
+     */
+    private void markUnchanged(Path file, FileState state) {
+        Pending p = pendingOf(file);
+        p.changed = true;
+        p.state = state;
+        p.reportAt = System.nanoTime();
+    }
+
+    private Pending pendingOf(Path file) {
         Pending p = pending.get(file);
         if (p == null) {
             p = new Pending();
             pending.put(file, p);
         }
-        p.changed = true;
+        return p;
     }
 
     /** Drops all we know of the file, so it is judged afresh. */

@@ -46,15 +46,9 @@ final class HandlerKind implements FileKind {
         }
     }
 
-    /** A handler may check what the file names (a go-plugin descriptor's program), not only the file. */
+    /** A handler's files are descriptors, such as a go-plugin's. */
     @Override
-    public boolean checkLooksPastTheFile() {
-        return true;
-    }
-
-    /** A handler's files are descriptors, which people edit (a go-plugin's). */
-    @Override
-    public boolean editedByHand() {
+    public boolean isDescriptor() {
         return true;
     }
 

@@ -9,7 +9,7 @@ package io.plugboard.host.internal.deploy;
  *        incomplete or corrupt, so a writer that pauses briefly mid-file causes no false report
  * @param watchEvents whether to use the WatchService at all (false only in tests of the rescan)
  * @param goneMillis how long the file of an installed plugin of a kind edited by hand (a
- *        descriptor, see {@link FileKind#editedByHand}) may be gone before its plugin is
+ *        descriptor, see {@link FileKind#isDescriptor}) may be gone before its plugin is
  *        uninstalled: editors save by moving the file away and writing it anew, and a save is an
  *        update of the plugin, not its removal and a new install; 0 uninstalls at once
  */
