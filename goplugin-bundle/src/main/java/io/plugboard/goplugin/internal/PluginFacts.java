@@ -19,16 +19,23 @@ final class PluginFacts {
     }
 
     /**
-     * The facts: state (and reason when failed or stopped by itself), pid, protocol, socket,
-     * uptime, restarts, last exit, command, sha256 (first 12 hex digits), descriptor, type, version.
+     * The facts: state (and reason when failed or stopped by itself, health when a serving instance
+     * failed its last health checks), pid, protocol, socket, uptime, restarts, last exit, command,
+     * sha256 (first 12 hex digits), descriptor, type, version. A serving instance that failed its
+     * last check is "unhealthy": it still gets calls, and is killed at the limit of misses.
      */
     static Map<String, String> of(Supervisor.Status status, Instant now) {
         Map<String, String> facts = new LinkedHashMap<>();
         PluginInstance instance = status.instance();
         Descriptor descriptor = status.descriptor();
-        facts.put("state", status.state().name().toLowerCase(Locale.ROOT));
+        boolean unhealthy = status.state() == Supervisor.State.SERVING && status.healthMisses() > 0;
+        facts.put("state", unhealthy ? "unhealthy" : status.state().name().toLowerCase(Locale.ROOT));
         if (status.reason() != null) {
             facts.put("reason", status.reason());
+        }
+        if (unhealthy) {
+            facts.put("health", status.healthMisses() + " of " + status.healthMissLimit()
+                    + " health checks in a row failed (killed at " + status.healthMissLimit() + ")");
         }
         facts.put("pid", instance == null ? NONE : Long.toString(instance.pid()));
         facts.put("protocol", instance == null ? NONE : instance.protocol());

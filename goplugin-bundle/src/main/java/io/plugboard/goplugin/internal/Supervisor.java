@@ -108,9 +108,17 @@ final class Supervisor {
      * @param restarts how many restarts were attempted since the plugin was installed
      * @param lastExit how the last instance ended, with its telling stderr line, or null
      * @param reason why it is FAILED or STOPPED by itself, or null
+     * @param healthMisses the serving instance's failed health checks in a row (0 when it is healthy)
+     * @param healthMissLimit how many in a row get it killed
      */
     record Status(State state, Descriptor descriptor, PluginInstance instance, int restarts, String lastExit,
-            String reason) {
+            String reason, int healthMisses, int healthMissLimit) {
+
+        /** A status with no failed health check. */
+        Status(State state, Descriptor descriptor, PluginInstance instance, int restarts, String lastExit,
+                String reason) {
+            this(state, descriptor, instance, restarts, lastExit, reason, 0, 0);
+        }
     }
 
     /** Work handed to the supervisor's thread by a caller, which waits for it. */
@@ -143,7 +151,9 @@ final class Supervisor {
     private ScheduledFuture<?> healthTask;
     private ScheduledFuture<?> binaryTask;
     private BinaryWatch binaryWatch;
-    private int healthMisses;
+    // Written by the supervisor's thread, read by status() for plugin:list: a frozen plugin shows as
+    // unhealthy from its first failed check on, not as serving until it is killed.
+    private volatile int healthMisses;
     private PluginInstance killedForLiveness;
     private boolean stopped;
 
@@ -303,7 +313,8 @@ final class Supervisor {
     Status status() {
         lock.lock();
         try {
-            return new Status(state, descriptor, current, restarts, lastExit, reason);
+            return new Status(state, descriptor, current, restarts, lastExit, reason,
+                    state == State.SERVING ? healthMisses : 0, settings.healthMisses());
         } finally {
             lock.unlock();
         }
@@ -585,6 +596,10 @@ final class Supervisor {
             return;
         }
         if (instance.healthy(descriptor().callTimeout())) {
+            if (healthMisses > 0) {
+                logger.info("go-plugin {} (pid {}) passed a health check again, after {} failed", name, instance.pid(),
+                        healthMisses);
+            }
             healthMisses = 0;
             return;
         }

@@ -71,6 +71,20 @@ public class PluginFactsTest {
     }
 
     @Test
+    public void aServingPluginThatFailedItsLastHealthCheckIsShownUnhealthy() throws Exception {
+        Descriptor d = descriptor("");
+        StartedBinary binary = StartedBinary.open(d.command());
+        FakePlugin.Instance instance = new FakePlugin().new Instance(4242, "1.0.0", binary);
+        Supervisor.Status status = new Supervisor.Status(State.SERVING, d, instance, 0, null, null, 1, 3);
+        Map<String, String> facts = PluginFacts.of(status, instance.startedAt());
+        assertEquals("unhealthy", facts.get("state"));
+        assertEquals("1 of 3 health checks in a row failed (killed at 3)", facts.get("health"));
+        assertEquals("right after the state", List.of("state", "health", "pid"),
+                List.copyOf(facts.keySet()).subList(0, 3));
+        binary.close();
+    }
+
+    @Test
     public void aPluginThatNeverEndedSaysSo() throws Exception {
         Supervisor.Status status = new Supervisor.Status(State.RESTARTING, descriptor(""), null, 0, null, null);
         Map<String, String> facts = PluginFacts.of(status, java.time.Instant.now());

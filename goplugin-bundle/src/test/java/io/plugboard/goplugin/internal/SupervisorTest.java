@@ -424,6 +424,23 @@ public class SupervisorTest {
     }
 
     @Test
+    public void aPluginThatMissedAHealthCheckShowsAsUnhealthyUntilItPassesOne() throws Exception {
+        // Checks a second apart: the unhealthy spell between the miss and the next check is long
+        // enough to be seen by polling.
+        started("health-interval-ms=1000\n");
+        FakePlugin.Instance flaky = plugin.last();
+        assertEquals(0, supervisor.status().healthMisses());
+        flaky.failingHealthChecks.set(1);
+        await("the miss shown", () -> supervisor.status().healthMisses() == 1);
+        assertEquals("unhealthy", PluginFacts.of(supervisor.status(), java.time.Instant.now()).get("state"));
+        await("healthy again", () -> supervisor.status().healthMisses() == 0);
+        assertEquals("serving", PluginFacts.of(supervisor.status(), java.time.Instant.now()).get("state"));
+        assertTrue(log.lines("info").toString(), log.lines("info").contains(
+                "info: go-plugin kv.go (pid 101) passed a health check again, after 1 failed"));
+        assertEquals(1, plugin.instances.size());
+    }
+
+    @Test
     public void aReplacementServesBeforeTheOldInstanceStopsAndNoCallFails() throws Exception {
         started("version=1.0\n");
         FakePlugin.Instance old = plugin.last();
