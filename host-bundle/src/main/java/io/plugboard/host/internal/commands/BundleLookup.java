@@ -1,6 +1,7 @@
 package io.plugboard.host.internal.commands;
 
 import java.util.Collection;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
@@ -8,6 +9,7 @@ import java.util.TreeSet;
 import java.util.stream.Collectors;
 
 import org.osgi.framework.Bundle;
+import org.osgi.framework.Version;
 
 import io.plugboard.api.registry.PluginInfo;
 
@@ -32,28 +34,101 @@ final class BundleLookup {
      * @throws IllegalArgumentException when no bundle or several match, listing the candidates
      */
     Bundle find(String nameOrId) {
-        if (!nameOrId.isEmpty() && nameOrId.chars().allMatch(Character::isDigit)) {
+        if (isId(nameOrId)) {
             return byId(nameOrId);
         }
-        Set<Long> pluginBundleIds = plugins.stream().filter(p -> p.name().equals(nameOrId))
-                .map(PluginInfo::bundleId).collect(Collectors.toSet());
-        // Plugin bundles come sorted by id, so candidates are listed oldest first.
-        List<Bundle> matches = pluginBundles.stream()
-                .filter(b -> pluginBundleIds.contains(b.getBundleId()) || nameOrId.equals(b.getSymbolicName()))
-                .toList();
+        List<Bundle> matches = named(nameOrId);
         if (matches.size() == 1) {
             return matches.get(0);
         }
         if (matches.isEmpty()) {
-            Set<String> known = new TreeSet<>();
-            plugins.forEach(p -> known.add(p.name()));
-            pluginBundles.stream().map(Bundle::getSymbolicName).filter(Objects::nonNull).forEach(known::add);
-            throw new IllegalArgumentException("no plugin or plugin bundle is named '" + nameOrId
-                    + "'; known names: " + (known.isEmpty() ? "none" : String.join(", ", known))
-                    + " (or give a bundle id from plugin:list)");
+            throw unknown(nameOrId);
         }
         throw new IllegalArgumentException("'" + nameOrId + "' matches " + matches.size() + " bundles: "
                 + describe(matches) + "; give the bundle id instead");
+    }
+
+    /**
+     * Returns the one bundle that has the plugin name or symbolic name at the version, as
+     * {@code plugin:use <type> <name> <version>} picks one of two versions side by side.
+     *
+     * @throws IllegalArgumentException for a bundle id (it names one bundle already), a text that
+     *         is no version, a name no bundle has, a version not installed (listing those that are),
+     *         or several bundles at that version
+     */
+    Bundle find(String name, String version) {
+        if (isId(name)) {
+            throw new IllegalArgumentException("'" + name + "' is a bundle id, which names one bundle: give it without"
+                    + " a version, or give a plugin name with the version");
+        }
+        Version wanted;
+        try {
+            wanted = Version.parseVersion(version.trim());
+        } catch (IllegalArgumentException e) {
+            // Worded as plugin:use words it.
+            throw new IllegalArgumentException("'" + version + "' is not a version; give one as plugin:list shows it,"
+                    + " e.g. 2.0.0");
+        }
+        List<Bundle> named = named(name);
+        if (named.isEmpty()) {
+            throw unknown(name);
+        }
+        List<Bundle> matches = named.stream().filter(b -> versions(b, name).contains(wanted)).toList();
+        if (matches.size() == 1) {
+            return matches.get(0);
+        }
+        if (matches.isEmpty()) {
+            Set<String> installed = new LinkedHashSet<>();
+            named.forEach(b -> versions(b, name).forEach(v -> installed.add(v.toString())));
+            throw new IllegalArgumentException("version " + version + " of " + name + " is not installed; installed"
+                    + " versions: " + String.join(", ", installed));
+        }
+        throw new IllegalArgumentException("'" + name + " " + version + "' matches " + matches.size() + " bundles: "
+                + describe(matches) + "; give the bundle id instead");
+    }
+
+    private static boolean isId(String text) {
+        return !text.isEmpty() && text.chars().allMatch(Character::isDigit);
+    }
+
+    /** The plugin bundles that register a plugin of the name or have it as symbolic name, oldest first. */
+    private List<Bundle> named(String name) {
+        Set<Long> pluginBundleIds = plugins.stream().filter(p -> p.name().equals(name))
+                .map(PluginInfo::bundleId).collect(Collectors.toSet());
+        // Plugin bundles come sorted by id, so candidates are listed oldest first.
+        return pluginBundles.stream()
+                .filter(b -> pluginBundleIds.contains(b.getBundleId()) || name.equals(b.getSymbolicName()))
+                .toList();
+    }
+
+    /**
+     * The versions the bundle has under the name: those of its plugins of that name (what
+     * plugin:list shows), and its own version when the name is its symbolic name.
+     */
+    private Set<Version> versions(Bundle bundle, String name) {
+        Set<Version> versions = new LinkedHashSet<>();
+        for (PluginInfo plugin : plugins) {
+            if (plugin.bundleId() == bundle.getBundleId() && plugin.name().equals(name)) {
+                try {
+                    versions.add(Version.parseVersion(plugin.version()));
+                } catch (IllegalArgumentException e) {
+                    // The registry reports a plugin.version that is no version; it cannot be asked for.
+                }
+            }
+        }
+        if (name.equals(bundle.getSymbolicName())) {
+            versions.add(bundle.getVersion());
+        }
+        return versions;
+    }
+
+    private IllegalArgumentException unknown(String name) {
+        Set<String> known = new TreeSet<>();
+        plugins.forEach(p -> known.add(p.name()));
+        pluginBundles.stream().map(Bundle::getSymbolicName).filter(Objects::nonNull).forEach(known::add);
+        return new IllegalArgumentException("no plugin or plugin bundle is named '" + name
+                + "'; known names: " + (known.isEmpty() ? "none" : String.join(", ", known))
+                + " (or give a bundle id from plugin:list)");
     }
 
     private Bundle byId(String text) {

@@ -17,6 +17,7 @@ import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 import org.osgi.framework.Bundle;
+import org.osgi.framework.Version;
 import org.osgi.service.log.Logger;
 
 import io.plugboard.api.deploy.PluginFileException;
@@ -105,6 +106,33 @@ final class FilePluginCommands {
             }
         });
         return found;
+    }
+
+    /**
+     * Checks that the plugin, named with a version, has that version: one name runs from one file
+     * only, so the version can only confirm it.
+     *
+     * @throws IllegalArgumentException for a text that is no version, or another version, naming the one it has
+     */
+    void checkVersion(FilePlugin plugin, String version) {
+        Version wanted;
+        try {
+            wanted = Version.parseVersion(version.trim());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("'" + version + "' is not a version; give one as plugin:list shows it,"
+                    + " e.g. 2.0.0");
+        }
+        String has = versionOf(plugin);
+        boolean same;
+        try {
+            same = Version.parseVersion(has).equals(wanted);
+        } catch (IllegalArgumentException e) {
+            same = false; // "?": its handler does not say
+        }
+        if (!same) {
+            throw new IllegalArgumentException("version " + version + " of " + plugin.name() + " is not installed;"
+                    + " installed versions: " + has + " (from " + plugin.file().file().getFileName() + ")");
+        }
     }
 
     /** Has the handler install the plugin's own file again: what {@code plugin:update} means for it. */

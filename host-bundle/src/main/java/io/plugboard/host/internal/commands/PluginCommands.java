@@ -179,12 +179,14 @@ public final class PluginCommands {
         });
     }
 
-    /** Uninstalls a plugin bundle. */
-    @Descriptor("uninstall a plugin bundle: plugin:uninstall <name-or-id>")
-    public String uninstall(@Descriptor("<name-or-id>: bundle id, plugin name or bundle symbolic name") String... args) {
+    /** Uninstalls a plugin bundle, or a plugin run from a file. */
+    @Descriptor("uninstall a plugin bundle, or a plugin run from a file; a version picks one of a name's versions "
+            + "installed side by side: plugin:uninstall <name-or-id> [<version>]")
+    public String uninstall(@Descriptor("<name-or-id> [<version>]: bundle id, plugin name or bundle symbolic name,"
+            + " e.g. greeter.en 1.0.0") String... args) {
         return shown(() -> {
-            String nameOrId = Arguments.check(args, 1, 1, "plugin:uninstall <name-or-id>")[0];
-            Object target = find(nameOrId);
+            String[] checked = Arguments.check(args, 1, 2, "plugin:uninstall <name-or-id> [<version>]");
+            Object target = find(checked[0], checked.length > 1 ? checked[1] : null);
             if (target instanceof FilePlugin file) {
                 String uninstalled = files.uninstall(file);
                 // A file in the folder refused because this plugin ran (it declares the same name) may run now.
@@ -202,11 +204,13 @@ public final class PluginCommands {
     }
 
     /** Describes a plugin bundle: headers, state, services, imports and why it is not active. */
-    @Descriptor("describe a plugin bundle: headers, state, services, imports and their wires: plugin:info <name-or-id>")
-    public String info(@Descriptor("<name-or-id>: bundle id, plugin name or bundle symbolic name") String... args) {
+    @Descriptor("describe a plugin bundle: headers, state, services, imports and their wires; a version picks one of"
+            + " a name's versions installed side by side: plugin:info <name-or-id> [<version>]")
+    public String info(@Descriptor("<name-or-id> [<version>]: bundle id, plugin name or bundle symbolic name,"
+            + " e.g. greeter.en 1.0.0") String... args) {
         return shown(() -> {
-            String nameOrId = Arguments.check(args, 1, 1, "plugin:info <name-or-id>")[0];
-            Object target = find(nameOrId);
+            String[] checked = Arguments.check(args, 1, 2, "plugin:info <name-or-id> [<version>]");
+            Object target = find(checked[0], checked.length > 1 ? checked[1] : null);
             if (target instanceof FilePlugin file) {
                 return files.describe(file);
             }
@@ -270,19 +274,36 @@ public final class PluginCommands {
      * @throws IllegalArgumentException naming the plugins there are, when none has that name or id
      */
     private Object find(String nameOrId) {
+        return find(nameOrId, null);
+    }
+
+    /**
+     * As {@link #find(String)}; a version, when not null, picks the one of the name's versions
+     * installed side by side.
+     *
+     * @throws IllegalArgumentException also for a text that is no version, or a version not
+     *         installed (naming those that are)
+     */
+    private Object find(String nameOrId, String version) {
         try {
-            return findNow(nameOrId);
+            return findNow(nameOrId, version);
         } catch (IllegalArgumentException unknown) {
             if (!awaitFolder()) {
                 throw unknown;
             }
-            return findNow(nameOrId);
+            return findNow(nameOrId, version);
         }
     }
 
-    private Object findNow(String nameOrId) {
+    private Object findNow(String nameOrId, String version) {
         Optional<FilePlugin> file = files.find(nameOrId);
-        return file.isPresent() ? file.get() : lookup().find(nameOrId);
+        if (file.isPresent()) {
+            if (version != null) {
+                files.checkVersion(file.get(), version);
+            }
+            return file.get();
+        }
+        return version == null ? lookup().find(nameOrId) : lookup().find(nameOrId, version);
     }
 
     /** Waits (at most FOLDER_WAIT_MILLIS) for the folder's queued installs; false if there is no folder or it took longer. */

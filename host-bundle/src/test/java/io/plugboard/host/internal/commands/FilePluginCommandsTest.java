@@ -191,6 +191,22 @@ public class FilePluginCommandsTest extends GogoCommandsTestBase {
         assertEquals("the handler's bundle stays", List.of(), installer.calls);
     }
 
+    /** One name runs from one file only: a version given with it confirms it, or says which it has. */
+    @Test
+    public void uninstallWithAVersionChecksIt() throws Exception {
+        Path file = write("hello.greeting", "hello 1.2.0 Hi");
+        run("plugin:install " + file);
+
+        assertEquals("version 2.0.0 of hello is not installed; installed versions: 1.2.0 (from hello.greeting)",
+                fails("plugin:uninstall hello 2.0.0"));
+        assertEquals("'x' is not a version; give one as plugin:list shows it, e.g. 2.0.0",
+                fails("plugin:uninstall hello x"));
+        assertEquals(1, handler.installed().size());
+
+        assertEquals("uninstalled hello 1.2.0 (from " + file + ")", run("plugin:uninstall hello 1.2"));
+        assertEquals(List.of(), handler.installed());
+    }
+
     @Test
     public void aNameOfBothAFilePluginAndABundleIsAmbiguous() throws Exception {
         defaultPlugins();

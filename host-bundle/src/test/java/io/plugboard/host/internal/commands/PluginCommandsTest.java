@@ -141,6 +141,38 @@ public class PluginCommandsTest extends GogoCommandsTestBase {
                 fails("plugin:info io.plugboard.greeter-en"));
     }
 
+    /** As plugin:use greeter greeter.en 1.0.0 picks one of two versions side by side, so do uninstall and info. */
+    @Test
+    public void uninstallAndInfoTakeAVersionToPickOneOfTwoSideBySide() throws Exception {
+        sideBySideGreeters();
+
+        assertEquals("io.plugboard.greeter-en 2.0.0 (bundle 21)", run("plugin:info greeter.en 2.0.0").lines().findFirst()
+                .orElseThrow());
+        assertEquals("uninstalled io.plugboard.greeter-en 1.0.0 (bundle 14)", run("plugin:uninstall greeter.en 1.0"));
+        assertEquals(List.of("uninstall 14"), installer.calls);
+        // The bundle's symbolic name takes a version too.
+        assertEquals("uninstalled io.plugboard.greeter-en 2.0.0 (bundle 21)",
+                run("plugin:uninstall io.plugboard.greeter-en 2.0.0"));
+        assertEquals(List.of("uninstall 14", "uninstall 21"), installer.calls);
+    }
+
+    @Test
+    public void uninstallOfAVersionNotInstalledListsTheInstalledOnes() {
+        sideBySideGreeters();
+
+        assertEquals("version 3.0.0 of greeter.en is not installed; installed versions: 1.0.0, 2.0.0",
+                fails("plugin:uninstall greeter.en 3.0.0"));
+        assertEquals("'two' is not a version; give one as plugin:list shows it, e.g. 2.0.0",
+                fails("plugin:uninstall greeter.en two"));
+        assertEquals("no plugin or plugin bundle is named 'greeter.fr'; known names: greeter.en, io.plugboard.greeter-en "
+                + "(or give a bundle id from plugin:list)", fails("plugin:uninstall greeter.fr 1.0.0"));
+        assertEquals("'14' is a bundle id, which names one bundle: give it without a version, or give a plugin name "
+                + "with the version", fails("plugin:uninstall 14 1.0.0"));
+        assertEquals("too many arguments (3); type plugin:uninstall <name-or-id> [<version>]",
+                fails("plugin:uninstall greeter.en 1.0.0 2.0.0"));
+        assertEquals(List.of(), installer.calls);
+    }
+
     @Test
     public void aNonNumericIdIsLookedUpAsANameAndReported() {
         defaultPlugins();
@@ -171,7 +203,7 @@ public class PluginCommandsTest extends GogoCommandsTestBase {
 
     @Test
     public void infoWithoutNameSaysWhatToType() {
-        assertEquals("missing argument; type plugin:info <name-or-id>", fails("plugin:info"));
+        assertEquals("missing argument; type plugin:info <name-or-id> [<version>]", fails("plugin:info"));
     }
 
     @Test
@@ -204,7 +236,7 @@ public class PluginCommandsTest extends GogoCommandsTestBase {
 
     @Test
     public void anEmptyArgumentSaysWhatToType() {
-        assertEquals("argument 1 is empty; type plugin:info <name-or-id>", fails("plugin:info \"\""));
+        assertEquals("argument 1 is empty; type plugin:info <name-or-id> [<version>]", fails("plugin:info \"\""));
     }
 
     @Test
