@@ -13,6 +13,14 @@ final class Arguments {
      * @throws IllegalArgumentException saying what is wrong and showing the usage
      */
     static String[] check(String[] args, int min, int max, String usage) {
+        return check(args, min, max, usage, -1);
+    }
+
+    /**
+     * As {@link #check(String[], int, int, String)}, but the argument at {@code valueIndex} (a
+     * value to store, which may be empty or blanks, typed as {@code ''}) may be empty.
+     */
+    static String[] check(String[] args, int min, int max, String usage, int valueIndex) {
         String[] given = args == null ? new String[0] : args;
         if (given.length < min) {
             throw new IllegalArgumentException("missing argument; type " + usage);
@@ -22,7 +30,7 @@ final class Arguments {
         }
         for (int i = 0; i < given.length; i++) {
             // Gogo turns the bare word null into a null argument.
-            if (given[i] == null || given[i].isBlank()) {
+            if (given[i] == null || (i != valueIndex && given[i].isBlank())) {
                 throw new IllegalArgumentException("argument " + (i + 1) + " is empty; type " + usage);
             }
         }

@@ -48,6 +48,9 @@ import io.plugboard.host.internal.state.StateLedger;
 @GogoCommand(scope = "plugin", function = {"list", "install", "update", "uninstall", "info", "use", "kv", "greet"})
 public final class PluginCommands {
 
+    /** The index of the value in {@code plugin:kv put <key> <value>}, the one argument that may be empty. */
+    private static final int PUT_VALUE = 2;
+
     /** How long plugin:use waits for installs in progress in the watched folder. */
     private static final long FOLDER_WAIT_MILLIS = 10_000;
 
@@ -325,14 +328,16 @@ public final class PluginCommands {
     public String kv(@Descriptor("put <key> <value> | get <key> | del <key> | keys") String... args) {
         return shown(() -> {
             String usage = "plugin:kv put <key> <value> | get <key> | del <key> | keys";
-            String subcommand = Arguments.check(args, 1, 3, usage)[0];
+            // KeyValueStore takes any value, an empty one too: put's value may be '' (or blanks).
+            String subcommand = Arguments.check(args, 1, 3, usage, PUT_VALUE)[0];
             return switch (subcommand) {
                 case "put" -> {
                     String[] checked = Arguments.check(args, 3, 3,
-                            "plugin:kv put <key> <value> (quote a value with spaces)");
+                            "plugin:kv put <key> <value> (quote a value with spaces; '' is the empty value)", PUT_VALUE);
                     String servedBy = servedBy(KeyValueStore.TYPE,
                             () -> store().put(checked[1], checked[2].getBytes(StandardCharsets.UTF_8)));
-                    yield "stored " + value(checked[1]) + " in " + servedBy;
+                    yield (checked[2].isEmpty() ? "stored an empty value under " : "stored ") + value(checked[1])
+                            + " in " + servedBy;
                 }
                 case "get" -> {
                     String key = Arguments.check(args, 2, 2, "plugin:kv get <key>")[1];
@@ -341,6 +346,7 @@ public final class PluginCommands {
                     // terminal (decoded as UTF-8, so never the exact bytes), and whoever wrote the
                     // value (a file in the store's folder, a go-plugin, another plugin) must not
                     // drive that terminal; a caller that needs the bytes has KeyValueStore.get.
+                    // An empty value prints as an empty line: a missing key is the line below.
                     yield store().get(key).map(value -> new String(value, StandardCharsets.UTF_8))
                             .orElseGet(() -> "no value stored under " + value(key) + " in "
                                     + activeName(KeyValueStore.TYPE));

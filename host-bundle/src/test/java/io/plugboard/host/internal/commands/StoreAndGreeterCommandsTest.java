@@ -1,5 +1,6 @@
 package io.plugboard.host.internal.commands;
 
+import static org.junit.Assert.assertArrayEquals;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertThrows;
 
@@ -62,6 +63,23 @@ public class StoreAndGreeterCommandsTest extends GogoCommandsTestBase {
         assertEquals("1.50", new String(store.get("42").orElseThrow(), StandardCharsets.UTF_8));
     }
 
+    /** KeyValueStore takes an empty value: put stores it, get shows it empty, unlike a missing key. */
+    @Test
+    public void kvPutOfAnEmptyValueStoresItAndGetShowsItEmpty() throws Exception {
+        defaultPlugins();
+        assertEquals("stored an empty value under blank in kv.memory", run("plugin:kv put blank ''"));
+        assertArrayEquals(new byte[0], store.get("blank").orElseThrow());
+        assertEquals("", run("plugin:kv get blank"));
+        assertEquals("no value stored under nothing in kv.memory", run("plugin:kv get nothing"));
+        assertEquals("blank", run("plugin:kv keys"));
+
+        // Blanks are a value like any other; the key still may not be empty.
+        assertEquals("stored spaces in kv.memory", run("plugin:kv put spaces '  '"));
+        assertEquals("  ", run("plugin:kv get spaces"));
+        assertEquals("argument 2 is empty; type plugin:kv put <key> <value> | get <key> | del <key> | keys",
+                fails("plugin:kv put '' x"));
+    }
+
     @Test
     public void kvGetOfAMissingKeySaysSo() throws Exception {
         defaultPlugins();
@@ -104,7 +122,8 @@ public class StoreAndGreeterCommandsTest extends GogoCommandsTestBase {
 
     @Test
     public void kvPutWithoutValueSaysWhatToType() {
-        assertEquals("missing argument; type plugin:kv put <key> <value> (quote a value with spaces)",
+        assertEquals("missing argument; type plugin:kv put <key> <value> (quote a value with spaces; '' is the "
+                + "empty value)",
                 fails("plugin:kv put a"));
     }
 
