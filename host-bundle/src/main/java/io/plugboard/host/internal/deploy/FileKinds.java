@@ -44,6 +44,20 @@ final class FileKinds {
         return longestMatch(file, declared);
     }
 
+    /**
+     * The extension a hidden file would be taken for without its leading dot ({@code .foo.jar}:
+     * {@code .jar}), among the kinds present now and those that were; empty for every other name,
+     * a hidden temporary one ({@code .foo.jar.part}) too.
+     */
+    Optional<String> hiddenExtension(String fileName) {
+        if (!fileName.startsWith(".")) {
+            return Optional.empty();
+        }
+        String shown = fileName.substring(1);
+        Optional<String> extension = longestMatch(shown, byExtension.keySet());
+        return extension.isPresent() ? extension : longestMatch(shown, declared);
+    }
+
     /** Every kind the folder acts on now. */
     Collection<FileKind> all() {
         return List.copyOf(byExtension.values());
@@ -84,10 +98,14 @@ final class FileKinds {
 
     private static Optional<String> longestMatch(Path file, Collection<String> extensions) {
         Path name = file.getFileName();
-        if (name == null || isIgnored(name.toString())) {
+        return name == null ? Optional.empty() : longestMatch(name.toString(), extensions);
+    }
+
+    private static Optional<String> longestMatch(String name, Collection<String> extensions) {
+        if (isIgnored(name)) {
             return Optional.empty();
         }
-        String lower = name.toString().toLowerCase(Locale.ROOT);
+        String lower = name.toLowerCase(Locale.ROOT);
         String best = null;
         for (String extension : extensions) {
             if (lower.endsWith(extension) && lower.length() > extension.length()

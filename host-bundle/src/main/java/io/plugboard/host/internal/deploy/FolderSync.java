@@ -65,6 +65,9 @@ final class FolderSync {
     private final Map<Path, Pending> pending = new LinkedHashMap<>();
     // Files of a kind whose handler is gone, already reported as waiting for it.
     private final Set<Path> waiting = new HashSet<>();
+    // The names of entries a user may have meant as plugins that the folder ignores (a hidden
+    // plugin file, a subfolder), each reported once while it is there.
+    private final Set<String> ignored = new HashSet<>();
     private long nextCheckAt = NONE;
     /** Whether the folder itself was found missing (moved away, deleted) and not back yet. */
     private boolean folderAway;
@@ -100,6 +103,8 @@ final class FolderSync {
         judge();
         runKept(kept);
         judgeChanged(changed);
+        // Last: a user wonders about them, no plugin waits for them.
+        noteIgnoredEntries();
     }
 
     /**
@@ -160,6 +165,8 @@ final class FolderSync {
                 mark(file);
             } else if (kinds.waitingFor(file).isPresent()) {
                 noteWaiting(file, kinds.waitingFor(file).get());
+            } else {
+                noteIgnored(file);
             }
         }
         judge();
@@ -170,6 +177,7 @@ final class FolderSync {
         if (!folderPresent()) {
             return;
         }
+        noteIgnoredEntries();
         List<Path> files = candidates();
         for (Path file : files) {
             FileState state = FileState.of(file);
@@ -483,6 +491,64 @@ final class FolderSync {
         }
     }
 
+    /**
+     * Looks for the entries a user may have meant as plugins that the folder ignores (see
+     * {@link #whyIgnored}), reports each new one, and forgets those gone, so one that comes back
+     * is reported again. A folder named as a plugin file is noted by the listing of candidates,
+     * which asks the file system about such names anyway.
+     */
+    private void noteIgnoredEntries() {
+        Set<String> present = new HashSet<>();
+        try (DirectoryStream<Path> stream = Files.newDirectoryStream(dir)) {
+            for (Path entry : stream) {
+                String name = name(entry);
+                boolean named = kinds.of(entry).isPresent() || kinds.waitingFor(entry).isPresent();
+                // Named as a plugin file, it is asked about only if it was a folder (old.jar/).
+                if ((!named || ignored.contains(name)) && noteIgnored(entry)) {
+                    present.add(name);
+                }
+            }
+        } catch (IOException e) {
+            return; // the listing of candidates reports it
+        }
+        ignored.retainAll(present);
+    }
+
+    /**
+     * Reports the entry, once while it is there, if a user may have meant it as a plugin but the
+     * folder ignores it; returns whether it is such an entry.
+     */
+    private boolean noteIgnored(Path entry) {
+        String name = name(entry);
+        String why = whyIgnored(entry, name);
+        if (why == null) {
+            ignored.remove(name);
+            return false;
+        }
+        if (ignored.add(name)) {
+            log.info(why);
+        }
+        return true;
+    }
+
+    /**
+     * Why the folder ignores an entry a user may have meant as a plugin: a hidden file named as
+     * one ({@code .foo.jar}), or a subfolder; null for any other entry. A name is looked at before
+     * the file system is asked, so most entries cost no system call.
+     */
+    private String whyIgnored(Path entry, String name) {
+        if (name.startsWith(".")) {
+            // A hidden folder (.git), or a hidden file of no plugin kind, is hidden on purpose.
+            Optional<String> extension = kinds.hiddenExtension(name);
+            return extension.isPresent() && Files.isRegularFile(entry) ? name + " in the plugins folder is ignored:"
+                    + " hidden files are, because editors and copy tools write their temporary files so; rename it"
+                    + " to " + name.substring(1) + " to install it" : null;
+        }
+        return Files.isDirectory(entry) ? name + "/ in the plugins folder is ignored: subfolders are not scanned"
+                + " (only the folder's own files are plugins; a subfolder may hold the programs descriptors name)"
+                : null;
+    }
+
     /** One INFO line per kind whose handler left, naming the files that wait for it. */
     private void reportWaiting(Set<String> extensions) {
         Map<String, Set<String>> byExtension = new HashMap<>();
@@ -539,6 +605,8 @@ final class FolderSync {
                         : kind != null ? kind.equals(kinds.of(file).orElse(null)) : kinds.of(file).isPresent();
                 if (named && Files.isRegularFile(file)) {
                     files.add(file);
+                } else if (named && kind == null && wanted == null) {
+                    noteIgnored(file); // a folder named as a plugin file (old.jar/)
                 }
             }
         } catch (IOException e) {

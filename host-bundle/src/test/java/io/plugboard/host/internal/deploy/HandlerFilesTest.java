@@ -429,16 +429,18 @@ public class HandlerFilesTest {
     }
 
     @Test
-    public void filesOfUnknownExtensionsAreIgnoredSilently() throws Exception {
+    public void filesOfUnknownExtensionsAreIgnoredSilentlyAndAHiddenDescriptorWithALine() throws Exception {
         start(true);
 
         write("notes.txt", "x\n");
         write(".hidden.greeting", "x\n");
         write("half.greeting.part", "x\n");
 
+        await(() -> !jars.infos.isEmpty());
         Thread.sleep(300);
         assertEquals(List.of(), greetings.calls());
-        assertEquals(List.of(), jars.infos);
+        assertEquals(List.of(".hidden.greeting in the plugins folder is ignored: hidden files are, because editors and"
+                + " copy tools write their temporary files so; rename it to hidden.greeting to install it"), jars.infos);
         assertEquals(List.of(), jars.warnings);
     }
 

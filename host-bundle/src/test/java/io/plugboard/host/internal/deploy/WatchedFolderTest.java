@@ -523,6 +523,58 @@ public class WatchedFolderTest {
         assertEquals(List.of(), actions.warnings);
     }
 
+    /**
+     * A hidden plugin file and a subfolder, which a user may have meant as plugins, are ignored
+     * with one INFO line each when first seen (at the start or at their event), not at each
+     * rescan; one that goes and comes back is reported again. Temporary names and hidden folders
+     * say nothing.
+     */
+    @Test
+    public void hiddenPluginFilesAndSubfoldersAreReportedOnceWhenFirstSeen() throws Exception {
+        TestJars.write(dir.resolve(".early.jar"), TestJars.plugin("early", "1.0.0"));
+        Files.createDirectory(dir.resolve("bin"));
+        Files.createDirectory(dir.resolve(".git"));
+        Files.writeString(dir.resolve("notes.txt"), "not a plugin");
+        TestJars.write(dir.resolve(".copying.jar.part"), TestJars.plugin("copying", "1.0.0"));
+        // No periodic rescan: the rescans below come when the test asks.
+        start(0);
+        assertEquals(List.of(hiddenLine(".early.jar", "early.jar"), subfolderLine("bin")),
+                actions.infos.stream().sorted().toList());
+
+        TestJars.write(dir.resolve(".later.jar"), TestJars.plugin("later", "1.0.0"));
+        Files.createDirectory(dir.resolve("more"));
+        await(() -> actions.infos.size() == 4);
+        assertEquals(List.of(hiddenLine(".later.jar", "later.jar"), subfolderLine("more")),
+                actions.infos.subList(2, 4).stream().sorted().toList());
+        rescan();
+        rescan();
+        assertEquals("each once, not at each rescan: " + actions.infos, 4, actions.infos.size());
+
+        Files.delete(dir.resolve(".early.jar"));
+        rescan();
+        TestJars.write(dir.resolve(".early.jar"), TestJars.plugin("early", "1.0.0"));
+        await(() -> actions.infos.size() == 5);
+        assertEquals(hiddenLine(".early.jar", "early.jar"), actions.infos.get(4));
+        assertEquals(List.of(), actions.calls());
+        assertEquals(List.of(), actions.warnings);
+    }
+
+    private static String hiddenLine(String name, String shown) {
+        return name + " in the plugins folder is ignored: hidden files are, because editors and copy tools write their"
+                + " temporary files so; rename it to " + shown + " to install it";
+    }
+
+    private static String subfolderLine(String name) {
+        return name + "/ in the plugins folder is ignored: subfolders are not scanned (only the folder's own files are"
+                + " plugins; a subfolder may hold the programs descriptors name)";
+    }
+
+    /** A full rescan, as the periodic one or a lost event brings, done when this returns. */
+    private void rescan() throws InterruptedException {
+        folder.overflow();
+        assertTrue(folder.awaitQueuedWork(5_000));
+    }
+
     @Test
     public void closeStopsItsThreads() throws Exception {
         start(100);
