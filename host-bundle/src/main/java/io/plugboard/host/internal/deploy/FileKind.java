@@ -19,6 +19,18 @@ interface FileKind {
     FileCheck check(Path file);
 
     /**
+     * The fingerprint {@link #check} gives the file's content if it is valid, as cheaply as the
+     * kind can tell it; null if it cannot tell now. Asked of a file whose plugin a restart keeps
+     * because it still is what the file holds: the folder keeps it, so that the same content
+     * written anew later ({@code cp -a} of the folder, a {@code touch}) is no change, as it is
+     * for a file the folder installed itself.
+     */
+    default Long fingerprint(Path file) {
+        FileCheck check = check(file);
+        return check.isValid() ? check.fingerprint() : null;
+    }
+
+    /**
      * Whether this kind's files are descriptors (a handler's, such as a go-plugin's): small text
      * files people edit by hand, which name other files (a program). Two things follow, neither
      * for jars, which are built and dropped in and judged by their content alone:

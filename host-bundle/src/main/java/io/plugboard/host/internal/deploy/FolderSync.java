@@ -238,8 +238,13 @@ final class FolderSync {
             FileState state = FileState.of(file);
             Long installedModified = installed.get(file);
             if (installedModified != null) {
+                // Kept with its fingerprint, as a file installed here is: the same content copied
+                // over it later (cp -a, a touch) is then no change, not an update. Read before the
+                // content is compared, as the state is: a write after the comparison brings an
+                // event and a fingerprint that differs from this one.
+                Long fingerprint = kind.fingerprint(file);
                 if (kind.actions().isCurrent(file, state, installedModified)) {
-                    known.put(name(file), new Known(state));
+                    known.put(name(file), fingerprint == null ? new Known(state) : new Known(state, fingerprint));
                     kept.add(file);
                     continue;
                 }

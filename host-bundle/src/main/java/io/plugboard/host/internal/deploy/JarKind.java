@@ -42,6 +42,20 @@ record JarKind(FolderActions actions) implements FileKind {
         return checkJar(file);
     }
 
+    /**
+     * The fingerprint of {@link #check} alone, without reading every entry: asked for a jar whose
+     * bundle a restart keeps, which the installer found to hold the very bytes the bundle was
+     * installed from (see {@link FolderActions#isCurrent}), so it is whole.
+     */
+    @Override
+    public Long fingerprint(Path file) {
+        try {
+            return ZipEnd.read(file).fingerprint();
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
     /** The check of {@link #check}, for a jar anywhere. */
     static FileCheck checkJar(Path file) {
         String name = file.getFileName().toString();

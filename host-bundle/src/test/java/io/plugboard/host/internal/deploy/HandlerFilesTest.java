@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -412,6 +413,27 @@ public class HandlerFilesTest {
         start(true);
 
         Thread.sleep(200);
+        assertEquals(List.of(), greetings.calls());
+    }
+
+    /**
+     * A plugin the handler still runs from an unchanged file is kept; the same descriptor saved
+     * again afterwards (a new file, a new time stamp) is no change, as for a file the folder
+     * installed itself.
+     */
+    @Test
+    public void aKeptFileSavedAgainUnchangedIsNotInstalledAgain() throws Exception {
+        Path file = write("a.greeting", "a\n");
+        greetings.installed.put(file, new PluginFile(file, "a", Files.getLastModifiedTime(file).toMillis() + 1_000));
+        start(true);
+
+        // As an editor saves: the content written to another file, renamed over the old one.
+        Path saved = write(".a.greeting.swp", "a\n");
+        Files.setLastModifiedTime(saved, FileTime.fromMillis(System.currentTimeMillis() + 5_000));
+        Files.move(saved, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        folder.overflow();
+        assertTrue(folder.awaitQueuedWork(5_000));
+
         assertEquals(List.of(), greetings.calls());
     }
 

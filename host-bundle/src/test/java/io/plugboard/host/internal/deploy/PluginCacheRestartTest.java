@@ -9,6 +9,7 @@ import static org.junit.Assert.fail;
 import java.io.ByteArrayInputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.FileTime;
 import java.util.List;
 import java.util.function.BooleanSupplier;
@@ -83,6 +84,30 @@ public class PluginCacheRestartTest {
         assertEquals(b, bundle("b.jar").getBundleId());
         assertEquals(2, activePlugins());
         assertEquals(log.lines("info").toString(), 0, count(log.lines("info"), "Installed plugin"));
+    }
+
+    /**
+     * After a restart, the folder recreated with cp -a (every jar a new file with the same bytes
+     * and time stamp) updates nothing: the kept bundles are what their jars hold.
+     */
+    @Test
+    public void keptJarsCopiedAnewWithTheSameBytesAreNotUpdated() throws Exception {
+        restart();
+        long aModified = bundle("a.jar").getLastModified();
+        long bModified = bundle("b.jar").getLastModified();
+
+        for (String name : List.of("a.jar", "b.jar")) {
+            Path copy = Files.copy(dir.resolve(name), dir.resolve("." + name + ".part"),
+                    StandardCopyOption.COPY_ATTRIBUTES);
+            Files.move(copy, dir.resolve(name), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        }
+        folder.overflow();
+        assertTrue(folder.awaitQueuedWork(10_000));
+
+        assertEquals(log.lines("info").toString(), 0, count(log.lines("info"), "Updated plugin"));
+        assertEquals(aModified, bundle("a.jar").getLastModified());
+        assertEquals(bModified, bundle("b.jar").getLastModified());
+        assertEquals(2, activePlugins());
     }
 
     @Test

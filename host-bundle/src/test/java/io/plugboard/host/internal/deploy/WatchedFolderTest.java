@@ -93,6 +93,34 @@ public class WatchedFolderTest {
         assertEquals(List.of("remove changed.jar", "kept changed.jar", "update changed.jar"), actions.calls());
     }
 
+    /**
+     * A restart keeps the bundle of an unchanged jar; the same bytes written anew afterwards (the
+     * folder recreated with cp -a: another file, the same time stamp; or a touch) update nothing,
+     * as for a jar the folder installed itself.
+     */
+    @Test
+    public void aKeptJarWrittenAnewWithTheSameBytesIsNotUpdated() throws Exception {
+        Path kept = TestJars.write(dir.resolve("kept.jar"), TestJars.plugin("kept", "1.0.0"));
+        actions.installed.put(kept, System.currentTimeMillis() - 60_000);
+        actions.contents.put(kept, JarContent.of(kept));
+        start(0);
+        assertEquals(List.of("kept kept.jar"), actions.calls());
+
+        // As cp -a: a new file (another inode) with the same bytes and time stamp, renamed over the old.
+        Path copy = Files.copy(kept, dir.resolve(".kept.jar.part"), StandardCopyOption.COPY_ATTRIBUTES);
+        Files.move(copy, kept, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        rescan();
+        // As touch: the same file, a new time stamp.
+        Files.setLastModifiedTime(kept, java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() + 5_000));
+        rescan();
+
+        assertEquals(List.of("kept kept.jar"), actions.calls());
+
+        // Other bytes still are an update.
+        TestJars.write(dir.resolve("kept.jar"), TestJars.plugin("kept", "1.1.0"));
+        await(() -> actions.count("update kept.jar") == 1);
+    }
+
     @Test
     public void initialScanRunsTheKeptPluginsAfterInstallingTheNewOnes() throws Exception {
         Path kept = TestJars.write(dir.resolve("a-kept.jar"), TestJars.plugin("kept", "1.0.0"));
