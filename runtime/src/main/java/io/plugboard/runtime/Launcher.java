@@ -66,8 +66,28 @@ final class Launcher {
     /** Notes the classes bundles define, on the training start that writes the class archive only; else null. */
     private ArchiveTraining archiveTraining;
 
+    /** Whether a folder may be written to: {@link Files#isWritable}, but in tests (to root, every folder is). */
+    private final Predicate<Path> writable;
+
     Launcher(PrintStream err) {
+        this(err, new Writable());
+    }
+
+    /** With another test of whether a folder may be written to, for tests. */
+    Launcher(PrintStream err, Predicate<Path> writable) {
         this.err = err;
+        this.writable = writable;
+    }
+
+    /**
+     * {@link Files#isWritable}, as a class of its own: a method reference would spin its class on
+     * the way to the first start (see {@link ExampleCopy}).
+     */
+    private static final class Writable implements Predicate<Path> {
+        @Override
+        public boolean test(Path dir) {
+            return Files.isWritable(dir);
+        }
     }
 
     /**
@@ -75,7 +95,8 @@ final class Launcher {
      * filling that with the example plugins (the bundles, and kv-go's descriptor with its program
      * in {@value #PROGRAMS_FOLDER}) on a thread of its own: {@link #start} waits for them before
      * the host looks at the folder. Fails with one line naming the folder when it cannot be
-     * created or written, or another Plugboard runs on it; a failed copy fails {@link #start} (or
+     * created or written (the plugins folder is written at the first start only, so a later one
+     * takes it read-only), or another Plugboard runs on it; a failed copy fails {@link #start} (or
      * {@link #awaitExamples}) the same way. Returns the data folder's lock, to be held (kept
      * reachable) until the JVM exits.
      */
@@ -83,11 +104,14 @@ final class Launcher {
         boolean firstStart = !Files.exists(options.pluginsDir);
         // The data folder first: if it fails, the plugins folder is not created either, so the
         // next start still counts as the first one and copies the example plugins.
-        ensureWritableDirectory("data", options.dataDir);
+        ensureDirectory("data", options.dataDir, true, "");
         // Before anything else is touched: a second runtime on the folder would share the
         // framework cache with the first and uninstall (delete) the bundles it runs.
         DataFolderLock lock = DataFolderLock.acquire(options.dataDir);
-        ensureWritableDirectory("plugins", options.pluginsDir);
+        // Written only at the first start: later ones only read it, so it may be read-only then
+        // (a plugins folder deployed with the application, on a read-only mount).
+        ensureDirectory("plugins", options.pluginsDir, firstStart,
+                " (the first start copies the example plugins into it; a later one only reads it)");
         if (firstStart) {
             List<String> names = readIndex("default-plugins/index.txt");
             // 9 MB to write (kv-go's program, mostly; stored in plugboard.jar, not deflated): the
@@ -507,14 +531,29 @@ final class Launcher {
         return bundle.getHeaders("").get("Fragment-Host") != null;
     }
 
-    private static void ensureWritableDirectory(String what, Path dir) throws StartupException {
+    /**
+     * Creates the folder if missing; fails with one line naming it when it cannot be, or when it
+     * must be written to ({@code writes}) and cannot.
+     *
+     * @param why said after "is not writable", e.g. why the folder is written to
+     */
+    private void ensureDirectory(String what, Path dir, boolean writes, String why) throws StartupException {
+        boolean existed = Files.exists(dir);
         try {
             Files.createDirectories(dir);
         } catch (IOException e) {
             throw new StartupException("cannot create the " + what + " folder " + dir + ": " + reason(e));
         }
-        if (!Files.isWritable(dir)) {
-            throw new StartupException("the " + what + " folder " + dir + " is not writable");
+        if (writes && !writable.test(dir)) {
+            if (!existed) {
+                // Made just now and empty: gone again, the next start is still the first one.
+                try {
+                    Files.deleteIfExists(dir);
+                } catch (IOException e) {
+                    // Left empty; the message below still names it.
+                }
+            }
+            throw new StartupException("the " + what + " folder " + dir + " is not writable" + why);
         }
     }
 
