@@ -42,6 +42,7 @@ public final class FolderWatcher {
     static final String RESCAN_MS = "plugboard.watch.rescan.ms";
     static final String CORRUPT_MS = "plugboard.watch.corrupt.ms";
     static final String GONE_MS = "plugboard.watch.gone.ms";
+    static final String HANDLER_THREADS_PROPERTY = "plugboard.watch.handler.threads";
     private static final long DEFAULT_RESCAN_MS = 2_000;
     private static final long DEFAULT_CORRUPT_MS = 500;
     /** An editor's save (the file moved away, then written anew) takes milliseconds; a deletion may wait this long. */
@@ -54,7 +55,11 @@ public final class FolderWatcher {
     private final WatchedFolder folder;
     private final PluginFileHandlers handlers;
     private final Consumer<List<FileHandler>> handlersChanged;
-    /** How many of the handlers' files are worked on at the same time (go-plugin starts, each waiting for its plugin). */
+    /**
+     * How many of the handlers' files are worked on at the same time by default (go-plugin starts,
+     * each waiting for its plugin): a few, so that a plugin slow to start (up to its start timeout)
+     * holds up no other, while a folder of many descriptors does not start them all at once.
+     */
     static final int HANDLER_THREADS = 4;
 
     /**
@@ -64,7 +69,7 @@ public final class FolderWatcher {
      * Dropped, rather than started, once deactivation began (the handler's files are taken again
      * when a folder watcher is back).
      */
-    private final FileTasks handlerTasks = newHandlerTasks();
+    private final FileTasks handlerTasks;
     private final BundleListener uninstalls;
 
     /**
@@ -85,6 +90,7 @@ public final class FolderWatcher {
         this.context = context;
         this.logger = logger;
         this.handlers = handlers;
+        this.handlerTasks = newHandlerTasks(threads(context, logger));
         Path dir = pluginsDir(context, logger);
         if (dir == null) {
             folder = null;
@@ -195,8 +201,13 @@ public final class FolderWatcher {
 
     /** The handlers' work on threads of their own: daemons, made as needed up to {@link #HANDLER_THREADS}, ended when idle. */
     static FileTasks newHandlerTasks() {
+        return newHandlerTasks(HANDLER_THREADS);
+    }
+
+    /** The handlers' work on threads of their own: daemons, made as needed up to {@code threads}, ended when idle. */
+    static FileTasks newHandlerTasks(int threads) {
         AtomicInteger count = new AtomicInteger();
-        ThreadPoolExecutor pool = new ThreadPoolExecutor(HANDLER_THREADS, HANDLER_THREADS, 30, TimeUnit.SECONDS,
+        ThreadPoolExecutor pool = new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS,
                 new LinkedBlockingQueue<>(), task -> {
                     Thread thread = new Thread(task, "plugboard-folder-handlers-" + count.incrementAndGet());
                     thread.setDaemon(true);
@@ -232,6 +243,25 @@ public final class FolderWatcher {
                     PLUGINS_DIR, e.toString());
             return null;
         }
+    }
+
+    /** How many of the handlers' files may be worked on at once: {@value #HANDLER_THREADS_PROPERTY}, 1 or more. */
+    private static int threads(BundleContext context, Logger logger) {
+        String value = context.getProperty(HANDLER_THREADS_PROPERTY);
+        if (value == null || value.isBlank()) {
+            return HANDLER_THREADS;
+        }
+        try {
+            int threads = Integer.parseInt(value.trim());
+            if (threads >= 1) {
+                return threads;
+            }
+        } catch (NumberFormatException e) {
+            // Reported below, like 0.
+        }
+        logger.warn("{}={} is not a number of threads (1 or more); using {}", HANDLER_THREADS_PROPERTY, value,
+                HANDLER_THREADS);
+        return HANDLER_THREADS;
     }
 
     private static long millis(BundleContext context, String property, long defaultValue, Logger logger) {

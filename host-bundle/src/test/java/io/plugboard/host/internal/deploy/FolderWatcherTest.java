@@ -163,6 +163,37 @@ public class FolderWatcherTest {
         assertEquals(List.of(), threads("plugboard-folder-handlers"));
     }
 
+    /** plugboard.watch.handler.threads bounds how many handler files are worked on at once; the others queue. */
+    @Test
+    public void theHandlerThreadsPropertyBoundsTheFilesWorkedOnAtOnce() throws Exception {
+        properties.put(FolderWatcher.HANDLER_THREADS_PROPERTY, "2");
+        felix.restart();
+        SlowHandler slow = new SlowHandler();
+        handlers.add(new FileHandler(".slow", slow, 41, 0, 7, "io.example.slow 1.0.0"));
+        for (int i = 0; i < 3; i++) {
+            Files.writeString(dir.resolve(i + ".slow"), i + "\n");
+        }
+        activate();
+        await(() -> slow.installs.size() >= 2);
+        // The worker has handed every file over (the handlers' threads stay busy, hence false).
+        assertFalse(watcher.awaitQueuedWork(1_000));
+
+        assertEquals("the third file waits for a thread: " + slow.installs, 2, slow.installs.size());
+        assertEquals(2, threads("plugboard-folder-handlers").size());
+        slow.release.countDown();
+        await(() -> slow.installs.size() == 3);
+    }
+
+    @Test
+    public void aHandlerThreadsPropertyThatIsNoNumberOfThreadsIsReported() throws Exception {
+        properties.put(FolderWatcher.HANDLER_THREADS_PROPERTY, "0");
+        felix.restart();
+        activate();
+
+        assertTrue(log.lines().toString(), log.lines().contains("warn: plugboard.watch.handler.threads=0 is not a number"
+                + " of threads (1 or more); using 4"));
+    }
+
     private void activate() {
         installer = new CountingInstaller(new PluginInstallerImpl(felix.hostContext(), log.logger()));
         watcher = new FolderWatcher(felix.hostContext(), installer, handlers, log.logger(), null);
