@@ -5,6 +5,7 @@ import static io.plugboard.host.internal.commands.TerminalText.value;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -101,7 +102,14 @@ public final class PluginCommands {
             }
             FilePlugins filePlugins = files.plugins();
             List<FilePlugin> unregistered = filePlugins.withoutService(plugins);
-            boolean details = !unregistered.isEmpty() || plugins.stream().anyMatch(p -> filePlugins.owner(p).isPresent());
+            Set<Long> withPlugins = plugins.stream().map(PluginInfo::bundleId).collect(Collectors.toSet());
+            // A handler's bundle (the goplugin bundle) shows as its plugins' rows, registered or not.
+            List<Bundle> withoutPlugins = bundles.stream().filter(b -> !withPlugins.contains(b.getBundleId())
+                    && !filePlugins.isHandler(b.getBundleId())).toList();
+            Map<Long, String> failed = new HashMap<>();
+            withoutPlugins.forEach(b -> installer.startFailure(b).ifPresent(why -> failed.put(b.getBundleId(), why)));
+            boolean details = !unregistered.isEmpty() || !failed.isEmpty()
+                    || plugins.stream().anyMatch(p -> filePlugins.owner(p).isPresent());
             String[] header = {"ID", "NAME", "TYPE", "VERSION", "STATE", "ACTIVE", "DETAILS"};
             TextTable table = new TextTable(details ? header : Arrays.copyOf(header, header.length - 1));
             for (PluginInfo plugin : plugins) {
@@ -120,14 +128,13 @@ public final class PluginCommands {
                         facts.getOrDefault("state", "-").toUpperCase(Locale.ROOT), "", FilePluginCommands.details(plugin)};
                 table.row(row);
             }
-            Set<Long> withPlugins = plugins.stream().map(PluginInfo::bundleId).collect(Collectors.toSet());
-            for (Bundle bundle : bundles) {
-                // A handler's bundle (the goplugin bundle) shows as its plugins' rows, registered or not.
-                if (!withPlugins.contains(bundle.getBundleId()) && !filePlugins.isHandler(bundle.getBundleId())) {
-                    String[] row = {String.valueOf(bundle.getBundleId()), String.valueOf(bundle.getSymbolicName()), "-",
-                            bundle.getVersion().toString(), BundleDescriber.stateName(bundle.getState()), "", ""};
-                    table.row(details ? row : Arrays.copyOf(row, row.length - 1));
-                }
+            for (Bundle bundle : withoutPlugins) {
+                // A bundle whose start failed is FAILED, with the reason: RESOLVED alone would hide it.
+                String failure = failed.get(bundle.getBundleId());
+                String state = failure != null ? "FAILED" : BundleDescriber.stateName(bundle.getState());
+                String[] row = {String.valueOf(bundle.getBundleId()), String.valueOf(bundle.getSymbolicName()), "-",
+                        bundle.getVersion().toString(), state, "", failure != null ? "failed to start: " + value(failure) : ""};
+                table.row(details ? row : Arrays.copyOf(row, row.length - 1));
             }
             return table.toString() + waitingTypes(plugins);
         });

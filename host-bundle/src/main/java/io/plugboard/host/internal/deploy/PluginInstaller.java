@@ -101,6 +101,14 @@ public interface PluginInstaller {
     }
 
     /**
+     * Why the resolved bundle's last start failed (what its activator threw, say), or empty when
+     * it did not fail or is not resolved now.
+     */
+    default Optional<String> startFailure(Bundle bundle) {
+        return Optional.empty();
+    }
+
+    /**
      * Explains in plain words why the bundle is not active (for an unresolved bundle: each
      * import no bundle can satisfy, with the versions that are available), or empty if it is.
      * An active bundle whose component failed to activate runs no plugin: that is explained too.

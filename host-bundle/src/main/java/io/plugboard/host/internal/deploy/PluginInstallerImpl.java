@@ -83,6 +83,10 @@ public final class PluginInstallerImpl implements PluginInstaller {
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
     volatile PluginFileHandlers fileHandlers;
+    // Optional: without it a plugin's start failure is logged as the installer's line rather than the plugin's.
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    volatile LoggerFactory loggerFactory;
     // A class of its own rather than a method reference, as the host's start uses it.
     private final Consumer<Bundle> startOne = new Consumer<>() {
         @Override
@@ -313,7 +317,7 @@ public final class PluginInstallerImpl implements PluginInstaller {
     /** Why the new version did not start: the imports it lacks, or the framework's reason. */
     private String whyNotStarted(Bundle bundle, Exception e) {
         if (bundle.getState() != Bundle.INSTALLED) {
-            return "failed to start: " + e.getMessage();
+            return "failed to start: " + StartFailure.reason(e);
         }
         List<String> missing = diagnostics.unsatisfiedRequirements(bundle);
         return "cannot resolve: " + (missing.isEmpty() ? e.getMessage() : "it " + String.join("; it ", missing));
@@ -405,6 +409,12 @@ public final class PluginInstallerImpl implements PluginInstaller {
     @Override
     public boolean isPlugin(Bundle bundle) {
         return bundle.getBundleId() != context.getBundle().getBundleId() && importsApi(bundle);
+    }
+
+    @Override
+    public Optional<String> startFailure(Bundle bundle) {
+        return bundle.getState() == Bundle.RESOLVED ? Optional.ofNullable(startFailures.get(bundle.getBundleId()))
+                : Optional.empty();
     }
 
     @Override
@@ -812,18 +822,42 @@ public final class PluginInstallerImpl implements PluginInstaller {
         return context.getBundle(Constants.SYSTEM_BUNDLE_LOCATION).adapt(FrameworkWiring.class);
     }
 
-    /** Starts the plugin; a failure is kept for {@link #whyNotActive} and logged once per reason. */
+    /**
+     * Starts the plugin; a failure is kept for {@link #whyNotActive} and logged once per reason.
+     * As Felix FileInstall does, a bundle that failed is tried again when others are installed
+     * (what it lacked may have come): its reason is logged again only if it changed.
+     */
     private void start(Bundle bundle) {
         try {
             startTransiently(bundle, false);
         } catch (BundleException | IllegalStateException e) {
-            String message = e.getMessage();
-            // Waiting plugins are retried after every install: report each new reason once.
+            String message = StartFailure.reason(e);
             if (!Objects.equals(startFailures.put(bundle.getBundleId(), message), message)) {
-                logger.warn("Plugin {} {} (bundle {}) is installed but not active: {}", bundle.getSymbolicName(),
-                        bundle.getVersion(), bundle.getBundleId(), whyNotActive(bundle).orElse(message));
+                String why = whyNotActive(bundle).orElse(message);
+                Throwable thrown = StartFailure.thrownByActivator(e);
+                if (thrown == null) {
+                    logger.warn("Plugin {} {} (bundle {}) is installed but not active: {}", bundle.getSymbolicName(),
+                            bundle.getVersion(), bundle.getBundleId(), why);
+                } else {
+                    // The plugin's own failure: its line is the bundle's, with the stack trace in plugboard.log.
+                    loggerOf(bundle).warn("Plugin {} {} (bundle {}) is installed but not active: {}",
+                            bundle.getSymbolicName(), bundle.getVersion(), bundle.getBundleId(), why, thrown);
+                }
             }
         }
+    }
+
+    /** A logger whose lines are the bundle's (its name and version), or the installer's without the log service. */
+    private Logger loggerOf(Bundle bundle) {
+        LoggerFactory factory = loggerFactory;
+        if (factory != null) {
+            try {
+                return factory.getLogger(bundle, PluginInstallerImpl.class.getName(), Logger.class);
+            } catch (IllegalArgumentException | IllegalStateException e) {
+                // Not resolved, or gone meanwhile: the installer's own logger still says it.
+            }
+        }
+        return logger;
     }
 
     /**

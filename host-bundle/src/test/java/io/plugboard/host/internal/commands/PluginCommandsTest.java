@@ -28,6 +28,20 @@ public class PluginCommandsTest extends GogoCommandsTestBase {
                 "15  io.plugboard.needs-api-2  -        1.0.0    INSTALLED"), run("plugin:list"));
     }
 
+    @Test
+    public void listShowsABundleWhoseStartFailedAsFailedWithTheReason() throws Exception {
+        defaultPlugins();
+        installer.add(15, "io.example.throws", "1.0.0").state = Bundle.RESOLVED;
+        installer.startFailures.put(15L, "its activator threw java.lang.IllegalStateException: no licence key");
+        assertEquals(String.join("\n",
+                "ID  NAME               TYPE     VERSION  STATE   ACTIVE  DETAILS",
+                "14  greeter.en         greeter  1.0.0    ACTIVE  *",
+                "13  kv.file            kv       1.1.0    ACTIVE",
+                "12  kv.memory          kv       1.0.0    ACTIVE  *",
+                "15  io.example.throws  -        1.0.0    FAILED          failed to start: its activator threw"
+                        + " java.lang.IllegalStateException: no licence key"), run("plugin:list"));
+    }
+
     /** The selected kv.memory is gone (failed, say): no kv row has a *, and a line says why. */
     @Test
     public void listSaysWhichTypeWaitsForItsSelectedPlugin() throws Exception {

@@ -20,6 +20,7 @@ final class TestInstaller implements PluginInstaller {
 
     final List<Bundle> bundles = new ArrayList<>();
     final Map<Long, String> notActiveBecause = new HashMap<>();
+    final Map<Long, String> startFailures = new HashMap<>();
     final List<String> calls = new ArrayList<>();
     private long nextId = 20;
 
@@ -59,6 +60,11 @@ final class TestInstaller implements PluginInstaller {
     @Override
     public List<Bundle> pluginBundles() {
         return List.copyOf(bundles);
+    }
+
+    @Override
+    public Optional<String> startFailure(Bundle bundle) {
+        return Optional.ofNullable(startFailures.get(bundle.getBundleId()));
     }
 
     @Override

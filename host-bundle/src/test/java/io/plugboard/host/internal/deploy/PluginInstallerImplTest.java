@@ -30,6 +30,7 @@ import org.osgi.framework.SynchronousBundleListener;
 import org.osgi.framework.Version;
 import org.osgi.framework.wiring.BundleRevisions;
 
+import io.plugboard.host.internal.deploy.throwing.ThrowingActivator;
 import io.plugboard.testing.RecordingLogger;
 
 /** The installer in a real Felix framework. */
@@ -76,6 +77,32 @@ public class PluginInstallerImplTest {
         for (Bundle bundle : felix.hostContext().getBundles()) {
             assertEquals(bundle.getSymbolicName(), installer.pluginBundles().contains(bundle), installer.isPlugin(bundle));
         }
+    }
+
+    @Test
+    public void anActivatorThatThrowsIsReportedWithWhatItThrewAndRetriedWithoutRepeatingIt() throws Exception {
+        Path jar = jar("throws.jar", TestJars.withClasses(List.of(ThrowingActivator.class),
+                "Bundle-SymbolicName", "io.example.throws", "Bundle-Version", "1.0.0",
+                "Bundle-Activator", ThrowingActivator.class.getName(),
+                "Import-Package", "io.plugboard.api.kv;version=\"[1.0,2)\",org.osgi.framework"));
+
+        Bundle bundle = installer.install(jar.toString());
+
+        assertEquals(Bundle.RESOLVED, bundle.getState());
+        String reason = "its activator threw java.lang.IllegalStateException: " + ThrowingActivator.MESSAGE
+                + ", caused by java.io.FileNotFoundException: " + ThrowingActivator.ROOT_MESSAGE + " (at "
+                + ThrowingActivator.class.getName() + ".start(ThrowingActivator.java:";
+        assertTrue(installer.startFailure(bundle).orElseThrow(), installer.startFailure(bundle).orElseThrow().startsWith(reason));
+        String why = installer.whyNotActive(bundle).orElseThrow();
+        assertTrue(why, why.startsWith("io.example.throws 1.0.0, bundle " + bundle.getBundleId()
+                + " is resolved but failed to start: " + reason));
+        assertEquals(List.of("warn: Plugin io.example.throws 1.0.0 (bundle " + bundle.getBundleId()
+                + ") is installed but not active: " + why), log.lines("warn"));
+
+        // Tried again as the next plugin comes (it might have brought what the activator lacked); said once.
+        installer.install(jar("a.jar", TestJars.plugin("io.example.a", "1.0.0")).toString());
+        assertEquals(Bundle.RESOLVED, bundle.getState());
+        assertEquals(1, log.lines("warn").size());
     }
 
     @Test

@@ -1,0 +1,55 @@
+package io.plugboard.host.internal.deploy;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertNull;
+import static org.junit.Assert.assertSame;
+
+import java.io.IOException;
+
+import org.junit.Test;
+import org.osgi.framework.BundleException;
+
+public class StartFailureTest {
+
+    @Test
+    public void anActivatorsExceptionIsTheReasonWithItsRootCauseAndWhereItWasThrown() {
+        IOException root = new IOException("disk full");
+        root.setStackTrace(new StackTraceElement[] {new StackTraceElement("io.example.Store", "open", "Store.java", 12)});
+        IllegalStateException thrown = new IllegalStateException("cannot open the store", root);
+        BundleException e = new BundleException("Activator start error in bundle io.example [7].",
+                BundleException.ACTIVATOR_ERROR, thrown);
+
+        assertEquals("its activator threw java.lang.IllegalStateException: cannot open the store, caused by"
+                + " java.io.IOException: disk full (at io.example.Store.open(Store.java:12))", StartFailure.reason(e));
+        assertSame(thrown, StartFailure.thrownByActivator(e));
+    }
+
+    @Test
+    public void anExceptionWithoutCauseIsItsOwnRoot() {
+        RuntimeException thrown = new RuntimeException("boom");
+        thrown.setStackTrace(new StackTraceElement[] {new StackTraceElement("io.example.A", "start", "A.java", 3)});
+
+        assertEquals("its activator threw java.lang.RuntimeException: boom (at io.example.A.start(A.java:3))",
+                StartFailure.reason(new BundleException("Activator start error", BundleException.ACTIVATOR_ERROR, thrown)));
+    }
+
+    @Test
+    public void aCauseCycleEndsTheChain() {
+        RuntimeException a = new RuntimeException("a");
+        RuntimeException b = new RuntimeException("b", a);
+        a.initCause(b);
+
+        assertSame(b, StartFailure.root(a));
+    }
+
+    @Test
+    public void otherFailuresKeepTheFrameworksMessage() {
+        BundleException unresolved = new BundleException("Unable to resolve io.example [7]: missing requirement",
+                BundleException.RESOLVE_ERROR);
+
+        assertEquals("Unable to resolve io.example [7]: missing requirement", StartFailure.reason(unresolved));
+        assertNull(StartFailure.thrownByActivator(unresolved));
+        assertEquals("Bundle io.example is uninstalled",
+                StartFailure.reason(new IllegalStateException("Bundle io.example is uninstalled")));
+    }
+}
