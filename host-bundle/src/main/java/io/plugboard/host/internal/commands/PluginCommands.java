@@ -89,7 +89,7 @@ public final class PluginCommands {
      * file has no bundle of its own ({@code -}); a DETAILS column then shows its file and first facts.
      */
     @Descriptor("list plugins: bundle id, name, type, version, bundle state; * marks the plugin serving its type; "
-            + "a plugin run from a file shows - and, under DETAILS, its file and facts")
+            + "a plugin run from a file shows - and, under DETAILS, its file and facts; a library bundle shows type library")
     public String list(@Descriptor("no arguments") String... args) {
         return shown(() -> {
             Arguments.check(args, 0, 0, "plugin:list");
@@ -132,7 +132,9 @@ public final class PluginCommands {
                 // A bundle whose start failed is FAILED, with the reason: RESOLVED alone would hide it.
                 String failure = failed.get(bundle.getBundleId());
                 String state = failure != null ? "FAILED" : BundleDescriber.stateName(bundle.getState());
-                String[] row = {String.valueOf(bundle.getBundleId()), String.valueOf(bundle.getSymbolicName()), "-",
+                // A library (a bundle that imports no io.plugboard.api package) serves plugins, not calls.
+                String kind = installer.isLibrary(bundle) ? "library" : "-";
+                String[] row = {String.valueOf(bundle.getBundleId()), String.valueOf(bundle.getSymbolicName()), kind,
                         bundle.getVersion().toString(), state, "", failure != null ? "failed to start: " + value(failure) : ""};
                 table.row(details ? row : Arrays.copyOf(row, row.length - 1));
             }
@@ -421,7 +423,9 @@ public final class PluginCommands {
         String plugins = registry.plugins().stream().filter(p -> p.bundleId() == bundle.getBundleId())
                 .map(p -> p.name() + " (" + p.type() + ")").collect(Collectors.joining(", "));
         Optional<String> why = installer.whyNotActive(bundle);
-        return (plugins.isEmpty() ? "; it registers no plugin yet" : "; plugins: " + plugins)
+        String offers = installer.isLibrary(bundle) ? "; a library: it imports no io.plugboard.api package"
+                : plugins.isEmpty() ? "; it registers no plugin yet" : "; plugins: " + plugins;
+        return offers
                 + why.map(w -> "\nnot active: " + w).orElse("");
     }
 }

@@ -90,10 +90,20 @@ public interface PluginInstaller {
     }
 
     /**
-     * Returns the bundles that are plugins: every bundle other than the host that imports an
-     * {@code io.plugboard.api} package, sorted by bundle id.
+     * Returns the bundles the installer manages, sorted by bundle id: the plugins (every bundle
+     * other than the host that imports an {@code io.plugboard.api} package) and the libraries
+     * (see {@link #isLibrary}).
      */
     List<Bundle> pluginBundles();
+
+    /**
+     * Whether the bundle is a library: one this installer installed (from the plugins folder or
+     * plugin:install) that imports no {@code io.plugboard.api} package. It is started, listed,
+     * updated and uninstalled as a plugin bundle is.
+     */
+    default boolean isLibrary(Bundle bundle) {
+        return false;
+    }
 
     /** Whether the bundle is one of {@link #pluginBundles}, without listing them all. */
     default boolean isPlugin(Bundle bundle) {

@@ -75,6 +75,9 @@ public final class PluginInstallerImpl implements PluginInstaller {
     private final InstalledContents contents;
     // Why each bundle last failed to start, by bundle id; whyNotActive shows it.
     private final Map<Long, String> startFailures = new ConcurrentHashMap<>();
+    // The bundles this installer installed since the host started: those that import no
+    // io.plugboard.api package are libraries it manages (see isLibrary).
+    private final Set<Long> installedHere = ConcurrentHashMap.newKeySet();
     // Optional: without SCR's runtime service an active plugin whose component failed is not told apart.
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
@@ -356,7 +359,7 @@ public final class PluginInstallerImpl implements PluginInstaller {
     @Override
     public void uninstall(Bundle bundle) {
         checkIsPlugin(bundle);
-        String name = bundle.getSymbolicName() + " " + bundle.getVersion();
+        String name = kind(bundle) + " " + bundle.getSymbolicName() + " " + bundle.getVersion();
         // Before it goes, so that a type it serves as selected moves on at once instead of waiting for it.
         replacementNotice.removing(bundle);
         contents.forget(bundle);
@@ -366,12 +369,13 @@ public final class PluginInstallerImpl implements PluginInstaller {
             throw new PluginInstallException("Cannot uninstall " + BundleNames.describe(bundle) + ": " + e.getMessage(), e);
         }
         startFailures.remove(bundle.getBundleId());
+        installedHere.remove(bundle.getBundleId());
         // Only if its code may still be in use: a bundle never resolved (one kept in the cache
         // and found stale at a restart) is gone at once, and a refresh would only be waited for.
         if (wiring().getRemovalPendingBundles().contains(bundle)) {
             refresh(bundle);
         }
-        logger.info("Uninstalled plugin {} (bundle {})", name, bundle.getBundleId());
+        logger.info("Uninstalled {} (bundle {})", name, bundle.getBundleId());
     }
 
     @Override
@@ -399,16 +403,35 @@ public final class PluginInstallerImpl implements PluginInstaller {
 
     @Override
     public List<Bundle> pluginBundles() {
-        long host = context.getBundle().getBundleId();
         return Stream.of(context.getBundles())
-                .filter(b -> b.getBundleId() != host && importsApi(b))
+                .filter(this::isPlugin)
                 .sorted(Comparator.comparingLong(Bundle::getBundleId))
                 .collect(Collectors.toList());
     }
 
     @Override
     public boolean isPlugin(Bundle bundle) {
-        return bundle.getBundleId() != context.getBundle().getBundleId() && importsApi(bundle);
+        return bundle.getBundleId() != context.getBundle().getBundleId() && (importsApi(bundle) || isLibrary(bundle));
+    }
+
+    /**
+     * A bundle that imports no {@code io.plugboard.api} package, installed by this installer
+     * (from the plugins folder or plugin:install) since the host started, or kept from before a
+     * clean restart: a library a plugin may need, or a bundle with services of its own. As
+     * Felix FileInstall does with any bundle dropped in its folder, it is started and managed as
+     * a plugin bundle is; bundles installed past the installer (the runtime's own, a test's) are not.
+     */
+    @Override
+    public boolean isLibrary(Bundle bundle) {
+        long id = bundle.getBundleId();
+        return id != 0 && id != context.getBundle().getBundleId() && bundle.getState() != Bundle.UNINSTALLED
+                && (installedHere.contains(id) || contents.of(bundle).isPresent())
+                && !bundle.getLocation().startsWith(RUNTIME_LOCATION_PREFIX) && !importsApi(bundle);
+    }
+
+    /** How the log names the bundle: {@code plugin}, or {@code library} for a library. */
+    private String kind(Bundle bundle) {
+        return isLibrary(bundle) ? "library" : "plugin";
     }
 
     @Override
@@ -497,7 +520,7 @@ public final class PluginInstallerImpl implements PluginInstaller {
     }
 
     private void logInstalled(Bundle bundle, PluginSource source) {
-        logger.info("Installed plugin {} {} (bundle {}) from {}", bundle.getSymbolicName(), bundle.getVersion(),
+        logger.info("Installed {} {} {} (bundle {}) from {}", kind(bundle), bundle.getSymbolicName(), bundle.getVersion(),
                 bundle.getBundleId(), source.location());
     }
 
@@ -574,6 +597,7 @@ public final class PluginInstallerImpl implements PluginInstaller {
         try (InputStream in = content.open()) {
             Bundle bundle = context.installBundle(source.location(), in);
             contents.record(bundle, content.fingerprint());
+            installedHere.add(bundle.getBundleId());
             return bundle;
         } catch (BundleException | IOException e) {
             throw new PluginInstallException("Cannot install " + source.displayName() + ": " + e.getMessage(), e);
@@ -723,8 +747,9 @@ public final class PluginInstallerImpl implements PluginInstaller {
     }
 
     /**
-     * Starts every plugin that is not active yet, as Felix FileInstall does: a plugin whose
-     * missing import has just arrived starts now. All are resolved in one go first.
+     * Starts every plugin and library that is not active yet, as Felix FileInstall does: a plugin
+     * whose missing import has just arrived (a library's package, say) starts now. All are
+     * resolved in one go first, so a library and the plugins that need it resolve together.
      */
     private void startWaitingPlugins() {
         long host = context.getBundle().getBundleId();
@@ -733,7 +758,7 @@ public final class PluginInstallerImpl implements PluginInstaller {
         List<Bundle> waiting = new ArrayList<>();
         for (Bundle b : context.getBundles()) {
             if ((b.getState() & (Bundle.INSTALLED | Bundle.RESOLVED)) != 0
-                    && b.getBundleId() != host && !isFragment(b) && importsApi(b)) {
+                    && b.getBundleId() != host && !isFragment(b) && (importsApi(b) || isLibrary(b))) {
                 waiting.add(b);
             }
         }
@@ -834,13 +859,14 @@ public final class PluginInstallerImpl implements PluginInstaller {
             String message = StartFailure.reason(e);
             if (!Objects.equals(startFailures.put(bundle.getBundleId(), message), message)) {
                 String why = whyNotActive(bundle).orElse(message);
+                String what = isLibrary(bundle) ? "Library" : "Plugin";
                 Throwable thrown = StartFailure.thrownByActivator(e);
                 if (thrown == null) {
-                    logger.warn("Plugin {} {} (bundle {}) is installed but not active: {}", bundle.getSymbolicName(),
+                    logger.warn("{} {} {} (bundle {}) is installed but not active: {}", what, bundle.getSymbolicName(),
                             bundle.getVersion(), bundle.getBundleId(), why);
                 } else {
                     // The plugin's own failure: its line is the bundle's, with the stack trace in plugboard.log.
-                    loggerOf(bundle).warn("Plugin {} {} (bundle {}) is installed but not active: {}",
+                    loggerOf(bundle).warn("{} {} {} (bundle {}) is installed but not active: {}", what,
                             bundle.getSymbolicName(), bundle.getVersion(), bundle.getBundleId(), why, thrown);
                 }
             }
@@ -876,7 +902,7 @@ public final class PluginInstallerImpl implements PluginInstaller {
         startFailures.remove(bundle.getBundleId());
         Optional<String> component = checkComponents ? ComponentFailures.of(componentRuntime, bundle) : Optional.empty();
         if (component.isEmpty()) {
-            logger.info("Started plugin {} {} (bundle {})", bundle.getSymbolicName(), bundle.getVersion(),
+            logger.info("Started {} {} {} (bundle {})", kind(bundle), bundle.getSymbolicName(), bundle.getVersion(),
                     bundle.getBundleId());
         }
         return component;

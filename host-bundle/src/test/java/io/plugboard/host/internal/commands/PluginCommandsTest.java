@@ -42,6 +42,20 @@ public class PluginCommandsTest extends GogoCommandsTestBase {
                         + " java.lang.IllegalStateException: no licence key"), run("plugin:list"));
     }
 
+    @Test
+    public void listShowsALibraryBundleAsALibraryAndItCanBeUninstalledById() throws Exception {
+        defaultPlugins();
+        installer.add(15, "io.example.shout-library", "1.0.0");
+        installer.libraries.add(15L);
+        assertEquals(String.join("\n",
+                "ID  NAME                      TYPE     VERSION  STATE   ACTIVE",
+                "14  greeter.en                greeter  1.0.0    ACTIVE  *",
+                "13  kv.file                   kv       1.1.0    ACTIVE",
+                "12  kv.memory                 kv       1.0.0    ACTIVE  *",
+                "15  io.example.shout-library  library  1.0.0    ACTIVE"), run("plugin:list"));
+        assertEquals("uninstalled io.example.shout-library 1.0.0 (bundle 15)", run("plugin:uninstall 15"));
+    }
+
     /** The selected kv.memory is gone (failed, say): no kv row has a *, and a line says why. */
     @Test
     public void listSaysWhichTypeWaitsForItsSelectedPlugin() throws Exception {

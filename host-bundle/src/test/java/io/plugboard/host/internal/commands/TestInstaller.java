@@ -3,9 +3,11 @@ package io.plugboard.host.internal.commands;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 import org.osgi.framework.Bundle;
 
@@ -21,6 +23,7 @@ final class TestInstaller implements PluginInstaller {
     final List<Bundle> bundles = new ArrayList<>();
     final Map<Long, String> notActiveBecause = new HashMap<>();
     final Map<Long, String> startFailures = new HashMap<>();
+    final Set<Long> libraries = new HashSet<>();
     final List<String> calls = new ArrayList<>();
     private long nextId = 20;
 
@@ -60,6 +63,11 @@ final class TestInstaller implements PluginInstaller {
     @Override
     public List<Bundle> pluginBundles() {
         return List.copyOf(bundles);
+    }
+
+    @Override
+    public boolean isLibrary(Bundle bundle) {
+        return libraries.contains(bundle.getBundleId());
     }
 
     @Override

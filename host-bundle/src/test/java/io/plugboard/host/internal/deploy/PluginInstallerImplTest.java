@@ -106,6 +106,30 @@ public class PluginInstallerImplTest {
     }
 
     @Test
+    public void aLibraryInstalledHereIsStartedListedAndServesThePluginsThatNeedIt() throws Exception {
+        Bundle user = installer.install(jar("user.jar", user()).toString());
+        assertEquals(Bundle.INSTALLED, user.getState());
+
+        Bundle library = installer.install(jar("lib.jar", TestJars.bundle(10, "Bundle-SymbolicName", "io.example.lib",
+                "Bundle-Version", "1.0.0", "Export-Package", "io.example.shared;version=1.0.0")).toString());
+
+        assertEquals("a library is started as FileInstall starts any bundle", Bundle.ACTIVE, library.getState());
+        assertEquals("what it exports reaches the plugin waiting for it", Bundle.ACTIVE, user.getState());
+        assertTrue(installer.isLibrary(library));
+        assertFalse("imports io.plugboard.api: a plugin", installer.isLibrary(user));
+        assertTrue(installer.isPlugin(library));
+        assertEquals(List.of(user, library), installer.pluginBundles());
+        assertTrue(log.lines("info").contains("info: Started library io.example.lib 1.0.0 (bundle "
+                + library.getBundleId() + ")"));
+
+        installer.uninstall(library);
+        assertEquals(Bundle.UNINSTALLED, library.getState());
+        assertEquals("refreshed: its import is gone", Bundle.INSTALLED, user.getState());
+        assertTrue(log.lines("info").contains("info: Uninstalled library io.example.lib 1.0.0 (bundle "
+                + library.getBundleId() + ")"));
+    }
+
+    @Test
     public void sameLocationTwiceIsRejected() throws Exception {
         Path jar = jar("a.jar", TestJars.plugin("io.example.a", "1.0.0"));
         Bundle bundle = installer.install(jar.toString());
