@@ -3,7 +3,9 @@ package io.plugboard.host.internal.deploy;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.URL;
 import java.util.ArrayList;
+import java.util.Enumeration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -21,14 +23,16 @@ import javax.xml.stream.XMLStreamConstants;
 import javax.xml.stream.XMLStreamException;
 import javax.xml.stream.XMLStreamReader;
 
+import org.osgi.framework.Bundle;
+
 import io.plugboard.api.PluginProperties;
 
 /**
- * The plugin names a bundle jar declares, read before it is installed: the {@code plugin.name}
- * property of each Declarative Services component that its {@code Service-Component} header
- * names, as bnd writes it for {@code @PluginName} ({@code <property name="plugin.name"
- * type="String" value="kv.memory"/>}). Not seen: a name set in a {@code <properties>} file, or a
- * service the bundle registers itself.
+ * The plugin names a bundle jar declares, read before it is installed (or from an installed
+ * bundle's entries): the {@code plugin.name} property of each Declarative Services component
+ * that its {@code Service-Component} header names, as bnd writes it for {@code @PluginName}
+ * ({@code <property name="plugin.name" type="String" value="kv.memory"/>}). Not seen: a name set
+ * in a {@code <properties>} file, or a service the bundle registers itself.
  */
 final class DeclaredPluginNames {
 
@@ -67,25 +71,81 @@ final class DeclaredPluginNames {
         return names;
     }
 
+    /**
+     * The names the components of an installed bundle declare, read from its entries as from a
+     * jar's (no class is loaded, and an unresolved bundle is not resolved); empty when it has no
+     * components, or is uninstalled meanwhile.
+     */
+    static Set<String> of(Bundle bundle) {
+        Set<String> names = new TreeSet<>();
+        try {
+            String header = bundle.getHeaders("").get(SERVICE_COMPONENT);
+            if (header == null) {
+                return names;
+            }
+            for (String path : rawPaths(header)) {
+                int slash = path.lastIndexOf('/');
+                if (path.indexOf('*') < 0) {
+                    read(bundle.getEntry(path), names);
+                    continue;
+                }
+                Pattern pattern = pattern(path);
+                Enumeration<String> entries = bundle.getEntryPaths(slash < 0 ? "/" : path.substring(0, slash + 1));
+                while (entries != null && entries.hasMoreElements()) {
+                    String entry = entries.nextElement();
+                    if (pattern.matcher(entry).matches()) {
+                        read(bundle.getEntry(entry), names);
+                    }
+                }
+            }
+        } catch (IllegalStateException e) {
+            // Uninstalled meanwhile: it declares nothing any more.
+        }
+        return names;
+    }
+
+    private static void read(URL entry, Set<String> names) {
+        if (entry == null) {
+            return;
+        }
+        try (InputStream in = entry.openStream()) {
+            names.addAll(pluginNames(in.readAllBytes()));
+        } catch (IOException e) {
+            // Not readable: SCR could not read it either, so it declares nothing.
+        }
+    }
+
     /** The header's paths, each as a pattern: its last segment may hold {@code *} wildcards (OSGi Compendium 112.4.1). */
     static List<Pattern> paths(String header) {
         List<Pattern> paths = new ArrayList<>();
+        for (String path : rawPaths(header)) {
+            paths.add(pattern(path));
+        }
+        return paths;
+    }
+
+    /** The header's paths as written, without leading slashes or attributes. */
+    private static List<String> rawPaths(String header) {
+        List<String> paths = new ArrayList<>();
         for (String clause : header.split(",")) {
             String path = clause.split(";", 2)[0].trim();
             while (path.startsWith("/")) {
                 path = path.substring(1);
             }
-            if (path.isEmpty()) {
-                continue;
+            if (!path.isEmpty()) {
+                paths.add(path);
             }
-            String[] literals = path.split("\\*", -1);
-            StringBuilder regex = new StringBuilder(Pattern.quote(literals[0]));
-            for (int i = 1; i < literals.length; i++) {
-                regex.append("[^/]*").append(Pattern.quote(literals[i]));
-            }
-            paths.add(Pattern.compile(regex.toString()));
         }
         return paths;
+    }
+
+    private static Pattern pattern(String path) {
+        String[] literals = path.split("\\*", -1);
+        StringBuilder regex = new StringBuilder(Pattern.quote(literals[0]));
+        for (int i = 1; i < literals.length; i++) {
+            regex.append("[^/]*").append(Pattern.quote(literals[i]));
+        }
+        return Pattern.compile(regex.toString());
     }
 
     /** The {@code plugin.name} values of the component descriptions in one XML file; none if it is not XML. */

@@ -78,6 +78,8 @@ public final class PluginInstallerImpl implements PluginInstaller {
     // The bundles this installer installed since the host started: those that import no
     // io.plugboard.api package are libraries it manages (see isLibrary).
     private final Set<Long> installedHere = ConcurrentHashMap.newKeySet();
+    // The plugin names each bundle's components declare, by bundle id (see declaredBy).
+    private final Map<Long, Declared> declared = new ConcurrentHashMap<>();
     // Optional: without SCR's runtime service an active plugin whose component failed is not told apart.
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
@@ -237,6 +239,7 @@ public final class PluginInstallerImpl implements PluginInstaller {
             }
             checkNoDuplicate(jar, bundle);
             checkNamesFree(source, content);
+            checkNoBundleDeclares(source, jar, content, bundle);
             // Only a running version is worth going back to; one that did not run is simply replaced.
             Running running = wasActive ? running(bundle) : null;
             // Forgotten first: should the update fail halfway, no entry claims either content.
@@ -370,6 +373,7 @@ public final class PluginInstallerImpl implements PluginInstaller {
         }
         startFailures.remove(bundle.getBundleId());
         installedHere.remove(bundle.getBundleId());
+        declared.remove(bundle.getBundleId());
         // Only if its code may still be in use: a bundle never resolved (one kept in the cache
         // and found stale at a restart) is gone at once, and a refresh would only be waited for.
         if (wiring().getRemovalPendingBundles().contains(bundle)) {
@@ -508,7 +512,8 @@ public final class PluginInstallerImpl implements PluginInstaller {
 
         @Override
         public Bundle install(PluginSource source, PluginJar jar, Content content) {
-            InstallTurns.Claim claim = turns.claim(index, source, jar);
+            InstallTurns.Claim claim = turns.claim(index, source, jar, content.pluginNames(),
+                    () -> checkNoBundleDeclares(source, jar, content, null));
             Bundle bundle = null;
             try {
                 bundle = installContent(source, content);
@@ -545,13 +550,7 @@ public final class PluginInstallerImpl implements PluginInstaller {
         if (fromFiles.isEmpty()) {
             return;
         }
-        Set<String> declared;
-        try (InputStream in = content.open()) {
-            declared = DeclaredPluginNames.of(in);
-        } catch (IOException e) {
-            return; // checked already: the install words what cannot be read
-        }
-        for (String name : declared) {
+        for (String name : content.pluginNames()) {
             PluginFile file = fromFiles.get(name);
             if (file != null) {
                 throw new PluginInstallException(source.displayName() + " declares the plugin " + name
@@ -587,9 +586,65 @@ public final class PluginInstallerImpl implements PluginInstaller {
         if (other.isPresent()) {
             throw duplicate(jar, other.get());
         }
+        checkNoBundleDeclares(source, jar, content, null);
         Bundle bundle = installContent(source, content);
         identities.add(bundle);
         return bundle;
+    }
+
+    /**
+     * Refuses a jar that declares a plugin, at its version, that a bundle of another symbolic
+     * name declares too: both would serve under one name and version, and plugin:use (which
+     * takes a name and a version) could only ever pick one. As for a go-plugin of a bundle's
+     * name, the one that came second is refused, naming the first; the watched folder judges
+     * the jar again when a bundle leaves. Bundles of the jar's own symbolic name are its other
+     * versions, side by side. Reads the jar's component descriptions only if some bundle of its
+     * version and another name declares plugins.
+     *
+     * @param except the bundle being updated, or null
+     */
+    private void checkNoBundleDeclares(PluginSource source, PluginJar jar, Content content, Bundle except) {
+        for (Bundle other : context.getBundles()) {
+            if (other.equals(except) || !jar.version().equals(other.getVersion())
+                    || jar.symbolicName().equals(other.getSymbolicName()) || other.getState() == Bundle.UNINSTALLED) {
+                continue;
+            }
+            Set<String> theirs = declaredBy(other);
+            if (theirs.isEmpty()) {
+                continue;
+            }
+            for (String name : content.pluginNames()) {
+                if (theirs.contains(name)) {
+                    throw new PluginInstallException(source.displayName() + " declares the plugin " + name + " "
+                            + jar.version() + ", which bundle " + other.getBundleId() + " (" + other.getSymbolicName()
+                            + " " + other.getVersion() + ", from " + shownLocation(other) + ") declares already; two"
+                            + " bundles cannot serve one plugin name and version (plugin:use could not tell them apart):"
+                            + " give the plugin another name or version, or uninstall bundle " + other.getBundleId()
+                            + " first");
+                }
+            }
+        }
+    }
+
+    /** The plugin names an installed bundle declares, read once for each of its revisions. */
+    private Set<String> declaredBy(Bundle bundle) {
+        long lastModified = bundle.getLastModified();
+        Declared known = declared.get(bundle.getBundleId());
+        if (known != null && known.lastModified() == lastModified) {
+            return known.names();
+        }
+        Set<String> names = DeclaredPluginNames.of(bundle);
+        declared.put(bundle.getBundleId(), new Declared(lastModified, names));
+        return names;
+    }
+
+    /** A bundle's declared plugin names, for the revision installed or updated at {@code lastModified}. */
+    private record Declared(long lastModified, Set<String> names) {
+    }
+
+    /** Where the bundle came from, as a user knows it: the file for a file, else its location. */
+    private static String shownLocation(Bundle bundle) {
+        return PluginSource.fileOf(bundle.getLocation()).map(Path::toString).orElse(bundle.getLocation());
     }
 
     /** Hands the content to the framework and records what the bundle was installed from. */
@@ -598,6 +653,10 @@ public final class PluginInstallerImpl implements PluginInstaller {
             Bundle bundle = context.installBundle(source.location(), in);
             contents.record(bundle, content.fingerprint());
             installedHere.add(bundle.getBundleId());
+            // Names read for the checks are kept, so the next jar's check need not read the bundle's entries.
+            if (content.pluginNames != null) {
+                declared.put(bundle.getBundleId(), new Declared(bundle.getLastModified(), content.pluginNames));
+            }
             return bundle;
         } catch (BundleException | IOException e) {
             throw new PluginInstallException("Cannot install " + source.displayName() + ": " + e.getMessage(), e);
@@ -610,10 +669,38 @@ public final class PluginInstallerImpl implements PluginInstaller {
         InputStream open() throws IOException;
     }
 
-    /** The validated bytes for the framework, and what they are. */
-    private record Content(Opener opener, JarContent fingerprint) {
+    /** The validated bytes for the framework, what they are, and the plugin names they declare. */
+    private static final class Content {
+
+        private final Opener opener;
+        private final JarContent fingerprint;
+        // Read at the first question only: most installs never ask. One thread handles a content.
+        private Set<String> pluginNames;
+
+        Content(Opener opener, JarContent fingerprint) {
+            this.opener = opener;
+            this.fingerprint = fingerprint;
+        }
+
         InputStream open() throws IOException {
             return opener.open();
+        }
+
+        JarContent fingerprint() {
+            return fingerprint;
+        }
+
+        /** The plugin names its components declare (see {@link DeclaredPluginNames}); none if it cannot be read. */
+        Set<String> pluginNames() {
+            if (pluginNames == null) {
+                try (InputStream in = open()) {
+                    pluginNames = DeclaredPluginNames.of(in);
+                } catch (IOException e) {
+                    // Checked already: the install words what cannot be read.
+                    pluginNames = Set.of();
+                }
+            }
+            return pluginNames;
         }
     }
 

@@ -6,7 +6,10 @@ import static org.junit.Assert.assertThrows;
 import static org.junit.Assert.assertTrue;
 
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
@@ -82,13 +85,39 @@ public class InstallTurnsTest {
                 + "; use plugin:update", e.getMessage());
     }
 
+    @Test
+    public void aJarDeclaringAPluginOfAnEarlierOneAtItsVersionWaitsForItsInstallThenForItsNameCheck() throws Exception {
+        InstallTurns turns = new InstallTurns(felix.hostContext(), BundleIdentities.of(felix.hostContext()), 3);
+        PluginJar other = new PluginJar("io.example.other", X.version());
+        List<String> checked = new CopyOnWriteArrayList<>();
+        PluginSource first = source("first.jar");
+        InstallTurns.Claim claim = turns.claim(0, first, X, Set.of("kv.same", "kv.x"), () -> checked.add("x"));
+        // Another name, or another version: not held up.
+        turns.ended(turns.claim(1, source("third.jar"), new PluginJar("io.example.third", Version.parseVersion("2.0.0")),
+                Set.of("kv.same"), () -> checked.add("third")), null);
+
+        CompletableFuture<InstallTurns.Claim> later = claimOnAnotherThread(turns, 2, source("second.jar"), other,
+                Set.of("kv.same"), () -> checked.add("other"));
+        assertEquals(List.of("x", "third"), checked);
+        turns.ended(claim, install(first));
+
+        assertNotNull(later.get(10, TimeUnit.SECONDS));
+        assertEquals("its check comes once the earlier jar is installed", List.of("x", "third", "other"), checked);
+    }
+
     /** Claims on a thread of its own; returns once that thread waits in the claim. */
     private static CompletableFuture<InstallTurns.Claim> claimOnAnotherThread(InstallTurns turns, int index, PluginSource source, PluginJar jar)
             throws InterruptedException {
+        return claimOnAnotherThread(turns, index, source, jar, Set.of(), () -> { });
+    }
+
+    /** Claims a jar declaring these plugin names on a thread of its own; returns once that thread waits in the claim. */
+    private static CompletableFuture<InstallTurns.Claim> claimOnAnotherThread(InstallTurns turns, int index, PluginSource source,
+            PluginJar jar, Set<String> pluginNames, Runnable nameCheck) throws InterruptedException {
         CompletableFuture<InstallTurns.Claim> result = new CompletableFuture<>();
         Thread thread = new Thread(() -> {
             try {
-                result.complete(turns.claim(index, source, jar));
+                result.complete(turns.claim(index, source, jar, pluginNames, nameCheck));
             } catch (RuntimeException e) {
                 result.completeExceptionally(e);
             }

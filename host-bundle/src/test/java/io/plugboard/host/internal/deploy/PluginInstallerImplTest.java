@@ -130,6 +130,56 @@ public class PluginInstallerImplTest {
     }
 
     @Test
+    public void aSecondBundleDeclaringAPluginAtTheSameVersionIsRefusedNamingTheFirst() throws Exception {
+        Path first = jar("zh.jar", TestJars.pluginNamed("io.example.zh", "1.0.0", "greeter.zh"));
+        Bundle bundle = installer.install(first.toString());
+        Path other = jar("other.jar", TestJars.pluginNamed("io.example.other", "1.0.0", "greeter.zh"));
+        int before = felix.hostContext().getBundles().length;
+
+        assertInstallFails(other.toString(), other + " declares the plugin greeter.zh 1.0.0, which bundle "
+                + bundle.getBundleId() + " (io.example.zh 1.0.0, from " + first + ") declares already; two bundles"
+                + " cannot serve one plugin name and version (plugin:use could not tell them apart): give the plugin"
+                + " another name or version, or uninstall bundle " + bundle.getBundleId() + " first");
+        assertEquals("nothing left installed", before, felix.hostContext().getBundles().length);
+
+        // Versions side by side: of the same bundle, or another bundle's at another version.
+        installer.install(jar("zh2.jar", TestJars.pluginNamed("io.example.zh", "2.0.0", "greeter.zh")).toString());
+        Bundle other3 = installer.install(jar("other3.jar",
+                TestJars.pluginNamed("io.example.other", "3.0.0", "greeter.zh")).toString());
+        // Nor may an update bring a bundle to a name and version another bundle has.
+        Path zh3 = jar("zh3.jar", TestJars.pluginNamed("io.example.zh", "3.0.0", "greeter.zh"));
+        PluginInstallException refused = assertThrows(PluginInstallException.class,
+                () -> installer.update(bundle, zh3.toString()));
+        assertTrue(refused.getMessage(), refused.getMessage().startsWith(zh3 + " declares the plugin greeter.zh 3.0.0,"
+                + " which bundle " + other3.getBundleId() + " (io.example.other 3.0.0, from "));
+        assertEquals(new Version(1, 0, 0), bundle.getVersion());
+
+        // The first gone, the second is taken.
+        installer.uninstall(bundle);
+        assertEquals(Bundle.ACTIVE, installer.install(other.toString()).getState());
+    }
+
+    @Test
+    public void ofTwoJarsOfABatchDeclaringOnePluginAndVersionTheFirstInTheListIsInstalled() throws Exception {
+        for (int threads : new int[] {1, 4}) {
+            List<String> files = new ArrayList<>();
+            for (int i = 0; i < PluginInstallerImpl.PARALLEL_MIN; i++) {
+                files.add(jar("t" + threads + "-" + i + ".jar", TestJars.pluginNamed("io.example.t" + threads + "x" + i,
+                        "1.0.0", i == 3 || i == 7 ? "kv.same" + threads : "kv.t" + threads + "x" + i)).toString());
+            }
+            Map<String, String> failures = new ConcurrentHashMap<>();
+
+            List<Bundle> bundles = installer.installAll(files, (file, e) -> failures.put(file, e.getMessage()), threads);
+
+            assertEquals(files.size() - 1, bundles.size());
+            assertEquals(Set.of(files.get(7)), failures.keySet());
+            assertTrue(failures.get(files.get(7)), failures.get(files.get(7)).startsWith(files.get(7)
+                    + " declares the plugin kv.same" + threads + " 1.0.0, which bundle "));
+            assertTrue(failures.get(files.get(7)).contains("(io.example.t" + threads + "x3 1.0.0, from "));
+        }
+    }
+
+    @Test
     public void sameLocationTwiceIsRejected() throws Exception {
         Path jar = jar("a.jar", TestJars.plugin("io.example.a", "1.0.0"));
         Bundle bundle = installer.install(jar.toString());
