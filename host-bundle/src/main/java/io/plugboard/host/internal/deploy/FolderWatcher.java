@@ -75,7 +75,9 @@ public final class FolderWatcher {
     /**
      * Scans the folder (its plugins are installed when this returns), then watches it.
      *
-     * @param stateLedger not used: required so that this activates, and the first scan starts the
+     * @param stateLedger told of each bundle uninstalled because its jar left the folder, so it
+     *        keeps that bundle's state for a jar put back. Required also so that this activates,
+     *        and the first scan starts the
      *        plugins, once the host offers {@code StateHandover} (its provider registers it as it
      *        activates, and DS activates the host's components in name order, this one before it).
      *        A stateful plugin's component then activates within its start, as after a live
@@ -101,7 +103,7 @@ public final class FolderWatcher {
         WatchSettings settings = WatchSettings.of(millis(context, RESCAN_MS, DEFAULT_RESCAN_MS, logger),
                 millis(context, CORRUPT_MS, DEFAULT_CORRUPT_MS, logger))
                 .withGoneMillis(millis(context, GONE_MS, DEFAULT_GONE_MS, logger));
-        InstallerFolderActions jarActions = new InstallerFolderActions(context, dir, installer, logger);
+        InstallerFolderActions jarActions = new InstallerFolderActions(context, dir, installer, logger, stateLedger);
         JarKind jars = new JarKind(jarActions);
         // Jars only in the synchronous first scan: a handler's plugins (a child process each, for
         // go-plugin) start on the worker right after, so they do not hold up the host's start and

@@ -14,6 +14,8 @@ import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.service.log.Logger;
 
+import io.plugboard.host.internal.state.StateLedger;
+
 /** Carries out the watched folder's decisions about jars through the {@link PluginInstaller}. */
 final class InstallerFolderActions implements FolderActions {
 
@@ -21,14 +23,18 @@ final class InstallerFolderActions implements FolderActions {
     private final Path dir;
     private final PluginInstaller installer;
     private final Logger logger;
+    private final StateLedger ledger;
     // Bundles this uninstalled and whose UNINSTALLED event has not been heard yet (see leftThroughFolder).
     private final Set<Long> uninstalling = ConcurrentHashMap.newKeySet();
 
-    InstallerFolderActions(BundleContext context, Path dir, PluginInstaller installer, Logger logger) {
+    /** @param ledger told of each bundle uninstalled because its jar left, so it keeps that bundle's state a while */
+    InstallerFolderActions(BundleContext context, Path dir, PluginInstaller installer, Logger logger,
+            StateLedger ledger) {
         this.context = context;
         this.dir = dir;
         this.installer = installer;
         this.logger = logger;
+        this.ledger = ledger;
     }
 
     @Override
@@ -68,7 +74,7 @@ final class InstallerFolderActions implements FolderActions {
             return false;
         }
         try {
-            uninstallNow(bundle.get());
+            uninstallNow(bundle.get(), false);
             return true;
         } catch (PluginInstallException e) {
             logger.warn("Cannot uninstall the cached plugin of {}, changed while Plugboard was down: {}",
@@ -135,8 +141,10 @@ final class InstallerFolderActions implements FolderActions {
         if (bundle.isEmpty()) {
             return;
         }
+        // Maybe replaced by rm then cp: its state is kept, and its selection waits, for the grace.
+        ledger.keepAfterUninstall(bundle.get().getBundleId());
         try {
-            uninstallNow(bundle.get());
+            uninstallNow(bundle.get(), true);
         } catch (PluginInstallException e) {
             logger.warn("Cannot uninstall {} after it left the plugins folder: {}", file.getFileName(), e.getMessage());
         }
@@ -151,10 +159,15 @@ final class InstallerFolderActions implements FolderActions {
         return uninstalling.remove(bundle.getBundleId());
     }
 
-    private void uninstallNow(Bundle bundle) {
+    /** @param jarLeft whether its jar left the folder (rather than its cached bundle being stale) */
+    private void uninstallNow(Bundle bundle, boolean jarLeft) {
         uninstalling.add(bundle.getBundleId());
         try {
-            installer.uninstall(bundle);
+            if (jarLeft) {
+                installer.uninstallLeft(bundle);
+            } else {
+                installer.uninstall(bundle);
+            }
         } catch (RuntimeException e) {
             if (bundle.getState() != Bundle.UNINSTALLED) {
                 uninstalling.remove(bundle.getBundleId());

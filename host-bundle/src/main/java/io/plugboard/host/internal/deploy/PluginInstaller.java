@@ -58,6 +58,16 @@ public interface PluginInstaller {
     void uninstall(Bundle bundle);
 
     /**
+     * As {@link #uninstall}, for a bundle whose jar left the plugins folder: the jar may be back
+     * in a moment (replaced by {@code rm}, then {@code cp}), so a type whose selection names one
+     * of its plugins waits for it for the state grace before it moves to the ordinary choice
+     * (see {@code ReplacementNotice#leaving}).
+     */
+    default void uninstallLeft(Bundle bundle) {
+        uninstall(bundle);
+    }
+
+    /**
      * The user is about to remove these plugins of the bundle on purpose (a plugin file uninstalled
      * or deleted; bundles say so in {@link #uninstall}): a type whose selection names one of them
      * moves to the ordinary choice when it goes, and back when it returns.

@@ -361,10 +361,24 @@ public final class PluginInstallerImpl implements PluginInstaller {
 
     @Override
     public void uninstall(Bundle bundle) {
+        uninstall(bundle, false);
+    }
+
+    @Override
+    public void uninstallLeft(Bundle bundle) {
+        uninstall(bundle, true);
+    }
+
+    private void uninstall(Bundle bundle, boolean jarLeft) {
         checkIsPlugin(bundle);
         String name = kind(bundle) + " " + bundle.getSymbolicName() + " " + bundle.getVersion();
-        // Before it goes, so that a type it serves as selected moves on at once instead of waiting for it.
-        replacementNotice.removing(bundle);
+        // Before it goes, so that a type it serves as selected moves on at once instead of waiting
+        // for it; unless its jar only left the folder, and may be back in a moment.
+        if (jarLeft) {
+            replacementNotice.leaving(bundle);
+        } else {
+            replacementNotice.removing(bundle);
+        }
         contents.forget(bundle);
         try {
             bundle.uninstall();

@@ -14,6 +14,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
@@ -25,6 +28,7 @@ import org.osgi.service.cm.ConfigurationAdmin;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
+import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
@@ -38,6 +42,7 @@ import io.plugboard.api.greeter.Greeter;
 import io.plugboard.api.kv.KeyValueStore;
 import io.plugboard.api.registry.PluginInfo;
 import io.plugboard.api.registry.PluginRegistry;
+import io.plugboard.host.internal.state.StateHandoverProvider;
 import io.plugboard.host.internal.state.StateLedger;
 
 /**
@@ -86,6 +91,10 @@ public final class PluginRegistryImpl implements PluginRegistry, ReplacementNoti
     private final Bundle framework;
     /** On the thread that removes a plugin: whether it leaves because its bundle stops. */
     private final ThreadLocal<Boolean> leavingWithItsBundle = new ThreadLocal<>();
+    /** How long a selection waits for a plugin whose jar left the plugins folder (see {@link #leaving}). */
+    private final long graceMillis;
+    /** Runs the end of those waits; its thread is made at the first. */
+    private final ScheduledThreadPoolExecutor graceEnds;
 
     /** Creates the registry with the configured selections. */
     @Activate
@@ -98,6 +107,19 @@ public final class PluginRegistryImpl implements PluginRegistry, ReplacementNoti
                 bundleId -> whatHappened(context.getBundle(bundleId)),
                 new LiveStateSwitch(logger, () -> stateLedger));
         table.replaceSelections(selectionsOf(properties));
+        this.graceMillis = StateHandoverProvider.graceMillis(context.getProperty(StateLedger.GRACE_PROPERTY), logger);
+        this.graceEnds = new ScheduledThreadPoolExecutor(1, task -> {
+            Thread thread = new Thread(task, "plugboard-selection-grace");
+            thread.setDaemon(true);
+            return thread;
+        });
+        graceEnds.setRemoveOnCancelPolicy(true);
+    }
+
+    /** Drops the waits for plugins whose jar left: the registry goes, and its selections with it. */
+    @Deactivate
+    void deactivate() {
+        graceEnds.shutdownNow();
     }
 
     /**
@@ -218,6 +240,26 @@ public final class PluginRegistryImpl implements PluginRegistry, ReplacementNoti
             logger.info("Type(s) {}: the plugin selected is being removed; the ordinary choice serves until it is back",
                     String.join(", ", away));
             store(away);
+        }
+    }
+
+    @Override
+    public void leaving(Bundle bundle) {
+        long bundleId = bundle.getBundleId();
+        Collection<String> names = table.namesFrom(bundleId);
+        if (names.isEmpty()) {
+            return;
+        }
+        if (graceMillis == 0) {
+            removing(names, bundleId);
+            return;
+        }
+        // Not away yet: calls wait for the plugin as for one being updated. A plugin of the name
+        // back from another bundle by then keeps its selection a requirement (removing sees it).
+        try {
+            graceEnds.schedule(() -> removing(names, bundleId), graceMillis, TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException e) {
+            // Deactivated meanwhile: no selection to move.
         }
     }
 

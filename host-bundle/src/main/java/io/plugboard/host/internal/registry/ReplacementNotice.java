@@ -37,4 +37,16 @@ public interface ReplacementNotice {
     /** As {@link #removing(Collection, long)}, for every plugin the bundle registers now. */
     default void removing(Bundle bundle) {
     }
+
+    /**
+     * The bundle is about to be uninstalled because its jar left the plugins folder: it may be
+     * back in a moment (the jar replaced by {@code rm}, then {@code cp}). A type whose selection
+     * names one of its plugins keeps waiting for it (no call goes to another plugin of the type,
+     * which would, for a store, take writes meant for the selected one) for the state grace
+     * ({@code plugboard.state.grace.ms}); if no plugin of that name is back by then, it is as if
+     * the user had removed it on purpose ({@link #removing(Collection, long)}).
+     */
+    default void leaving(Bundle bundle) {
+        removing(bundle);
+    }
 }

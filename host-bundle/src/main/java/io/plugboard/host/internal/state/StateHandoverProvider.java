@@ -1,8 +1,15 @@
 package io.plugboard.host.internal.state;
 
+import java.time.Duration;
 import java.util.Dictionary;
 import java.util.Hashtable;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
@@ -37,19 +44,35 @@ public final class StateHandoverProvider implements StateLedger {
     private final StateStore store;
     private final SynchronousBundleListener uninstalls;
     private final ServiceRegistration<StateHandover> registration;
+    // Bundles whose jar left the plugins folder, told before their uninstall (keepAfterUninstall).
+    private final Set<Long> leavingWithJar = ConcurrentHashMap.newKeySet();
+    // Drops kept state once its grace is over, so it is not held (and logged as dropped) only at the next uninstall.
+    private final ScheduledExecutorService expiry;
 
     /** Starts watching for uninstalled bundles and registers the service. */
     @Activate
     public StateHandoverProvider(BundleContext context,
             @Reference(name = "logger", service = LoggerFactory.class) Logger logger) {
         this.context = context;
-        this.store = new StateStore(logger);
-        // Synchronous: the state is gone before uninstall() returns, so a reinstall right after
-        // it can never receive the old state. An update fires UPDATED, never UNINSTALLED.
+        this.store = new StateStore(logger, Duration.ofMillis(graceMillis(context.getProperty(GRACE_PROPERTY), logger)));
+        this.expiry = Executors.newSingleThreadScheduledExecutor(task -> {
+            Thread thread = new Thread(task, "plugboard-state-expiry");
+            thread.setDaemon(true);
+            return thread;
+        });
+        // Synchronous: the state is gone (or kept aside) before uninstall() returns, so a
+        // reinstall right after it receives old state only when the jar left the folder.
+        // An update fires UPDATED, never UNINSTALLED.
         this.uninstalls = event -> {
             if (event.getType() == BundleEvent.UNINSTALLED) {
                 Bundle bundle = event.getBundle();
-                store.discard(bundle.getBundleId(), bundle.getSymbolicName() + " " + bundle.getVersion());
+                String name = bundle.getSymbolicName() + " " + bundle.getVersion();
+                if (leavingWithJar.remove(bundle.getBundleId())) {
+                    store.keepForGrace(bundle.getBundleId(), String.valueOf(bundle.getSymbolicName()), name);
+                    scheduleExpiry();
+                } else {
+                    store.discard(bundle.getBundleId(), name);
+                }
             }
         };
         context.addBundleListener(uninstalls);
@@ -63,6 +86,40 @@ public final class StateHandoverProvider implements StateLedger {
     void deactivate() {
         registration.unregister();
         context.removeBundleListener(uninstalls);
+        expiry.shutdownNow();
+    }
+
+    @Override
+    public void keepAfterUninstall(long bundleId) {
+        leavingWithJar.add(bundleId);
+    }
+
+    private void scheduleExpiry() {
+        if (!store.grace().isZero()) {
+            try {
+                expiry.schedule(store::expire, store.grace().toMillis() + 1, TimeUnit.MILLISECONDS);
+            } catch (RejectedExecutionException e) {
+                // Deactivated meanwhile: the store goes with this component.
+            }
+        }
+    }
+
+    /** Reads the grace ({@value StateLedger#GRACE_PROPERTY}); a bad value is reported and the default used. */
+    public static long graceMillis(String millis, Logger logger) {
+        if (millis == null || millis.isBlank()) {
+            return DEFAULT_GRACE_MILLIS;
+        }
+        try {
+            long value = Long.parseLong(millis.trim());
+            if (value >= 0) {
+                return value;
+            }
+        } catch (NumberFormatException e) {
+            // reported below, as a negative value is
+        }
+        logger.warn("{} is '{}', not a number of milliseconds (0 or more); using {}", GRACE_PROPERTY, millis,
+                DEFAULT_GRACE_MILLIS);
+        return DEFAULT_GRACE_MILLIS;
     }
 
     @Override

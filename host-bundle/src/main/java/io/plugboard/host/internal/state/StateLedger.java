@@ -10,6 +10,22 @@ import java.util.List;
 public interface StateLedger {
 
     /**
+     * Framework property: how long (ms) the state of a plugin whose jar left the plugins folder is
+     * kept for a bundle of the same symbolic name, the jar put back (0: discarded at once).
+     */
+    String GRACE_PROPERTY = "plugboard.state.grace.ms";
+
+    /** The default of {@link #GRACE_PROPERTY}: time to put a jar back by hand. */
+    long DEFAULT_GRACE_MILLIS = 60_000;
+
+    /**
+     * The bundle is about to be uninstalled because its jar left the plugins folder, not on the
+     * user's order: the state its plugins handed over is kept for the grace, for a bundle of the
+     * same symbolic name (the jar put back), instead of being discarded with the bundle.
+     */
+    void keepAfterUninstall(long bundleId);
+
+    /**
      * Records that the plugin of bundle {@code toBundleId} took over, live, the state of the same
      * plugin in bundle {@code fromBundleId}; drops the state the store still keeps for that
      * plugin of {@code fromBundleId} (it is older than what was just handed over, and that bundle

@@ -14,18 +14,36 @@ import java.util.Objects;
  * @param fromVersion the version that handed it over
  * @param fromBundleId the bundle that handed it over: the same bundle for an update in place
  * @param bytes the size of the state
- * @param live whether it came from a version running side by side ({@code LiveStateHandover})
- *        rather than from the store, after an update in place
+ * @param how how it came: from the store after an update in place, from a version running side by
+ *        side ({@code LiveStateHandover}), or from the store after the bundle was uninstalled and
+ *        installed again (its jar deleted and put back in the plugins folder)
  * @param at when it was taken over
  */
-public record StateReceipt(String pluginName, String fromVersion, long fromBundleId, int bytes, boolean live,
+public record StateReceipt(String pluginName, String fromVersion, long fromBundleId, int bytes, How how,
         Instant at) {
+
+    /** How the state came to the plugin that took it over. */
+    public enum How {
+        /** From the store, handed over by the version the same bundle ran before. */
+        UPDATE("by an update in place"),
+        /** From a version running side by side. */
+        LIVE("side by side"),
+        /** From the store, handed over by a bundle of the same symbolic name uninstalled within the grace. */
+        REINSTALL("after its jar was put back in the plugins folder");
+
+        private final String words;
+
+        How(String words) {
+            this.words = words;
+        }
+    }
 
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
 
     public StateReceipt {
         Objects.requireNonNull(pluginName, "pluginName");
         Objects.requireNonNull(fromVersion, "fromVersion");
+        Objects.requireNonNull(how, "how");
         Objects.requireNonNull(at, "at");
     }
 
@@ -40,7 +58,7 @@ public record StateReceipt(String pluginName, String fromVersion, long fromBundl
     /** The {@link #summary()} with the time in the zone; tests pass a fixed one. */
     String summary(ZoneId zone) {
         return pluginName + " took over the state of " + pluginName + " " + fromVersion + " (bundle " + fromBundleId
-                + ", " + bytes + " bytes) " + (live ? "side by side" : "by an update in place") + " at "
+                + ", " + bytes + " bytes) " + how.words + " at "
                 + TIME.format(LocalDateTime.ofInstant(at, zone));
     }
 }

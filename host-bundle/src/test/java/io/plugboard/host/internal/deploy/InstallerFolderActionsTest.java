@@ -24,6 +24,7 @@ public class InstallerFolderActionsTest {
 
     private final TemporaryFolder temp = new TemporaryFolder();
     private final FelixFramework felix = new FelixFramework(temp);
+    private final RecordingLedger ledger = new RecordingLedger();
 
     @Rule
     public RuleChain rules = RuleChain.outerRule(temp).around(felix);
@@ -36,12 +37,13 @@ public class InstallerFolderActionsTest {
         Path jar = TestJars.write(dir.resolve("a.jar"), TestJars.plugin("io.example.a", "1.0.0"));
         Files.writeString(dir.resolve("bad.jar"), "not a jar");
 
+        Bundle bundle;
         try (WatchedFolder folder = watched(dir, installer, log)) {
             folder.start();
 
             List<Bundle> plugins = installer.pluginBundles();
             assertEquals("installed and active when start() returns", 1, plugins.size());
-            Bundle bundle = plugins.get(0);
+            bundle = plugins.get(0);
             assertEquals(Bundle.ACTIVE, bundle.getState());
 
             TestJars.write(dir.resolve("a.jar.tmp"), TestJars.plugin("io.example.a", "2.0.0"));
@@ -54,6 +56,8 @@ public class InstallerFolderActionsTest {
             await(() -> !log.lines("warn").isEmpty());
         }
         assertEquals(List.of(), installer.pluginBundles());
+        assertEquals("its jar left: the ledger keeps its state a while", List.of(bundle.getBundleId()),
+                ledger.keptAfterUninstall);
         List<String> warnings = log.lines("warn");
         assertEquals(warnings.toString(), 1, warnings.size());
         assertTrue(warnings.get(0), warnings.get(0).startsWith("warn: Not installing bad.jar from the plugins folder: bad.jar is incomplete or corrupt"));
@@ -99,7 +103,7 @@ public class InstallerFolderActionsTest {
     /** The plugins folder as the host watches it, its reports going to the test's log. */
     private WatchedFolder watched(Path dir, PluginInstallerImpl installer, RecordingLogger log) {
         return new WatchedFolder(dir,
-                List.of(new JarKind(new InstallerFolderActions(felix.hostContext(), dir, installer, log.logger()))),
+                List.of(new JarKind(new InstallerFolderActions(felix.hostContext(), dir, installer, log.logger(), ledger))),
                 FolderLog.of(log.logger()), WatchSettings.of(2_000, 500));
     }
 }

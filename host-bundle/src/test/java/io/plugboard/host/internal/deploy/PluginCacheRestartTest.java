@@ -279,7 +279,7 @@ public class PluginCacheRestartTest {
         installer = new PluginInstallerImpl(felix.hostContext(), log.logger());
         FolderLog folderLog = FolderLog.of(log.logger());
         folder = new WatchedFolder(dir, List.of(new JarKind(new InstallerFolderActions(felix.hostContext(), dir,
-                installer, log.logger()))), folderLog, WatchSettings.of(60_000, 500));
+                installer, log.logger(), new RecordingLedger()))), folderLog, WatchSettings.of(60_000, 500));
         folder.start();
     }
 

@@ -45,6 +45,10 @@ public class LiveStateSwitchTest {
         public List<StateReceipt> receipts(long bundleId) {
             return List.of();
         }
+
+        @Override
+        public void keepAfterUninstall(long bundleId) {
+        }
     };
     private final PluginTable table = new PluginTable(type -> null, (type, active) -> { }, PATIENT,
             bundleId -> "was uninstalled", new LiveStateSwitch(log.logger(), () -> ledger));

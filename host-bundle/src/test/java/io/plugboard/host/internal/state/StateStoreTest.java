@@ -6,7 +6,9 @@ import static org.junit.Assert.assertThrows;
 import static org.junit.Assert.assertTrue;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.List;
 
@@ -22,7 +24,38 @@ public class StateStoreTest {
 
     private final RecordingLogger log = new RecordingLogger();
     private static final Instant NOW = Instant.parse("2026-11-23T10:11:12Z");
-    private final StateStore store = new StateStore(log.logger(), Clock.fixed(NOW, ZoneOffset.UTC));
+    private static final Duration GRACE = Duration.ofSeconds(60);
+    private final MovableClock clock = new MovableClock(NOW);
+    private final StateStore store = new StateStore(log.logger(), clock, GRACE);
+
+    /** A clock the test moves on. */
+    private static final class MovableClock extends Clock {
+
+        private Instant now;
+
+        MovableClock(Instant now) {
+            this.now = now;
+        }
+
+        void advance(Duration duration) {
+            now = now.plus(duration);
+        }
+
+        @Override
+        public ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(ZoneId zone) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+    }
 
     @Test
     public void nextVersionReceivesStateWithTheVersionThatHandedItOver() {
@@ -85,6 +118,84 @@ public class StateStoreTest {
     }
 
     @Test
+    public void aBundleWhoseJarLeftTheFolderLeavesItsStateForABundleOfItsNameInstalledWithinTheGrace() {
+        store.handOver(V1, "kv.memory", new byte[] {1, 2});
+        store.tookOverLive("kv.other", 5, "1.0.0", 7, 1);
+
+        store.keepForGrace(7, "io.plugboard.kv-memory", "io.plugboard.kv-memory 1.0.0");
+        assertEquals("the uninstalled bundle's receipts go with it", List.of(), store.receipts(7));
+        clock.advance(GRACE.minusSeconds(1));
+
+        // The jar put back: a new bundle id, the same symbolic name.
+        StateOwner back = new StateOwner("io.plugboard.kv-memory", "1.0.0", 12);
+        assertTrue("another symbolic name gets nothing",
+                store.receive(new StateOwner("io.plugboard.kv-file", "1.0.0", 13), "kv.memory").isEmpty());
+        HandedOverState received = store.receive(back, "kv.memory").orElseThrow();
+
+        assertArrayEquals(new byte[] {1, 2}, received.data());
+        assertEquals("1.0.0", received.fromVersion());
+        assertEquals(List.of(new StateReceipt("kv.memory", "1.0.0", 7, 2, StateReceipt.How.REINSTALL, clock.instant())),
+                store.receipts(12));
+        assertEquals("kv.memory took over the state of kv.memory 1.0.0 (bundle 7, 2 bytes) after its jar was put back"
+                + " in the plugins folder at 2026-11-23 10:12:11", store.receipts(12).get(0).summary(ZoneOffset.UTC));
+        assertTrue(log.lines("info").toString(), log.lines("info").contains("info: State of plugin kv.memory received"
+                + " by io.plugboard.kv-memory 1.0.0 (bundle 12): 2 bytes from version 1.0.0, kept since"
+                + " io.plugboard.kv-memory 1.0.0 (bundle 7) left with its jar"));
+        // The new bundle keeps it as its own, past the grace: a restart of its plugin receives it again.
+        clock.advance(GRACE);
+        store.expire();
+        assertArrayEquals(new byte[] {1, 2}, store.receive(back, "kv.memory").orElseThrow().data());
+    }
+
+    @Test
+    public void keptStateIsDiscardedWithALineOnceTheGraceIsOver() {
+        store.handOver(V1, "kv.memory", new byte[] {1});
+        store.keepForGrace(7, "io.plugboard.kv-memory", "io.plugboard.kv-memory 1.0.0");
+
+        clock.advance(GRACE);
+        store.expire();
+
+        assertTrue(log.lines("info").toString(), log.lines("info").contains("info: Discarded state of plugin kv.memory"
+                + " (1 bytes from version 1.0.0): io.plugboard.kv-memory 1.0.0 (bundle 7) left with its jar and no"
+                + " bundle io.plugboard.kv-memory came back within 60000 ms"));
+        assertTrue(store.receive(new StateOwner("io.plugboard.kv-memory", "1.0.0", 12), "kv.memory").isEmpty());
+    }
+
+    @Test
+    public void keptStateIsNotReceivedPastTheGraceEvenIfNotExpiredYet() {
+        store.handOver(V1, "kv.memory", new byte[] {1});
+        store.keepForGrace(7, "io.plugboard.kv-memory", "io.plugboard.kv-memory 1.0.0");
+        clock.advance(GRACE.plusMillis(1));
+        assertTrue(store.receive(new StateOwner("io.plugboard.kv-memory", "1.0.0", 12), "kv.memory").isEmpty());
+    }
+
+    @Test
+    public void anExplicitUninstallDiscardsAtOnceEvenWithAGrace() {
+        store.handOver(V1, "kv.memory", new byte[] {1});
+        store.discard(7, "io.plugboard.kv-memory 1.0.0");
+        assertTrue(store.receive(new StateOwner("io.plugboard.kv-memory", "1.0.0", 12), "kv.memory").isEmpty());
+    }
+
+    @Test
+    public void withoutAGraceAJarThatLeftDiscardsAtOnce() {
+        StateStore noGrace = new StateStore(log.logger(), clock, Duration.ZERO);
+        noGrace.handOver(V1, "kv.memory", new byte[] {1});
+        noGrace.keepForGrace(7, "io.plugboard.kv-memory", "io.plugboard.kv-memory 1.0.0");
+        assertTrue(noGrace.receive(new StateOwner("io.plugboard.kv-memory", "1.0.0", 12), "kv.memory").isEmpty());
+    }
+
+    @Test
+    public void newerStateOfTheNameSupersedesKeptState() {
+        store.handOver(V1, "kv.memory", new byte[] {1});
+        store.keepForGrace(7, "io.plugboard.kv-memory", "io.plugboard.kv-memory 1.0.0");
+        // A bundle of the name installed side by side meanwhile hands over its own state.
+        StateOwner other = new StateOwner("io.plugboard.kv-memory", "2.0.0", 8);
+        store.handOver(other, "kv.memory", new byte[] {2});
+
+        assertTrue(store.receive(new StateOwner("io.plugboard.kv-memory", "1.0.0", 12), "kv.memory").isEmpty());
+    }
+
+    @Test
     public void aBundleOfTheSameNameSideBySideNeitherReceivesNorLosesTheOthersState() {
         // Side by side: 2.0.0 (bundle 8) handed over; 1.0.0 (bundle 7) never gets it (state moves
         // between running versions only live), and uninstalling 1.0.0 keeps it for bundle 8.
@@ -102,7 +213,7 @@ public class StateStoreTest {
 
         store.receive(V2, "kv.memory");
 
-        assertEquals(List.of(new StateReceipt("kv.memory", "1.0.0", 7, 3, false, NOW)), store.receipts(7));
+        assertEquals(List.of(new StateReceipt("kv.memory", "1.0.0", 7, 3, StateReceipt.How.UPDATE, NOW)), store.receipts(7));
         assertEquals("kv.memory took over the state of kv.memory 1.0.0 (bundle 7, 3 bytes) by an update in place"
                 + " at 2026-11-23 10:11:12", store.receipts(7).get(0).summary(ZoneOffset.UTC));
         assertEquals(List.of(), store.receipts(8));
