@@ -3,6 +3,7 @@ package io.plugboard.host.internal.deploy;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * What the watched folder asks of whatever runs the plugins of one kind of file (the framework
@@ -50,4 +51,24 @@ interface FolderActions {
 
     /** Removes the plugin installed from the file, if any. */
     void uninstall(Path file);
+
+    /**
+     * What the plugin installed from the file is, whatever the file's name (for jars: the bundle's
+     * symbolic name), as {@link FileCheck#identity} says it of a file; empty if none is installed
+     * or the kind cannot tell. The folder compares the two to know a renamed file.
+     */
+    default Optional<String> identityOf(Path file) {
+        return Optional.empty();
+    }
+
+    /**
+     * The file {@code from} was renamed to {@code to} (or deleted and the same plugin put back
+     * under another name at once): the plugin installed from {@code from} is from now on the
+     * plugin of {@code to}, also across restarts, and keeps running as it is; the folder then
+     * updates it if {@code to} holds other content ({@link #isCurrent}). Returns false when the
+     * kind cannot do that: the folder then uninstalls the one and installs the other.
+     */
+    default boolean move(Path from, Path to) {
+        return false;
+    }
 }

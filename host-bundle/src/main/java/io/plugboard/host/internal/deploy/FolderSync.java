@@ -34,6 +34,11 @@ import java.util.function.Predicate;
  * at start-up, those of a kind that leaves are forgotten (so they are installed again when it
  * returns) and wait, with one INFO line, for it.
  *
+ * <p>A file found gone in the same judgement as a new file whose plugin is the same (a jar of the
+ * same bundle symbolic name: {@link FileCheck#identity}) was renamed, not removed: its kind moves
+ * the plugin to the new file ({@link FolderActions#move}), which keeps it running, and updates it
+ * only if the new file holds other content. No other plugin serves in between.
+ *
  * <p>A file its kind refuses to install (a jar whose bundle is installed already from another
  * file, a descriptor naming a plugin that runs from another) may only conflict with a plugin
  * that is there now: when a plugin leaves, such files are judged again as if they had just
@@ -309,6 +314,10 @@ final class FolderSync {
         long again = NONE;
         // Insertion order: kinds and files in the order they landed.
         Map<FileKind, List<Path>> toInstall = new LinkedHashMap<>();
+        // What the new files' plugins are, and the installed files found gone: a gone file whose
+        // plugin is that of a new one was renamed (mv, or rm then cp at once), not removed.
+        Map<Path, String> identities = new HashMap<>();
+        List<Gone> gone = new ArrayList<>();
         for (Iterator<Map.Entry<Path, Pending>> it = pending.entrySet().iterator(); it.hasNext(); ) {
             Map.Entry<Path, Pending> entry = it.next();
             Path file = entry.getKey();
@@ -343,8 +352,8 @@ final class FolderSync {
                 waiting.remove(file);
                 boolean wasKnown = known.remove(name(file)) != null;
                 if (kind.isPresent() && (wasKnown || kind.get().actions().installed().containsKey(file))) {
-                    kind.get().actions().uninstall(file);
-                    removed = true;
+                    // Uninstalled after the loop, unless a new file of this batch is its plugin renamed.
+                    gone.add(new Gone(kind.get(), file));
                 }
                 continue;
             }
@@ -389,9 +398,21 @@ final class FolderSync {
                     toInstall.put(kind.get(), files);
                 }
                 files.add(file);
+                if (check.identity() != null) {
+                    identities.put(file, check.identity());
+                }
+            }
+        }
+        for (Gone g : gone) {
+            if (!moved(g, toInstall, identities)) {
+                g.kind().actions().uninstall(g.file());
+                removed = true;
             }
         }
         for (Map.Entry<FileKind, List<Path>> entry : toInstall.entrySet()) {
+            if (entry.getValue().isEmpty()) {
+                continue; // its only new files were renamed ones
+            }
             Map<Path, String> refused = entry.getKey().actions().install(entry.getValue());
             if (refused == null) {
                 continue; // each outcome comes through installedLater
@@ -411,6 +432,80 @@ final class FolderSync {
             checkIn(again);
         }
         return removed;
+    }
+
+    /**
+     * Takes a file found gone as renamed to a new file of the batch whose plugin is the same (the
+     * first such, in the order they landed), if its kind can move its plugin to the new file: the
+     * plugin keeps running, with its id, its state and its callers, and is updated only if the
+     * new file holds other content. Returns false if there is no such file, or the kind cannot.
+     */
+    private boolean moved(Gone g, Map<FileKind, List<Path>> toInstall, Map<Path, String> identities) {
+        Optional<String> identity = g.kind().actions().identityOf(g.file());
+        if (identity.isEmpty()) {
+            return false;
+        }
+        List<Path> files = toInstall.get(g.kind());
+        if (files == null) {
+            files = new ArrayList<>();
+            toInstall.put(g.kind(), files);
+        }
+        if (!identities.containsValue(identity.get())) {
+            takeUnseen(g.kind(), files, identities);
+        }
+        for (Iterator<Path> it = files.iterator(); it.hasNext(); ) {
+            Path to = it.next();
+            if (!identity.get().equals(identities.get(to)) || !g.kind().actions().move(g.file(), to)) {
+                continue;
+            }
+            it.remove();
+            rejected.remove(to);
+            FileState state = knownState(to);
+            if (g.kind().actions().isCurrent(to, state, state.modifiedMillis())) {
+                log.info(g.file().getFileName() + " was renamed to " + to.getFileName()
+                        + " in the plugins folder: its plugin runs on as it is");
+            } else {
+                log.info(g.file().getFileName() + " was renamed to " + to.getFileName()
+                        + " in the plugins folder, with other content: its plugin is updated from it");
+                g.kind().actions().update(to);
+            }
+            return true;
+        }
+        return false;
+    }
+
+    /**
+     * Adds to the new files of the kind those in the folder whose event has not been judged yet.
+     * A rename is atomic, so the new name is there as soon as the old one is gone, but the watch
+     * service may report the two in different batches: without this look, a file found gone
+     * before its new name is reported would be uninstalled, and the new one installed afresh.
+     * Only valid, complete files are taken (as when judged on their event, which then finds them known).
+     */
+    private void takeUnseen(FileKind kind, List<Path> files, Map<Path, String> identities) {
+        for (Path file : candidates(kind)) {
+            if (known.containsKey(name(file)) || files.contains(file)) {
+                continue;
+            }
+            FileState state = FileState.of(file);
+            Rejection rejection = rejected.get(file);
+            if (rejection != null && rejection.state().equals(state)) {
+                continue;
+            }
+            FileCheck check = kind.check(file);
+            if (!check.isValid()) {
+                continue; // still being written, or invalid: its own events judge it
+            }
+            known.put(name(file), new Known(state, check.fingerprint()));
+            pending.remove(file);
+            files.add(file);
+            if (check.identity() != null) {
+                identities.put(file, check.identity());
+            }
+        }
+    }
+
+    /** An installed file found gone, with its kind. */
+    private record Gone(FileKind kind, Path file) {
     }
 
     /**

@@ -35,7 +35,11 @@ final class InstalledContents {
 
     /** The file in the host's data area. */
     static final String FILE_NAME = "plugin-contents.txt";
-    private static final String HEADER = "# plugboard plugin contents 1: id last-modified crc-size location";
+    private static final String HEADER = "# plugboard plugin contents 2: id last-modified crc-size file location";
+    /** The format before jars could be renamed: no file field. Still read, so an upgrade keeps the cache. */
+    private static final String HEADER_1 = "# plugboard plugin contents 1: id last-modified crc-size location";
+    /** The file field of a bundle whose jar is still the one its location names. */
+    private static final String AT_LOCATION = "-";
 
     // The content's two numbers inline rather than a JarContent: one object less per plugin.
     private record Entry(String location, long lastModified, long crc, long size) {
@@ -53,6 +57,9 @@ final class InstalledContents {
     // Null when the framework gives the host no data area: nothing is kept across restarts then.
     private final Path file;
     private final Map<Long, Entry> entries = new ConcurrentHashMap<>();
+    // The file (as a location: a URI) each bundle's jar was renamed to in the plugins folder, by
+    // bundle id; saved with the bundle's entry, so it counts after a restart only as that does.
+    private final Map<Long, String> moves = new ConcurrentHashMap<>();
 
     private InstalledContents(BundleContext context, Path file) {
         this.context = context;
@@ -82,6 +89,35 @@ final class InstalledContents {
     /** Forgets the bundle's content: call before changing it, so a failure halfway leaves no stale entry. */
     void forget(Bundle bundle) {
         entries.remove(bundle.getBundleId());
+    }
+
+    /** Notes that the bundle's jar is now the file of this location (renamed), not the one its location names. */
+    void moved(Bundle bundle, String fileLocation) {
+        if (fileLocation.equals(bundle.getLocation())) {
+            moves.remove(bundle.getBundleId());
+        } else {
+            moves.put(bundle.getBundleId(), fileLocation);
+        }
+    }
+
+    /** Forgets where the bundle's jar was renamed to: call when the bundle is uninstalled. */
+    void forgetMove(Bundle bundle) {
+        moves.remove(bundle.getBundleId());
+    }
+
+    /** The location of the file the bundle's jar was renamed to, if it was. */
+    Optional<String> movedTo(Bundle bundle) {
+        return Optional.ofNullable(moves.get(bundle.getBundleId()));
+    }
+
+    /** The id of the bundle whose jar was renamed to the file of this location, if any. */
+    Optional<Long> movedFrom(String fileLocation) {
+        for (Map.Entry<Long, String> move : moves.entrySet()) {
+            if (move.getValue().equals(fileLocation)) {
+                return Optional.of(move.getKey());
+            }
+        }
+        return Optional.empty();
     }
 
     /** The content the bundle was installed from, if known for the bundle as it is now. */
@@ -119,7 +155,8 @@ final class InstalledContents {
             out.newLine();
             for (Map.Entry<Long, Entry> e : current.entrySet()) {
                 Entry entry = e.getValue();
-                out.write(e.getKey() + " " + entry.lastModified() + " " + entry.content().text() + " " + entry.location());
+                out.write(e.getKey() + " " + entry.lastModified() + " " + entry.content().text() + " "
+                        + moves.getOrDefault(e.getKey(), AT_LOCATION) + " " + entry.location());
                 out.newLine();
             }
         }
@@ -140,12 +177,14 @@ final class InstalledContents {
         }
         Files.delete(file);
         List<String> lines = new String(bytes, StandardCharsets.UTF_8).lines().toList();
-        if (lines.isEmpty() || !HEADER.equals(lines.get(0))) {
+        if (lines.isEmpty() || !(HEADER.equals(lines.get(0)) || HEADER_1.equals(lines.get(0)))) {
             return;
         }
+        // Locations and file locations are URIs: no spaces, but the location may be any string.
+        int count = HEADER.equals(lines.get(0)) ? 5 : 4;
         for (String line : lines.subList(1, lines.size())) {
-            String[] fields = line.split(" ", 4);
-            if (fields.length != 4 || fields[3].isEmpty()) {
+            String[] fields = line.split(" ", count);
+            if (fields.length != count || fields[count - 1].isEmpty()) {
                 continue;
             }
             try {
@@ -153,7 +192,10 @@ final class InstalledContents {
                 long lastModified = Long.parseLong(fields[1]);
                 Optional<JarContent> content = JarContent.parse(fields[2]);
                 if (content.isPresent()) {
-                    entries.put(id, new Entry(fields[3], lastModified, content.get()));
+                    entries.put(id, new Entry(fields[count - 1], lastModified, content.get()));
+                    if (count == 5 && !AT_LOCATION.equals(fields[3])) {
+                        moves.put(id, fields[3]);
+                    }
                 }
             } catch (NumberFormatException e) {
                 // Not a line we wrote.

@@ -41,7 +41,8 @@ final class InstallerFolderActions implements FolderActions {
     public Map<Path, Long> installed() {
         Map<Path, Long> result = new HashMap<>();
         for (Bundle bundle : context.getBundles()) {
-            Optional<Path> file = PluginSource.fileOf(bundle.getLocation());
+            Optional<Path> moved = installer.movedFile(bundle);
+            Optional<Path> file = moved.isPresent() ? moved : PluginSource.fileOf(bundle.getLocation());
             if (file.isPresent() && dir.equals(file.get().getParent())) {
                 result.put(file.get(), bundle.getLastModified());
             }
@@ -93,17 +94,32 @@ final class InstallerFolderActions implements FolderActions {
     @Override
     public Map<Path, String> install(List<Path> files) {
         List<String> fresh = new ArrayList<>();
+        Map<Path, String> held = new HashMap<>();
         for (Path file : files) {
             // Installed already (by a command, or before a restart): the jar is newer, so update.
             if (bundleOf(file).isPresent()) {
                 update(file);
+            } else if (heldByMoved(file).isPresent()) {
+                // The framework would hand back that bundle for this location instead of installing.
+                Bundle holder = heldByMoved(file).get();
+                held.put(file, "Cannot install " + file.getFileName() + " from the plugins folder: its location is"
+                        + " still held by " + BundleNames.describe(holder) + " (its jar was renamed from "
+                        + file.getFileName() + " to " + installer.movedFile(holder).map(Path::getFileName).orElse(null)
+                        + "); give this jar another name, or remove that one first");
             } else {
                 fresh.add(file.toString());
             }
         }
         InstallFailures failures = new InstallFailures();
         installer.installAll(fresh, failures);
+        failures.refused.putAll(held);
         return failures.refused;
+    }
+
+    /** The bundle installed from this file's location whose jar was renamed to another file, if any. */
+    private Optional<Bundle> heldByMoved(Path file) {
+        Bundle bundle = context.getBundle(PluginSource.locationOf(file));
+        return bundle != null && installer.movedFile(bundle).isPresent() ? Optional.of(bundle) : Optional.empty();
     }
 
     /**
@@ -133,6 +149,27 @@ final class InstallerFolderActions implements FolderActions {
         } catch (PluginInstallException e) {
             logger.warn("Cannot update {} from the plugins folder: {}", file.getFileName(), e.getMessage());
         }
+    }
+
+    /** The symbolic name of the bundle installed from the file, as {@link JarKind#check} tells a jar's. */
+    @Override
+    public Optional<String> identityOf(Path file) {
+        return bundleOf(file).map(Bundle::getSymbolicName);
+    }
+
+    /**
+     * Keeps the bundle, running, as the bundle of the new file: the framework never changes a
+     * bundle's location, so the installer notes the file it now comes from (kept across clean
+     * restarts, see {@link InstalledContents}), and this class finds it by either.
+     */
+    @Override
+    public boolean move(Path from, Path to) {
+        Optional<Bundle> bundle = bundleOf(from);
+        if (bundle.isEmpty() || bundleOf(to).isPresent() || heldByMoved(to).filter(b -> !b.equals(bundle.get())).isPresent()) {
+            return false;
+        }
+        installer.moved(bundle.get(), to);
+        return true;
     }
 
     @Override
@@ -176,7 +213,18 @@ final class InstallerFolderActions implements FolderActions {
         }
     }
 
+    /**
+     * The bundle whose jar the file is: the one installed from its location, unless that one's jar
+     * was renamed since; else one whose jar was renamed to it.
+     */
     private Optional<Bundle> bundleOf(Path file) {
-        return Optional.ofNullable(context.getBundle(PluginSource.locationOf(file)));
+        Bundle bundle = context.getBundle(PluginSource.locationOf(file));
+        if (bundle != null) {
+            Optional<Path> moved = installer.movedFile(bundle);
+            if (moved.isEmpty() || moved.get().equals(file.toAbsolutePath().normalize())) {
+                return Optional.of(bundle);
+            }
+        }
+        return installer.movedBundle(file);
     }
 }

@@ -62,8 +62,8 @@ record JarKind(FolderActions actions) implements FileKind {
         try {
             // The cheap test first: a jar still being written fails it without being read whole.
             ZipEnd end = ZipEnd.read(file);
-            PluginJar.read(file, name);
-            return FileCheck.valid(end.fingerprint());
+            PluginJar jar = PluginJar.read(file, name);
+            return FileCheck.valid(end.fingerprint(), jar.symbolicName());
         } catch (ZipException e) {
             return FileCheck.invalid(name + " is incomplete or corrupt: " + e.getMessage());
         } catch (IOException e) {

@@ -68,6 +68,24 @@ public interface PluginInstaller {
     }
 
     /**
+     * The bundle's jar in the plugins folder was renamed to {@code file}: that is its file from
+     * now on, also across clean restarts, although its location (which the framework never
+     * changes) still names the old one. Does nothing by default.
+     */
+    default void moved(Bundle bundle, Path file) {
+    }
+
+    /** The file the bundle's jar was renamed to ({@link #moved}), if it was. */
+    default Optional<Path> movedFile(Bundle bundle) {
+        return Optional.empty();
+    }
+
+    /** The bundle whose jar was renamed to the file ({@link #moved}), if there is one. */
+    default Optional<Bundle> movedBundle(Path file) {
+        return Optional.empty();
+    }
+
+    /**
      * The user is about to remove these plugins of the bundle on purpose (a plugin file uninstalled
      * or deleted; bundles say so in {@link #uninstall}): a type whose selection names one of them
      * moves to the ordinary choice when it goes, and back when it returns.

@@ -208,7 +208,7 @@ public final class PluginInstallerImpl implements PluginInstaller {
     @Override
     public Bundle update(Bundle bundle, String pathOrUrl) {
         checkIsPlugin(bundle);
-        PluginSource source = pathOrUrl == null ? sourceOfLocation(bundle) : PluginSource.parse(pathOrUrl);
+        PluginSource source = pathOrUrl == null ? sourceOf(bundle) : PluginSource.parse(pathOrUrl);
         String before = bundle.getVersion().toString();
         // From the old version stopping to the new one started, calls wait for it (not for another plugin).
         try (ReplacementNotice.Replacement notice = replacementNotice.replacing(bundle)) {
@@ -380,6 +380,7 @@ public final class PluginInstallerImpl implements PluginInstaller {
             replacementNotice.removing(bundle);
         }
         contents.forget(bundle);
+        contents.forgetMove(bundle);
         try {
             bundle.uninstall();
         } catch (BundleException e) {
@@ -394,6 +395,24 @@ public final class PluginInstallerImpl implements PluginInstaller {
             refresh(bundle);
         }
         logger.info("Uninstalled {} (bundle {})", name, bundle.getBundleId());
+    }
+
+    @Override
+    public void moved(Bundle bundle, Path file) {
+        contents.moved(bundle, PluginSource.locationOf(file));
+        logger.info("Plugin {} {} (bundle {}) now runs from {} (its location stays {})", bundle.getSymbolicName(),
+                bundle.getVersion(), bundle.getBundleId(), file, bundle.getLocation());
+    }
+
+    @Override
+    public Optional<Path> movedFile(Bundle bundle) {
+        return contents.movedTo(bundle).flatMap(PluginSource::fileOf);
+    }
+
+    @Override
+    public Optional<Bundle> movedBundle(Path file) {
+        Optional<Long> id = contents.movedFrom(PluginSource.locationOf(file));
+        return id.isPresent() ? Optional.ofNullable(context.getBundle(id.get())) : Optional.empty();
     }
 
     @Override
@@ -829,6 +848,12 @@ public final class PluginInstallerImpl implements PluginInstaller {
             throw new PluginInstallException(BundleNames.describe(bundle) + " is part of the runtime (from"
                     + " plugboard.jar), not a plugin; it is replaced with plugboard.jar");
         }
+    }
+
+    /** Where the bundle's jar is: the file it was renamed to in the plugins folder, else its location. */
+    private PluginSource sourceOf(Bundle bundle) {
+        Optional<String> moved = contents.movedTo(bundle);
+        return moved.isPresent() ? PluginSource.parse(moved.get()) : sourceOfLocation(bundle);
     }
 
     private static PluginSource sourceOfLocation(Bundle bundle) {

@@ -196,7 +196,7 @@ public class FolderWatcherTest {
 
     private void activate() {
         installer = new CountingInstaller(new PluginInstallerImpl(felix.hostContext(), log.logger()));
-        watcher = new FolderWatcher(felix.hostContext(), installer, handlers, log.logger(), null);
+        watcher = new FolderWatcher(felix.hostContext(), installer, handlers, log.logger(), new RecordingLedger());
     }
 
     /** Writes the jar under a name the folder ignores, then renames it into place, as a deployment would. */
@@ -303,6 +303,26 @@ public class FolderWatcherTest {
         @Override
         public void uninstall(Bundle bundle) {
             real.uninstall(bundle);
+        }
+
+        @Override
+        public void uninstallLeft(Bundle bundle) {
+            real.uninstallLeft(bundle);
+        }
+
+        @Override
+        public void moved(Bundle bundle, Path file) {
+            real.moved(bundle, file);
+        }
+
+        @Override
+        public Optional<Path> movedFile(Bundle bundle) {
+            return real.movedFile(bundle);
+        }
+
+        @Override
+        public Optional<Bundle> movedBundle(Path file) {
+            return real.movedBundle(file);
         }
 
         @Override

@@ -64,6 +64,61 @@ public class InstallerFolderActionsTest {
     }
 
     @Test
+    public void aRenamedJarKeepsItsBundleRunningAndAJarPutBackIsANewBundleWhoseStateIsKept() throws Exception {
+        RecordingLogger log = new RecordingLogger();
+        PluginInstallerImpl installer = new PluginInstallerImpl(felix.hostContext(), log.logger());
+        Path dir = temp.newFolder("plugins").toPath();
+        byte[] jar = TestJars.plugin("io.example.a", "1.0.0");
+        TestJars.write(dir.resolve("a.jar"), jar);
+        try (WatchedFolder folder = watched(dir, installer, log)) {
+            folder.start();
+            Bundle bundle = installer.pluginBundles().get(0);
+
+            Files.move(dir.resolve("a.jar"), dir.resolve("a2.jar"));
+            await(() -> installer.movedFile(bundle).isPresent());
+
+            assertEquals(Bundle.ACTIVE, bundle.getState());
+            assertEquals(List.of(bundle), installer.pluginBundles());
+            assertEquals(log.lines("info").toString(), 0, log.lines("info").stream()
+                    .filter(line -> line.contains("Uninstalled") || line.contains("Updated")).count());
+            assertEquals(List.of(), ledger.keptAfterUninstall);
+
+            // rm, then cp a moment later: two batches, so an uninstall and an install; the ledger keeps the state.
+            Files.delete(dir.resolve("a2.jar"));
+            await(() -> bundle.getState() == Bundle.UNINSTALLED);
+            assertEquals(List.of(bundle.getBundleId()), ledger.keptAfterUninstall);
+            TestJars.write(dir.resolve("a2.jar"), jar);
+            await(() -> installer.pluginBundles().size() == 1
+                    && installer.pluginBundles().get(0).getState() == Bundle.ACTIVE);
+            assertEquals(PluginSource.locationOf(dir.resolve("a2.jar")), installer.pluginBundles().get(0).getLocation());
+            assertEquals(List.of(), log.lines("warn"));
+        }
+    }
+
+    @Test
+    public void aJarLandingWhereARenamedOneWasIsRefusedWhileItsLocationIsHeld() throws Exception {
+        RecordingLogger log = new RecordingLogger();
+        PluginInstallerImpl installer = new PluginInstallerImpl(felix.hostContext(), log.logger());
+        Path dir = temp.newFolder("plugins").toPath();
+        TestJars.write(dir.resolve("a.jar"), TestJars.plugin("io.example.a", "1.0.0"));
+        try (WatchedFolder folder = watched(dir, installer, log)) {
+            folder.start();
+            Bundle bundle = installer.pluginBundles().get(0);
+            Files.move(dir.resolve("a.jar"), dir.resolve("a2.jar"));
+            await(() -> installer.movedFile(bundle).isPresent());
+
+            TestJars.write(dir.resolve("a.jar"), TestJars.plugin("io.example.other", "1.0.0"));
+            await(() -> !log.lines("warn").isEmpty());
+
+            assertEquals(List.of("warn: Cannot install a.jar from the plugins folder: its location is still held by"
+                    + " io.example.a 1.0.0, bundle " + bundle.getBundleId() + " (its jar was renamed from a.jar to"
+                    + " a2.jar); give this jar another name, or remove that one first"), log.lines("warn"));
+            assertEquals(new Version(1, 0, 0), bundle.getVersion());
+            assertEquals(List.of(bundle), installer.pluginBundles());
+        }
+    }
+
+    @Test
     public void aReplacementThatCannotResolveIsReportedAndTheRunningVersionServesOn() throws Exception {
         RecordingLogger log = new RecordingLogger();
         PluginInstallerImpl installer = new PluginInstallerImpl(felix.hostContext(), log.logger());

@@ -111,6 +111,42 @@ public class PluginCacheRestartTest {
     }
 
     @Test
+    public void aRenamedJarKeepsItsBundleAcrossARestart() throws Exception {
+        Bundle a = bundle("a.jar");
+        Files.move(dir.resolve("a.jar"), dir.resolve("a-renamed.jar"));
+        await(() -> installer.movedFile(a).isPresent());
+        assertEquals(Bundle.ACTIVE, a.getState());
+
+        restart();
+
+        Bundle kept = felix.hostContext().getBundle(a.getBundleId());
+        assertEquals("the same bundle, found under its new file", a.getLocation(), kept.getLocation());
+        assertEquals(Bundle.ACTIVE, kept.getState());
+        assertEquals(java.util.Optional.of(dir.resolve("a-renamed.jar")), installer.movedFile(kept));
+        assertEquals(log.lines("info").toString(), 0, count(log.lines("info"), "Installed plugin"));
+        assertEquals(log.lines("info").toString(), 0, count(log.lines("info"), "Uninstalled plugin"));
+        assertEquals(2, activePlugins());
+
+        // Renamed back: its file is the one its location names again, and a restart keeps it too.
+        Files.move(dir.resolve("a-renamed.jar"), dir.resolve("a.jar"));
+        await(() -> installer.movedFile(kept).isEmpty());
+        restart();
+        assertEquals(a.getBundleId(), bundle("a.jar").getBundleId());
+        assertEquals(Bundle.ACTIVE, bundle("a.jar").getState());
+    }
+
+    @Test
+    public void aJarRenamedWhileDownIsInstalledAfreshUnderItsNewName() throws Exception {
+        long oldId = bundle("a.jar").getBundleId();
+        down();
+        Files.move(dir.resolve("a.jar"), dir.resolve("a-renamed.jar"));
+        up();
+
+        assertEquals(null, felix.hostContext().getBundle(oldId));
+        assertEquals(2, activePlugins());
+    }
+
+    @Test
     public void jarReplacedWhileDownBySameSizedOlderOneIsWhatRuns() throws Exception {
         Path jar = dir.resolve("a.jar");
         byte[] v1 = pluginA("2.0.0");

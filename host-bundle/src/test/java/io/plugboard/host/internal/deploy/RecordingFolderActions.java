@@ -19,6 +19,8 @@ final class RecordingFolderActions implements FolderActions, FolderLog {
     final Map<Path, JarContent> contents = new ConcurrentHashMap<>();
     // What removeStale answers: true as for jars, false as for a handler's files.
     volatile boolean removesStale = true;
+    // What move answers: true as for jars, false as for a kind that cannot move its plugins.
+    volatile boolean moves = true;
     final List<String> calls = Collections.synchronizedList(new ArrayList<>());
     final List<String> warnings = Collections.synchronizedList(new ArrayList<>());
     final List<String> infos = Collections.synchronizedList(new ArrayList<>());
@@ -89,6 +91,28 @@ final class RecordingFolderActions implements FolderActions, FolderLog {
         installed.remove(file);
         contents.remove(file);
         names.remove(file);
+    }
+
+    @Override
+    public Optional<String> identityOf(Path file) {
+        return Optional.ofNullable(names.get(file));
+    }
+
+    /** Re-keys what it knows of the plugin, as the installer keeps the bundle running under the new file. */
+    @Override
+    public boolean move(Path from, Path to) {
+        if (!moves) {
+            return false;
+        }
+        calls.add("move " + from.getFileName() + " " + to.getFileName());
+        Long at = installed.remove(from);
+        if (at == null) {
+            return false;
+        }
+        installed.put(to, at);
+        contents.put(to, contents.remove(from));
+        names.put(to, names.remove(from));
+        return true;
     }
 
     @Override
