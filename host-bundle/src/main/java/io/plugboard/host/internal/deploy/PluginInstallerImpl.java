@@ -495,18 +495,20 @@ public final class PluginInstallerImpl implements PluginInstaller {
         checkLocationFree(context, source);
         // The usual case without lambdas: a first start's scan installs every example plugin this
         // way, and each lambda's class (with the method handles behind it) is made at first use.
-        Checked inMemory = checkedInMemory(source);
         Bundle bundle;
-        if (inMemory != null) {
-            checkNamesFree(source, inMemory.content());
-            bundle = how.install(source, inMemory.jar(), inMemory.content());
-        } else {
-            Bundle[] installed = new Bundle[1];
-            withValidatedCopyContent(source, (jar, content) -> {
-                checkNamesFree(source, content);
-                installed[0] = how.install(source, jar, content);
-            });
-            bundle = installed[0];
+        try (PluginSource.Fetched fetched = source.fetch()) {
+            Checked inMemory = checkedInMemory(fetched);
+            if (inMemory != null) {
+                checkNamesFree(source, inMemory.content());
+                bundle = how.install(source, inMemory.jar(), inMemory.content());
+            } else {
+                Bundle[] installed = new Bundle[1];
+                withValidatedCopyContent(source, fetched, (jar, content) -> {
+                    checkNamesFree(source, content);
+                    installed[0] = how.install(source, jar, content);
+                });
+                bundle = installed[0];
+            }
         }
         logInstalled(bundle, source);
         return bundle;
@@ -759,12 +761,15 @@ public final class PluginInstallerImpl implements PluginInstaller {
      * for, goes through a private temporary copy and {@link PluginJar#read}, which words the problem.
      */
     private void withValidatedJar(PluginSource source, BiConsumer<PluginJar, Content> action) {
-        Checked inMemory = checkedInMemory(source);
-        if (inMemory != null) {
-            action.accept(inMemory.jar(), inMemory.content());
-            return;
+        // Fetched once: a URL is not downloaded again for the private copy (it may be single-use).
+        try (PluginSource.Fetched fetched = source.fetch()) {
+            Checked inMemory = checkedInMemory(fetched);
+            if (inMemory != null) {
+                action.accept(inMemory.jar(), inMemory.content());
+                return;
+            }
+            withValidatedCopyContent(source, fetched, action);
         }
-        withValidatedCopyContent(source, action);
     }
 
     /** A jar checked in memory, with the bytes that were checked. */
@@ -772,8 +777,8 @@ public final class PluginInstallerImpl implements PluginInstaller {
     }
 
     /** The jar read into memory and checked there; null when it has to go through a private copy. */
-    private static Checked checkedInMemory(PluginSource source) {
-        Optional<byte[]> bytes = source.readBytes();
+    private static Checked checkedInMemory(PluginSource.Fetched fetched) {
+        Optional<byte[]> bytes = fetched.bytes();
         if (bytes.isEmpty()) {
             return null;
         }
@@ -784,8 +789,9 @@ public final class PluginInstallerImpl implements PluginInstaller {
     }
 
     /** The private-copy way of {@link #withValidatedJar}: the action gets the copy's content. */
-    private void withValidatedCopyContent(PluginSource source, BiConsumer<PluginJar, Content> action) {
-        withValidatedCopy(source, (checked, copy) -> action.accept(checked,
+    private void withValidatedCopyContent(PluginSource source, PluginSource.Fetched fetched,
+            BiConsumer<PluginJar, Content> action) {
+        withValidatedCopy(source, fetched, (checked, copy) -> action.accept(checked,
                 new Content(() -> Files.newInputStream(copy), fingerprintOfCopy(source, copy))));
     }
 
@@ -799,7 +805,7 @@ public final class PluginInstallerImpl implements PluginInstaller {
     }
 
     /** Copies the jar to a private temporary file, validates it and hands both to the action. */
-    private void withValidatedCopy(PluginSource source, BiConsumer<PluginJar, Path> action) {
+    private void withValidatedCopy(PluginSource source, PluginSource.Fetched fetched, BiConsumer<PluginJar, Path> action) {
         Path copy;
         try {
             copy = Files.createTempFile("plugboard-", ".jar");
@@ -807,7 +813,7 @@ public final class PluginInstallerImpl implements PluginInstaller {
             throw new PluginInstallException("Cannot create a temporary file: " + e.getMessage(), e);
         }
         try {
-            source.copyTo(copy);
+            fetched.copyTo(copy);
             action.accept(PluginJar.read(copy, source.displayName()), copy);
         } finally {
             try {

@@ -3,6 +3,7 @@ package io.plugboard.host.internal.deploy;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.net.HttpURLConnection;
 import java.net.MalformedURLException;
 import java.net.SocketTimeoutException;
@@ -133,47 +134,110 @@ final class PluginSource {
     }
 
     /**
-     * Reads the whole jar into memory, the bytes then checked and installed being the same;
-     * empty when it is larger than {@link JarBytes#MAX_IN_MEMORY}.
+     * Fetches the jar once: a download is never repeated, so a single-use URL works whatever the
+     * jar's size. Up to {@link JarBytes#MAX_IN_MEMORY} it is held in memory; a larger download
+     * is spilled to a temporary file, which {@link Fetched#close} deletes. A larger local file is
+     * left where it is and copied when asked.
      */
-    Optional<byte[]> readBytes() {
+    Fetched fetch() {
         if (file != null) {
             checkReadableFile();
             try (InputStream in = Files.newInputStream(file)) {
-                return JarBytes.readAll(in);
+                return new Fetched(JarBytes.readAll(in).orElse(null), null);
             } catch (IOException e) {
                 throw new PluginInstallException("Cannot read " + file + ": " + e.getMessage(), e);
             }
         }
+        Path spill = null;
         try (InputStream in = download()) {
-            return JarBytes.readAll(in);
-        } catch (MalformedURLException e) {
-            throw new PluginInstallException("'" + location + "' is not a valid URL: " + e.getMessage(), e);
-        } catch (IOException e) {
-            throw new PluginInstallException("Cannot download " + location + ": " + describeDownload(e), e);
+            byte[] head = in.readNBytes(JarBytes.MAX_IN_MEMORY + 1);
+            if (head.length <= JarBytes.MAX_IN_MEMORY) {
+                return new Fetched(head, null);
+            }
+            spill = Files.createTempFile("plugboard-download-", ".jar");
+            try (OutputStream out = Files.newOutputStream(spill)) {
+                out.write(head);
+                in.transferTo(out);
+            }
+            return new Fetched(null, spill);
+        } catch (IOException | RuntimeException e) {
+            deleteQuietly(spill);
+            if (e instanceof PluginInstallException install) {
+                throw install;
+            }
+            if (e instanceof MalformedURLException) {
+                throw new PluginInstallException("'" + location + "' is not a valid URL: " + e.getMessage(), e);
+            }
+            if (e instanceof IOException io) {
+                throw new PluginInstallException("Cannot download " + location + ": " + describeDownload(io), e);
+            }
+            throw (RuntimeException) e;
         }
     }
 
     /**
-     * Copies the jar to {@code target}. Installing from a private copy that was validated means
-     * the framework gets exactly the bytes that were checked, even if the original is being
-     * rewritten at that moment.
+     * A jar fetched once by {@link #fetch}: its bytes, or (when too large to hold) a file that
+     * {@link #copyTo} copies from. Closing it deletes a spilled download.
      */
-    void copyTo(Path target) {
-        if (file != null) {
-            checkReadableFile();
+    final class Fetched implements AutoCloseable {
+
+        private final byte[] bytes;
+        private final Path spill;
+
+        private Fetched(byte[] bytes, Path spill) {
+            this.bytes = bytes;
+            this.spill = spill;
+        }
+
+        /** The whole jar in memory; empty when it is larger than {@link JarBytes#MAX_IN_MEMORY}. */
+        Optional<byte[]> bytes() {
+            return Optional.ofNullable(bytes);
+        }
+
+        /**
+         * Copies the jar to {@code target}. Installing from a private copy that was validated
+         * means the framework gets exactly the bytes that were checked, even if the original is
+         * being rewritten at that moment.
+         */
+        void copyTo(Path target) {
             try {
-                Files.copy(file, target, StandardCopyOption.REPLACE_EXISTING);
+                if (bytes != null) {
+                    Files.write(target, bytes);
+                } else {
+                    Files.copy(spill != null ? spill : file, target, StandardCopyOption.REPLACE_EXISTING);
+                }
             } catch (IOException e) {
-                throw new PluginInstallException("Cannot read " + file + ": " + e.getMessage(), e);
+                String what = spill != null ? "the download of " + location : file.toString();
+                throw new PluginInstallException("Cannot read " + what + ": " + e.getMessage(), e);
             }
-        } else {
-            try (InputStream in = download()) {
-                Files.copy(in, target, StandardCopyOption.REPLACE_EXISTING);
-            } catch (MalformedURLException e) {
-                throw new PluginInstallException("'" + location + "' is not a valid URL: " + e.getMessage(), e);
+        }
+
+        @Override
+        public void close() {
+            deleteQuietly(spill);
+        }
+    }
+
+    /** The whole jar in memory, fetched once; empty when it is larger than {@link JarBytes#MAX_IN_MEMORY}. */
+    Optional<byte[]> readBytes() {
+        try (Fetched fetched = fetch()) {
+            return fetched.bytes();
+        }
+    }
+
+    /** Fetches the jar and copies it to {@code target}. */
+    void copyTo(Path target) {
+        try (Fetched fetched = fetch()) {
+            fetched.copyTo(target);
+        }
+    }
+
+    private static void deleteQuietly(Path path) {
+        if (path != null) {
+            try {
+                Files.deleteIfExists(path);
             } catch (IOException e) {
-                throw new PluginInstallException("Cannot download " + location + ": " + describeDownload(e), e);
+                // A file in the temporary folder; nothing better to do.
             }
         }
     }

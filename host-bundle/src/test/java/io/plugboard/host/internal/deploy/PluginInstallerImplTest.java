@@ -5,6 +5,8 @@ import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertThrows;
 import static org.junit.Assert.assertTrue;
 
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -17,7 +19,10 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 import org.junit.Before;
 import org.junit.Rule;
@@ -29,6 +34,8 @@ import org.osgi.framework.BundleEvent;
 import org.osgi.framework.SynchronousBundleListener;
 import org.osgi.framework.Version;
 import org.osgi.framework.wiring.BundleRevisions;
+
+import com.sun.net.httpserver.HttpServer;
 
 import io.plugboard.host.internal.deploy.throwing.ThrowingActivator;
 import io.plugboard.testing.RecordingLogger;
@@ -628,6 +635,45 @@ public class PluginInstallerImplTest {
     private void assertInstallFails(String pathOrUrl, String message) {
         PluginInstallException e = assertThrows(PluginInstallException.class, () -> installer.install(pathOrUrl));
         assertEquals(message, e.getMessage());
+    }
+
+    @Test
+    public void aJarTooLargeForMemoryFromASingleUseUrlIsDownloadedOnce() throws Exception {
+        byte[] content = TestJars.withStoredFiller(JarBytes.MAX_IN_MEMORY + 1, "Bundle-SymbolicName", "io.example.big",
+                "Bundle-Version", "1.0.0", "Import-Package", "io.plugboard.api.kv;version=\"[1.0,2)\"");
+        AtomicInteger requests = new AtomicInteger();
+        HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        // As a signed, expiring link does: the first request gets the jar, any later one 410 Gone.
+        server.createContext("/big.jar", exchange -> {
+            try (exchange) {
+                if (requests.incrementAndGet() == 1) {
+                    exchange.sendResponseHeaders(200, content.length);
+                    exchange.getResponseBody().write(content);
+                } else {
+                    exchange.sendResponseHeaders(410, -1);
+                }
+            }
+        });
+        server.start();
+        try {
+            String url = "http://127.0.0.1:" + server.getAddress().getPort() + "/big.jar";
+            Set<Path> spilledBefore = spilledDownloads();
+
+            Bundle bundle = installer.install(url);
+
+            assertEquals(Bundle.ACTIVE, bundle.getState());
+            assertEquals(url, bundle.getLocation());
+            assertEquals(1, requests.get());
+            assertEquals("the spilled download is deleted", spilledBefore, spilledDownloads());
+        } finally {
+            server.stop(0);
+        }
+    }
+
+    private static Set<Path> spilledDownloads() throws Exception {
+        try (Stream<Path> files = Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
+            return files.filter(f -> f.getFileName().toString().startsWith("plugboard-download-")).collect(Collectors.toSet());
+        }
     }
 
     private Path jar(String name, byte[] content) throws Exception {

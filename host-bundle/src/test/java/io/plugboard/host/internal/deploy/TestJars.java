@@ -136,6 +136,36 @@ public final class TestJars {
         return bytes.toByteArray();
     }
 
+    /**
+     * A bundle jar with the given manifest headers and one stored (uncompressed) entry of
+     * {@code size} varied bytes, so the jar is larger than {@code size}.
+     */
+    static byte[] withStoredFiller(int size, String... headers) throws IOException {
+        Manifest manifest = new Manifest();
+        Attributes main = manifest.getMainAttributes();
+        main.put(Attributes.Name.MANIFEST_VERSION, "1.0");
+        main.putValue("Bundle-ManifestVersion", "2");
+        for (int i = 0; i < headers.length; i += 2) {
+            main.putValue(headers[i], headers[i + 1]);
+        }
+        byte[] filler = new byte[size];
+        new java.util.Random(size).nextBytes(filler);
+        CRC32 crc = new CRC32();
+        crc.update(filler);
+        ZipEntry entry = new ZipEntry("data/filler.bin");
+        entry.setMethod(ZipEntry.STORED);
+        entry.setSize(size);
+        entry.setCompressedSize(size);
+        entry.setCrc(crc.getValue());
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(size + 4096);
+        try (JarOutputStream out = new JarOutputStream(bytes, manifest)) {
+            out.putNextEntry(entry);
+            out.write(filler);
+            out.closeEntry();
+        }
+        return bytes.toByteArray();
+    }
+
     /** A jar without a manifest. */
     static byte[] withoutManifest() throws IOException {
         return jar(null, 100);
