@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
@@ -71,6 +72,8 @@ public final class PluginInstallerImpl implements PluginInstaller {
     static final String RUNTIME_LOCATION_PREFIX = "plugboard:boot/";
 
     private final ReplacementNotice replacementNotice;
+    // The bound on a whole download from a URL (PluginSource.DOWNLOAD_TIMEOUT_PROPERTY).
+    private final Duration downloadTimeout;
     // What each plugin was installed from, so a restart keeps those whose jar is unchanged.
     private final InstalledContents contents;
     // Why each bundle last failed to start, by bundle id; whyNotActive shows it.
@@ -110,6 +113,22 @@ public final class PluginInstallerImpl implements PluginInstaller {
         this.refresher = new PackageRefresher(context, REFRESH_TIMEOUT_MILLIS);
         this.replacementNotice = replacementNotice;
         this.contents = loadContents(context, logger);
+        this.downloadTimeout = downloadTimeout(context.getProperty(PluginSource.DOWNLOAD_TIMEOUT_PROPERTY), logger);
+    }
+
+    /** Reads the download timeout; a bad value is reported and the default used. */
+    private static Duration downloadTimeout(String millis, Logger logger) {
+        Optional<Duration> timeout = PluginSource.downloadTimeout(millis);
+        if (timeout.isEmpty() && millis != null && !millis.isBlank()) {
+            logger.warn("{} is '{}', not a number of milliseconds (more than 0); using {}",
+                    PluginSource.DOWNLOAD_TIMEOUT_PROPERTY, millis, PluginSource.DOWNLOAD_TIMEOUT.toMillis());
+        }
+        return timeout.orElse(PluginSource.DOWNLOAD_TIMEOUT);
+    }
+
+    /** The source a user typed, with the download timeout. */
+    private PluginSource source(String pathOrUrl) {
+        return PluginSource.parse(pathOrUrl).withDownloadTimeout(downloadTimeout);
     }
 
     private static InstalledContents loadContents(BundleContext context, Logger logger) {
@@ -208,7 +227,7 @@ public final class PluginInstallerImpl implements PluginInstaller {
     @Override
     public Bundle update(Bundle bundle, String pathOrUrl) {
         checkIsPlugin(bundle);
-        PluginSource source = pathOrUrl == null ? sourceOf(bundle) : PluginSource.parse(pathOrUrl);
+        PluginSource source = pathOrUrl == null ? sourceOf(bundle) : source(pathOrUrl);
         String before = bundle.getVersion().toString();
         // From the old version stopping to the new one started, calls wait for it (not for another plugin).
         try (ReplacementNotice.Replacement notice = replacementNotice.replacing(bundle)) {
@@ -490,7 +509,7 @@ public final class PluginInstallerImpl implements PluginInstaller {
 
     /** Reads and checks the jar, then has {@code how} install its content. */
     private Bundle installWithoutStart(String pathOrUrl, CheckedInstall how) {
-        PluginSource source = PluginSource.parse(pathOrUrl);
+        PluginSource source = source(pathOrUrl);
         // Refused before it is read (a jar of a parallel batch is checked again in its turn).
         checkLocationFree(context, source);
         // The usual case without lambdas: a first start's scan installs every example plugin this
@@ -859,12 +878,12 @@ public final class PluginInstallerImpl implements PluginInstaller {
     /** Where the bundle's jar is: the file it was renamed to in the plugins folder, else its location. */
     private PluginSource sourceOf(Bundle bundle) {
         Optional<String> moved = contents.movedTo(bundle);
-        return moved.isPresent() ? PluginSource.parse(moved.get()) : sourceOfLocation(bundle);
+        return moved.isPresent() ? source(moved.get()) : sourceOfLocation(bundle);
     }
 
-    private static PluginSource sourceOfLocation(Bundle bundle) {
+    private PluginSource sourceOfLocation(Bundle bundle) {
         try {
-            return PluginSource.parse(bundle.getLocation());
+            return source(bundle.getLocation());
         } catch (PluginInstallException e) {
             throw new PluginInstallException("Bundle " + bundle.getBundleId() + " was installed from '"
                     + bundle.getLocation() + "', which cannot be read again; give a path or URL", e);

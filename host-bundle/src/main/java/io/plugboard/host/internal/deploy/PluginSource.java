@@ -19,6 +19,8 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 
 /**
@@ -44,35 +46,63 @@ final class PluginSource {
      */
     static final long MAX_DOWNLOAD_BYTES = 256L * 1024 * 1024;
 
+    /**
+     * The framework property that bounds a whole download, in milliseconds. The read timeout is
+     * per read, so a server that trickles a byte now and then would otherwise hold the shell.
+     */
+    static final String DOWNLOAD_TIMEOUT_PROPERTY = "plugboard.download.timeout.ms";
+    /** How long a whole download may take, from the connect to the last byte, by default. */
+    static final Duration DOWNLOAD_TIMEOUT = Duration.ofSeconds(120);
+
     private final String location;
     private final Path file;
     private final URL url;
     private final Duration connectTimeout;
     private final Duration readTimeout;
+    private final Duration downloadTimeout;
     private final long maxDownloadBytes;
 
     private PluginSource(String location, Path file, URL url, Duration connectTimeout, Duration readTimeout,
-            long maxDownloadBytes) {
+            Duration downloadTimeout, long maxDownloadBytes) {
         this.location = location;
         this.file = file;
         this.url = url;
         this.connectTimeout = connectTimeout;
         this.readTimeout = readTimeout;
+        this.downloadTimeout = downloadTimeout;
         this.maxDownloadBytes = maxDownloadBytes;
     }
 
     private PluginSource(String location, Path file, URL url) {
-        this(location, file, url, CONNECT_TIMEOUT, READ_TIMEOUT, MAX_DOWNLOAD_BYTES);
+        this(location, file, url, CONNECT_TIMEOUT, READ_TIMEOUT, DOWNLOAD_TIMEOUT, MAX_DOWNLOAD_BYTES);
     }
 
     /** This source with other download timeouts, for tests that cannot wait 30 s. */
     PluginSource withTimeouts(Duration connect, Duration read) {
-        return new PluginSource(location, file, url, connect, read, maxDownloadBytes);
+        return new PluginSource(location, file, url, connect, read, downloadTimeout, maxDownloadBytes);
+    }
+
+    /** This source with another bound on a whole download ({@link #DOWNLOAD_TIMEOUT_PROPERTY}). */
+    PluginSource withDownloadTimeout(Duration whole) {
+        return new PluginSource(location, file, url, connectTimeout, readTimeout, whole, maxDownloadBytes);
     }
 
     /** This source with another download limit, for tests that cannot send 256 MiB. */
     PluginSource withMaxDownload(long bytes) {
-        return new PluginSource(location, file, url, connectTimeout, readTimeout, bytes);
+        return new PluginSource(location, file, url, connectTimeout, readTimeout, downloadTimeout, bytes);
+    }
+
+    /** Reads {@link #DOWNLOAD_TIMEOUT_PROPERTY}; empty (the default then applies) when unset or not a positive number. */
+    static Optional<Duration> downloadTimeout(String millis) {
+        if (millis == null || millis.isBlank()) {
+            return Optional.empty();
+        }
+        try {
+            long value = Long.parseLong(millis.trim());
+            return value > 0 ? Optional.of(Duration.ofMillis(value)) : Optional.empty();
+        } catch (NumberFormatException e) {
+            return Optional.empty();
+        }
     }
 
     /** Parses a path or URL as typed by a user; throws with a plain message if it is neither. */
@@ -244,12 +274,28 @@ final class PluginSource {
 
     /**
      * Opens the URL with the timeouts. A connect that times out fails here, with its own message;
-     * the wait for the answer and for each read after it fail with a SocketTimeoutException.
+     * the wait for the answer and for each read after it fail with a SocketTimeoutException; the
+     * whole download, from here to the last byte, fails once it takes longer than the download
+     * timeout.
      */
     private InputStream download() throws IOException {
         URLConnection connection = url.openConnection();
         connection.setConnectTimeout(Math.toIntExact(connectTimeout.toMillis()));
         connection.setReadTimeout(Math.toIntExact(readTimeout.toMillis()));
+        Deadline deadline = new Deadline(connection, downloadTimeout);
+        try {
+            InputStream body = open(connection, deadline);
+            return new BoundedDownload(body, connection.getContentLengthLong(), maxDownloadBytes, deadline);
+        } catch (IOException | RuntimeException e) {
+            deadline.close();
+            if (deadline.passed()) {
+                throw new DownloadTooLong(downloadTimeout, 0, -1);
+            }
+            throw e;
+        }
+    }
+
+    private InputStream open(URLConnection connection, Deadline deadline) throws IOException {
         try {
             connection.connect();
         } catch (SocketTimeoutException e) {
@@ -268,24 +314,75 @@ final class PluginSource {
                         + ", which is not followed from one protocol to another; install from that URL");
             }
         }
-        return new BoundedDownload(connection.getInputStream(), connection.getContentLengthLong(), maxDownloadBytes);
+        return connection.getInputStream();
     }
 
     /**
-     * A download's body, read to at most {@code max} bytes, that says so when it ends short of
-     * the length the server announced (the connection closed mid-way), instead of leaving the
-     * jar check to report a truncated zip.
+     * The end of a download's time: checked before each read, and for http a watch that
+     * disconnects at the end, which also ends a read or a header that trickles in meanwhile.
+     * A thread of its own per download, ended by {@link #close}: downloads are few, and no
+     * shared timer keeps this bundle's classes after it stops.
      */
-    private static final class BoundedDownload extends FilterInputStream {
+    private static final class Deadline implements AutoCloseable {
+
+        private final long endNanos;
+        private final CountDownLatch done = new CountDownLatch(1);
+
+        Deadline(URLConnection connection, Duration timeout) {
+            this.endNanos = System.nanoTime() + timeout.toNanos();
+            if (connection instanceof HttpURLConnection http) {
+                Thread watch = new Thread(() -> {
+                    try {
+                        if (!done.await(timeout.toNanos(), TimeUnit.NANOSECONDS)) {
+                            http.disconnect();
+                        }
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }, "plugboard-download-deadline");
+                watch.setDaemon(true);
+                watch.start();
+            }
+        }
+
+        boolean passed() {
+            return System.nanoTime() - endNanos >= 0;
+        }
+
+        @Override
+        public void close() {
+            done.countDown();
+        }
+    }
+
+    /** A download stopped at its deadline; its message says how far it got. */
+    private static final class DownloadTooLong extends IOException {
+
+        private static final long serialVersionUID = 1L;
+
+        DownloadTooLong(Duration timeout, long got, long announced) {
+            super("it took longer than " + seconds(timeout) + " (" + DOWNLOAD_TIMEOUT_PROPERTY + "); got " + got
+                    + (announced >= 0 ? " of " + announced + " bytes" : " bytes"));
+        }
+    }
+
+    /**
+     * A download's body, read to at most {@code max} bytes and until its deadline, that says so
+     * when it ends short of the length the server announced (the connection closed mid-way),
+     * instead of leaving the jar check to report a truncated zip.
+     */
+    private final class BoundedDownload extends FilterInputStream {
 
         private final long announced;
         private final long max;
+        private final Deadline deadline;
         private long count;
 
-        BoundedDownload(InputStream in, long announced, long max) {
+        BoundedDownload(InputStream in, long announced, long max, Deadline deadline) {
             super(in);
             this.announced = announced;
             this.max = max;
+            this.deadline = deadline;
         }
 
         @Override
@@ -296,16 +393,21 @@ final class PluginSource {
 
         @Override
         public int read(byte[] buffer, int offset, int length) throws IOException {
+            if (deadline.passed()) {
+                throw new DownloadTooLong(downloadTimeout, count, announced);
+            }
             int n;
             try {
                 n = super.read(buffer, offset, length);
-            } catch (SocketTimeoutException e) {
-                throw e; // said as "no answer within"
             } catch (IOException e) {
-                if (announced >= 0 && count < announced) {
+                if (deadline.passed()) {
+                    // The watch disconnected: that is the cause, not the socket closed under the read.
+                    throw new DownloadTooLong(downloadTimeout, count, announced);
+                }
+                if (!(e instanceof SocketTimeoutException) && announced >= 0 && count < announced) {
                     throw new IOException(endedShort(), e);
                 }
-                throw e;
+                throw e; // a SocketTimeoutException is said as "no answer within"
             }
             if (n < 0) {
                 if (announced >= 0 && count < announced) {
@@ -319,6 +421,12 @@ final class PluginSource {
                         : max + " bytes") + ", more than a plugin jar can be; not downloaded further");
             }
             return n;
+        }
+
+        @Override
+        public void close() throws IOException {
+            deadline.close();
+            super.close();
         }
 
         private String endedShort() {

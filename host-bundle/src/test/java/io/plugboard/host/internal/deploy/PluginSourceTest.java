@@ -24,10 +24,13 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 
 import org.junit.Rule;
 import org.junit.Test;
 import org.junit.rules.TemporaryFolder;
+
+import com.sun.net.httpserver.HttpServer;
 
 public class PluginSourceTest {
 
@@ -247,6 +250,81 @@ public class PluginSourceTest {
                     + " not downloaded further", e.getMessage());
             answer.join(10_000);
         }
+    }
+
+    @Test
+    public void aDownloadThatTricklesStopsAtTheDeadline() throws Exception {
+        CountDownLatch testOver = new CountDownLatch(1);
+        HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        // A byte every 50 ms, 5 s in all: each read gets something well within the read timeout.
+        server.createContext("/x.jar", exchange -> {
+            try (exchange) {
+                exchange.sendResponseHeaders(200, 100);
+                for (int i = 0; i < 100 && !testOver.await(50, TimeUnit.MILLISECONDS); i++) {
+                    exchange.getResponseBody().write('x');
+                    exchange.getResponseBody().flush();
+                }
+            } catch (IOException | InterruptedException e) {
+                // The client went away.
+            }
+        });
+        server.start();
+        try {
+            String url = "http://127.0.0.1:" + server.getAddress().getPort() + "/x.jar";
+            PluginSource source = PluginSource.parse(url).withTimeouts(SHORT, SHORT).withDownloadTimeout(Duration.ofMillis(500));
+
+            long start = System.nanoTime();
+            PluginInstallException e = assertThrows(PluginInstallException.class,
+                    () -> source.copyTo(temp.getRoot().toPath().resolve("copy")));
+
+            assertTrue(e.getMessage(), e.getMessage().matches(Pattern.quote("Cannot download " + url
+                    + ": it took longer than 500 ms (plugboard.download.timeout.ms); got ") + "[1-9][0-9]? of 100 bytes"));
+            assertTakesLessThanTwoSeconds(start);
+        } finally {
+            testOver.countDown();
+            server.stop(0);
+        }
+    }
+
+    @Test
+    public void aServerThatTricklesItsHeadersStopsAtTheDeadline() throws Exception {
+        CountDownLatch testOver = new CountDownLatch(1);
+        try (ServerSocket server = listen(50)) {
+            Thread answer = new Thread(() -> {
+                try (Socket client = server.accept()) {
+                    client.getInputStream().read(new byte[4096]); // the request
+                    byte[] status = "HTTP/1.1 200 OK\r\nX-Slow: ".getBytes(StandardCharsets.US_ASCII);
+                    client.getOutputStream().write(status);
+                    // A header that goes on for 5 s, a byte every 50 ms.
+                    for (int i = 0; i < 100 && !testOver.await(50, TimeUnit.MILLISECONDS); i++) {
+                        client.getOutputStream().write('x');
+                        client.getOutputStream().flush();
+                    }
+                } catch (IOException | InterruptedException e) {
+                    // The client went away.
+                }
+            }, "trickling-server");
+            answer.start();
+            String url = "http://127.0.0.1:" + server.getLocalPort() + "/x.jar";
+            PluginSource source = PluginSource.parse(url).withTimeouts(SHORT, SHORT).withDownloadTimeout(Duration.ofMillis(500));
+
+            long start = System.nanoTime();
+            PluginInstallException e = assertThrows(PluginInstallException.class, source::readBytes);
+
+            assertEquals("Cannot download " + url + ": it took longer than 500 ms (plugboard.download.timeout.ms); got 0 bytes",
+                    e.getMessage());
+            assertTakesLessThanTwoSeconds(start);
+            testOver.countDown();
+            answer.join(10_000);
+        }
+    }
+
+    @Test
+    public void theDownloadTimeoutIsAPositiveNumberOfMilliseconds() {
+        assertEquals(Optional.of(Duration.ofSeconds(5)), PluginSource.downloadTimeout(" 5000 "));
+        assertEquals(Optional.empty(), PluginSource.downloadTimeout(null));
+        assertEquals(Optional.empty(), PluginSource.downloadTimeout("0"));
+        assertEquals(Optional.empty(), PluginSource.downloadTimeout("2m"));
     }
 
     /** Answers one request with the bytes, then closes the connection. */
