@@ -165,8 +165,18 @@ final class LogLineWriter implements Closeable {
      *
      * @param repeats whether the entry only says again what another entry says
      */
+    void write(long time, LogLevel level, String origin, String message, Throwable exception, boolean repeats) {
+        write(time, level, origin, message, exception, repeats, false);
+    }
+
+    /**
+     * Writes one entry as {@link #write(long, LogLevel, String, String, Throwable, boolean)} does;
+     * with {@code consoleOutput}, a line a plugin wrote to its standard output or error, it goes
+     * to the console whatever its level and however often the same line comes (a plugin's output
+     * reached the console before it was attributed, and still does).
+     */
     synchronized void write(long time, LogLevel level, String origin, String message, Throwable exception,
-            boolean repeats) {
+            boolean repeats, boolean consoleOutput) {
         String line = format(level, origin, message, exception);
         boolean inFile = false;
         if (file != null && !closed) {
@@ -183,7 +193,9 @@ final class LogLineWriter implements Closeable {
             }
         }
         // LogLevel.implies: WARN implies ERROR and AUDIT, so a WARN threshold lets those through.
-        if (consoleLevel.implies(level)) {
+        if (consoleOutput) {
+            console.println(line);
+        } else if (consoleLevel.implies(level)) {
             if (!inFile) {
                 console.println(line);
             } else if (!repeats && !shownRecently(firstLine(line), time)) {

@@ -94,7 +94,13 @@ public final class LogPrinter {
         }
         writer.write(entry.getTime(), entry.getLogLevel(), origin(entry.getLoggerName(), entry.getBundle()),
                 entry.getMessage(), entry.getException(),
-                repeatsAFailedGet(entry.getLoggerName(), entry.getMessage(), entry.getException()));
+                repeatsAFailedGet(entry.getLoggerName(), entry.getMessage(), entry.getException()),
+                isStandardStream(entry.getLoggerName()));
+    }
+
+    /** Whether the entry is a line a plugin wrote to System.out or System.err ({@link PluginOutput}). */
+    static boolean isStandardStream(String loggerName) {
+        return PluginOutput.OUT_LOGGER.equals(loggerName) || PluginOutput.ERR_LOGGER.equals(loggerName);
     }
 
     /**

@@ -53,6 +53,19 @@ public class LogLineWriterTest {
     }
 
     @Test
+    public void aPluginsOutputLineReachesTheConsoleBelowTheLevelAndEachTime() throws IOException {
+        Path file = temp.getRoot().toPath().resolve("plugboard.log");
+        try (LogLineWriter writer = new LogLineWriter(console, LogLevel.WARN, file)) {
+            writer.write(TIME, LogLevel.INFO, "a 1.0.0", "tick", null, false, true);
+            writer.write(TIME, LogLevel.INFO, "a 1.0.0", "tick", null, false, true);
+            writer.write(TIME, LogLevel.INFO, "a 1.0.0", "logged", null, false, false);
+        }
+
+        assertEquals(List.of("INFO [a 1.0.0] tick", "INFO [a 1.0.0] tick"), consoleLines());
+        assertEquals(3, Files.readAllLines(file).size());
+    }
+
+    @Test
     public void appendsTheStackTraceOfAnException() {
         String line = LogLineWriter.format(LogLevel.ERROR, "b 1.0.0", "failed", new IllegalStateException("boom"));
         List<String> lines = line.lines().toList();
