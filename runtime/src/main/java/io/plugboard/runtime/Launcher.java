@@ -17,6 +17,7 @@ import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFilePermission;
 import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.Hashtable;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -25,6 +26,7 @@ import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Predicate;
 import java.util.jar.Attributes;
 import org.osgi.framework.Bundle;
@@ -262,6 +264,7 @@ final class Launcher {
             // the first plugin call. Usually installed by the host's first scan, which starts it.
             handlerInstall = startAsideInstall(synced.aside());
             StartupClock.mark("boot bundles installed");
+            registerConsole(context);
             framework.start();
             StartupClock.mark("framework started");
             // Only what this mode starts: the piped mode never needs jline or its shell resolved.
@@ -408,6 +411,19 @@ final class Launcher {
             return getUninterruptibly(install);
         } catch (ExecutionException e) {
             throw new StartupException("cannot start the framework: " + describe(e.getCause()));
+        }
+    }
+
+    /**
+     * Offers the host the standard streams' sinks (see {@link ConsoleStream}), before any bundle
+     * starts: Gogo's ThreadIO, once started, stands in front of System.out.
+     */
+    private static void registerConsole(BundleContext context) {
+        if (System.out instanceof ConsoleStream out && System.err instanceof ConsoleStream err) {
+            context.registerService(AtomicReference.class, out.sink(),
+                    new Hashtable<>(Map.of(ConsoleStream.PROPERTY, "out")));
+            context.registerService(AtomicReference.class, err.sink(),
+                    new Hashtable<>(Map.of(ConsoleStream.PROPERTY, "err")));
         }
     }
 

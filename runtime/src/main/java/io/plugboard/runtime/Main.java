@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.lang.ref.Reference;
+import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -38,13 +39,18 @@ public final class Main {
 
     /** Runs the launcher and exits the JVM with its status (see --help for the codes). */
     public static void main(String[] args) {
+        Charset charset = Charset.defaultCharset();
         if (!isTerminal()) {
             // Java 17 encodes redirected output in the locale's charset: under a POSIX locale every
             // non-ASCII character (你好) would come out as '?'. Scripts and logs get UTF-8, as
             // Java 18 and later give by default; a terminal keeps its locale's encoding.
             System.setOut(utf8(FileDescriptor.out));
             System.setErr(utf8(FileDescriptor.err));
+            charset = StandardCharsets.UTF_8;
         }
+        // What plugins print is attributed to them by the host, through these (see ConsoleStream).
+        System.setOut(new ConsoleStream(System.out, charset));
+        System.setErr(new ConsoleStream(System.err, charset));
         // Keep the real streams: once Gogo's ThreadIO starts it replaces System.out and System.err.
         Main main = new Main(System.out, System.err);
         StartupClock.mark("main");
