@@ -95,6 +95,8 @@ public final class PluginRegistryImpl implements PluginRegistry, ReplacementNoti
     private final long graceMillis;
     /** Runs the end of those waits; its thread is made at the first. */
     private final ScheduledThreadPoolExecutor graceEnds;
+    /** Per plugin name whose jar left the folder, when its grace ends (System.nanoTime): for the warning. */
+    private final Map<String, Long> graceDeadlines = new ConcurrentHashMap<>();
 
     /** Creates the registry with the configured selections. */
     @Activate
@@ -256,8 +258,13 @@ public final class PluginRegistryImpl implements PluginRegistry, ReplacementNoti
         }
         // Not away yet: calls wait for the plugin as for one being updated. A plugin of the name
         // back from another bundle by then keeps its selection a requirement (removing sees it).
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(graceMillis);
+        names.forEach(name -> graceDeadlines.put(name, deadline));
         try {
-            graceEnds.schedule(() -> removing(names, bundleId), graceMillis, TimeUnit.MILLISECONDS);
+            graceEnds.schedule(() -> {
+                graceDeadlines.entrySet().removeIf(e -> names.contains(e.getKey()) && e.getValue() == deadline);
+                removing(names, bundleId);
+            }, graceMillis, TimeUnit.MILLISECONDS);
         } catch (RejectedExecutionException e) {
             // Deactivated meanwhile: no selection to move.
         }
@@ -326,6 +333,7 @@ public final class PluginRegistryImpl implements PluginRegistry, ReplacementNoti
             table.remove(serviceId);
             return;
         }
+        graceDeadlines.remove(n); // back: a later departure is not the jar's
         Object ranking = reference.getProperty(Constants.SERVICE_RANKING);
         table.add(new PluginCandidate(n, t, versionOf(reference, serviceId, n),
                 bundle == null ? -1 : bundle.getBundleId(), serviceId,
@@ -397,6 +405,11 @@ public final class PluginRegistryImpl implements PluginRegistry, ReplacementNoti
             // The runtime stops (it stops the go-plugin bundle first, then the framework), or the
             // plugin's bundle is stopped: its own lines say so, and nobody needs warning.
             logger.info("Plugin type {} waits for {}: its bundle or the framework stops", type, selected.get());
+        } else if (selected.isPresent() && graceLeft(selected.get()) > 0) {
+            logger.warn("Plugin type {} waits for {}, whose jar left the plugins folder: for up to {} s, in case it is"
+                    + " put back (rm, then cp), its calls wait and go to no other {} plugin; then the ordinary choice"
+                    + " serves (plugin:use {} <name> picks another now)", type, selected.get(),
+                    (graceLeft(selected.get()) + 999) / 1000, type, type);
         } else if (selected.isPresent()) {
             logger.warn("Plugin type {} waits for {}, which is selected for it and not registered: its calls go to no"
                     + " other {} plugin meanwhile (plugin:use {} <name> picks another)", type, selected.get(), type,
@@ -404,6 +417,12 @@ public final class PluginRegistryImpl implements PluginRegistry, ReplacementNoti
         } else {
             logger.info("Plugin type {} has no plugin any more", type);
         }
+    }
+
+    /** The milliseconds left of the grace of a plugin whose jar left the folder; 0 when none runs. */
+    private long graceLeft(String pluginName) {
+        Long deadline = graceDeadlines.get(pluginName);
+        return deadline == null ? 0 : Math.max(0, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()));
     }
 
     /** Reads {@code select.<type>} and {@code select.<type>.version}; an unreadable version is reported and ignored. */

@@ -78,6 +78,10 @@ public class SelectionGraceTest {
         assertTrue("another plugin serves in the gap: " + registry.active(Greeter.TYPE),
                 registry.active(Greeter.TYPE).isEmpty());
         assertEquals(java.util.Optional.of("greeter.en"), registry.selection(Greeter.TYPE));
+        assertEquals("the warning says the wait ends", java.util.List.of("warn: Plugin type greeter waits for"
+                + " greeter.en, whose jar left the plugins folder: for up to 1 s, in case it is put back (rm, then cp),"
+                + " its calls wait and go to no other greeter plugin; then the ordinary choice serves (plugin:use"
+                + " greeter <name> picks another now)"), log.lines("warn"));
 
         long deadline = System.nanoTime() + 10_000_000_000L;
         while (registry.active(Greeter.TYPE).isEmpty()) {
