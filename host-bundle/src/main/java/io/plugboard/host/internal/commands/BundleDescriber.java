@@ -45,6 +45,14 @@ final class BundleDescriber {
 
     /** Returns the description; {@code whyNotActive} is appended when present. */
     static String describe(Bundle bundle, Optional<String> whyNotActive) {
+        return describe(bundle, whyNotActive, Optional.empty());
+    }
+
+    /**
+     * Returns the description; {@code movedFile}, the file its jar was renamed to in the plugins
+     * folder, follows the location, which the framework never changes and so names the old file.
+     */
+    static String describe(Bundle bundle, Optional<String> whyNotActive, Optional<java.nio.file.Path> movedFile) {
         List<String> lines = new ArrayList<>();
         // The headers come from the jar and the location is what the user typed: one line each.
         lines.add(TerminalText.value(bundle.getSymbolicName()) + " " + bundle.getVersion() + " (bundle "
@@ -52,6 +60,8 @@ final class BundleDescriber {
         lines.add("  name:      "
                 + TerminalText.value(Optional.ofNullable(bundle.getHeaders().get(Constants.BUNDLE_NAME)).orElse("-")));
         lines.add("  location:  " + TerminalText.value(bundle.getLocation()));
+        movedFile.ifPresent(file -> lines.add("  file:      " + TerminalText.value(file.toString())
+                + " (its jar was renamed in the plugins folder)"));
         lines.add("  state:     " + stateName(bundle.getState()));
         lines.add("  services:");
         ServiceReference<?>[] services = bundle.getState() == Bundle.UNINSTALLED ? null : bundle.getRegisteredServices();

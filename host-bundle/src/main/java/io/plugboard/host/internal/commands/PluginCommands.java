@@ -227,7 +227,7 @@ public final class PluginCommands {
                 return files.describe(file);
             }
             Bundle bundle = (Bundle) target;
-            return BundleDescriber.describe(bundle, installer.whyNotActive(bundle)) + takenOverState(bundle)
+            return BundleDescriber.describe(bundle, installer.whyNotActive(bundle), installer.movedFile(bundle)) + takenOverState(bundle)
                     + leakedThreads(bundle);
         });
     }

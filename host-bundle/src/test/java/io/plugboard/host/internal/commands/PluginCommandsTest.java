@@ -230,6 +230,15 @@ public class PluginCommandsTest extends GogoCommandsTestBase {
     }
 
     @Test
+    public void infoOfABundleWhoseJarWasRenamedShowsItsFileAfterItsLocation() throws Exception {
+        installer.add(15, "io.plugboard.kv-memory", "1.0.0");
+        installer.movedFiles.put(15L, java.nio.file.Path.of("/plugins/kv-mem2.jar"));
+        List<String> lines = List.of(run("plugin:info 15").split("\n"));
+        assertEquals(List.of("  location:  file:/plugins/io.plugboard.kv-memory.jar",
+                "  file:      /plugins/kv-mem2.jar (its jar was renamed in the plugins folder)"), lines.subList(2, 4));
+    }
+
+    @Test
     public void infoWithoutNameSaysWhatToType() {
         assertEquals("missing argument; type plugin:info <name-or-id> [<version>]", fails("plugin:info"));
     }

@@ -24,6 +24,7 @@ final class TestInstaller implements PluginInstaller {
     final Map<Long, String> notActiveBecause = new HashMap<>();
     final Map<Long, String> startFailures = new HashMap<>();
     final Set<Long> libraries = new HashSet<>();
+    final Map<Long, java.nio.file.Path> movedFiles = new HashMap<>();
     final List<String> calls = new ArrayList<>();
     private long nextId = 20;
 
@@ -32,6 +33,11 @@ final class TestInstaller implements PluginInstaller {
         bundles.add(bundle);
         bundles.sort(Comparator.comparingLong(Bundle::getBundleId));
         return bundle;
+    }
+
+    @Override
+    public java.util.Optional<java.nio.file.Path> movedFile(Bundle bundle) {
+        return java.util.Optional.ofNullable(movedFiles.get(bundle.getBundleId()));
     }
 
     @Override
