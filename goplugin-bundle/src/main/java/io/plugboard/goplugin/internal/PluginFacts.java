@@ -19,8 +19,8 @@ final class PluginFacts {
     }
 
     /**
-     * The facts: state (and reason when failed or stopped by itself, health when a serving instance
-     * failed its last health checks), pid, protocol, socket, uptime, restarts, last exit, command,
+     * The facts: state (and reason when failed or stopped by itself), pid (and health when a
+     * serving instance failed its last health checks), protocol, socket, uptime, restarts, last exit, command,
      * sha256 (first 12 hex digits), descriptor, type, version. A serving instance that failed its
      * last check is "unhealthy": it still gets calls, and is killed at the limit of misses.
      */
@@ -33,11 +33,13 @@ final class PluginFacts {
         if (status.reason() != null) {
             facts.put("reason", status.reason());
         }
+        // The pid before the health: plugin:list shows the first two facts, and a frozen process's
+        // pid is what its user needs (kill -CONT).
+        facts.put("pid", instance == null ? NONE : Long.toString(instance.pid()));
         if (unhealthy) {
             facts.put("health", status.healthMisses() + " of " + status.healthMissLimit()
                     + " health checks in a row failed (killed at " + status.healthMissLimit() + ")");
         }
-        facts.put("pid", instance == null ? NONE : Long.toString(instance.pid()));
         facts.put("protocol", instance == null ? NONE : instance.protocol());
         facts.put("socket", instance == null ? NONE : instance.address());
         facts.put("uptime", instance == null ? NONE : Durations.uptime(Duration.between(instance.startedAt(), now)));

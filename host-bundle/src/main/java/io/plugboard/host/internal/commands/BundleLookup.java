@@ -12,6 +12,7 @@ import org.osgi.framework.Bundle;
 import org.osgi.framework.Version;
 
 import io.plugboard.api.registry.PluginInfo;
+import io.plugboard.host.internal.text.VersionText;
 
 /**
  * Finds the plugin bundle a user means by {@code <name-or-id>}: a bundle id, a plugin name or a
@@ -45,7 +46,7 @@ final class BundleLookup {
             throw unknown(nameOrId);
         }
         throw new IllegalArgumentException("'" + nameOrId + "' matches " + matches.size() + " bundles: "
-                + describe(matches) + "; give the bundle id instead");
+                + describe(matches) + "; give the bundle id instead, or the name and the version");
     }
 
     /**
@@ -61,14 +62,7 @@ final class BundleLookup {
             throw new IllegalArgumentException("'" + name + "' is a bundle id, which names one bundle: give it without"
                     + " a version, or give a plugin name with the version");
         }
-        Version wanted;
-        try {
-            wanted = Version.parseVersion(version.trim());
-        } catch (IllegalArgumentException e) {
-            // Worded as plugin:use words it.
-            throw new IllegalArgumentException("'" + version + "' is not a version; give one as plugin:list shows it,"
-                    + " e.g. 2.0.0");
-        }
+        Version wanted = VersionText.parse(version);
         List<Bundle> named = named(name);
         if (named.isEmpty()) {
             throw unknown(name);
@@ -80,8 +74,7 @@ final class BundleLookup {
         if (matches.isEmpty()) {
             Set<String> installed = new LinkedHashSet<>();
             named.forEach(b -> versions(b, name).forEach(v -> installed.add(v.toString())));
-            throw new IllegalArgumentException("version " + version + " of " + name + " is not installed; installed"
-                    + " versions: " + String.join(", ", installed));
+            throw new IllegalArgumentException(VersionText.notInstalled(version, name, installed));
         }
         throw new IllegalArgumentException("'" + name + " " + version + "' matches " + matches.size() + " bundles: "
                 + describe(matches) + "; give the bundle id instead");

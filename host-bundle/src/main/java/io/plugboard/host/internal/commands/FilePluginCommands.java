@@ -28,6 +28,7 @@ import io.plugboard.host.internal.deploy.FileHandler;
 import io.plugboard.host.internal.deploy.PluginFileHandlers;
 import io.plugboard.host.internal.deploy.PluginInstallException;
 import io.plugboard.host.internal.deploy.PluginInstaller;
+import io.plugboard.host.internal.text.VersionText;
 
 /**
  * What the {@code plugin:*} commands do for plugins a handler runs from files: each goes to the
@@ -115,13 +116,7 @@ final class FilePluginCommands {
      * @throws IllegalArgumentException for a text that is no version, or another version, naming the one it has
      */
     void checkVersion(FilePlugin plugin, String version) {
-        Version wanted;
-        try {
-            wanted = Version.parseVersion(version.trim());
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("'" + version + "' is not a version; give one as plugin:list shows it,"
-                    + " e.g. 2.0.0");
-        }
+        Version wanted = VersionText.parse(version);
         String has = versionOf(plugin);
         boolean same;
         try {

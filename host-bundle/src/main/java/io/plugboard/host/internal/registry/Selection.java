@@ -7,6 +7,7 @@ import java.util.function.Predicate;
 import org.osgi.framework.Version;
 
 import io.plugboard.api.registry.PluginInfo;
+import io.plugboard.host.internal.text.VersionText;
 
 /**
  * Which plugin should serve a type: a name, and optionally one exact version of it (pinned with
@@ -108,17 +109,11 @@ record Selection(String name, Version version, boolean away) {
      * @throws IllegalArgumentException naming the versions installed
      */
     static Version installedVersion(List<PluginInfo> plugins, String name, String version) {
-        Version wanted;
-        try {
-            wanted = Version.parseVersion(version.trim());
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("'" + version + "' is not a version; give one as plugin:list shows it, e.g. 2.0.0");
-        }
+        Version wanted = VersionText.parse(version);
         List<String> installed = plugins.stream().filter(p -> p.name().equals(name))
                 .map(PluginInfo::version).toList();
         if (!installed.contains(wanted.toString())) {
-            throw new IllegalArgumentException("version " + version + " of " + name + " is not installed; installed versions: "
-                    + String.join(", ", installed));
+            throw new IllegalArgumentException(VersionText.notInstalled(version, name, installed));
         }
         return wanted;
     }

@@ -163,10 +163,13 @@ public class PluginCommandsTest extends GogoCommandsTestBase {
         plugin(installer.add(14, "io.plugboard.greeter-en", "1.0.0"), "greeter", "greeter.en", (Greeter) n -> n);
         plugin(installer.add(21, "io.plugboard.greeter-en", "2.0.0"), "greeter", "greeter.en", (Greeter) n -> n);
         assertEquals("'greeter.en' matches 2 bundles: 14 (io.plugboard.greeter-en 1.0.0), "
-                + "21 (io.plugboard.greeter-en 2.0.0); give the bundle id instead", fails("plugin:uninstall greeter.en"));
+                + "21 (io.plugboard.greeter-en 2.0.0); give the bundle id instead, or the name and the version",
+                fails("plugin:uninstall greeter.en"));
         assertEquals("'io.plugboard.greeter-en' matches 2 bundles: 14 (io.plugboard.greeter-en 1.0.0), "
-                + "21 (io.plugboard.greeter-en 2.0.0); give the bundle id instead",
+                + "21 (io.plugboard.greeter-en 2.0.0); give the bundle id instead, or the name and the version",
                 fails("plugin:info io.plugboard.greeter-en"));
+        assertEquals("'0.1.0-SNAPSHOT' is a Maven version, not an OSGi one: OSGi writes it 0.1.0.SNAPSHOT, as"
+                + " plugin:list shows it", fails("plugin:uninstall greeter.en 0.1.0-SNAPSHOT"));
     }
 
     /** As plugin:use greeter greeter.en 1.0.0 picks one of two versions side by side, so do uninstall and info. */
