@@ -254,7 +254,7 @@ public final class PluginInstallerImpl implements PluginInstaller {
             if (!jar.symbolicName().equals(bundle.getSymbolicName())) {
                 throw new PluginInstallException(source.displayName() + " is " + jar.symbolicName()
                         + ", but bundle " + bundle.getBundleId() + " is " + bundle.getSymbolicName()
-                        + "; install it as a new plugin instead");
+                        + "; install it as a new plugin instead (in the plugins folder: under another file name)");
             }
             checkNoDuplicate(jar, bundle);
             checkNamesFree(source, content);

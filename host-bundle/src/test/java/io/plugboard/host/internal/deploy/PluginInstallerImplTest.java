@@ -556,7 +556,7 @@ public class PluginInstallerImplTest {
         PluginInstallException e = assertThrows(PluginInstallException.class, () -> installer.update(bundle, other.toString()));
 
         assertEquals(other + " is io.example.b, but bundle " + bundle.getBundleId()
-                + " is io.example.a; install it as a new plugin instead", e.getMessage());
+                + " is io.example.a; install it as a new plugin instead (in the plugins folder: under another file name)", e.getMessage());
         assertEquals(new Version(1, 0, 0), bundle.getVersion());
     }
 
