@@ -44,6 +44,7 @@ import org.osgi.service.log.LoggerFactory;
 import io.plugboard.api.deploy.PluginFile;
 import io.plugboard.api.deploy.PluginFileHandler;
 import io.plugboard.host.internal.registry.ReplacementNotice;
+import io.plugboard.host.internal.text.ThrowableText;
 
 /** Installs, updates and uninstalls plugin bundles, validating jars first. */
 @Component(service = PluginInstaller.class)
@@ -1006,21 +1007,39 @@ public final class PluginInstallerImpl implements PluginInstaller {
     private void start(Bundle bundle) {
         try {
             startTransiently(bundle, false);
-        } catch (BundleException | IllegalStateException e) {
-            String message = StartFailure.reason(e);
-            if (!Objects.equals(startFailures.put(bundle.getBundleId(), message), message)) {
-                String why = whyNotActive(bundle).orElse(message);
-                String what = isLibrary(bundle) ? "Library" : "Plugin";
-                Throwable thrown = StartFailure.thrownByActivator(e);
-                if (thrown == null) {
-                    logger.warn("{} {} {} (bundle {}) is installed but not active: {}", what, bundle.getSymbolicName(),
-                            bundle.getVersion(), bundle.getBundleId(), why);
-                } else {
-                    // The plugin's own failure: its line is the bundle's, with the stack trace in plugboard.log.
-                    loggerOf(bundle).warn("{} {} {} (bundle {}) is installed but not active: {}", what,
-                            bundle.getSymbolicName(), bundle.getVersion(), bundle.getBundleId(), why, thrown);
-                }
-            }
+        } catch (VirtualMachineError e) {
+            throw e;
+        } catch (BundleException | RuntimeException | Error e) {
+            // Whatever one bundle's start throws is that bundle's failure: the others of the batch,
+            // and the folder's handling, go on.
+            failed(bundle, e);
+        }
+    }
+
+    /** Keeps and reports the bundle's start failure; never throws for what the plugin threw. */
+    private void failed(Bundle bundle, Throwable e) {
+        String message = StartFailure.reason(e);
+        if (Objects.equals(startFailures.put(bundle.getBundleId(), message), message)) {
+            return;
+        }
+        String why = whyNotActive(bundle).orElse(message);
+        String what = isLibrary(bundle) ? "Library" : "Plugin";
+        Throwable thrown = StartFailure.thrownByActivator(e);
+        if (thrown == null && (e instanceof BundleException || e instanceof IllegalStateException)) {
+            logger.warn("{} {} {} (bundle {}) is installed but not active: {}", what, bundle.getSymbolicName(),
+                    bundle.getVersion(), bundle.getBundleId(), why);
+            return;
+        }
+        // The plugin's own failure: its line is the bundle's, with the stack trace in plugboard.log;
+        // as a copy that prints, should the plugin's own not (the log service walks its causes).
+        Throwable printable = ThrowableText.printable(thrown != null ? thrown : e);
+        try {
+            loggerOf(bundle).warn("{} {} {} (bundle {}) is installed but not active: {}", what,
+                    bundle.getSymbolicName(), bundle.getVersion(), bundle.getBundleId(), why, printable);
+        } catch (RuntimeException | StackOverflowError logFailed) {
+            logger.warn("{} {} {} (bundle {}) is installed but not active: {} (its stack trace cannot be logged: {})",
+                    what, bundle.getSymbolicName(), bundle.getVersion(), bundle.getBundleId(), why,
+                    ThrowableText.describe(logFailed));
         }
     }
 

@@ -1,9 +1,8 @@
 package io.plugboard.host.internal.deploy;
 
-import java.util.IdentityHashMap;
-import java.util.Map;
-
 import org.osgi.framework.BundleException;
+
+import io.plugboard.host.internal.text.ThrowableText;
 
 /**
  * Why a bundle's start failed, in words a plugin author can act on. For an activator that threw,
@@ -15,36 +14,53 @@ final class StartFailure {
     private StartFailure() {
     }
 
-    /** The reason the start failed: what the activator threw when it did, else the framework's message. */
-    static String reason(Exception e) {
+    /**
+     * The reason the start failed: what the activator threw when it did, else the framework's
+     * message. Worded defensively (see {@link ThrowableText}): the plugin's exception may not
+     * let itself be printed, and the reason must still be given.
+     */
+    static String reason(Throwable e) {
         Throwable thrown = thrownByActivator(e);
         if (thrown == null) {
-            return e.getMessage();
+            return e instanceof BundleException || e instanceof IllegalStateException ? message(e)
+                    : ThrowableText.describe(e);
         }
         Throwable root = root(thrown);
-        StringBuilder text = new StringBuilder("its activator threw ").append(thrown);
+        StringBuilder text = new StringBuilder("its activator threw ").append(ThrowableText.describe(thrown));
         if (root != thrown) {
-            text.append(", caused by ").append(root);
+            text.append(", caused by ").append(ThrowableText.describe(root));
         }
-        StackTraceElement[] frames = root.getStackTrace();
+        StackTraceElement[] frames = frames(root);
         if (frames.length > 0) {
             text.append(" (at ").append(frames[0]).append(')');
         }
         return text.toString();
     }
 
+    /** The framework's own message; its exception's class is the host's or the framework's, not a plugin's. */
+    private static String message(Throwable e) {
+        try {
+            return e.getMessage();
+        } catch (RuntimeException failed) {
+            return ThrowableText.describe(e);
+        }
+    }
+
+    private static StackTraceElement[] frames(Throwable thrown) {
+        try {
+            return thrown.getStackTrace();
+        } catch (RuntimeException e) {
+            return new StackTraceElement[0];
+        }
+    }
+
     /** What the bundle's activator threw (the framework's exception's cause), or null when it was not that. */
-    static Throwable thrownByActivator(Exception e) {
+    static Throwable thrownByActivator(Throwable e) {
         return e instanceof BundleException be && be.getType() == BundleException.ACTIVATOR_ERROR ? be.getCause() : null;
     }
 
     /** The last cause of the chain; a cycle ends it where it would repeat. */
     static Throwable root(Throwable thrown) {
-        Map<Throwable, Boolean> seen = new IdentityHashMap<>();
-        Throwable root = thrown;
-        while (root.getCause() != null && seen.put(root, Boolean.TRUE) == null && !seen.containsKey(root.getCause())) {
-            root = root.getCause();
-        }
-        return root;
+        return ThrowableText.root(thrown);
     }
 }

@@ -20,6 +20,7 @@ import java.util.Map;
 import org.osgi.service.log.LogLevel;
 
 import io.plugboard.host.internal.text.ControlCharacters;
+import io.plugboard.host.internal.text.ThrowableText;
 
 /**
  * Writes log entries as {@code LEVEL [origin] message} lines: to the console when at or above a
@@ -102,12 +103,25 @@ final class LogLineWriter implements Closeable {
         line.append("] ");
         appendEscaped(line, message, true);
         if (exception != null) {
-            StringWriter trace = new StringWriter();
-            exception.printStackTrace(new PrintWriter(trace));
             line.append(System.lineSeparator()).append(CONTINUATION);
-            appendEscaped(line, trace.toString().stripTrailing(), true);
+            appendEscaped(line, stackTrace(exception), true);
         }
         return line.toString();
+    }
+
+    /**
+     * The exception's stack trace as printStackTrace prints it; a plugin's exception that cannot
+     * print itself (a toString that throws) is printed as a copy that can ({@link ThrowableText}).
+     */
+    private static String stackTrace(Throwable exception) {
+        StringWriter trace = new StringWriter();
+        try {
+            exception.printStackTrace(new PrintWriter(trace));
+        } catch (RuntimeException | StackOverflowError e) {
+            trace = new StringWriter();
+            ThrowableText.printable(exception).printStackTrace(new PrintWriter(trace));
+        }
+        return trace.toString().stripTrailing();
     }
 
     private static void appendEscaped(StringBuilder line, String text, boolean multiline) {

@@ -15,6 +15,7 @@ import org.osgi.service.log.LogListener;
 import org.osgi.service.log.LogReaderService;
 
 import io.plugboard.api.deploy.PluginFileHandler;
+import io.plugboard.host.internal.text.ThrowableText;
 
 /**
  * Prints every log entry with the symbolic name and version of the bundle that wrote it, so each
@@ -117,7 +118,7 @@ public final class LogPrinter {
             return true;
         }
         return loggerName != null && loggerName.startsWith(FRAMEWORK_EVENTS_LOGGER) && exception != null
-                && String.valueOf(exception).contains(DS_FACTORY_RETURNED_NULL);
+                && ThrowableText.describe(exception).contains(DS_FACTORY_RETURNED_NULL);
     }
 
     /**

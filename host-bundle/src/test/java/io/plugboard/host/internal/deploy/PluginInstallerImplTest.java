@@ -37,7 +37,9 @@ import org.osgi.framework.wiring.BundleRevisions;
 
 import com.sun.net.httpserver.HttpServer;
 
+import io.plugboard.host.internal.deploy.throwing.CycleActivator;
 import io.plugboard.host.internal.deploy.throwing.ThrowingActivator;
+import io.plugboard.host.internal.deploy.throwing.UnprintableActivator;
 import io.plugboard.testing.RecordingLogger;
 
 /** The installer in a real Felix framework. */
@@ -110,6 +112,34 @@ public class PluginInstallerImplTest {
         installer.install(jar("a.jar", TestJars.plugin("io.example.a", "1.0.0")).toString());
         assertEquals(Bundle.RESOLVED, bundle.getState());
         assertEquals(1, log.lines("warn").size());
+    }
+
+    @Test
+    public void anActivatorExceptionThatCannotBePrintedFailsOnlyItsBundle() throws Exception {
+        Path unprintable = jar("badmsg.jar", TestJars.withClasses(
+                List.of(UnprintableActivator.class, UnprintableActivator.Unprintable.class),
+                "Bundle-SymbolicName", "io.example.badmsg", "Bundle-Version", "1.0.0",
+                "Bundle-Activator", UnprintableActivator.class.getName(),
+                "Import-Package", "io.plugboard.api.kv;version=\"[1.0,2)\",org.osgi.framework"));
+        Path cycle = jar("cycle.jar", TestJars.withClasses(List.of(CycleActivator.class),
+                "Bundle-SymbolicName", "io.example.cycle", "Bundle-Version", "1.0.0",
+                "Bundle-Activator", CycleActivator.class.getName(),
+                "Import-Package", "io.plugboard.api.kv;version=\"[1.0,2)\",org.osgi.framework"));
+        Path good = jar("good.jar", TestJars.plugin("io.example.good", "1.0.0"));
+
+        List<Bundle> bundles = installer.installAll(List.of(unprintable.toString(), cycle.toString(), good.toString()),
+                (path, e) -> { throw new AssertionError(path, e); });
+
+        assertEquals("the others of the batch start", Bundle.ACTIVE, bundles.get(2).getState());
+        assertEquals(Bundle.RESOLVED, bundles.get(0).getState());
+        String why = installer.startFailure(bundles.get(0)).orElseThrow();
+        assertTrue(why, why.startsWith("its activator threw " + UnprintableActivator.Unprintable.class.getName()
+                + " (its message cannot be read: java.lang.IllegalStateException: toString throws) (at "
+                + UnprintableActivator.class.getName() + ".start("));
+        why = installer.startFailure(bundles.get(1)).orElseThrow();
+        assertTrue(why, why.startsWith("its activator threw java.lang.RuntimeException: a, caused by"
+                + " java.lang.RuntimeException: b (at " + CycleActivator.class.getName() + ".start("));
+        assertEquals(2, log.lines("warn").size());
     }
 
     @Test

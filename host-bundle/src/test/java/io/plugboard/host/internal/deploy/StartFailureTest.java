@@ -52,4 +52,38 @@ public class StartFailureTest {
         assertEquals("Bundle io.example is uninstalled",
                 StartFailure.reason(new IllegalStateException("Bundle io.example is uninstalled")));
     }
+
+    @Test
+    public void anActivatorsExceptionThatCannotBePrintedIsStillTheReason() {
+        RuntimeException thrown = new RuntimeException() {
+            private static final long serialVersionUID = 1L;
+
+            @Override
+            public String getMessage() {
+                throw new IllegalStateException("getMessage throws");
+            }
+
+            @Override
+            public String toString() {
+                throw new IllegalStateException("toString throws");
+            }
+        };
+        thrown.setStackTrace(new StackTraceElement[] {new StackTraceElement("io.example.A", "start", "A.java", 3)});
+
+        assertEquals("its activator threw " + thrown.getClass().getName() + " (its message cannot be read:"
+                + " java.lang.IllegalStateException: toString throws) (at io.example.A.start(A.java:3))",
+                StartFailure.reason(new BundleException("Activator start error", BundleException.ACTIVATOR_ERROR, thrown)));
+    }
+
+    @Test
+    public void aCauseCycleIsWordedUpToTheFirstCauseAlreadySeen() {
+        RuntimeException b = new RuntimeException("b");
+        RuntimeException a = new RuntimeException("a", b);
+        b.initCause(a);
+        b.setStackTrace(new StackTraceElement[] {new StackTraceElement("io.example.A", "start", "A.java", 3)});
+
+        assertEquals("its activator threw java.lang.RuntimeException: a, caused by java.lang.RuntimeException: b"
+                + " (at io.example.A.start(A.java:3))",
+                StartFailure.reason(new BundleException("Activator start error", BundleException.ACTIVATOR_ERROR, a)));
+    }
 }

@@ -75,6 +75,42 @@ public class LogLineWriterTest {
     }
 
     @Test
+    public void anExceptionThatCannotPrintItselfIsPrintedAsWhatCanBeRead() {
+        RuntimeException thrown = new RuntimeException() {
+            private static final long serialVersionUID = 1L;
+
+            @Override
+            public String getMessage() {
+                throw new IllegalStateException("getMessage throws");
+            }
+
+            @Override
+            public String toString() {
+                throw new IllegalStateException("toString throws");
+            }
+        };
+
+        List<String> lines = LogLineWriter.format(LogLevel.WARN, "t.badmsg 1.0.0", "failed", thrown).lines().toList();
+
+        assertEquals("WARN [t.badmsg 1.0.0] failed", lines.get(0));
+        assertEquals("  " + thrown.getClass().getName() + " (its message cannot be read: java.lang.IllegalStateException:"
+                + " toString throws)", lines.get(1));
+        assertTrue(lines.get(2), lines.get(2).trim().startsWith("at io.plugboard.host.internal.log.LogLineWriterTest"));
+    }
+
+    @Test
+    public void aCauseCycleIsPrintedOnce() {
+        RuntimeException b = new RuntimeException("b");
+        RuntimeException a = new RuntimeException("a", b);
+        b.initCause(a);
+
+        String entry = LogLineWriter.format(LogLevel.WARN, "t.cycle 1.0.0", "failed", a);
+
+        assertTrue(entry, entry.contains("Caused by: java.lang.RuntimeException: b"));
+        assertTrue(entry, entry.contains("[CIRCULAR REFERENCE: java.lang.RuntimeException: a]"));
+    }
+
+    @Test
     public void aLineBreakInAMessageCannotForgeAnEntry() throws IOException {
         Path file = temp.getRoot().toPath().resolve("plugboard.log");
         try (LogLineWriter writer = new LogLineWriter(console, LogLevel.INFO, file)) {
