@@ -67,7 +67,8 @@ public class ActivatorFailureIT extends PluginRuntimeTestSupport {
         assertTrue(row, row.matches(bundle.getBundleId() + " +" + THROWING_BUNDLE + " +- +" + bundle.getVersion()
                 + " +FAILED +failed to start: " + java.util.regex.Pattern.quote(THREW) + ".*"));
 
-        // Another plugin comes: the failed one is tried again (what it lacked might have come), said once.
+        // Another plugin comes, with a service capability: the failed one is tried again (what it lacked
+        // might have come), said once.
         Path other = drop("greeter-zh");
         waitFor("greeter.zh to serve", () -> registry.plugins().stream().anyMatch(p -> p.name().equals("greeter.zh")));
         assertEquals(Bundle.RESOLVED, bundle.getState());

@@ -16,6 +16,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
@@ -25,10 +26,14 @@ import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.BundleException;
 import org.osgi.framework.Constants;
+import org.osgi.framework.namespace.BundleNamespace;
+import org.osgi.framework.namespace.HostNamespace;
+import org.osgi.framework.namespace.IdentityNamespace;
 import org.osgi.framework.namespace.PackageNamespace;
 import org.osgi.framework.wiring.BundleCapability;
 import org.osgi.framework.wiring.BundleRequirement;
 import org.osgi.framework.wiring.BundleRevision;
+import org.osgi.framework.wiring.BundleWiring;
 import org.osgi.framework.wiring.FrameworkWiring;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -43,6 +48,7 @@ import org.osgi.service.log.LoggerFactory;
 
 import io.plugboard.api.deploy.PluginFile;
 import io.plugboard.api.deploy.PluginFileHandler;
+import io.plugboard.host.internal.leaks.ThreadScan;
 import io.plugboard.host.internal.registry.ReplacementNotice;
 import io.plugboard.host.internal.text.ThrowableText;
 
@@ -64,6 +70,9 @@ public final class PluginInstallerImpl implements PluginInstaller {
     /** From this many jars to install or waiting plugins on, they are handled on several threads. */
     static final int PARALLEL_MIN = 32;
     private static final int MAX_THREADS = 4;
+    /** After this many failed starts of an activator with the same reason, it is not retried automatically. */
+    static final int MAX_SAME_FAILURES = 3;
+    static final String LEFT_THREADS = "not retried automatically: it left threads running; fix it and update it";
 
     private final BundleContext context;
     private final Logger logger;
@@ -79,6 +88,11 @@ public final class PluginInstallerImpl implements PluginInstaller {
     private final InstalledContents contents;
     // Why each bundle last failed to start, by bundle id; whyNotActive shows it.
     private final Map<Long, String> startFailures = new ConcurrentHashMap<>();
+    // The bundles whose activator threw, by bundle id: whether and when they are tried again.
+    private final Map<Long, FailedRun> failedRuns = new ConcurrentHashMap<>();
+    // How many bundles that export packages or provide capabilities were installed or updated:
+    // only such an arrival can bring what a failed activator lacked.
+    private final AtomicLong arrivals = new AtomicLong();
     // The bundles this installer installed since the host started: those that import no
     // io.plugboard.api package are libraries it manages (see isLibrary).
     private final Set<Long> installedHere = ConcurrentHashMap.newKeySet();
@@ -278,6 +292,8 @@ public final class PluginInstallerImpl implements PluginInstaller {
                 throw new PluginInstallException("Cannot update " + BundleNames.describe(bundle) + ": " + e.getMessage(), e);
             }
             startFailures.remove(bundle.getBundleId());
+            // Updated: a new version, or the same jar on purpose (plugin:update): tried afresh.
+            failedRuns.remove(bundle.getBundleId());
             refresh(bundle);
             if (running != null) {
                 startOrRollBack(bundle, running, jar, source);
@@ -285,6 +301,7 @@ public final class PluginInstallerImpl implements PluginInstaller {
         });
         logger.info("Updated plugin {} from {} to {} (bundle {})", bundle.getSymbolicName(), before,
                 bundle.getVersion(), bundle.getBundleId());
+        arrived(bundle);
         startWaitingPlugins();
     }
 
@@ -366,6 +383,7 @@ public final class PluginInstallerImpl implements PluginInstaller {
         // The same content as before the update: a restart keeps it only if its jar still has it.
         running.content().ifPresent(c -> contents.record(bundle, c));
         startFailures.remove(bundle.getBundleId());
+        failedRuns.remove(bundle.getBundleId());
         refresh(bundle);
         start(bundle);
         if (bundle.getState() != Bundle.ACTIVE && bundle.getState() != Bundle.STARTING) {
@@ -407,6 +425,7 @@ public final class PluginInstallerImpl implements PluginInstaller {
             throw new PluginInstallException("Cannot uninstall " + BundleNames.describe(bundle) + ": " + e.getMessage(), e);
         }
         startFailures.remove(bundle.getBundleId());
+        failedRuns.remove(bundle.getBundleId());
         installedHere.remove(bundle.getBundleId());
         declared.remove(bundle.getBundleId());
         // Only if its code may still be in use: a bundle never resolved (one kept in the cache
@@ -708,6 +727,7 @@ public final class PluginInstallerImpl implements PluginInstaller {
             Bundle bundle = context.installBundle(source.location(), in);
             contents.record(bundle, content.fingerprint());
             installedHere.add(bundle.getBundleId());
+            arrived(bundle);
             // Names read for the checks are kept, so the next jar's check need not read the bundle's entries.
             if (content.pluginNames != null) {
                 declared.put(bundle.getBundleId(), new Declared(bundle.getLastModified(), content.pluginNames));
@@ -910,7 +930,7 @@ public final class PluginInstallerImpl implements PluginInstaller {
         List<Bundle> waiting = new ArrayList<>();
         for (Bundle b : context.getBundles()) {
             if ((b.getState() & (Bundle.INSTALLED | Bundle.RESOLVED)) != 0
-                    && b.getBundleId() != host && !isFragment(b) && (importsApi(b) || isLibrary(b))) {
+                    && b.getBundleId() != host && !isFragment(b) && (importsApi(b) || isLibrary(b)) && mayStart(b)) {
                 waiting.add(b);
             }
         }
@@ -1002,7 +1022,8 @@ public final class PluginInstallerImpl implements PluginInstaller {
     /**
      * Starts the plugin; a failure is kept for {@link #whyNotActive} and logged once per reason.
      * As Felix FileInstall does, a bundle that failed is tried again when others are installed
-     * (what it lacked may have come): its reason is logged again only if it changed.
+     * (what it lacked may have come), within bounds ({@link #mayStart}): its reason is logged
+     * again only if it changed.
      */
     private void start(Bundle bundle) {
         try {
@@ -1019,7 +1040,17 @@ public final class PluginInstallerImpl implements PluginInstaller {
     /** Keeps and reports the bundle's start failure; never throws for what the plugin threw. */
     private void failed(Bundle bundle, Throwable e) {
         String message = StartFailure.reason(e);
+        FailedRun run = StartFailure.thrownByActivator(e) == null ? null : failedRun(bundle, message);
+        if (run != null && run.leftThreads()) {
+            message += "; " + LEFT_THREADS;
+        }
         if (Objects.equals(startFailures.put(bundle.getBundleId(), message), message)) {
+            if (run != null && run.times() == MAX_SAME_FAILURES) {
+                logger.warn("{} {} {} (bundle {}) failed to start {} times for the same reason; not retried"
+                        + " automatically any more: update it (plugin:update, or a new jar in the plugins folder)"
+                        + " to try again", isLibrary(bundle) ? "Library" : "Plugin", bundle.getSymbolicName(),
+                        bundle.getVersion(), bundle.getBundleId(), run.times());
+            }
             return;
         }
         String why = whyNotActive(bundle).orElse(message);
@@ -1040,6 +1071,64 @@ public final class PluginInstallerImpl implements PluginInstaller {
             logger.warn("{} {} {} (bundle {}) is installed but not active: {} (its stack trace cannot be logged: {})",
                     what, bundle.getSymbolicName(), bundle.getVersion(), bundle.getBundleId(), why,
                     ThrowableText.describe(logFailed));
+        }
+    }
+
+    /**
+     * A start whose activator threw: the reason, how many times in a row it was that one, the
+     * arrivals counted when it failed, and whether it left threads running (its code ran in them
+     * after the start failed: another run would start them again, and none of them is ever stopped).
+     */
+    private record FailedRun(String reason, int times, long arrivalsSeen, boolean leftThreads) {
+    }
+
+    /** Records the activator's failed run; {@link #mayStart} decides from it whether to try again. */
+    private FailedRun failedRun(Bundle bundle, String reason) {
+        FailedRun before = failedRuns.get(bundle.getBundleId());
+        int times = before != null && before.reason().equals(reason) ? before.times() + 1 : 1;
+        FailedRun run = new FailedRun(reason, times, arrivals.get(), leftThreads(bundle));
+        failedRuns.put(bundle.getBundleId(), run);
+        return run;
+    }
+
+    /** Whether threads run the bundle's classes now, just after its activator threw. */
+    private static boolean leftThreads(Bundle bundle) {
+        BundleWiring wiring = bundle.adapt(BundleWiring.class);
+        if (wiring == null) {
+            return false;
+        }
+        Set<String> classes = ThreadScan.classNames(wiring.listResources("/", "*.class",
+                BundleWiring.LISTRESOURCES_LOCAL | BundleWiring.LISTRESOURCES_RECURSE));
+        return !ThreadScan.find(Thread.getAllStackTraces(), classes, wiring.getClassLoader()).isEmpty();
+    }
+
+    /**
+     * Whether to try the bundle's start (again). One never tried, or that failed without running
+     * code (it did not resolve), is. One whose activator threw is tried again only once something
+     * that could change its start arrived since (a bundle exporting packages or providing
+     * capabilities was installed or updated: not a refused install, not every install), and not
+     * after {@value #MAX_SAME_FAILURES} failures for the same reason, nor at all if it left threads
+     * running: each run would leak them again. Updating the bundle tries it afresh.
+     */
+    private boolean mayStart(Bundle bundle) {
+        FailedRun run = failedRuns.get(bundle.getBundleId());
+        return run == null || !run.leftThreads() && run.times() < MAX_SAME_FAILURES && arrivals.get() > run.arrivalsSeen();
+    }
+
+    /** Counts the bundle as an arrival if it offers other bundles something: packages or capabilities. */
+    private void arrived(Bundle bundle) {
+        BundleRevision revision = bundle.adapt(BundleRevision.class);
+        if (revision == null) {
+            return;
+        }
+        for (BundleCapability capability : revision.getDeclaredCapabilities(null)) {
+            String namespace = capability.getNamespace();
+            // Every bundle has these: they offer nothing a failed start could have lacked.
+            if (!IdentityNamespace.IDENTITY_NAMESPACE.equals(namespace) && !BundleNamespace.BUNDLE_NAMESPACE.equals(namespace)
+                    && !HostNamespace.HOST_NAMESPACE.equals(namespace)) {
+                arrivals.incrementAndGet();
+                return;
+            }
         }
     }
 
@@ -1070,6 +1159,7 @@ public final class PluginInstallerImpl implements PluginInstaller {
     private Optional<String> startTransiently(Bundle bundle, boolean checkComponents) throws BundleException {
         bundle.start(Bundle.START_TRANSIENT | Bundle.START_ACTIVATION_POLICY);
         startFailures.remove(bundle.getBundleId());
+        failedRuns.remove(bundle.getBundleId());
         Optional<String> component = checkComponents ? ComponentFailures.of(componentRuntime, bundle) : Optional.empty();
         if (component.isEmpty()) {
             logger.info("Started {} {} {} (bundle {})", kind(bundle), bundle.getSymbolicName(), bundle.getVersion(),

@@ -9,12 +9,13 @@ import java.util.Set;
 /**
  * Finds the threads that run a bundle revision's code: a stack frame of one of its classes, or
  * its class loader as the thread's context class loader. Free of OSGi, so it is unit-tested
- * with plain threads.
+ * with plain threads. The installer asks it too, after an activator threw: whether the failed
+ * start left threads running.
  */
-final class ThreadScan {
+public final class ThreadScan {
 
     /** A thread found running the revision's code, and the frame (or reason) that shows it. */
-    record Suspect(Thread thread, String where) {
+    public record Suspect(Thread thread, String where) {
     }
 
     private ThreadScan() {
@@ -24,7 +25,7 @@ final class ThreadScan {
      * Returns the class names of the resource paths a wiring lists, e.g. {@code a/b/C$1.class}
      * becomes {@code a.b.C$1}; other paths are skipped.
      */
-    static Set<String> classNames(Iterable<String> resourcePaths) {
+    public static Set<String> classNames(Iterable<String> resourcePaths) {
         Set<String> names = new HashSet<>();
         for (String path : resourcePaths) {
             if (path.endsWith(".class") && !path.endsWith("module-info.class") && !path.endsWith("package-info.class")) {
@@ -40,7 +41,7 @@ final class ThreadScan {
      * run one of {@code classes} or have {@code loader} (may be null) as context class loader.
      * The calling thread is never a suspect: it is the one that asks.
      */
-    static List<Suspect> find(Map<Thread, StackTraceElement[]> stacks, Set<String> classes, ClassLoader loader) {
+    public static List<Suspect> find(Map<Thread, StackTraceElement[]> stacks, Set<String> classes, ClassLoader loader) {
         List<Suspect> found = new ArrayList<>();
         Thread self = Thread.currentThread();
         for (Map.Entry<Thread, StackTraceElement[]> entry : stacks.entrySet()) {

@@ -38,6 +38,7 @@ import org.osgi.framework.wiring.BundleRevisions;
 import com.sun.net.httpserver.HttpServer;
 
 import io.plugboard.host.internal.deploy.throwing.CycleActivator;
+import io.plugboard.host.internal.deploy.throwing.LeakingActivator;
 import io.plugboard.host.internal.deploy.throwing.ThrowingActivator;
 import io.plugboard.host.internal.deploy.throwing.UnprintableActivator;
 import io.plugboard.testing.RecordingLogger;
@@ -108,10 +109,91 @@ public class PluginInstallerImplTest {
         assertEquals(List.of("warn: Plugin io.example.throws 1.0.0 (bundle " + bundle.getBundleId()
                 + ") is installed but not active: " + why), log.lines("warn"));
 
-        // Tried again as the next plugin comes (it might have brought what the activator lacked); said once.
-        installer.install(jar("a.jar", TestJars.plugin("io.example.a", "1.0.0")).toString());
+        // Tried again as a library comes (it might have brought what the activator lacked); said once.
+        installer.install(jar("lib.jar", library("io.example.lib", "io.example.shared")).toString());
         assertEquals(Bundle.RESOLVED, bundle.getState());
         assertEquals(1, log.lines("warn").size());
+    }
+
+    @Test
+    public void aFailedActivatorIsRetriedOnlyWhenSomethingArrivesAndOnlyAFewTimes() throws Exception {
+        Bundle bundle = installer.install(jar("throws.jar", throwingPlugin()).toString());
+        AtomicInteger runs = startsOf(bundle);
+
+        // Nothing that could change its start: a plugin that offers nothing, a refused install.
+        installer.install(jar("a.jar", TestJars.plugin("io.example.a", "1.0.0")).toString());
+        assertThrows(PluginInstallException.class, () -> installer.install(jar("a.jar", TestJars.plugin("io.example.a",
+                "1.0.0")).toString()));
+        assertEquals("not run again", 0, runs.get());
+
+        // A library that exports packages could: tried again, up to MAX_SAME_FAILURES runs in all.
+        for (int i = 1; i <= PluginInstallerImpl.MAX_SAME_FAILURES + 1; i++) {
+            installer.install(jar("lib" + i + ".jar", library("io.example.lib" + i, "io.example.shared" + i)).toString());
+        }
+        assertEquals(PluginInstallerImpl.MAX_SAME_FAILURES - 1, runs.get());
+        assertTrue(log.lines("warn").toString(), log.lines("warn").get(1).startsWith("warn: Plugin io.example.throws 1.0.0"
+                + " (bundle " + bundle.getBundleId() + ") failed to start " + PluginInstallerImpl.MAX_SAME_FAILURES
+                + " times for the same reason; not retried automatically any more: update it"));
+
+        // Updated: tried afresh.
+        installer.update(bundle, null);
+        assertEquals(PluginInstallerImpl.MAX_SAME_FAILURES, runs.get());
+        assertEquals(Bundle.RESOLVED, bundle.getState());
+    }
+
+    @Test
+    public void aFailedActivatorThatLeftThreadsRunningIsNotRetriedAutomatically() throws Exception {
+        Path jar = jar("leaks.jar", TestJars.withClasses(List.of(LeakingActivator.class, LeakingActivator.Worker.class),
+                "Bundle-SymbolicName", "io.example.leaks", "Bundle-Version", "1.0.0",
+                "Bundle-Activator", LeakingActivator.class.getName(),
+                "Import-Package", "io.plugboard.api.kv;version=\"[1.0,2)\",org.osgi.framework"));
+        try {
+            Bundle bundle = installer.install(jar.toString());
+            AtomicInteger runs = startsOf(bundle);
+
+            installer.install(jar("lib.jar", library("io.example.lib", "io.example.shared")).toString());
+
+            assertEquals("not run again", 0, runs.get());
+            assertEquals(1, workers().size());
+            String why = installer.startFailure(bundle).orElseThrow();
+            assertTrue(why, why.startsWith("its activator threw java.lang.IllegalStateException: started a thread,"
+                    + " then failed (at " + LeakingActivator.class.getName() + ".start("));
+            assertTrue(why, why.endsWith("; not retried automatically: it left threads running; fix it and update it"));
+            assertEquals(1, log.lines("warn").size());
+            assertTrue(log.lines("warn").get(0), log.lines("warn").get(0).endsWith(why));
+        } finally {
+            workers().forEach(Thread::interrupt);
+        }
+    }
+
+    /** The threads the leaking activator left. */
+    private static List<Thread> workers() {
+        return Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().equals(LeakingActivator.WORKER))
+                .toList();
+    }
+
+    /** Counts the starts of the bundle's activator from now on. */
+    private AtomicInteger startsOf(Bundle bundle) {
+        AtomicInteger runs = new AtomicInteger();
+        felix.hostContext().addBundleListener((SynchronousBundleListener) event -> {
+            if (event.getBundle().equals(bundle) && event.getType() == BundleEvent.STARTING) {
+                runs.incrementAndGet();
+            }
+        });
+        return runs;
+    }
+
+    private static byte[] throwingPlugin() throws Exception {
+        return TestJars.withClasses(List.of(ThrowingActivator.class),
+                "Bundle-SymbolicName", "io.example.throws", "Bundle-Version", "1.0.0",
+                "Bundle-Activator", ThrowingActivator.class.getName(),
+                "Import-Package", "io.plugboard.api.kv;version=\"[1.0,2)\",org.osgi.framework");
+    }
+
+    /** A library exporting one package. */
+    private static byte[] library(String name, String exported) throws Exception {
+        return TestJars.bundle(10, "Bundle-SymbolicName", name, "Bundle-Version", "1.0.0",
+                "Export-Package", exported + ";version=1.0.0");
     }
 
     @Test
