@@ -7,6 +7,7 @@ import io.plugboard.api.kv.KeyValueStoreException;
 import io.plugboard.api.registry.PluginUnavailableException;
 import io.plugboard.host.internal.deploy.PluginInstallException;
 import io.plugboard.host.internal.text.ControlCharacters;
+import io.plugboard.host.internal.text.ThrowableText;
 
 /**
  * The boundary between the {@code plugin:*} commands and the terminal. Everything a command
@@ -42,10 +43,11 @@ final class TerminalText {
             return ControlCharacters.escapedKeepingLines(command.get());
         } catch (IllegalArgumentException e) {
             throw e.getClass() == IllegalArgumentException.class
-                    ? shownAs(e, ControlCharacters.escaped(e.getMessage()))
-                    : shownAs(e, ControlCharacters.escapedKeepingLines(e.getMessage()));
+                    ? shownAs(e, ControlCharacters.escaped(ThrowableText.message(e)))
+                    : shownAs(e, ControlCharacters.escapedKeepingLines(ThrowableText.message(e)));
         } catch (RuntimeException e) {
-            throw shownAs(e, ControlCharacters.escapedKeepingLines(e.getMessage()));
+            // A plugin's exception: its getMessage may throw (hostile data, see ThrowableText).
+            throw shownAs(e, ControlCharacters.escapedKeepingLines(ThrowableText.message(e)));
         }
     }
 
@@ -59,11 +61,12 @@ final class TerminalText {
         if (e instanceof PluginInstallException) {
             return e;
         }
+        Throwable cause = ThrowableText.causeOf(e);
         String message = escaped == null ? e.getClass().getSimpleName() : escaped;
         Class<?> type = e.getClass();
         RuntimeException shown;
         if (type == IllegalArgumentException.class) {
-            shown = new IllegalArgumentException(message, e.getCause()) {
+            shown = new IllegalArgumentException(message, cause) {
                 private static final long serialVersionUID = 1L;
 
                 @Override
@@ -72,7 +75,7 @@ final class TerminalText {
                 }
             };
         } else if (type == IllegalStateException.class) {
-            shown = new IllegalStateException(message, e.getCause()) {
+            shown = new IllegalStateException(message, cause) {
                 private static final long serialVersionUID = 1L;
 
                 @Override
@@ -81,7 +84,7 @@ final class TerminalText {
                 }
             };
         } else if (type == UnsupportedOperationException.class) {
-            shown = new UnsupportedOperationException(message, e.getCause()) {
+            shown = new UnsupportedOperationException(message, cause) {
                 private static final long serialVersionUID = 1L;
 
                 @Override
@@ -90,7 +93,7 @@ final class TerminalText {
                 }
             };
         } else if (type == KeyValueStoreException.class) {
-            shown = new KeyValueStoreException(message, e.getCause()) {
+            shown = new KeyValueStoreException(message, cause) {
                 private static final long serialVersionUID = 1L;
 
                 @Override
@@ -107,8 +110,8 @@ final class TerminalText {
                     return getMessage();
                 }
             };
-            if (e.getCause() != null) {
-                shown.initCause(e.getCause());
+            if (cause != null) {
+                shown.initCause(cause);
             }
         } else if (e instanceof PluginUnavailableException unavailable && type == PluginUnavailableException.class) {
             shown = new PluginUnavailableException(unavailable.type(), message) {
@@ -119,13 +122,13 @@ final class TerminalText {
                     return getMessage();
                 }
             };
-            if (e.getCause() != null) {
-                shown.initCause(e.getCause());
+            if (cause != null) {
+                shown.initCause(cause);
             }
         } else {
             // A plugin's own exception type cannot be made here: its name goes into the message.
             String named = escaped == null ? type.getName() : type.getName() + ": " + escaped;
-            shown = new IllegalStateException(named, e.getCause()) {
+            shown = new IllegalStateException(named, cause) {
                 private static final long serialVersionUID = 1L;
 
                 @Override

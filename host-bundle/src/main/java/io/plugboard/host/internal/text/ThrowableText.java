@@ -43,6 +43,19 @@ public final class ThrowableText {
         }
     }
 
+    /**
+     * Its message, or, when asking throws, {@code (its message cannot be read: <what that threw>)}.
+     * Null when it has none.
+     */
+    public static String message(Throwable thrown) {
+        try {
+            return thrown.getMessage();
+        } catch (Throwable e) {
+            rethrowIfFatal(e);
+            return "(its message cannot be read: " + describeShallow(e) + ")";
+        }
+    }
+
     /** Its cause, or null when there is none or asking throws. */
     public static Throwable causeOf(Throwable thrown) {
         try {

@@ -147,6 +147,26 @@ public class StoreAndGreeterCommandsTest extends GogoCommandsTestBase {
     }
 
     @Test
+    public void aPluginExceptionWhoseMessageCannotBeReadIsShownAsSuch() throws Exception {
+        RuntimeException hostile = new RuntimeException() {
+            private static final long serialVersionUID = 1L;
+
+            @Override
+            public String getMessage() {
+                throw new IllegalStateException("getMessage throws");
+            }
+        };
+        plugin(installer.add(30, "io.example.hostile", "1.0.0"), "greeter", "greeter.hostile",
+                (io.plugboard.api.greeter.Greeter) who -> {
+                    throw hostile;
+                });
+        run("plugin:use greeter greeter.hostile");
+        // What the interactive shell prints: the failure's toString.
+        assertEquals(hostile.getClass().getName() + ": (its message cannot be read: java.lang.IllegalStateException:"
+                + " getMessage throws)", assertThrows(RuntimeException.class, () -> run("plugin:greet Ann")).toString());
+    }
+
+    @Test
     public void greetWithoutNameSaysWhatToType() {
         assertEquals("missing argument; type plugin:greet <name> (quote a name with spaces)", fails("plugin:greet"));
         assertEquals("too many arguments (2); type plugin:greet <name> (quote a name with spaces)",
