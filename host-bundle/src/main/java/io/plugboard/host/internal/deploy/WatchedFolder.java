@@ -28,6 +28,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
+import io.plugboard.host.internal.text.ThrowableText;
+
 /**
  * The threads behind the plugins folder: one daemon thread takes WatchService (inotify) events,
  * one worker thread runs {@link FolderSync} (judging files, rescans, installs). Events reach us
@@ -128,7 +130,8 @@ final class WatchedFolder implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (ExecutionException e) {
-            log.warn("Scanning the plugins folder " + dir + " failed: " + e.getCause());
+            log.warn("Scanning the plugins folder " + dir + " failed: " + ThrowableText.describe(e.getCause()),
+                    e.getCause());
         }
         if (settings.rescanMillis() > 0) {
             executor.scheduleWithFixedDelay(guarded(this::rescan), settings.rescanMillis(), settings.rescanMillis(),
@@ -376,7 +379,7 @@ final class WatchedFolder implements AutoCloseable {
             try {
                 task.run();
             } catch (RuntimeException e) {
-                log.warn("Handling the plugins folder " + dir + " failed: " + e);
+                log.warn("Handling the plugins folder " + dir + " failed: " + ThrowableText.describe(e), e);
             }
         };
     }
