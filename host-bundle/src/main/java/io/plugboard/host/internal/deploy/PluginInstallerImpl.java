@@ -51,6 +51,7 @@ import io.plugboard.api.deploy.PluginFileHandler;
 import io.plugboard.host.internal.leaks.ThreadScan;
 import io.plugboard.host.internal.registry.ReplacementNotice;
 import io.plugboard.host.internal.text.ThrowableText;
+import io.plugboard.host.internal.weaving.ExitCallGuard;
 
 /** Installs, updates and uninstalls plugin bundles, validating jars first. */
 @Component(service = PluginInstaller.class)
@@ -79,7 +80,7 @@ public final class PluginInstallerImpl implements PluginInstaller {
     private final BundleDiagnostics diagnostics;
     private final PackageRefresher refresher;
     /** Where the runtime (its BootSet) installs the bundles it is made of, as {@code plugboard:boot/<file>#<id>}. */
-    static final String RUNTIME_LOCATION_PREFIX = "plugboard:boot/";
+    public static final String RUNTIME_LOCATION_PREFIX = "plugboard:boot/";
 
     private final ReplacementNotice replacementNotice;
     // The bound on a whole download from a URL (PluginSource.DOWNLOAD_TIMEOUT_PROPERTY).
@@ -118,10 +119,20 @@ public final class PluginInstallerImpl implements PluginInstaller {
         }
     };
 
-    /** Creates the installer; the registry is told of every update, so calls wait for the new version. */
+    /**
+     * Creates the installer; the registry is told of every update, so calls wait for the new version.
+     * The guard is not used here: requiring it means its hook, which keeps plugins from calling
+     * System.exit, is registered before this installer (and so the folder's first scan) starts any plugin.
+     */
     @Activate
     public PluginInstallerImpl(BundleContext context, @Reference(name = "logger", service = LoggerFactory.class) Logger logger,
-            @Reference(name = "replacementNotice") ReplacementNotice replacementNotice) {
+            @Reference(name = "replacementNotice") ReplacementNotice replacementNotice,
+            @Reference(name = "exitCallGuard") ExitCallGuard exitCallGuard) {
+        this(context, logger, replacementNotice);
+    }
+
+    /** Creates the installer without the weaving hook's ordering, for tests that have no SCR. */
+    PluginInstallerImpl(BundleContext context, Logger logger, ReplacementNotice replacementNotice) {
         this.context = context;
         this.logger = logger;
         this.diagnostics = new BundleDiagnostics(context);

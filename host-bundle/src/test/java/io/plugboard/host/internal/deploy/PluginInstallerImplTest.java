@@ -33,14 +33,17 @@ import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleEvent;
 import org.osgi.framework.SynchronousBundleListener;
 import org.osgi.framework.Version;
+import org.osgi.framework.hooks.weaving.WeavingHook;
 import org.osgi.framework.wiring.BundleRevisions;
 
 import com.sun.net.httpserver.HttpServer;
 
+import io.plugboard.host.internal.deploy.exiting.ExitingActivator;
 import io.plugboard.host.internal.deploy.throwing.CycleActivator;
 import io.plugboard.host.internal.deploy.throwing.LeakingActivator;
 import io.plugboard.host.internal.deploy.throwing.ThrowingActivator;
 import io.plugboard.host.internal.deploy.throwing.UnprintableActivator;
+import io.plugboard.host.internal.weaving.ExitCallHook;
 import io.plugboard.testing.RecordingLogger;
 
 /** The installer in a real Felix framework. */
@@ -222,6 +225,31 @@ public class PluginInstallerImplTest {
         assertTrue(why, why.startsWith("its activator threw java.lang.RuntimeException: a, caused by"
                 + " java.lang.RuntimeException: b (at " + CycleActivator.class.getName() + ".start("));
         assertEquals(2, log.lines("warn").size());
+    }
+
+    @Test
+    public void anActivatorThatCallsSystemExitFailsItsStartAndTheHostRunsOn() throws Exception {
+        felix.hostContext().registerService(WeavingHook.class, new ExitCallHook(felix.host, log.logger()), null);
+        Path jar = jar("exits.jar", TestJars.withClasses(List.of(ExitingActivator.class),
+                "Bundle-SymbolicName", "io.example.exits", "Bundle-Version", "1.0.0",
+                "Bundle-Activator", ExitingActivator.class.getName(),
+                "Import-Package", "io.plugboard.api.kv;version=\"[1.0,2)\",org.osgi.framework"));
+
+        Bundle bundle = installer.install(jar.toString());
+
+        assertEquals(Bundle.RESOLVED, bundle.getState());
+        assertEquals(Bundle.ACTIVE, felix.host.getState());
+        String reason = "its activator threw java.lang.SecurityException: io.example.exits 1.0.0 (bundle "
+                + bundle.getBundleId() + ") called System.exit(3); a plugin may not end the host (at "
+                + ExitingActivator.class.getName() + ".start(ExitingActivator.java:";
+        String why = installer.whyNotActive(bundle).orElseThrow();
+        assertTrue(why, why.startsWith("io.example.exits 1.0.0, bundle " + bundle.getBundleId()
+                + " is resolved but failed to start: " + reason));
+        assertEquals(List.of("warn: Plugin io.example.exits 1.0.0 (bundle " + bundle.getBundleId()
+                + ") is installed but not active: " + why), log.lines("warn"));
+        assertTrue(log.lines("info").toString(), log.lines("info").contains("info: io.example.exits 1.0.0 (bundle "
+                + bundle.getBundleId() + ") calls System.exit, Runtime.exit or Runtime.halt in "
+                + ExitingActivator.class.getName() + ": such a call throws a SecurityException instead of ending Plugboard"));
     }
 
     @Test

@@ -83,7 +83,7 @@ public final class TestJars {
     }
 
     /** A bundle jar with the given manifest headers and the class files of these classes, as the test build made them. */
-    static byte[] withClasses(List<Class<?>> classes, String... headers) throws IOException {
+    public static byte[] withClasses(List<Class<?>> classes, String... headers) throws IOException {
         Manifest manifest = new Manifest();
         Attributes main = manifest.getMainAttributes();
         main.put(Attributes.Name.MANIFEST_VERSION, "1.0");
