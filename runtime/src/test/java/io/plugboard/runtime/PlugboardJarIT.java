@@ -226,6 +226,24 @@ public class PlugboardJarIT {
     }
 
     @Test
+    public void aPluginThatCallsSystemExitAsItStartsFailsAndTheRuntimeRunsOn() throws Exception {
+        PlugboardProcess.run(work, "");
+        Files.copy(Path.of(System.getProperty("plugboard.fixture.exiting-activator")), work.resolve("plugins/exiting.jar"));
+
+        PlugboardProcess p = PlugboardProcess.run(work, "plugin:list\nplugin:greet Ada\n");
+
+        // Not its exit code 3: every command ran.
+        assertEquals(p.transcript(), 0, p.exitCode());
+        String failed = p.stdout().lines().filter(l -> l.contains("io.plugboard.exiting-activator")).findFirst().orElse("");
+        assertThat(p.transcript(), failed, containsString(" FAILED "));
+        assertThat(p.transcript(), failed, containsString("failed to start: its activator threw java.lang.SecurityException:"
+                + " io.plugboard.exiting-activator 0.1.0.SNAPSHOT (bundle "));
+        assertThat(p.transcript(), failed, containsString(") called System.exit(3); a plugin may not end the host (at "
+                + "io.plugboard.exiting.ExitingActivator.start(ExitingActivator.java:"));
+        assertThat(p.transcript(), p.stdout(), containsString("Ada"));
+    }
+
+    @Test
     public void pluginOptionInstallsAJar() throws Exception {
         // Start once so the example plugins are unpacked, then install one of them by path into
         // a runtime whose plugins folder is empty.
