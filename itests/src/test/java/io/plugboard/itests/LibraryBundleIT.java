@@ -6,9 +6,16 @@ import static org.ops4j.pax.exam.CoreOptions.frameworkProperty;
 import static org.ops4j.pax.exam.CoreOptions.options;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.jar.Attributes;
+import java.util.jar.JarEntry;
+import java.util.jar.JarInputStream;
+import java.util.jar.JarOutputStream;
+import java.util.jar.Manifest;
 
 import org.junit.After;
 import org.junit.Test;
@@ -74,6 +81,54 @@ public class LibraryBundleIT extends PluginRuntimeTestSupport {
         waitFor("the library to be uninstalled", () -> bundleNamed(LIBRARY).isEmpty());
         waitFor("greeter-shout to be refreshed", () -> bundleNamed(SHOUTING_GREETER).orElseThrow().getState()
                 == Bundle.INSTALLED);
+    }
+
+    @Test
+    public void aLibraryUpdateThatWouldBreakARunningPluginIsRefusedAndTheLibraryServesOn() throws Exception {
+        Path library = drop("shout-library");
+        drop("greeter-shout");
+        waitFor("greeter.shout to run", () -> registry.plugins().stream().anyMatch(p -> p.name().equals("greeter.shout")));
+        execute("plugin:use greeter greeter.shout").assertSucceeded();
+        Bundle lib = bundleNamed(LIBRARY).orElseThrow();
+        Bundle shout = bundleNamed(SHOUTING_GREETER).orElseThrow();
+
+        int logged = logFileLines().size();
+        // Its export moved to 2.0.0, out of greeter-shout's import range [1,2).
+        Path v2 = withShoutExportAt2(projectJar("shout-library"), newWorkDir("shout-v2").resolve("shout-library.jar"));
+        Path part = library.resolveSibling(".shout-library.jar.part");
+        Files.copy(v2, part);
+        Files.move(part, library, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+
+        waitFor("the refusal", () -> logFileLines().stream().anyMatch(l -> l.contains("Cannot update shout-library.jar")));
+        String line = logFileLines().stream().filter(l -> l.contains("Cannot update shout-library.jar")).findFirst()
+                .orElseThrow();
+        assertTrue(line, line.contains("not updated: " + LIBRARY + " 2.0.0 (") && line.contains(") would break the"
+                + " running plugin " + SHOUTING_GREETER + " " + shout.getVersion() + ", bundle " + shout.getBundleId()
+                + ": it imports io.plugboard.shout [1.0.0,2.0.0), but " + LIBRARY + " 2.0.0 exports io.plugboard.shout"
+                + " 2.0.0; " + LIBRARY + " " + lib.getVersion() + " keeps serving"));
+        assertEquals(lib.getVersion(), bundleNamed(LIBRARY).orElseThrow().getVersion());
+        assertEquals(Bundle.ACTIVE, shout.getState());
+        assertEquals("HELLO, BOB!", execute("plugin:greet Bob").assertSucceeded());
+        assertTrue("no FrameworkEvent ERROR: the plugin was never rewired", logFileLines().stream().skip(logged)
+                .noneMatch(l -> l.contains("[" + SHOUTING_GREETER) && l.contains("FrameworkEvent ERROR")));
+    }
+
+    /** The library jar at version 2.0.0, exporting io.plugboard.shout at 2.0.0. */
+    private static Path withShoutExportAt2(Path source, Path target) throws IOException {
+        try (InputStream file = Files.newInputStream(source); JarInputStream in = new JarInputStream(file)) {
+            Manifest manifest = new Manifest(in.getManifest());
+            Attributes main = manifest.getMainAttributes();
+            main.putValue("Bundle-Version", "2.0.0");
+            main.putValue("Export-Package", "io.plugboard.shout;version=\"2.0.0\"");
+            try (OutputStream bytes = Files.newOutputStream(target); JarOutputStream out = new JarOutputStream(bytes, manifest)) {
+                for (JarEntry entry = in.getNextJarEntry(); entry != null; entry = in.getNextJarEntry()) {
+                    out.putNextEntry(new JarEntry(entry.getName()));
+                    in.transferTo(out);
+                    out.closeEntry();
+                }
+            }
+        }
+        return target;
     }
 
     @Test

@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiConsumer;
@@ -33,6 +34,7 @@ import org.osgi.framework.namespace.PackageNamespace;
 import org.osgi.framework.wiring.BundleCapability;
 import org.osgi.framework.wiring.BundleRequirement;
 import org.osgi.framework.wiring.BundleRevision;
+import org.osgi.framework.wiring.BundleWire;
 import org.osgi.framework.wiring.BundleWiring;
 import org.osgi.framework.wiring.FrameworkWiring;
 import org.osgi.service.component.annotations.Activate;
@@ -287,6 +289,8 @@ public final class PluginInstallerImpl implements PluginInstaller {
             checkNoBundleDeclares(source, jar, content, bundle);
             // Only a running version is worth going back to; one that did not run is simply replaced.
             Running running = wasActive ? running(bundle) : null;
+            // What the running version's exports are wired to: the refresh rewires those bundles to the new one.
+            BundleWiring oldWiring = bundle.adapt(BundleWiring.class);
             // Forgotten first: should the update fail halfway, no entry claims either content.
             contents.forget(bundle);
             try (InputStream in = content.open()) {
@@ -305,6 +309,14 @@ public final class PluginInstallerImpl implements PluginInstaller {
             startFailures.remove(bundle.getBundleId());
             // Updated: a new version, or the same jar on purpose (plugin:update): tried afresh.
             failedRuns.remove(bundle.getBundleId());
+            if (running != null) {
+                // Judged before the refresh, which would restart them against the new version and fail.
+                List<String> broken = brokenDependents(bundle, oldWiring);
+                if (!broken.isEmpty()) {
+                    refuse(bundle, running, "not updated: " + jar + " (" + source.displayName() + ") would break "
+                            + String.join("; and ", broken));
+                }
+            }
             refresh(bundle);
             if (running != null) {
                 startOrRollBack(bundle, running, jar, source);
@@ -349,13 +361,86 @@ public final class PluginInstallerImpl implements PluginInstaller {
             failure = whyNotStarted(bundle, e);
         }
         // Worded before the roll-back: the reasons are those of the new version's requirements.
-        String refused = "not updated: " + jar + " (" + source.displayName() + ") " + failure;
+        refuse(bundle, running, "not updated: " + jar + " (" + source.displayName() + ") " + failure);
+    }
+
+    /** Puts the running version back and refuses the update, saying why ({@code refused}) and what serves. */
+    private void refuse(Bundle bundle, Running running, String refused) {
         String undone = rollBack(bundle, running);
         // The caller reports it (the shell's Error, the folder's warning): logged here only as what was done.
-        logger.info("Refused the update of plugin {} (bundle {}): {}", bundle.getSymbolicName(), bundle.getBundleId(),
-                refused + undone);
+        logger.info("Refused the update of {} {} (bundle {}): {}", kind(bundle), bundle.getSymbolicName(),
+                bundle.getBundleId(), refused + undone);
         startWaitingPlugins();
         throw new PluginInstallException(refused + undone);
+    }
+
+    /**
+     * The running bundles wired to the updated bundle's old revision ({@code oldWiring}) that its
+     * new revision could not serve, each with the requirement it would leave unsatisfied (a
+     * library's export moved to a version outside a plugin's import range, say): the refresh
+     * would rewire them to the new revision, and they would stop and not start again. A
+     * requirement another resolved bundle satisfies is no loss.
+     */
+    private List<String> brokenDependents(Bundle bundle, BundleWiring oldWiring) {
+        BundleRevision updated = bundle.adapt(BundleRevision.class);
+        // No wires once the update dropped the old revision at once: nothing was wired to it.
+        List<BundleWire> wires = oldWiring == null ? null : oldWiring.getProvidedWires(null);
+        if (wires == null || updated == null) {
+            return List.of();
+        }
+        Map<Bundle, List<String>> lost = new TreeMap<>(BY_ID);
+        for (BundleWire wire : wires) {
+            Bundle user = wire.getRequirer().getBundle();
+            BundleRequirement requirement = wire.getRequirement();
+            if (user.equals(bundle) || (user.getState() & (Bundle.ACTIVE | Bundle.STARTING)) == 0
+                    || isSatisfied(requirement, bundle, updated)) {
+                continue;
+            }
+            lost.computeIfAbsent(user, u -> new ArrayList<>()).add(describeLoss(requirement, updated));
+        }
+        List<String> broken = new ArrayList<>();
+        lost.forEach((user, reasons) -> broken.add("the running " + kind(user) + " " + BundleNames.describe(user)
+                + ": it " + String.join("; it ", reasons)));
+        return broken;
+    }
+
+    /** Whether the new revision, or another resolved bundle, has a capability the requirement matches. */
+    private boolean isSatisfied(BundleRequirement requirement, Bundle bundle, BundleRevision updated) {
+        for (BundleCapability capability : updated.getDeclaredCapabilities(requirement.getNamespace())) {
+            if (requirement.matches(capability)) {
+                return true;
+            }
+        }
+        for (Bundle other : context.getBundles()) {
+            BundleWiring wiring = other.equals(bundle) ? null : other.adapt(BundleWiring.class);
+            if (wiring == null) {
+                continue;
+            }
+            for (BundleCapability capability : wiring.getCapabilities(requirement.getNamespace())) {
+                if (requirement.matches(capability)) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    /** The requirement the new revision leaves unsatisfied, in plain words, with what it offers instead. */
+    private static String describeLoss(BundleRequirement requirement, BundleRevision updated) {
+        String filter = requirement.getDirectives().get(Constants.FILTER_DIRECTIVE);
+        String newVersion = updated.getSymbolicName() + " " + updated.getVersion();
+        if (!PackageNamespace.PACKAGE_NAMESPACE.equals(requirement.getNamespace())) {
+            return "requires " + requirement.getNamespace() + " " + filter + ", which " + newVersion + " does not provide";
+        }
+        String pkg = RequirementFilters.packageName(filter).orElse("");
+        List<String> exported = new ArrayList<>();
+        for (BundleCapability capability : updated.getDeclaredCapabilities(PackageNamespace.PACKAGE_NAMESPACE)) {
+            if (pkg.equals(capability.getAttributes().get(PackageNamespace.PACKAGE_NAMESPACE))) {
+                exported.add(pkg + " " + capability.getAttributes().get(PackageNamespace.CAPABILITY_VERSION_ATTRIBUTE));
+            }
+        }
+        return "imports " + RequirementFilters.describePackage(filter) + ", but " + newVersion
+                + (exported.isEmpty() ? " does not export it" : " exports " + String.join(" and ", exported));
     }
 
     /** Stops the new version whose component failed, before the running one is put back. */

@@ -277,6 +277,40 @@ public class PluginInstallerImplTest {
     }
 
     @Test
+    public void aLibraryUpdateThatARunningPluginCouldNotResolveAgainstIsRefusedAndTheOldVersionKeepsServing()
+            throws Exception {
+        Bundle library = installer.install(jar("lib.jar", library("1.0.0")).toString());
+        Bundle user = installer.install(jar("user.jar", TestJars.bundle(10, "Bundle-SymbolicName", "io.example.user",
+                "Bundle-Version", "1.0.0",
+                "Import-Package", "io.plugboard.api.kv,io.example.shared;version=\"[1.0,2)\"")).toString());
+        assertEquals(Bundle.ACTIVE, user.getState());
+        Path v2 = jar("lib-v2.jar", library("2.0.0"));
+
+        PluginInstallException refused = assertThrows(PluginInstallException.class,
+                () -> installer.update(library, v2.toString()));
+
+        assertEquals("not updated: io.example.lib 2.0.0 (" + v2 + ") would break the running plugin io.example.user"
+                + " 1.0.0, bundle " + user.getBundleId() + ": it imports io.example.shared [1.0.0,2.0.0), but"
+                + " io.example.lib 2.0.0 exports io.example.shared 2.0.0; io.example.lib 1.0.0 keeps serving",
+                refused.getMessage());
+        assertEquals(new Version(1, 0, 0), library.getVersion());
+        assertEquals(Bundle.ACTIVE, library.getState());
+        assertEquals("the plugin runs on, wired to the library's old version", Bundle.ACTIVE, user.getState());
+        assertEquals(List.of(), log.lines("warn"));
+
+        // A version the plugin can use is taken.
+        installer.update(library, jar("lib-v11.jar", library("1.1.0")).toString());
+        assertEquals(new Version(1, 1, 0), library.getVersion());
+        assertEquals(Bundle.ACTIVE, user.getState());
+    }
+
+    /** A library exporting io.example.shared at its own version. */
+    private static byte[] library(String version) throws Exception {
+        return TestJars.bundle(10, "Bundle-SymbolicName", "io.example.lib", "Bundle-Version", version,
+                "Export-Package", "io.example.shared;version=" + version);
+    }
+
+    @Test
     public void aSecondBundleDeclaringAPluginAtTheSameVersionIsRefusedNamingTheFirst() throws Exception {
         Path first = jar("zh.jar", TestJars.pluginNamed("io.example.zh", "1.0.0", "greeter.zh"));
         Bundle bundle = installer.install(first.toString());
