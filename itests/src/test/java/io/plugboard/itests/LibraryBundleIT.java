@@ -81,6 +81,19 @@ public class LibraryBundleIT extends PluginRuntimeTestSupport {
         waitFor("the library to be uninstalled", () -> bundleNamed(LIBRARY).isEmpty());
         waitFor("greeter-shout to be refreshed", () -> bundleNamed(SHOUTING_GREETER).orElseThrow().getState()
                 == Bundle.INSTALLED);
+        // Said on one line with the reason, as for any plugin not active, and still known by its plugin's name.
+        Bundle shout = bundleNamed(SHOUTING_GREETER).orElseThrow();
+        String reason = "is not resolved: it imports io.plugboard.shout [1.0.0,2.0.0), which no bundle exports";
+        waitFor("the warning that greeter-shout is not active", () -> logFileLines().stream().anyMatch(l -> l.contains(
+                " WARN ") && l.contains("Plugin " + SHOUTING_GREETER + " " + shout.getVersion() + " (bundle "
+                + shout.getBundleId() + ") is installed but not active: ") && l.contains(reason)));
+        String listed = execute("plugin:list").assertSucceeded().lines().filter(l -> l.startsWith(shout.getBundleId() + " "))
+                .findFirst().orElseThrow();
+        assertTrue(listed, listed.matches(shout.getBundleId() + " +greeter\\.shout +greeter +" + shout.getVersion()
+                + " +INSTALLED +not resolved: it imports io\\.plugboard\\.shout \\[1\\.0\\.0,2\\.0\\.0\\), which no bundle"
+                + " exports"));
+        String shoutInfo = execute("plugin:info greeter.shout").assertSucceeded();
+        assertTrue(shoutInfo, shoutInfo.contains(reason));
     }
 
     @Test

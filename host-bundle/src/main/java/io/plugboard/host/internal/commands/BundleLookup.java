@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 
 import org.osgi.framework.Bundle;
@@ -23,10 +24,17 @@ final class BundleLookup {
 
     private final List<Bundle> pluginBundles;
     private final List<PluginInfo> plugins;
+    // What a bundle that registers no plugin (unresolved, failed) declares: it is still named by those names.
+    private final Function<Bundle, Set<String>> declaredNames;
 
     BundleLookup(List<Bundle> pluginBundles, List<PluginInfo> plugins) {
+        this(pluginBundles, plugins, b -> Set.of());
+    }
+
+    BundleLookup(List<Bundle> pluginBundles, List<PluginInfo> plugins, Function<Bundle, Set<String>> declaredNames) {
         this.pluginBundles = pluginBundles;
         this.plugins = plugins;
+        this.declaredNames = declaredNames;
     }
 
     /**
@@ -84,14 +92,24 @@ final class BundleLookup {
         return !text.isEmpty() && text.chars().allMatch(Character::isDigit);
     }
 
-    /** The plugin bundles that register a plugin of the name or have it as symbolic name, oldest first. */
+    /**
+     * The plugin bundles that register a plugin of the name, or declare it and register none, or
+     * have it as symbolic name, oldest first.
+     */
     private List<Bundle> named(String name) {
         Set<Long> pluginBundleIds = plugins.stream().filter(p -> p.name().equals(name))
                 .map(PluginInfo::bundleId).collect(Collectors.toSet());
         // Plugin bundles come sorted by id, so candidates are listed oldest first.
         return pluginBundles.stream()
-                .filter(b -> pluginBundleIds.contains(b.getBundleId()) || name.equals(b.getSymbolicName()))
+                .filter(b -> pluginBundleIds.contains(b.getBundleId()) || name.equals(b.getSymbolicName())
+                        || declaresOnly(b, name))
                 .toList();
+    }
+
+    /** Whether the bundle registers no plugin and declares one of the name (its plugin while it cannot run). */
+    private boolean declaresOnly(Bundle bundle, String name) {
+        return plugins.stream().noneMatch(p -> p.bundleId() == bundle.getBundleId())
+                && declaredNames.apply(bundle).contains(name);
     }
 
     /**
@@ -109,7 +127,8 @@ final class BundleLookup {
                 }
             }
         }
-        if (name.equals(bundle.getSymbolicName())) {
+        // A declared plugin not registered has the bundle's version, as plugin:list shows it.
+        if (name.equals(bundle.getSymbolicName()) || declaresOnly(bundle, name)) {
             versions.add(bundle.getVersion());
         }
         return versions;
@@ -119,6 +138,8 @@ final class BundleLookup {
         Set<String> known = new TreeSet<>();
         plugins.forEach(p -> known.add(p.name()));
         pluginBundles.stream().map(Bundle::getSymbolicName).filter(Objects::nonNull).forEach(known::add);
+        pluginBundles.stream().filter(b -> plugins.stream().noneMatch(p -> p.bundleId() == b.getBundleId()))
+                .forEach(b -> known.addAll(declaredNames.apply(b)));
         return new IllegalArgumentException("no plugin or plugin bundle is named '" + name
                 + "'; known names: " + (known.isEmpty() ? "none" : String.join(", ", known))
                 + " (or give a bundle id from plugin:list)");

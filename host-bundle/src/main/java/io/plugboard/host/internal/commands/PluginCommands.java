@@ -11,6 +11,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.stream.Collectors;
 
 import org.apache.felix.service.command.Descriptor;
@@ -108,7 +109,9 @@ public final class PluginCommands {
                     && !filePlugins.isHandler(b.getBundleId())).toList();
             Map<Long, String> failed = new HashMap<>();
             withoutPlugins.forEach(b -> installer.startFailure(b).ifPresent(why -> failed.put(b.getBundleId(), why)));
-            boolean details = !unregistered.isEmpty() || !failed.isEmpty()
+            Map<Long, String> unresolved = new HashMap<>();
+            withoutPlugins.forEach(b -> installer.whyNotResolved(b).ifPresent(why -> unresolved.put(b.getBundleId(), why)));
+            boolean details = !unregistered.isEmpty() || !failed.isEmpty() || !unresolved.isEmpty()
                     || plugins.stream().anyMatch(p -> filePlugins.owner(p).isPresent());
             String[] header = {"ID", "NAME", "TYPE", "VERSION", "STATE", "ACTIVE", "DETAILS"};
             TextTable table = new TextTable(details ? header : Arrays.copyOf(header, header.length - 1));
@@ -132,11 +135,19 @@ public final class PluginCommands {
                 // A bundle whose start failed is FAILED, with the reason: RESOLVED alone would hide it.
                 String failure = failed.get(bundle.getBundleId());
                 String state = failure != null ? "FAILED" : BundleDescriber.stateName(bundle.getState());
+                String why = failure != null ? "failed to start: " + value(failure)
+                        : value(unresolved.getOrDefault(bundle.getBundleId(), ""));
                 // A library (a bundle that imports no io.plugboard.api package) serves plugins, not calls.
-                String kind = installer.isLibrary(bundle) ? "library" : "-";
-                String[] row = {String.valueOf(bundle.getBundleId()), String.valueOf(bundle.getSymbolicName()), kind,
-                        bundle.getVersion().toString(), state, "", failure != null ? "failed to start: " + value(failure) : ""};
-                table.row(details ? row : Arrays.copyOf(row, row.length - 1));
+                boolean library = installer.isLibrary(bundle);
+                Map<String, String> declared = library ? Map.of() : declaredWhileUnresolved(bundle);
+                if (declared.isEmpty()) {
+                    declared = Map.of(String.valueOf(bundle.getSymbolicName()), library ? "library" : "-");
+                }
+                for (Map.Entry<String, String> plugin : new TreeMap<>(declared).entrySet()) {
+                    String[] row = {String.valueOf(bundle.getBundleId()), value(plugin.getKey()), value(plugin.getValue()),
+                            bundle.getVersion().toString(), state, "", why};
+                    table.row(details ? row : Arrays.copyOf(row, row.length - 1));
+                }
             }
             return table.toString() + waitingTypes(plugins);
         });
@@ -415,7 +426,15 @@ public final class PluginCommands {
     }
 
     private BundleLookup lookup() {
-        return new BundleLookup(installer.pluginBundles(), registry.plugins());
+        return new BundleLookup(installer.pluginBundles(), registry.plugins(), b -> declaredWhileUnresolved(b).keySet());
+    }
+
+    /**
+     * The plugins an unresolved bundle declares, name to type: it registers none (a library it
+     * needs was removed, say), yet the user knows it by them. A resolved bundle is named as it is.
+     */
+    private Map<String, String> declaredWhileUnresolved(Bundle bundle) {
+        return bundle.getState() == Bundle.INSTALLED ? installer.declaredPlugins(bundle) : Map.of();
     }
 
     /** What a freshly installed or updated bundle offers, and why it is not active if it is not. */

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.jar.JarFile;
 import java.util.jar.Manifest;
@@ -77,7 +78,16 @@ final class DeclaredPluginNames {
      * components, or is uninstalled meanwhile.
      */
     static Set<String> of(Bundle bundle) {
-        Set<String> names = new TreeSet<>();
+        return new TreeSet<>(plugins(bundle).keySet());
+    }
+
+    /**
+     * The plugins the components of an installed bundle declare, name to type ({@code -} for a
+     * component without a {@code plugin.type}), sorted by name: what an unresolved plugin bundle
+     * would register, read as {@link #of(Bundle)} reads the names.
+     */
+    static Map<String, String> plugins(Bundle bundle) {
+        Map<String, String> names = new TreeMap<>();
         try {
             String header = bundle.getHeaders("").get(SERVICE_COMPONENT);
             if (header == null) {
@@ -104,12 +114,12 @@ final class DeclaredPluginNames {
         return names;
     }
 
-    private static void read(URL entry, Set<String> names) {
+    private static void read(URL entry, Map<String, String> names) {
         if (entry == null) {
             return;
         }
         try (InputStream in = entry.openStream()) {
-            names.addAll(pluginNames(in.readAllBytes()));
+            plugins(in.readAllBytes()).forEach(names::putIfAbsent);
         } catch (IOException e) {
             // Not readable: SCR could not read it either, so it declares nothing.
         }
@@ -150,7 +160,15 @@ final class DeclaredPluginNames {
 
     /** The {@code plugin.name} values of the component descriptions in one XML file; none if it is not XML. */
     static Set<String> pluginNames(byte[] xml) {
-        Set<String> names = new TreeSet<>();
+        return new TreeSet<>(plugins(xml).keySet());
+    }
+
+    /**
+     * The {@code plugin.name} values of the component descriptions in one XML file, each to the
+     * {@code plugin.type} of its component ({@code -} if none); none if it is not XML.
+     */
+    static Map<String, String> plugins(byte[] xml) {
+        Map<String, String> plugins = new TreeMap<>();
         XMLInputFactory factory = XMLInputFactory.newDefaultFactory();
         // A plugin's file: no DTD, no entity from elsewhere.
         factory.setProperty(XMLInputFactory.SUPPORT_DTD, false);
@@ -158,16 +176,35 @@ final class DeclaredPluginNames {
         try {
             XMLStreamReader reader = factory.createXMLStreamReader(new ByteArrayInputStream(xml));
             try {
+                // One file may hold several components: a name takes the type of its own component.
+                String name = null;
+                String pluginType = null;
                 while (reader.hasNext()) {
-                    if (reader.next() == XMLStreamConstants.START_ELEMENT && "property".equals(reader.getLocalName())
-                            && PluginProperties.NAME.equals(reader.getAttributeValue(null, "name"))) {
+                    int event = reader.next();
+                    if (event == XMLStreamConstants.END_ELEMENT && "component".equals(reader.getLocalName())) {
+                        if (name != null) {
+                            plugins.putIfAbsent(name, pluginType == null ? "-" : pluginType);
+                        }
+                        name = null;
+                        pluginType = null;
+                    } else if (event == XMLStreamConstants.START_ELEMENT && "property".equals(reader.getLocalName())) {
+                        String property = reader.getAttributeValue(null, "name");
                         String type = reader.getAttributeValue(null, "type");
                         String value = reader.getAttributeValue(null, "value");
                         // Without a value attribute the body holds values, one a line: an array, which names no plugin.
-                        if (value != null && (type == null || "String".equals(type))) {
-                            names.add(value);
+                        if (value == null || (type != null && !"String".equals(type))) {
+                            continue;
+                        }
+                        if (PluginProperties.NAME.equals(property)) {
+                            name = value;
+                        } else if (PluginProperties.TYPE.equals(property)) {
+                            pluginType = value;
                         }
                     }
+                }
+                // A property outside any component element (not a description SCR reads, but seen before).
+                if (name != null) {
+                    plugins.putIfAbsent(name, pluginType == null ? "-" : pluginType);
                 }
             } finally {
                 reader.close();
@@ -175,6 +212,6 @@ final class DeclaredPluginNames {
         } catch (XMLStreamException e) {
             // Not a component description SCR could read either: it declares nothing.
         }
-        return names;
+        return plugins;
     }
 }

@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.Collection;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.BiConsumer;
 
@@ -152,4 +153,21 @@ public interface PluginInstaller {
      * An active bundle whose component failed to activate runs no plugin: that is explained too.
      */
     Optional<String> whyNotActive(Bundle bundle);
+
+    /**
+     * Why the bundle is not resolved, for plugin:list's DETAILS ({@code not resolved: it imports
+     * ...}), or empty when it is resolved.
+     */
+    default Optional<String> whyNotResolved(Bundle bundle) {
+        return Optional.empty();
+    }
+
+    /**
+     * The plugins the bundle's components declare, name to type ({@code -} if a component has
+     * none), read from its entries without resolving it: what a bundle that registers nothing
+     * (unresolved, failed) would register, so that the user can still name it by its plugin name.
+     */
+    default Map<String, String> declaredPlugins(Bundle bundle) {
+        return Map.of();
+    }
 }

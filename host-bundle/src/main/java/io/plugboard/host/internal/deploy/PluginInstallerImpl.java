@@ -515,6 +515,8 @@ public final class PluginInstallerImpl implements PluginInstaller {
         }
         contents.forget(bundle);
         contents.forgetMove(bundle);
+        // The refresh below restarts these against what is left; one that cannot resolve then is told.
+        List<Bundle> users = runningUsers(bundle);
         try {
             bundle.uninstall();
         } catch (BundleException e) {
@@ -530,6 +532,31 @@ public final class PluginInstallerImpl implements PluginInstaller {
             refresh(bundle);
         }
         logger.info("Uninstalled {} (bundle {})", name, bundle.getBundleId());
+        for (Bundle user : users) {
+            if ((user.getState() & (Bundle.ACTIVE | Bundle.STARTING | Bundle.UNINSTALLED)) == 0) {
+                // The framework's restart failed with only a FrameworkEvent ERROR: tried once more, the
+                // failure is the one-line warning with the reason that every plugin not active gets.
+                start(user);
+            }
+        }
+    }
+
+    /** The running bundles, other than itself, wired to what the bundle provides. */
+    private static List<Bundle> runningUsers(Bundle bundle) {
+        BundleWiring wiring = bundle.adapt(BundleWiring.class);
+        List<BundleWire> wires = wiring == null ? null : wiring.getProvidedWires(null);
+        List<Bundle> users = new ArrayList<>();
+        if (wires == null) {
+            return users;
+        }
+        for (BundleWire wire : wires) {
+            Bundle user = wire.getRequirer().getBundle();
+            if (!user.equals(bundle) && !users.contains(user) && (user.getState() & (Bundle.ACTIVE | Bundle.STARTING)) != 0) {
+                users.add(user);
+            }
+        }
+        users.sort(BY_ID);
+        return users;
     }
 
     @Override
@@ -610,6 +637,20 @@ public final class PluginInstallerImpl implements PluginInstaller {
     public Optional<String> startFailure(Bundle bundle) {
         return bundle.getState() == Bundle.RESOLVED ? Optional.ofNullable(startFailures.get(bundle.getBundleId()))
                 : Optional.empty();
+    }
+
+    @Override
+    public Optional<String> whyNotResolved(Bundle bundle) {
+        if (bundle.getState() != Bundle.INSTALLED) {
+            return Optional.empty();
+        }
+        List<String> missing = diagnostics.unsatisfiedRequirements(bundle);
+        return Optional.of(missing.isEmpty() ? "not resolved" : "not resolved: it " + String.join("; it ", missing));
+    }
+
+    @Override
+    public Map<String, String> declaredPlugins(Bundle bundle) {
+        return DeclaredPluginNames.plugins(bundle);
     }
 
     @Override

@@ -56,6 +56,29 @@ public class PluginCommandsTest extends GogoCommandsTestBase {
         assertEquals("uninstalled io.example.shout-library 1.0.0 (bundle 15)", run("plugin:uninstall 15"));
     }
 
+    /** A library removed under it: the plugin registers nothing, but is still known by the plugin it declares. */
+    @Test
+    public void anUnresolvedPluginBundleIsListedAndFoundByTheNameAndTypeItDeclaresWithTheReason() throws Exception {
+        defaultPlugins();
+        installer.add(17, "io.plugboard.greeter-shout", "0.1.0").state = Bundle.INSTALLED;
+        installer.declared.put(17L, java.util.Map.of("greeter.shout", "greeter"));
+        installer.notResolvedBecause.put(17L, "not resolved: it imports io.plugboard.shout [1.0.0,2.0.0), which no"
+                + " bundle exports");
+        installer.notActiveBecause.put(17L, "io.plugboard.greeter-shout 0.1.0, bundle 17 is not resolved: it imports"
+                + " io.plugboard.shout [1.0.0,2.0.0), which no bundle exports");
+        assertEquals(String.join("\n",
+                "ID  NAME           TYPE     VERSION  STATE      ACTIVE  DETAILS",
+                "14  greeter.en     greeter  1.0.0    ACTIVE     *",
+                "13  kv.file        kv       1.1.0    ACTIVE",
+                "12  kv.memory      kv       1.0.0    ACTIVE     *",
+                "17  greeter.shout  greeter  0.1.0    INSTALLED          not resolved: it imports io.plugboard.shout"
+                        + " [1.0.0,2.0.0), which no bundle exports"), run("plugin:list"));
+        String info = run("plugin:info greeter.shout");
+        assertTrue(info, info.contains("  not active: io.plugboard.greeter-shout 0.1.0, bundle 17 is not resolved"));
+        assertEquals(info, run("plugin:info greeter.shout 0.1.0"));
+        assertEquals("uninstalled io.plugboard.greeter-shout 0.1.0 (bundle 17)", run("plugin:uninstall greeter.shout"));
+    }
+
     /** The selected kv.memory is gone (failed, say): no kv row has a *, and a line says why. */
     @Test
     public void listSaysWhichTypeWaitsForItsSelectedPlugin() throws Exception {

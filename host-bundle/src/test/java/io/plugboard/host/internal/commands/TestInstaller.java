@@ -24,6 +24,8 @@ final class TestInstaller implements PluginInstaller {
     final Map<Long, String> notActiveBecause = new HashMap<>();
     final Map<Long, String> startFailures = new HashMap<>();
     final Set<Long> libraries = new HashSet<>();
+    final Map<Long, String> notResolvedBecause = new HashMap<>();
+    final Map<Long, Map<String, String>> declared = new HashMap<>();
     final Map<Long, java.nio.file.Path> movedFiles = new HashMap<>();
     final List<String> calls = new ArrayList<>();
     private long nextId = 20;
@@ -79,6 +81,16 @@ final class TestInstaller implements PluginInstaller {
     @Override
     public Optional<String> startFailure(Bundle bundle) {
         return Optional.ofNullable(startFailures.get(bundle.getBundleId()));
+    }
+
+    @Override
+    public Optional<String> whyNotResolved(Bundle bundle) {
+        return Optional.ofNullable(notResolvedBecause.get(bundle.getBundleId()));
+    }
+
+    @Override
+    public Map<String, String> declaredPlugins(Bundle bundle) {
+        return declared.getOrDefault(bundle.getBundleId(), Map.of());
     }
 
     @Override

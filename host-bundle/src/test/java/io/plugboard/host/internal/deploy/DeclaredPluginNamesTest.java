@@ -55,6 +55,19 @@ public class DeclaredPluginNamesTest {
     }
 
     @Test
+    public void eachNameTakesTheTypeOfItsOwnComponent() {
+        String xml = "<components>"
+                + "<scr:component xmlns:scr=\"http://www.osgi.org/xmlns/scr/v1.4.0\" name=\"A\">"
+                + "<property name=\"plugin.type\" value=\"greeter\"/><property name=\"plugin.name\" value=\"greeter.a\"/>"
+                + "</scr:component>"
+                + "<scr:component xmlns:scr=\"http://www.osgi.org/xmlns/scr/v1.4.0\" name=\"B\">"
+                + "<property name=\"plugin.name\" value=\"untyped.b\"/>"
+                + "</scr:component></components>";
+        assertEquals(Map.of("greeter.a", "greeter", "untyped.b", "-"),
+                DeclaredPluginNames.plugins(xml.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    @Test
     public void whatIsNotXmlDeclaresNothing() {
         assertEquals(Set.of(), DeclaredPluginNames.pluginNames("<scr:component><property".getBytes(StandardCharsets.UTF_8)));
         String dtd = "<!DOCTYPE c [<!ENTITY x SYSTEM \"file:///etc/passwd\">]>"

@@ -304,6 +304,32 @@ public class PluginInstallerImplTest {
         assertEquals(Bundle.ACTIVE, user.getState());
     }
 
+    @Test
+    public void aLibraryRemovedUnderARunningPluginLeavesAWarningWithTheReasonAndThePluginKnownByItsName()
+            throws Exception {
+        Bundle library = installer.install(jar("lib.jar", library("1.0.0")).toString());
+        String xml = "OSGI-INF/io.example.user.Store.xml";
+        Bundle user = installer.install(jar("user.jar", TestJars.withEntries(
+                Map.of(xml, TestJars.component("io.example.user.Store", "kv.user")),
+                "Bundle-SymbolicName", "io.example.user", "Bundle-Version", "1.0.0",
+                "Import-Package", "io.plugboard.api.kv,io.example.shared;version=\"[1.0,2)\"",
+                "Service-Component", xml)).toString());
+        assertEquals(Bundle.ACTIVE, user.getState());
+        assertEquals(Optional.empty(), installer.whyNotResolved(user));
+
+        installer.uninstall(library);
+
+        assertEquals(Bundle.INSTALLED, user.getState());
+        String why = "io.example.user 1.0.0, bundle " + user.getBundleId() + " is not resolved: it imports"
+                + " io.example.shared [1.0.0,2.0.0), which no bundle exports";
+        assertEquals(List.of("warn: Plugin io.example.user 1.0.0 (bundle " + user.getBundleId()
+                + ") is installed but not active: " + why), log.lines("warn"));
+        assertEquals(Optional.of("not resolved: it imports io.example.shared [1.0.0,2.0.0), which no bundle exports"),
+                installer.whyNotResolved(user));
+        assertEquals("read from its components, unresolved as it is", Map.of("kv.user", "kv"),
+                installer.declaredPlugins(user));
+    }
+
     /** A library exporting io.example.shared at its own version. */
     private static byte[] library(String version) throws Exception {
         return TestJars.bundle(10, "Bundle-SymbolicName", "io.example.lib", "Bundle-Version", version,
