@@ -5,10 +5,17 @@ import static org.ops4j.pax.exam.CoreOptions.frameworkProperty;
 import static org.ops4j.pax.exam.CoreOptions.options;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.List;
+import java.util.jar.JarEntry;
+import java.util.jar.JarFile;
+import java.util.jar.JarInputStream;
+import java.util.jar.JarOutputStream;
+import java.util.jar.Manifest;
 
 import org.junit.After;
 import org.junit.Test;
@@ -83,7 +90,30 @@ public class PluginNameClashIT extends PluginRuntimeTestSupport {
         assertEquals("(other) Bob", execute("plugin:greet Bob").assertSucceeded());
         assertEquals(1, refusals(refusal));
         Files.delete(en);
+        // Gone first: a bundle the folder is uninstalling meanwhile is STOPPING, not inactive for good.
+        waitFor("greeter-en to be gone", () -> bundleNamed(GREETER_EN_BUNDLE).isEmpty());
         everyBundleIsActive();
+    }
+
+    /** The first's update to another version lets the refused one in at once: the clashing version left. */
+    @Test
+    public void inTheFolderTheSecondIsTakenWhenTheFirstIsUpdatedToAnotherVersion() throws Exception {
+        Path zh = drop("greeter-zh");
+        waitFor("greeter.zh from greeter-zh.jar", () -> greeterZh().size() == 1);
+        Bundle first = bundleNamed(ZH_BUNDLE).orElseThrow();
+        drop("greeter-zh-other");
+        waitFor("greeter-zh-other.jar refused", () -> logFileLines().stream()
+                .anyMatch(l -> l.contains("Cannot install greeter-zh-other.jar from the plugins folder: ")));
+
+        Path v020 = atVersion(projectJar("greeter-zh"), "0.2.0", newWorkDir("zh-020").resolve("greeter-zh.jar"));
+        Path part = zh.resolveSibling(".greeter-zh.jar.part");
+        Files.copy(v020, part);
+        Files.move(part, zh, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+
+        waitFor("greeter.zh 0.2.0 from greeter-zh.jar and the other's greeter.zh", () -> greeterZh().size() == 2
+                && bundleNamed(OTHER_BUNDLE).map(b -> b.getState() == Bundle.ACTIVE).orElse(false));
+        assertEquals("0.2.0", first.getVersion().toString());
+        assertEquals(Bundle.ACTIVE, first.getState());
     }
 
     @Test
@@ -106,6 +136,24 @@ public class PluginNameClashIT extends PluginRuntimeTestSupport {
         waitFor("greeter.zh from greeter-zh-other", () -> greeterZh().size() == 1
                 && greeterZh().get(0).bundleId() == bundleNamed(OTHER_BUNDLE).orElseThrow().getBundleId());
         execute("plugin:uninstall " + OTHER_BUNDLE).assertSucceeded();
+    }
+
+    /** The jar with another Bundle-Version, all else as it is. */
+    private static Path atVersion(Path source, String version, Path target) throws IOException {
+        try (InputStream file = Files.newInputStream(source); JarInputStream in = new JarInputStream(file)) {
+            Manifest manifest = new Manifest(in.getManifest());
+            manifest.getMainAttributes().putValue("Bundle-Version", version);
+            try (OutputStream bytes = Files.newOutputStream(target); JarOutputStream out = new JarOutputStream(bytes, manifest)) {
+                for (JarEntry entry = in.getNextJarEntry(); entry != null; entry = in.getNextJarEntry()) {
+                    if (!entry.getName().equals(JarFile.MANIFEST_NAME)) {
+                        out.putNextEntry(new JarEntry(entry.getName()));
+                        in.transferTo(out);
+                        out.closeEntry();
+                    }
+                }
+            }
+        }
+        return target;
     }
 
     private List<PluginInfo> greeterZh() {

@@ -127,9 +127,12 @@ public final class FolderWatcher {
         folder = watched;
         // Any bundle uninstalled past the folder (plugin:uninstall, the shell's uninstall): a jar
         // refused because that bundle was installed may fit now. One the folder uninstalled (its
-        // jar deleted) is not news: the folder judged the refused files again as it did so.
+        // jar deleted) is not news: the folder judged the refused files again as it did so. An
+        // update (from the folder or plugin:update) is news too: the version, or the plugins, the
+        // refused jar clashed with may have left with the old revision.
         uninstalls = event -> {
-            if (event.getType() == BundleEvent.UNINSTALLED && !jarActions.leftThroughFolder(event.getBundle())) {
+            if ((event.getType() == BundleEvent.UNINSTALLED && !jarActions.leftThroughFolder(event.getBundle()))
+                    || event.getType() == BundleEvent.UPDATED) {
                 watched.pluginLeft();
             }
         };

@@ -112,6 +112,33 @@ public class FolderWatcherTest {
     }
 
     /**
+     * A jar refused for declaring the plugin name and version another bundle has is taken once
+     * that bundle's update moves it to another version: its old version left, as if it had been
+     * uninstalled. Updated from the folder or by command alike.
+     */
+    @Test
+    public void anUpdateThatMovesTheFirstToAnotherVersionLetsTheRefusedJarIn() throws Exception {
+        TestJars.write(dir.resolve("zh.jar"), TestJars.pluginNamed("io.example.zh", "1.0.0", "greeter.zh"));
+        TestJars.write(dir.resolve("zh-b.jar"), TestJars.pluginNamed("io.example.zh-b", "1.0.0", "greeter.zh-b"));
+        activate();
+        drop("other.jar", TestJars.pluginNamed("io.example.other", "1.0.0", "greeter.zh"));
+        drop("other-b.jar", TestJars.pluginNamed("io.example.other-b", "1.0.0", "greeter.zh-b"));
+        await(() -> warnings("Cannot install other.jar") == 1 && warnings("Cannot install other-b.jar") == 1);
+
+        drop("zh.jar", TestJars.pluginNamed("io.example.zh", "2.0.0", "greeter.zh"));
+
+        await(() -> bundleAt("other.jar").map(b -> b.getState() == Bundle.ACTIVE).orElse(false));
+        assertEquals("2.0.0", bundle("zh.jar").getVersion().toString());
+
+        // plugin:update from a jar outside the folder.
+        Path zhB2 = TestJars.write(temp.getRoot().toPath().resolve("zh-b-2.jar"),
+                TestJars.pluginNamed("io.example.zh-b", "2.0.0", "greeter.zh-b"));
+        installer.update(bundle("zh-b.jar"), zhB2.toString());
+
+        await(() -> bundleAt("other-b.jar").map(b -> b.getState() == Bundle.ACTIVE).orElse(false));
+    }
+
+    /**
      * Deactivation stops the handlers' thread too, as it stops the folder's worker: an install
      * under way (a go-plugin start waits for its plugin) is given a bounded time, then
      * interrupted and waited for again, boundedly, so the thread has ended when deactivate returns.
