@@ -8,10 +8,15 @@ import static org.ops4j.pax.exam.CoreOptions.frameworkProperty;
 import static org.ops4j.pax.exam.CoreOptions.options;
 
 import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.jar.Attributes;
+import java.util.jar.JarEntry;
+import java.util.jar.JarOutputStream;
+import java.util.jar.Manifest;
 
 import org.junit.Test;
 import org.junit.runner.RunWith;
@@ -124,6 +129,44 @@ public class KvMemoryStateHandoverIT extends PluginRuntimeTestSupport {
 
         waitForKvMemory(bundle.getVersion().toString());
         assertTwoEntries();
+    }
+
+    /**
+     * A fragment installed for the running kv-memory attaches at once: its host is refreshed (as
+     * Felix FileInstall does), so kv.memory stops and starts again, handing its entries over and
+     * taking them back as in an update.
+     */
+    @Test
+    public void aFragmentInstalledForItAttachesAtOnceAndTheEntriesStay() throws Exception {
+        putTwoEntries();
+        Bundle bundle = bundleNamed(KV_MEMORY_BUNDLE).orElseThrow();
+        Path jar = newWorkDir("fragment").resolve("kv-memory-fragment.jar");
+        Manifest manifest = new Manifest();
+        Attributes main = manifest.getMainAttributes();
+        main.put(Attributes.Name.MANIFEST_VERSION, "1.0");
+        main.putValue("Bundle-ManifestVersion", "2");
+        main.putValue("Bundle-SymbolicName", "io.plugboard.itests.kv-memory-fragment");
+        main.putValue("Bundle-Version", "1.0.0");
+        main.putValue("Fragment-Host", KV_MEMORY_BUNDLE);
+        try (OutputStream file = Files.newOutputStream(jar); JarOutputStream out = new JarOutputStream(file, manifest)) {
+            out.putNextEntry(new JarEntry("io/plugboard/itests/fragment.txt"));
+            out.write("from the fragment".getBytes(StandardCharsets.UTF_8));
+            out.closeEntry();
+        }
+
+        String installed = execute("plugin:install " + jar).assertSucceeded();
+
+        assertTrue(installed, installed.endsWith("; a fragment: it attaches to its host bundle"));
+        Bundle fragment = bundleNamed("io.plugboard.itests.kv-memory-fragment").orElseThrow();
+        assertEquals("attached", Bundle.RESOLVED, fragment.getState());
+        assertTrue("the host's class loader sees the fragment's entry",
+                bundle.getResource("io/plugboard/itests/fragment.txt") != null);
+        waitForKvMemory(bundle.getVersion().toString());
+        assertTwoEntries();
+        String row = execute("plugin:list").assertSucceeded().lines()
+                .filter(l -> l.startsWith(fragment.getBundleId() + " ")).findFirst().orElseThrow();
+        assertTrue(row, row.matches(fragment.getBundleId() + " +io\\.plugboard\\.itests\\.kv-memory-fragment +fragment"
+                + " +1\\.0\\.0 +RESOLVED *"));
     }
 
     @Test

@@ -137,11 +137,13 @@ public final class PluginCommands {
                 String state = failure != null ? "FAILED" : BundleDescriber.stateName(bundle.getState());
                 String why = failure != null ? "failed to start: " + value(failure)
                         : value(unresolved.getOrDefault(bundle.getBundleId(), ""));
-                // A library (a bundle that imports no io.plugboard.api package) serves plugins, not calls.
-                boolean library = installer.isLibrary(bundle);
+                // A library (a bundle that imports no io.plugboard.api package) serves plugins, not
+                // calls; a fragment adds to its host and never runs.
+                boolean fragment = installer.isFragment(bundle);
+                boolean library = fragment || installer.isLibrary(bundle);
                 Map<String, String> declared = library ? Map.of() : declaredWhileUnresolved(bundle);
                 if (declared.isEmpty()) {
-                    declared = Map.of(String.valueOf(bundle.getSymbolicName()), library ? "library" : "-");
+                    declared = Map.of(String.valueOf(bundle.getSymbolicName()), fragment ? "fragment" : library ? "library" : "-");
                 }
                 for (Map.Entry<String, String> plugin : new TreeMap<>(declared).entrySet()) {
                     String[] row = {String.valueOf(bundle.getBundleId()), value(plugin.getKey()), value(plugin.getValue()),
@@ -442,7 +444,8 @@ public final class PluginCommands {
         String plugins = registry.plugins().stream().filter(p -> p.bundleId() == bundle.getBundleId())
                 .map(p -> p.name() + " (" + p.type() + ")").collect(Collectors.joining(", "));
         Optional<String> why = installer.whyNotActive(bundle);
-        String offers = installer.isLibrary(bundle) ? "; a library: it imports no io.plugboard.api package"
+        String offers = installer.isFragment(bundle) ? "; a fragment: it attaches to its host bundle"
+                : installer.isLibrary(bundle) ? "; a library: it imports no io.plugboard.api package"
                 : plugins.isEmpty() ? "; it registers no plugin yet" : "; plugins: " + plugins;
         return offers
                 + why.map(w -> "\nnot active: " + w).orElse("");

@@ -134,6 +134,11 @@ public interface PluginInstaller {
         return false;
     }
 
+    /** Whether the bundle is a fragment (listed as such: it attaches to its host and is never started). */
+    default boolean isFragment(Bundle bundle) {
+        return false;
+    }
+
     /** Whether the bundle is one of {@link #pluginBundles}, without listing them all. */
     default boolean isPlugin(Bundle bundle) {
         return pluginBundles().contains(bundle);

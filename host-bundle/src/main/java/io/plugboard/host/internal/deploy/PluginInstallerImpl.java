@@ -188,6 +188,7 @@ public final class PluginInstallerImpl implements PluginInstaller {
     @Override
     public Bundle install(String pathOrUrl) {
         Bundle bundle = installWithoutStart(pathOrUrl, BundleIdentities.of(context));
+        attachFragments(List.of(bundle));
         startWaitingPlugins();
         return bundle;
     }
@@ -247,6 +248,7 @@ public final class PluginInstallerImpl implements PluginInstaller {
                 }
             }
         }
+        attachFragments(installed);
         // Start only after all are installed, so plugins that need each other resolve together.
         startWaitingPlugins();
         return installed;
@@ -628,9 +630,15 @@ public final class PluginInstallerImpl implements PluginInstaller {
                 && !bundle.getLocation().startsWith(RUNTIME_LOCATION_PREFIX) && !importsApi(bundle);
     }
 
-    /** How the log names the bundle: {@code plugin}, or {@code library} for a library. */
+    /** How the log names the bundle: {@code plugin}, {@code fragment} for a fragment, or {@code library} for a library. */
     private String kind(Bundle bundle) {
-        return isLibrary(bundle) ? "library" : "plugin";
+        return isFragment(bundle) ? "fragment" : isLibrary(bundle) ? "library" : "plugin";
+    }
+
+    @Override
+    public boolean isFragment(Bundle bundle) {
+        BundleRevision revision = bundle.adapt(BundleRevision.class);
+        return revision != null && (revision.getTypes() & BundleRevision.TYPE_FRAGMENT) != 0;
     }
 
     @Override
@@ -644,6 +652,12 @@ public final class PluginInstallerImpl implements PluginInstaller {
         if (bundle.getState() != Bundle.INSTALLED) {
             return Optional.empty();
         }
+        if (isFragment(bundle)) {
+            Optional<String> unattached = whyNotAttached(bundle);
+            if (unattached.isPresent()) {
+                return unattached;
+            }
+        }
         List<String> missing = diagnostics.unsatisfiedRequirements(bundle);
         return Optional.of(missing.isEmpty() ? "not resolved" : "not resolved: it " + String.join("; it ", missing));
     }
@@ -655,6 +669,16 @@ public final class PluginInstallerImpl implements PluginInstaller {
 
     @Override
     public Optional<String> whyNotActive(Bundle bundle) {
+        if (isFragment(bundle)) {
+            // Attached (resolved), a fragment is all it can be: it is never started.
+            if (bundle.getState() == Bundle.RESOLVED) {
+                return Optional.empty();
+            }
+            Optional<String> unattached = whyNotAttached(bundle);
+            if (unattached.isPresent()) {
+                return Optional.of(BundleNames.describe(bundle) + " is " + unattached.get());
+            }
+        }
         Optional<String> why = diagnostics.whyNotActive(bundle, startFailures.get(bundle.getBundleId()));
         // An active bundle runs no plugin if its component threw in activate: say so, not nothing.
         return why.isPresent() ? why : ComponentFailures.of(componentRuntime, bundle);
@@ -1048,6 +1072,82 @@ public final class PluginInstallerImpl implements PluginInstaller {
         }
     }
 
+    /**
+     * Refreshes the resolved host bundles of the fragments just installed, as Felix FileInstall
+     * does: a fragment attaches to a host only as the host resolves, so without it the fragment
+     * would wait for the next start. A refresh stops and starts the host, so calls to its plugins
+     * wait for it as in an update, and a stateful plugin hands its state over as it stops and
+     * takes it back as it starts. The runtime's own bundles are never refreshed for a plugin's
+     * fragment: it attaches at the next start (whyNotActive says so).
+     */
+    private void attachFragments(List<Bundle> installed) {
+        for (Bundle fragment : installed) {
+            if (!isFragment(fragment) || fragment.getState() != Bundle.INSTALLED) {
+                continue;
+            }
+            for (Bundle host : hosts(fragment)) {
+                if ((host.getState() & (Bundle.RESOLVED | Bundle.STARTING | Bundle.ACTIVE)) == 0 || !isRefreshable(host)) {
+                    continue;
+                }
+                try (ReplacementNotice.Replacement notice = replacementNotice.replacing(host)) {
+                    refresh(host);
+                }
+                logger.info("Refreshed {} {} {} (bundle {}) to attach its fragment {} {} (bundle {})", kind(host),
+                        host.getSymbolicName(), host.getVersion(), host.getBundleId(), fragment.getSymbolicName(),
+                        fragment.getVersion(), fragment.getBundleId());
+            }
+        }
+    }
+
+    /** Whether the host may be refreshed for a fragment: a plugin or library, not the runtime's own. */
+    private boolean isRefreshable(Bundle host) {
+        return isPlugin(host) && !host.getLocation().startsWith(RUNTIME_LOCATION_PREFIX);
+    }
+
+    /** The installed bundles the fragment's Fragment-Host names (whatever their state), by id. */
+    private List<Bundle> hosts(Bundle fragment) {
+        BundleRevision revision = fragment.adapt(BundleRevision.class);
+        List<Bundle> hosts = new ArrayList<>();
+        if (revision == null) {
+            return hosts;
+        }
+        for (BundleRequirement requirement : revision.getDeclaredRequirements(HostNamespace.HOST_NAMESPACE)) {
+            for (Bundle candidate : context.getBundles()) {
+                BundleRevision r = candidate.adapt(BundleRevision.class);
+                if (r == null || candidate.equals(fragment) || hosts.contains(candidate)) {
+                    continue;
+                }
+                for (BundleCapability capability : r.getDeclaredCapabilities(HostNamespace.HOST_NAMESPACE)) {
+                    if (requirement.matches(capability)) {
+                        hosts.add(candidate);
+                        break;
+                    }
+                }
+            }
+        }
+        hosts.sort(BY_ID);
+        return hosts;
+    }
+
+    /**
+     * Why an installed fragment is not attached although its host is there: it attaches as the
+     * host resolves (which a refresh or the next start makes it do). Empty for an attached one,
+     * which needs nothing more (a fragment is never started), and for one whose host is missing
+     * (the requirement it lacks says it).
+     */
+    private Optional<String> whyNotAttached(Bundle fragment) {
+        if (fragment.getState() != Bundle.INSTALLED || !diagnostics.unsatisfiedRequirements(fragment).isEmpty()) {
+            return Optional.empty();
+        }
+        List<Bundle> hosts = hosts(fragment);
+        if (hosts.isEmpty()) {
+            return Optional.empty();
+        }
+        String names = hosts.stream().map(BundleNames::describe).collect(Collectors.joining(" and "));
+        return Optional.of("not attached: fragment of " + names + "; attaches when "
+                + (hosts.size() == 1 ? "it is" : "they are") + " refreshed or at the next start");
+    }
+
     private void refresh(Bundle bundle) {
         if (!refresher.refresh(List.of(bundle))) {
             logger.warn("Refreshing packages after changing bundle {} did not finish within {} ms",
@@ -1303,11 +1403,6 @@ public final class PluginInstallerImpl implements PluginInstaller {
                     bundle.getBundleId());
         }
         return component;
-    }
-
-    private static boolean isFragment(Bundle bundle) {
-        BundleRevision revision = bundle.adapt(BundleRevision.class);
-        return revision != null && (revision.getTypes() & BundleRevision.TYPE_FRAGMENT) != 0;
     }
 
     private static boolean importsApi(Bundle bundle) {

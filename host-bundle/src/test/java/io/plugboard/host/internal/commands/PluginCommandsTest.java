@@ -56,6 +56,25 @@ public class PluginCommandsTest extends GogoCommandsTestBase {
         assertEquals("uninstalled io.example.shout-library 1.0.0 (bundle 15)", run("plugin:uninstall 15"));
     }
 
+    /** A fragment (which imports nothing) is no library: it is never started, and attaches to its host. */
+    @Test
+    public void listShowsAFragmentAsAFragmentWithWhyItIsNotAttached() throws Exception {
+        defaultPlugins();
+        installer.add(15, "io.example.frag", "1.0.0").state = Bundle.INSTALLED;
+        installer.libraries.add(15L);
+        installer.fragments.add(15L);
+        installer.notResolvedBecause.put(15L, "not attached: fragment of io.plugboard.greeter-en 1.0.0, bundle 14;"
+                + " attaches when it is refreshed or at the next start");
+        assertEquals(String.join("\n",
+                "ID  NAME             TYPE      VERSION  STATE      ACTIVE  DETAILS",
+                "14  greeter.en       greeter   1.0.0    ACTIVE     *",
+                "13  kv.file          kv        1.1.0    ACTIVE",
+                "12  kv.memory        kv        1.0.0    ACTIVE     *",
+                "15  io.example.frag  fragment  1.0.0    INSTALLED          not attached: fragment of"
+                        + " io.plugboard.greeter-en 1.0.0, bundle 14; attaches when it is refreshed or at the next start"),
+                run("plugin:list"));
+    }
+
     /** A library removed under it: the plugin registers nothing, but is still known by the plugin it declares. */
     @Test
     public void anUnresolvedPluginBundleIsListedAndFoundByTheNameAndTypeItDeclaresWithTheReason() throws Exception {

@@ -24,6 +24,7 @@ final class TestInstaller implements PluginInstaller {
     final Map<Long, String> notActiveBecause = new HashMap<>();
     final Map<Long, String> startFailures = new HashMap<>();
     final Set<Long> libraries = new HashSet<>();
+    final Set<Long> fragments = new HashSet<>();
     final Map<Long, String> notResolvedBecause = new HashMap<>();
     final Map<Long, Map<String, String>> declared = new HashMap<>();
     final Map<Long, java.nio.file.Path> movedFiles = new HashMap<>();
@@ -76,6 +77,11 @@ final class TestInstaller implements PluginInstaller {
     @Override
     public boolean isLibrary(Bundle bundle) {
         return libraries.contains(bundle.getBundleId());
+    }
+
+    @Override
+    public boolean isFragment(Bundle bundle) {
+        return fragments.contains(bundle.getBundleId());
     }
 
     @Override

@@ -34,7 +34,9 @@ import org.osgi.framework.BundleEvent;
 import org.osgi.framework.SynchronousBundleListener;
 import org.osgi.framework.Version;
 import org.osgi.framework.hooks.weaving.WeavingHook;
+import org.osgi.framework.namespace.HostNamespace;
 import org.osgi.framework.wiring.BundleRevisions;
+import org.osgi.framework.wiring.BundleWiring;
 
 import com.sun.net.httpserver.HttpServer;
 
@@ -328,6 +330,44 @@ public class PluginInstallerImplTest {
                 installer.whyNotResolved(user));
         assertEquals("read from its components, unresolved as it is", Map.of("kv.user", "kv"),
                 installer.declaredPlugins(user));
+    }
+
+    @Test
+    public void aFragmentOfARunningPluginAttachesAtOnceItsHostRefreshedAsInAnUpdate() throws Exception {
+        List<Long> replaced = new ArrayList<>();
+        installer = new PluginInstallerImpl(felix.hostContext(), log.logger(), bundle -> {
+            replaced.add(bundle.getBundleId());
+            return () -> replaced.add(-bundle.getBundleId());
+        });
+        Bundle host = installer.install(jar("a.jar", TestJars.plugin("io.example.a", "1.0.0")).toString());
+
+        Bundle fragment = installer.install(jar("frag.jar", TestJars.bundle(10, "Bundle-SymbolicName", "io.example.frag",
+                "Bundle-Version", "1.0.0", "Fragment-Host", "io.example.a")).toString());
+
+        assertEquals("attached", Bundle.RESOLVED, fragment.getState());
+        assertEquals(fragment, host.adapt(BundleWiring.class).getProvidedWires(HostNamespace.HOST_NAMESPACE).get(0)
+                .getRequirer().getBundle());
+        assertEquals(Bundle.ACTIVE, host.getState());
+        assertEquals("calls to the host's plugins wait for it over the refresh", List.of(host.getBundleId(),
+                -host.getBundleId()), replaced);
+        assertEquals(Optional.empty(), installer.whyNotActive(fragment));
+        assertTrue(installer.isFragment(fragment));
+        assertTrue(log.lines("info").contains("info: Refreshed plugin io.example.a 1.0.0 (bundle " + host.getBundleId()
+                + ") to attach its fragment io.example.frag 1.0.0 (bundle " + fragment.getBundleId() + ")"));
+    }
+
+    @Test
+    public void aFragmentOfABundleThatIsNotAPluginWaitsForTheNextStartAndSaysSo() throws Exception {
+        Bundle fragment = installer.install(jar("frag.jar", TestJars.bundle(10, "Bundle-SymbolicName", "io.example.frag",
+                "Bundle-Version", "1.0.0", "Fragment-Host", "io.plugboard.api")).toString());
+
+        assertEquals("the API bundle is not refreshed for it", Bundle.INSTALLED, fragment.getState());
+        String host = "io.plugboard.api 0.1.0, bundle " + felix.api.getBundleId();
+        assertEquals(Optional.of("io.example.frag 1.0.0, bundle " + fragment.getBundleId() + " is not attached:"
+                + " fragment of " + host + "; attaches when it is refreshed or at the next start"),
+                installer.whyNotActive(fragment));
+        assertEquals(Optional.of("not attached: fragment of " + host + "; attaches when it is refreshed or at the next"
+                + " start"), installer.whyNotResolved(fragment));
     }
 
     /** A library exporting io.example.shared at its own version. */
