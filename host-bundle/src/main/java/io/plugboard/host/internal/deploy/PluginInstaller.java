@@ -153,6 +153,14 @@ public interface PluginInstaller {
     }
 
     /**
+     * Why the bundle's start has not ended, when it went past the start time limit and still
+     * runs (an activator that never returns, say); empty otherwise.
+     */
+    default Optional<String> startHang(Bundle bundle) {
+        return Optional.empty();
+    }
+
+    /**
      * Explains in plain words why the bundle is not active (for an unresolved bundle: each
      * import no bundle can satisfy, with the versions that are available), or empty if it is.
      * An active bundle whose component failed to activate runs no plugin: that is explained too.

@@ -25,8 +25,10 @@ import java.util.stream.Stream;
 
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
+import org.osgi.framework.BundleEvent;
 import org.osgi.framework.BundleException;
 import org.osgi.framework.Constants;
+import org.osgi.framework.SynchronousBundleListener;
 import org.osgi.framework.namespace.BundleNamespace;
 import org.osgi.framework.namespace.HostNamespace;
 import org.osgi.framework.namespace.IdentityNamespace;
@@ -87,6 +89,8 @@ public final class PluginInstallerImpl implements PluginInstaller {
     private final ReplacementNotice replacementNotice;
     // The bound on a whole download from a URL (PluginSource.DOWNLOAD_TIMEOUT_PROPERTY).
     private final Duration downloadTimeout;
+    // Every start runs with a deadline (TimedStarts.TIMEOUT_PROPERTY): one that hangs holds up nothing else.
+    private final TimedStarts starts;
     // What each plugin was installed from, so a restart keeps those whose jar is unchanged.
     private final InstalledContents contents;
     // Why each bundle last failed to start, by bundle id; whyNotActive shows it.
@@ -142,6 +146,40 @@ public final class PluginInstallerImpl implements PluginInstaller {
         this.replacementNotice = replacementNotice;
         this.contents = loadContents(context, logger);
         this.downloadTimeout = downloadTimeout(context.getProperty(PluginSource.DOWNLOAD_TIMEOUT_PROPERTY), logger);
+        this.starts = new TimedStarts(startTimeout(context.getProperty(TimedStarts.TIMEOUT_PROPERTY), logger));
+        context.addBundleListener(frameworkStop);
+    }
+
+    /**
+     * The framework's stop begins with the system bundle's STOPPING, before any other bundle
+     * stops: a start that hangs is interrupted then, as the framework would wait for it forever
+     * when it comes to stop that bundle, and never stop the host and the plugins after it.
+     */
+    private final SynchronousBundleListener frameworkStop = event -> {
+        if (event.getType() == BundleEvent.STOPPING && event.getBundle().getBundleId() == 0) {
+            interruptHangingStarts();
+        }
+    };
+
+    private void interruptHangingStarts() {
+        try {
+            if (!starts.interruptHanging(ExecutorStop.INTERRUPTED_MILLIS)) {
+                logger.warn("A plugin's start that did not return within {} ignores its interrupt: the framework's stop"
+                        + " waits for it", TimedStarts.seconds(starts.timeout()));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Reads the start timeout; a bad value is reported and the default used. */
+    private static Duration startTimeout(String millis, Logger logger) {
+        Optional<Duration> timeout = TimedStarts.timeout(millis);
+        if (timeout.isEmpty() && millis != null && !millis.isBlank()) {
+            logger.warn("{} is '{}', not a number of milliseconds (more than 0); using {}",
+                    TimedStarts.TIMEOUT_PROPERTY, millis, TimedStarts.DEFAULT_TIMEOUT.toMillis());
+        }
+        return timeout.orElse(TimedStarts.DEFAULT_TIMEOUT);
     }
 
     /** Reads the download timeout; a bad value is reported and the default used. */
@@ -172,6 +210,8 @@ public final class PluginInstallerImpl implements PluginInstaller {
     /** Saves what each plugin was installed from, for the next start. */
     @Deactivate
     public void deactivate() {
+        context.removeBundleListener(frameworkStop);
+        starts.close();
         try {
             contents.save();
         } catch (IOException e) {
@@ -279,6 +319,7 @@ public final class PluginInstallerImpl implements PluginInstaller {
      * the plugin instead of failing over to another of its type or failing.
      */
     private void replace(Bundle bundle, PluginSource source, String before) {
+        awaitStartEnd(bundle, "update");
         boolean wasActive = bundle.getState() == Bundle.ACTIVE || bundle.getState() == Bundle.STARTING;
         withValidatedJar(source, (jar, content) -> {
             if (!jar.symbolicName().equals(bundle.getSymbolicName())) {
@@ -361,6 +402,12 @@ public final class PluginInstallerImpl implements PluginInstaller {
             stopQuietly(bundle);
         } catch (BundleException | IllegalStateException e) {
             failure = whyNotStarted(bundle, e);
+        } catch (TimedStarts.TimedOut e) {
+            // The framework holds the bundle while its start runs: the running version cannot be put back.
+            String hang = hangWarning(bundle);
+            loggerOf(bundle).warn(hang);
+            throw new PluginInstallException("Updated " + BundleNames.describe(bundle) + " from " + source.displayName()
+                    + ", but " + hang);
         }
         // Worded before the roll-back: the reasons are those of the new version's requirements.
         refuse(bundle, running, "not updated: " + jar + " (" + source.displayName() + ") " + failure);
@@ -507,6 +554,7 @@ public final class PluginInstallerImpl implements PluginInstaller {
 
     private void uninstall(Bundle bundle, boolean jarLeft) {
         checkIsPlugin(bundle);
+        awaitStartEnd(bundle, "uninstall");
         String name = kind(bundle) + " " + bundle.getSymbolicName() + " " + bundle.getVersion();
         // Before it goes, so that a type it serves as selected moves on at once instead of waiting
         // for it; unless its jar only left the folder, and may be back in a moment.
@@ -643,6 +691,9 @@ public final class PluginInstallerImpl implements PluginInstaller {
 
     @Override
     public Optional<String> startFailure(Bundle bundle) {
+        if (starts.isHanging(bundle)) {
+            return Optional.empty();
+        }
         return bundle.getState() == Bundle.RESOLVED ? Optional.ofNullable(startFailures.get(bundle.getBundleId()))
                 : Optional.empty();
     }
@@ -669,6 +720,10 @@ public final class PluginInstallerImpl implements PluginInstaller {
 
     @Override
     public Optional<String> whyNotActive(Bundle bundle) {
+        Optional<String> hang = startHang(bundle);
+        if (hang.isPresent()) {
+            return Optional.of(BundleNames.describe(bundle) + " " + hang.get());
+        }
         if (isFragment(bundle)) {
             // Attached (resolved), a fragment is all it can be: it is never started.
             if (bundle.getState() == Bundle.RESOLVED) {
@@ -1265,6 +1320,9 @@ public final class PluginInstallerImpl implements PluginInstaller {
     private void start(Bundle bundle) {
         try {
             startTransiently(bundle, false);
+        } catch (TimedStarts.TimedOut e) {
+            // The plugin's own fault: its line is the bundle's.
+            loggerOf(bundle).warn(hangWarning(bundle));
         } catch (VirtualMachineError e) {
             throw e;
         } catch (BundleException | RuntimeException | Error e) {
@@ -1392,9 +1450,12 @@ public final class PluginInstallerImpl implements PluginInstaller {
      * now. Logs the start unless such a failure was found.
      *
      * @throws BundleException or IllegalStateException as {@link Bundle#start(int)}: the bundle did not start
+     * @throws TimedStarts.TimedOut the start did not end within the start timeout; it goes on on its own thread
      */
-    private Optional<String> startTransiently(Bundle bundle, boolean checkComponents) throws BundleException {
-        bundle.start(Bundle.START_TRANSIENT | Bundle.START_ACTIVATION_POLICY);
+    private Optional<String> startTransiently(Bundle bundle, boolean checkComponents)
+            throws BundleException, TimedStarts.TimedOut {
+        starts.start(bundle, () -> bundle.start(Bundle.START_TRANSIENT | Bundle.START_ACTIVATION_POLICY),
+                thrown -> startEndedLate(bundle, thrown));
         startFailures.remove(bundle.getBundleId());
         failedRuns.remove(bundle.getBundleId());
         Optional<String> component = checkComponents ? ComponentFailures.of(componentRuntime, bundle) : Optional.empty();
@@ -1403,6 +1464,73 @@ public final class PluginInstallerImpl implements PluginInstaller {
                     bundle.getBundleId());
         }
         return component;
+    }
+
+    @Override
+    public Optional<String> startHang(Bundle bundle) {
+        Optional<Long> since = starts.hangingSince(bundle);
+        if (since.isEmpty()) {
+            return Optional.empty();
+        }
+        long seconds = Math.max(0, (System.currentTimeMillis() - since.get()) / 1000);
+        return Optional.of("hangs in its start: " + hangingPart(bundle) + " has not returned for " + seconds
+                + " s (the start time limit is " + TimedStarts.seconds(starts.timeout()) + ", "
+                + TimedStarts.TIMEOUT_PROPERTY + "); plugin:uninstall " + bundle.getBundleId() + " or remove its jar");
+    }
+
+    /**
+     * What the log says of a start past its deadline. Felix holds the bundle STARTING while its
+     * activator runs; SCR activates its components as it turns ACTIVE, still within the start.
+     */
+    private String hangWarning(Bundle bundle) {
+        return (isLibrary(bundle) ? "Library" : "Plugin") + " "
+                + bundle.getSymbolicName() + " " + bundle.getVersion() + " (bundle " + bundle.getBundleId() + "): "
+                + hangingPart(bundle) + " did not return within " + TimedStarts.seconds(starts.timeout()) + "; it is left "
+                + (bundle.getState() == Bundle.STARTING ? "STARTING" : "ACTIVE without its plugin") + " and the other plugins go on; plugin:uninstall "
+                + bundle.getBundleId() + " or remove its jar";
+    }
+
+    /** What runs in a start that hangs, by the state Felix left the bundle in. */
+    private static String hangingPart(Bundle bundle) {
+        return bundle.getState() == Bundle.STARTING ? "its activator" : "a component's activation (within its start)";
+    }
+
+    /** A start given up at its deadline has ended after all: said, and a failure kept as any other. */
+    private void startEndedLate(Bundle bundle, Throwable thrown) {
+        if (bundle.getState() == Bundle.UNINSTALLED) {
+            return;
+        }
+        if (thrown == null) {
+            logger.info("Started {} {} {} (bundle {}) after all, past the start time limit of {}", kind(bundle),
+                    bundle.getSymbolicName(), bundle.getVersion(), bundle.getBundleId(), TimedStarts.seconds(starts.timeout()));
+        } else if (thrown instanceof Exception e) {
+            String reason = StartFailure.reason(e);
+            startFailures.put(bundle.getBundleId(), reason);
+            logger.info("The start of {}, given up at the start time limit, has ended: {}", BundleNames.describe(bundle),
+                    reason);
+        }
+    }
+
+    /**
+     * Before an update or uninstall: the framework changes no bundle while its start runs, and
+     * would wait for an activator that never returns. A start under way is waited for up to its
+     * deadline; one that hangs is interrupted and waited for once more as long; if it still runs,
+     * the change is refused instead of hanging the caller.
+     */
+    private void awaitStartEnd(Bundle bundle, String change) {
+        boolean ended;
+        try {
+            ended = starts.awaitEnd(bundle);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new PluginInstallException("Cannot " + change + " " + BundleNames.describe(bundle)
+                    + ": interrupted while waiting for its start to end", e);
+        }
+        if (!ended) {
+            throw new PluginInstallException("Cannot " + change + " " + BundleNames.describe(bundle) + ": "
+                    + hangingPart(bundle) + " has not returned, not even when interrupted, and the framework changes no"
+                    + " bundle while its start runs; it stays until Plugboard stops");
+        }
     }
 
     private static boolean importsApi(Bundle bundle) {
