@@ -111,7 +111,10 @@ public final class PluginCommands {
             withoutPlugins.forEach(b -> installer.startFailure(b).ifPresent(why -> failed.put(b.getBundleId(), why)));
             Map<Long, String> unresolved = new HashMap<>();
             withoutPlugins.forEach(b -> installer.whyNotResolved(b).ifPresent(why -> unresolved.put(b.getBundleId(), why)));
-            boolean details = !unregistered.isEmpty() || !failed.isEmpty() || !unresolved.isEmpty()
+            // A start past the time limit (an activator that never returns) is HANGING, with the reason.
+            Map<Long, String> hanging = new HashMap<>();
+            withoutPlugins.forEach(b -> installer.startHang(b).ifPresent(why -> hanging.put(b.getBundleId(), why)));
+            boolean details = !unregistered.isEmpty() || !failed.isEmpty() || !unresolved.isEmpty() || !hanging.isEmpty()
                     || plugins.stream().anyMatch(p -> filePlugins.owner(p).isPresent());
             String[] header = {"ID", "NAME", "TYPE", "VERSION", "STATE", "ACTIVE", "DETAILS"};
             TextTable table = new TextTable(details ? header : Arrays.copyOf(header, header.length - 1));
@@ -134,8 +137,9 @@ public final class PluginCommands {
             for (Bundle bundle : withoutPlugins) {
                 // A bundle whose start failed is FAILED, with the reason: RESOLVED alone would hide it.
                 String failure = failed.get(bundle.getBundleId());
-                String state = failure != null ? "FAILED" : BundleDescriber.stateName(bundle.getState());
-                String why = failure != null ? "failed to start: " + value(failure)
+                String hang = hanging.get(bundle.getBundleId());
+                String state = hang != null ? "HANGING" : failure != null ? "FAILED" : BundleDescriber.stateName(bundle.getState());
+                String why = hang != null ? value(hang) : failure != null ? "failed to start: " + value(failure)
                         : value(unresolved.getOrDefault(bundle.getBundleId(), ""));
                 // A library (a bundle that imports no io.plugboard.api package) serves plugins, not
                 // calls; a fragment adds to its host and never runs.

@@ -43,6 +43,20 @@ public class PluginCommandsTest extends GogoCommandsTestBase {
     }
 
     @Test
+    public void listShowsABundleWhoseStartHangsAsHangingWithTheReason() throws Exception {
+        defaultPlugins();
+        installer.add(15, "t.hang", "1.0.0").state = Bundle.STARTING;
+        installer.startHangs.put(15L, "hangs in its start: its activator has not returned for 42 s");
+        assertEquals(String.join("\n",
+                "ID  NAME        TYPE     VERSION  STATE    ACTIVE  DETAILS",
+                "14  greeter.en  greeter  1.0.0    ACTIVE   *",
+                "13  kv.file     kv       1.1.0    ACTIVE",
+                "12  kv.memory   kv       1.0.0    ACTIVE   *",
+                "15  t.hang      -        1.0.0    HANGING          hangs in its start: its activator has not returned"
+                        + " for 42 s"), run("plugin:list"));
+    }
+
+    @Test
     public void listShowsALibraryBundleAsALibraryAndItCanBeUninstalledById() throws Exception {
         defaultPlugins();
         installer.add(15, "io.example.shout-library", "1.0.0");

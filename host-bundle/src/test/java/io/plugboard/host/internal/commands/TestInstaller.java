@@ -23,6 +23,7 @@ final class TestInstaller implements PluginInstaller {
     final List<Bundle> bundles = new ArrayList<>();
     final Map<Long, String> notActiveBecause = new HashMap<>();
     final Map<Long, String> startFailures = new HashMap<>();
+    final Map<Long, String> startHangs = new HashMap<>();
     final Set<Long> libraries = new HashSet<>();
     final Set<Long> fragments = new HashSet<>();
     final Map<Long, String> notResolvedBecause = new HashMap<>();
@@ -97,6 +98,11 @@ final class TestInstaller implements PluginInstaller {
     @Override
     public Map<String, String> declaredPlugins(Bundle bundle) {
         return declared.getOrDefault(bundle.getBundleId(), Map.of());
+    }
+
+    @Override
+    public Optional<String> startHang(Bundle bundle) {
+        return Optional.ofNullable(startHangs.get(bundle.getBundleId()));
     }
 
     @Override
