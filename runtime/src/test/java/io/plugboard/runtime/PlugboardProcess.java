@@ -121,6 +121,22 @@ final class PlugboardProcess {
         }
     }
 
+    /** Waits (bounded) until standard error contains {@code text}. */
+    void awaitStderr(String text) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(TIMEOUT_SECONDS);
+        while (!stderr().contains(text)) {
+            if (!process.isAlive()) {
+                fail("plugboard exited with " + process.exitValue() + " before printing '" + text + "' on standard"
+                        + " error; stderr:\n" + stderr());
+            }
+            if (System.nanoTime() > deadline) {
+                process.destroyForcibly();
+                fail("plugboard did not print '" + text + "' on standard error within " + TIMEOUT_SECONDS + "s");
+            }
+            Thread.sleep(100);
+        }
+    }
+
     Process process() {
         return process;
     }

@@ -8,6 +8,8 @@ import static org.junit.Assert.assertNotNull;
 import static org.junit.Assert.assertTrue;
 
 import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -17,6 +19,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -81,6 +84,50 @@ public class RestartIT {
             assertThat(next.transcript(), next.stderr(), containsString("; io.plugboard.kv-memory 0.1.0.SNAPSHOT keeps serving"));
             assertEquals(log(), start - 1, count(log(), refused));
         }
+    }
+
+    /**
+     * A kill -9 (or an out-of-memory kill, a power cut) is no clean stop, yet the next start keeps
+     * every plugin as after one: the same bundles, and an update refused while the killed run
+     * ran stays refused, the version that served serving on.
+     */
+    @Test
+    public void afterAKillMinus9TheRefusedUpdateStaysRefusedAndEveryPluginKeepsItsBundle() throws Exception {
+        PlugboardProcess killed = PlugboardProcess.start(work, List.of(), List.of(), Map.of());
+        // Standard input stays open: the runtime waits for more commands.
+        OutputStream in = killed.process().getOutputStream();
+        in.write("lb\nplugin:greet Bob\n".getBytes(StandardCharsets.UTF_8));
+        in.flush();
+        // Commands run in turn: lb has printed every bundle once the greeting is there.
+        killed.awaitStdout("Hello, Bob!");
+        String bundlesBefore = killed.stdout();
+        Path jar = work.resolve("plugins/kv-memory.jar");
+        Files.copy(Path.of(System.getProperty("plugboard.fixture.kv-memory-broken")), jar,
+                StandardCopyOption.REPLACE_EXISTING);
+        String refused = "Cannot update kv-memory.jar from the plugins folder: not updated: io.plugboard.kv-memory "
+                + "3.0.0 (" + jar + ") failed to start: ";
+        killed.awaitStderr(refused);
+        // A name no plugin has waits for the folder's queued work, the refused update's included.
+        in.write("plugin:info no.such.plugin\n".getBytes(StandardCharsets.UTF_8));
+        in.flush();
+        killed.awaitStderr("no.such.plugin");
+        killed.process().destroyForcibly(); // SIGKILL: no shutdown hook, no framework stop
+        assertTrue("the runtime ended", killed.process().waitFor(PlugboardProcess.TIMEOUT_SECONDS, TimeUnit.SECONDS));
+        assertEquals("killed by SIGKILL", 137, killed.exitCode());
+        in.close();
+
+        PlugboardProcess next = PlugboardProcess.run(work,
+                "plugin:use kv kv.memory\nplugin:kv put color blue\nplugin:kv get color\nplugin:greet Bob\nlb\n");
+        assertEquals(next.transcript(), 0, next.exitCode());
+        assertThat(next.transcript(), next.stdout(), containsString("stored color in kv.memory"));
+        assertThat(next.transcript(), next.stdout(), containsString("Hello, Bob!"));
+        assertThat(next.transcript(), next.stdout(), not(containsString("3.0.0")));
+        assertThat(next.transcript(), next.stderr(), containsString(refused));
+        assertThat(next.transcript(), next.stderr(), not(containsString("did not stop cleanly")));
+        for (String plugin : List.of("greeter-en", "greeter-zh", "kv-memory", "kv-file")) {
+            assertEquals(plugin + "\n" + next.transcript(), bundleId(bundlesBefore, plugin), bundleId(next.stdout(), plugin));
+        }
+        assertEquals(log(), 0, count(log(), "Uninstalled plugin"));
     }
 
     @Test

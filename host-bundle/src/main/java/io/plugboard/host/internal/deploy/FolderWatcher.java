@@ -112,7 +112,7 @@ public final class FolderWatcher {
         WatchedFolder watched = new WatchedFolder(dir, kinds(jars, dir, List.of(), handlers::isPresent, installer,
                 (file, warning) -> { },
                 handlerTasks::execute, logger),
-                FolderLog.of(logger), settings);
+                FolderLog.of(logger), settings, installer::batch);
         try {
             watched.start();
             logger.info("Watching the plugins folder {}", dir);

@@ -26,6 +26,8 @@ final class InstallerFolderActions implements FolderActions {
     private final StateLedger ledger;
     // Bundles this uninstalled and whose UNINSTALLED event has not been heard yet (see leftThroughFolder).
     private final Set<Long> uninstalling = ConcurrentHashMap.newKeySet();
+    // Whether the start without a record of the cached plugins was reported: once per start.
+    private boolean toldMissingRecord;
 
     /** @param ledger told of each bundle uninstalled because its jar left, so it keeps that bundle's state a while */
     InstallerFolderActions(BundleContext context, Path dir, PluginInstaller installer, Logger logger,
@@ -62,8 +64,10 @@ final class InstallerFolderActions implements FolderActions {
      * version that served before the restart, so it runs again and the jar is then taken as a
      * live change of it is: an update refused if the new version cannot resolve or start, and
      * nothing while the jar is not valid. A restart thus loses no plugin a running Plugboard
-     * would have kept. Uninstalled otherwise (after a crash, or changed past the installer):
-     * what the cached bundle holds is not known, so it must not run; its jar is installed afresh.
+     * would have kept. The installer keeps that record as it changes, so this holds after a
+     * crash too. Uninstalled otherwise (the previous run left no whole record, which is said
+     * once, or the bundle changed past the installer): what the cached bundle holds is not
+     * known, so it must not run; its jar is installed afresh.
      */
     @Override
     public boolean removeStale(Path file) {
@@ -73,6 +77,14 @@ final class InstallerFolderActions implements FolderActions {
         }
         if (installer.knowsContentOf(bundle.get())) {
             return false;
+        }
+        Optional<String> missing = installer.missingRecord();
+        if (missing.isPresent() && !toldMissingRecord) {
+            toldMissingRecord = true;
+            logger.warn("The previous run of Plugboard did not stop cleanly and left no record of what its plugins"
+                    + " were installed from ({}): each cached plugin is uninstalled and its jar in the plugins folder"
+                    + " installed again, with a new bundle id (a jar whose update was refused is then installed"
+                    + " as it is)", missing.get());
         }
         try {
             uninstallNow(bundle.get(), false);

@@ -104,10 +104,28 @@ public interface PluginInstaller {
 
     /**
      * Whether it is known what content the bundle was installed (or last updated) from, also
-     * across a clean restart; false after a crash, or for a bundle changed past the installer.
+     * across a restart, a crash included; false when the previous run left no whole record of
+     * it (see {@link #missingRecord}), or for a bundle changed past the installer.
      */
     default boolean knowsContentOf(Bundle bundle) {
         return false;
+    }
+
+    /**
+     * Why the record of what the plugins were installed from, which the previous run keeps as it
+     * changes, was not there to read at this start (the previous run did not stop cleanly before
+     * the record was kept that way, or it was cut short), or empty if it was read.
+     */
+    default Optional<String> missingRecord() {
+        return Optional.empty();
+    }
+
+    /**
+     * Holds back the writes of that record until the batch is closed, so that the changes of a
+     * batch of files are written once. Holds back nothing by default.
+     */
+    default WriteBatch batch() {
+        return WriteBatch.NONE;
     }
 
     /**

@@ -197,17 +197,19 @@ public final class PluginInstallerImpl implements PluginInstaller {
         return PluginSource.parse(pathOrUrl).withDownloadTimeout(downloadTimeout);
     }
 
+    // A failure to read is told by the folder's first scan, with what it does then (see missingRecord).
     private static InstalledContents loadContents(BundleContext context, Logger logger) {
+        Consumer<IOException> writeFailed = e -> logger.warn("Cannot write what the plugins were installed from ({});"
+                + " should Plugboard not stop cleanly, the next start installs each cached plugin again from its jar: {}",
+                InstalledContents.FILE_NAME, e.toString());
         try {
-            return InstalledContents.load(context);
+            return InstalledContents.load(context, writeFailed);
         } catch (IOException e) {
-            logger.warn("Cannot read what the plugins were installed from ({}); each cached plugin is installed again: {}",
-                    InstalledContents.FILE_NAME, e.toString());
-            return InstalledContents.empty(context);
+            return InstalledContents.empty(context, writeFailed, InstalledContents.FILE_NAME + " cannot be read: " + e);
         }
     }
 
-    /** Saves what each plugin was installed from, for the next start. */
+    /** Saves what each plugin was installed from, for the next start (written as it changes too). */
     @Deactivate
     public void deactivate() {
         context.removeBundleListener(frameworkStop);
@@ -236,7 +238,10 @@ public final class PluginInstallerImpl implements PluginInstaller {
     @Override
     public List<Bundle> installAll(List<String> pathsOrUrls, BiConsumer<String, PluginInstallException> onFailure) {
         int threads = pathsOrUrls.size() < PARALLEL_MIN ? 1 : threads();
-        return installAll(pathsOrUrls, onFailure, threads);
+        // The record is written once for the whole batch.
+        try (WriteBatch batch = contents.hold()) {
+            return installAll(pathsOrUrls, onFailure, threads);
+        }
     }
 
     /**
@@ -299,8 +304,10 @@ public final class PluginInstallerImpl implements PluginInstaller {
         checkIsPlugin(bundle);
         PluginSource source = pathOrUrl == null ? sourceOf(bundle) : source(pathOrUrl);
         String before = bundle.getVersion().toString();
-        // From the old version stopping to the new one started, calls wait for it (not for another plugin).
-        try (ReplacementNotice.Replacement notice = replacementNotice.replacing(bundle)) {
+        // From the old version stopping to the new one started, calls wait for it (not for another plugin);
+        // the record is written once, as the update ends (or is rolled back).
+        try (ReplacementNotice.Replacement notice = replacementNotice.replacing(bundle);
+                WriteBatch batch = contents.hold()) {
             replace(bundle, source, before);
         }
         return bundle;
@@ -563,8 +570,10 @@ public final class PluginInstallerImpl implements PluginInstaller {
         } else {
             replacementNotice.removing(bundle);
         }
-        contents.forget(bundle);
-        contents.forgetMove(bundle);
+        try (WriteBatch batch = contents.hold()) {
+            contents.forget(bundle);
+            contents.forgetMove(bundle);
+        }
         // The refresh below restarts these against what is left; one that cannot resolve then is told.
         List<Bundle> users = runningUsers(bundle);
         try {
@@ -643,6 +652,21 @@ public final class PluginInstallerImpl implements PluginInstaller {
     @Override
     public boolean knowsContentOf(Bundle bundle) {
         return contents.of(bundle).isPresent();
+    }
+
+    @Override
+    public Optional<String> missingRecord() {
+        return contents.missing().map(why -> why + " (" + contents.file() + ")");
+    }
+
+    @Override
+    public WriteBatch batch() {
+        return contents.hold();
+    }
+
+    /** How many times the record of what the plugins were installed from was written; for tests of the batching. */
+    int recordWrites() {
+        return contents.writes();
     }
 
     @Override

@@ -27,6 +27,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 
 import io.plugboard.host.internal.text.ThrowableText;
 
@@ -47,6 +48,7 @@ final class WatchedFolder implements AutoCloseable {
     private final Path dir;
     private final FolderLog log;
     private final WatchSettings settings;
+    private final Supplier<WriteBatch> batches;
     private final ScheduledExecutorService executor;
     private final FolderSync sync;
     // Files named by events since the worker last took them; the worker drains it in one go.
@@ -78,6 +80,16 @@ final class WatchedFolder implements AutoCloseable {
      * @param log where problems and files left alone are reported
      */
     WatchedFolder(Path dir, List<? extends FileKind> kinds, FolderLog log, WatchSettings settings) {
+        this(dir, kinds, log, settings, () -> WriteBatch.NONE);
+    }
+
+    /**
+     * @param batches opens a batch around each turn of the worker, so the changes of a turn (a
+     *     thousand jars deleted at once, say) write the installer's record once
+     */
+    WatchedFolder(Path dir, List<? extends FileKind> kinds, FolderLog log, WatchSettings settings,
+            Supplier<WriteBatch> batches) {
+        this.batches = batches;
         this.dir = dir;
         this.log = log;
         this.settings = settings;
@@ -126,7 +138,7 @@ final class WatchedFolder implements AutoCloseable {
             watch();
         }
         try {
-            executor.submit(sync::initialScan).get();
+            executor.submit(guarded(sync::initialScan, false)).get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (ExecutionException e) {
@@ -370,15 +382,23 @@ final class WatchedFolder implements AutoCloseable {
         }
     }
 
-    // An exception must not kill the thread (or silently cancel the periodic rescan).
     private Runnable guarded(Runnable task) {
+        return guarded(task, true);
+    }
+
+    // An exception must not kill the thread (or silently cancel the periodic rescan); the first
+    // scan's is reported by start.
+    private Runnable guarded(Runnable task, boolean catching) {
         return () -> {
             if (closed) {
                 return;
             }
-            try {
+            try (WriteBatch batch = batches.get()) {
                 task.run();
             } catch (RuntimeException e) {
+                if (!catching) {
+                    throw e;
+                }
                 log.warn("Handling the plugins folder " + dir + " failed: " + ThrowableText.describe(e), e);
             }
         };

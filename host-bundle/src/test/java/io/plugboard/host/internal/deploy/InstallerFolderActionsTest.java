@@ -76,6 +76,8 @@ public class InstallerFolderActionsTest {
 
             Files.move(dir.resolve("a.jar"), dir.resolve("a2.jar"));
             await(() -> installer.movedFile(bundle).isPresent());
+            // The rename is noted mid-turn; the turn then compares the jar's content, which must still be there.
+            assertTrue(folder.awaitQueuedWork(20_000));
 
             assertEquals(Bundle.ACTIVE, bundle.getState());
             assertEquals(List.of(bundle), installer.pluginBundles());
@@ -106,6 +108,8 @@ public class InstallerFolderActionsTest {
             Bundle bundle = installer.pluginBundles().get(0);
             Files.move(dir.resolve("a.jar"), dir.resolve("a2.jar"));
             await(() -> installer.movedFile(bundle).isPresent());
+            // The rename is noted mid-turn; the turn then compares the jar's content, which must still be there.
+            assertTrue(folder.awaitQueuedWork(20_000));
 
             TestJars.write(dir.resolve("a.jar"), TestJars.plugin("io.example.other", "1.0.0"));
             await(() -> !log.lines("warn").isEmpty());

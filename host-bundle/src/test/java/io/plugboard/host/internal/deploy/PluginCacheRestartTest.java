@@ -251,17 +251,121 @@ public class PluginCacheRestartTest {
     }
 
     @Test
-    public void afterACrashNoCachedPluginIsTrusted() throws Exception {
-        long oldId = bundle("a.jar").getBundleId();
+    public void afterACrashEveryPluginIsKeptAsAfterACleanStop() throws Exception {
+        long a = bundle("a.jar").getBundleId();
+        long b = bundle("b.jar").getBundleId();
 
-        // No clean stop: the installer never saved what the plugins were installed from.
-        folder.close();
-        folder = null;
-        felix.restart();
-        start();
+        crash();
+        up();
+
+        assertEquals(a, bundle("a.jar").getBundleId());
+        assertEquals(b, bundle("b.jar").getBundleId());
+        assertEquals(2, activePlugins());
+        assertEquals(log.lines().toString(), 0, count(log.lines(), "Uninstalled"));
+        assertEquals(log.lines().toString(), List.of(), log.lines("warn"));
+    }
+
+    /** The update refused while the host ran stays refused after a kill -9, as after a clean stop. */
+    @Test
+    public void anUpdateRefusedBeforeACrashStaysRefusedAndTheVersionThatServedServesOn() throws Exception {
+        long id = bundle("a.jar").getBundleId();
+        Path jar = dir.resolve("a.jar");
+        TestJars.write(jar, TestJars.bundle(2_000, "Bundle-SymbolicName", "io.example.a", "Bundle-Version", "2.0.0",
+                "Import-Package", "io.plugboard.api.kv;version=\"[2.0,3)\""));
+        await(() -> !log.lines("warn").isEmpty());
+        assertTrue(log.lines("warn").get(0), log.lines("warn").get(0).endsWith("; io.example.a 1.0.0 keeps serving"));
+
+        crash();
+        up();
+
+        Bundle a = bundle("a.jar");
+        assertEquals(id, a.getBundleId());
+        assertEquals(new Version(1, 0, 0), a.getVersion());
+        assertEquals(Bundle.ACTIVE, a.getState());
+        assertEquals(2, activePlugins());
+        List<String> warnings = log.lines("warn");
+        assertEquals(warnings.toString(), 1, warnings.size());
+        assertTrue(warnings.get(0), warnings.get(0).startsWith("warn: Cannot update a.jar from the plugins folder: "
+                + "not updated: io.example.a 2.0.0"));
+        assertTrue(warnings.get(0), warnings.get(0).endsWith("; io.example.a 1.0.0 keeps serving"));
+    }
+
+    /** Of two jars declaring one plugin name, the one that had it keeps it after a crash, whichever the folder lists first. */
+    @Test
+    public void theOwnerOfAPluginNameKeepsItAfterACrash() throws Exception {
+        TestJars.write(dir.resolve("z-first.jar"), TestJars.pluginNamed("io.example.z", "1.0.0", "kv.dup"));
+        await(() -> installed("z-first.jar"));
+        long owner = bundle("z-first.jar").getBundleId();
+        TestJars.write(dir.resolve("a-other.jar"), TestJars.pluginNamed("io.example.other", "1.0.0", "kv.dup"));
+        await(() -> !log.lines("warn").isEmpty());
+        assertFalse(installed("a-other.jar"));
+
+        crash();
+        up();
+
+        assertEquals(owner, bundle("z-first.jar").getBundleId());
+        assertFalse(installed("a-other.jar"));
+        List<String> warnings = log.lines("warn");
+        assertEquals(warnings.toString(), 1, warnings.size());
+        assertTrue(warnings.get(0), warnings.get(0).startsWith("warn: Cannot install a-other.jar from the plugins folder: "));
+        assertTrue(warnings.get(0), warnings.get(0).contains("which bundle " + owner + " (io.example.z 1.0.0"));
+    }
+
+    /** The folder's turn is one batch: thirty jars deleted at once write the record once, not thirty times. */
+    @Test
+    public void aBurstOfChangesInTheFolderWritesTheRecordOnce() throws Exception {
+        for (int i = 0; i < 30; i++) {
+            TestJars.write(dir.resolve("c" + i + ".jar"), TestJars.plugin("io.example.c" + i, "1.0.0"));
+        }
+        await(() -> installer.pluginBundles().size() == 32);
+        assertTrue(folder.awaitQueuedWork(20_000));
+        int before = installer.recordWrites();
+
+        // Held back, then all taken in one turn: the rescan a lost-events signal asks for.
+        folder.holdEvents();
+        for (int i = 0; i < 30; i++) {
+            Files.delete(dir.resolve("c" + i + ".jar"));
+        }
+        folder.overflow();
+        await(() -> installer.pluginBundles().size() == 2);
+        assertTrue(folder.awaitQueuedWork(20_000));
+
+        assertEquals(before + 1, installer.recordWrites());
+        folder.releaseEvents();
+    }
+
+    /** A rename is on record as it happens too: the bundle keeps its id under the new name after a crash. */
+    @Test
+    public void aJarRenamedBeforeACrashKeepsItsBundle() throws Exception {
+        long id = bundle("a.jar").getBundleId();
+        Files.move(dir.resolve("a.jar"), dir.resolve("a-renamed.jar"), StandardCopyOption.ATOMIC_MOVE);
+        await(() -> installer.movedFile(felix.hostContext().getBundle(id)).isPresent());
+
+        crash();
+        up();
+
+        Bundle a = felix.hostContext().getBundle(id);
+        assertEquals(java.util.Optional.of(dir.resolve("a-renamed.jar")), installer.movedFile(a));
+        assertEquals(Bundle.ACTIVE, a.getState());
+        assertEquals(2, activePlugins());
+    }
+
+    /** Without the record (a crash of a version that saved it only at a clean stop), the old fallback, said once. */
+    @Test
+    public void withoutARecordAfterACrashEachCachedPluginIsInstalledAgainAndTheStartSaysWhy() throws Exception {
+        long oldId = bundle("a.jar").getBundleId();
+        crash();
+        Files.delete(felix.hostContext().getDataFile(InstalledContents.FILE_NAME).toPath());
+        up();
 
         assertNotEquals(oldId, bundle("a.jar").getBundleId());
         assertEquals(2, activePlugins());
+        List<String> warnings = log.lines("warn");
+        assertEquals(warnings.toString(), 1, warnings.size());
+        assertTrue(warnings.get(0), warnings.get(0).startsWith("warn: The previous run of Plugboard did not stop cleanly"
+                + " and left no record of what its plugins were installed from (there is no plugin-contents.txt ("));
+        assertTrue(warnings.get(0), warnings.get(0).contains("each cached plugin is uninstalled and its jar in the plugins"
+                + " folder installed again, with a new bundle id"));
     }
 
     @Test
@@ -289,7 +393,18 @@ public class PluginCacheRestartTest {
 
         assertNotEquals(oldId, bundle("a.jar").getBundleId());
         assertEquals(2, activePlugins());
-        assertFalse("read once, then deleted", Files.exists(saved));
+        assertEquals(log.lines("warn").toString(), 1, count(log.lines("warn"), "did not stop cleanly"));
+        assertTrue(log.lines("warn").get(0), log.lines("warn").get(0).contains(
+                "(plugin-contents.txt is not a record Plugboard wrote ("));
+        // Written again for the plugins installed now: the next crash keeps them.
+        assertNotEquals("garbage\n", Files.readString(saved));
+    }
+
+    /** Stops as a kill -9 would leave things: the installer is never deactivated, so only what it wrote as it went is on disk. */
+    private void crash() {
+        folder.close();
+        folder = null;
+        installer = null;
     }
 
     /** Stops as the host does: folder closed, installer deactivated (saving what it installed). */
@@ -315,7 +430,8 @@ public class PluginCacheRestartTest {
         installer = new PluginInstallerImpl(felix.hostContext(), log.logger());
         FolderLog folderLog = FolderLog.of(log.logger());
         folder = new WatchedFolder(dir, List.of(new JarKind(new InstallerFolderActions(felix.hostContext(), dir,
-                installer, log.logger(), new RecordingLedger()))), folderLog, WatchSettings.of(60_000, 500));
+                installer, log.logger(), new RecordingLedger()))), folderLog, WatchSettings.of(60_000, 500),
+                installer::batch);
         folder.start();
     }
 
@@ -330,6 +446,10 @@ public class PluginCacheRestartTest {
             fail("no bundle installed from " + file);
         }
         return bundle;
+    }
+
+    private boolean installed(String file) {
+        return felix.hostContext().getBundle(PluginSource.locationOf(dir.resolve(file))) != null;
     }
 
     private long activePlugins() {
