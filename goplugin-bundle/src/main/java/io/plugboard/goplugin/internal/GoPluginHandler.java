@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.net.URI;
 import java.nio.file.FileSystemNotFoundException;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -55,6 +56,9 @@ import io.plugboard.goplugin.internal.wire.PluginChannels;
 @Component(service = PluginFileHandler.class, property = PluginFileHandler.EXTENSION + "=" + Descriptor.EXTENSION,
         immediate = true)
 public final class GoPluginHandler implements PluginFileHandler {
+
+    /** Framework property naming the plugins folder the host watches (its FolderWatcher reads it too). */
+    static final String PLUGINS_DIR_PROPERTY = "plugboard.plugins.dir";
 
     /** Framework property naming Plugboard's data folder: plugins work in its {@code goplugin/<name>}. */
     static final String DATA_DIR_PROPERTY = "plugboard.data.dir";
@@ -151,7 +155,8 @@ public final class GoPluginHandler implements PluginFileHandler {
     }
 
     private GoPluginHandler(Shared shared, Supervisor.Settings settings) {
-        this(shared.logger, shared.starter, shared.publisher, shared.workRoot, settings, shared.close, shared.others);
+        this(shared.logger, shared.starter, shared.publisher, shared.workRoot, settings, shared.close, shared.others,
+                shared.pluginsDir);
         this.beforeFirstStart = shared.beforeFirstStart;
     }
 
@@ -173,6 +178,17 @@ public final class GoPluginHandler implements PluginFileHandler {
      */
     GoPluginHandler(Logger logger, InstanceStarter starter, Publisher publisher, Path workRoot,
             Supervisor.Settings settings, Runnable closeShared, OtherPlugins others) {
+        this(logger, starter, publisher, workRoot, settings, closeShared, others, null);
+    }
+
+    /**
+     * Creates a handler from plain parts, for tests, with the plugins folder the host watches.
+     *
+     * @param pluginsDir the watched plugins folder, or null if none is: a name's recorded file keeps
+     *     it only while it is in that folder
+     */
+    GoPluginHandler(Logger logger, InstanceStarter starter, Publisher publisher, Path workRoot,
+            Supervisor.Settings settings, Runnable closeShared, OtherPlugins others, Path pluginsDir) {
         this.logger = logger;
         this.starter = starter;
         this.publisher = publisher;
@@ -180,7 +196,7 @@ public final class GoPluginHandler implements PluginFileHandler {
         this.settings = settings;
         this.closeShared = closeShared;
         this.others = others;
-        this.owners = new NameOwners(workRoot);
+        this.owners = new NameOwners(workRoot, pluginsDir);
     }
 
     @Override
@@ -226,12 +242,12 @@ public final class GoPluginHandler implements PluginFileHandler {
             // As a second descriptor of one name is refused, so is one named as a bundle's plugin:
             // the one that came first keeps serving, and the watched folder tries this file again
             // when a plugin leaves. (The host refuses a bundle named as a go-plugin the same way.)
-            Optional<Path> owner = owners.of(descriptor.name());
-            if (owner.isPresent() && !owner.get().equals(key) && stillDeclares(owner.get(), descriptor.name())) {
+            Optional<Path> owner = owners.keeperAgainst(descriptor.name(), key);
+            if (owner.isPresent() && stillDeclares(owner.get(), descriptor.name())) {
                 // Two descriptors of one name after a restart: the one that ran it before keeps it.
                 throw new PluginFileException(key + " declares the plugin " + descriptor.name() + ", which ran from "
                         + owner.get() + " before; that file keeps the name: give this one another name (key \"name\")"
-                        + " or remove " + owner.get().getFileName() + " first");
+                        + " or remove " + owner.get() + " first");
             }
             Optional<String> other = others.named(descriptor.name());
             if (other.isPresent()) {
@@ -446,7 +462,7 @@ public final class GoPluginHandler implements PluginFileHandler {
 
     /** What the DS constructor makes from the framework: the launcher, the channels and where files go. */
     private record Shared(Logger logger, InstanceStarter starter, Publisher publisher, Path workRoot, Runnable close,
-            Runnable beforeFirstStart, OtherPlugins others) {
+            Runnable beforeFirstStart, OtherPlugins others, Path pluginsDir) {
 
         static Shared of(BundleContext context, LoggerFactory loggers) {
             Logger logger = loggers.getLogger(GoPluginHandler.class);
@@ -482,7 +498,8 @@ public final class GoPluginHandler implements PluginFileHandler {
                 }
             };
             return new Shared(logger, starter, publisher, data.resolve("goplugin"), close, removeStaleSockets,
-                    name -> pluginOfAnotherBundle(context, name));
+                    name -> pluginOfAnotherBundle(context, name),
+                    GoPluginHandler.pluginsDir(context.getProperty(PLUGINS_DIR_PROPERTY)));
         }
     }
 
@@ -528,6 +545,18 @@ public final class GoPluginHandler implements PluginFileHandler {
         } catch (IllegalArgumentException e) {
             logger.warn("{}; using the default, {} µs", e.getMessage(), PluginChannels.DEFAULT_SPIN.toNanos() / 1000);
             return PluginChannels.DEFAULT_SPIN;
+        }
+    }
+
+    /** The watched plugins folder the property names, as the host resolves it; null if none or not a path. */
+    static Path pluginsDir(String property) {
+        if (property == null || property.isBlank()) {
+            return null;
+        }
+        try {
+            return Path.of(property.trim()).toAbsolutePath().normalize();
+        } catch (InvalidPathException e) {
+            return null;
         }
     }
 

@@ -14,18 +14,28 @@ import java.util.Properties;
  * {@code <work root>/plugin-names.properties}. Two descriptors may declare one name; the second
  * is refused while the first runs. At a start-up the folder hands them over in no set order, so
  * without this record the one that ran before the restart could lose its name to the other (with
- * another program, arguments or working folder: another store). Thread-safe.
+ * another program, arguments or working folder: another store). A recorded file keeps the name
+ * only while it is in the watched folder: a folder copied, bind-mounted or linked and watched
+ * at its new path leaves the old files where they were, and those could never leave to give the
+ * name back. Thread-safe.
  */
 final class NameOwners {
 
     static final String FILE_NAME = "plugin-names.properties";
 
     private final Path file;
+    // Null when no folder is watched: then any recorded file keeps its name.
+    private final Path watchedFolder;
     private final Properties owners = new Properties();
 
-    /** Reads the record in the work root; none (or an unreadable one) is an empty record. */
-    NameOwners(Path workRoot) {
+    /**
+     * Reads the record in the work root; none (or an unreadable one) is an empty record.
+     *
+     * @param watchedFolder the plugins folder watched now, or null if none is
+     */
+    NameOwners(Path workRoot, Path watchedFolder) {
         this.file = workRoot.resolve(FILE_NAME);
+        this.watchedFolder = watchedFolder == null ? null : watchedFolder.toAbsolutePath().normalize();
         try (InputStream in = Files.newInputStream(file)) {
             owners.load(in);
         } catch (IOException e) {
@@ -36,6 +46,40 @@ final class NameOwners {
     /** The descriptor the name last ran from, if recorded. */
     synchronized Optional<Path> of(String name) {
         return Optional.ofNullable(owners.getProperty(name)).map(Path::of);
+    }
+
+    /**
+     * The descriptor that keeps the name from {@code contender}: the one the name last ran from,
+     * if that is another file (real paths compared: a linked folder's file is the file itself)
+     * in the watched folder (its path or its real path). Empty if the name is free for it.
+     */
+    synchronized Optional<Path> keeperAgainst(String name, Path contender) {
+        Optional<Path> owner = of(name);
+        if (owner.isEmpty() || sameFile(owner.get(), contender) || !inWatchedFolder(owner.get())) {
+            return Optional.empty();
+        }
+        return owner;
+    }
+
+    private boolean inWatchedFolder(Path descriptor) {
+        if (watchedFolder == null) {
+            return true;
+        }
+        Path parent = descriptor.toAbsolutePath().normalize().getParent();
+        return watchedFolder.equals(parent) || (parent != null && real(watchedFolder).equals(real(parent)));
+    }
+
+    private static boolean sameFile(Path a, Path b) {
+        return a.equals(b) || real(a).equals(real(b));
+    }
+
+    // The path with every link resolved; as it is (absolute) if it cannot be (gone, say).
+    private static Path real(Path path) {
+        try {
+            return path.toRealPath();
+        } catch (IOException e) {
+            return path.toAbsolutePath().normalize();
+        }
     }
 
     /** The name now runs from the descriptor. */

@@ -53,6 +53,12 @@ public class GoPluginHandlerTest {
                 temp.getRoot().toPath().resolve("data/goplugin"), SupervisorTest.FAST, () -> sharedClosed.set(true));
     }
 
+    private GoPluginHandler newHandler(Path pluginsDir) {
+        return new GoPluginHandler(log.logger(), plugin, supervisor -> new FakePlugin.Published(events),
+                temp.getRoot().toPath().resolve("data/goplugin"), SupervisorTest.FAST, () -> sharedClosed.set(true),
+                GoPluginHandler.OtherPlugins.NONE, pluginsDir);
+    }
+
     @After
     public void tearDown() {
         handler.deactivate();
@@ -85,7 +91,7 @@ public class GoPluginHandlerTest {
         handler = newHandler();
         PluginFileException e = assertThrows(PluginFileException.class, () -> handler.install(second));
         assertEquals(second + " declares the plugin kv.go, which ran from " + first + " before; that file keeps the"
-                + " name: give this one another name (key \"name\") or remove b-first.goplugin first", e.getMessage());
+                + " name: give this one another name (key \"name\") or remove " + first + " first", e.getMessage());
         handler.install(first);
         assertEquals(List.of(first), handler.installed().stream().map(PluginFile::file).toList());
 
@@ -93,6 +99,47 @@ public class GoPluginHandlerTest {
         handler.uninstall(first);
         handler.install(second);
         assertEquals(List.of(second), handler.installed().stream().map(PluginFile::file).toList());
+    }
+
+    /** The folder copied (or bind-mounted) and watched at its new path: the old files, left behind, keep no name. */
+    @Test
+    public void aNameOwnerOutsideTheWatchedFolderDoesNotKeepTheName() throws Exception {
+        handler.deactivate();
+        handler = newHandler(folder);
+        Path first = descriptor("kv-go.goplugin", "kv.go", "");
+        handler.install(first);
+        handler.deactivate();
+
+        Path copy = temp.newFolder("plugins-copy").toPath();
+        DescriptorTest.executable(copy.resolve("kv-plugin"), "#!/bin/sh\n");
+        Path copied = Files.copy(first, copy.resolve("kv-go.goplugin"));
+        handler = newHandler(copy);
+        handler.install(copied);
+
+        assertEquals(List.of(copied), handler.installed().stream().map(PluginFile::file).toList());
+    }
+
+    /** The folder watched through a link: its files are the recorded ones, which keep their names against others. */
+    @Test
+    public void aNameOwnerInTheWatchedFolderSeenThroughALinkIsTheSameFile() throws Exception {
+        handler.deactivate();
+        handler = newHandler(folder);
+        Path first = descriptor("kv-go.goplugin", "kv.go", "");
+        handler.install(first);
+        handler.deactivate();
+
+        Path link = Files.createSymbolicLink(temp.getRoot().toPath().resolve("plugins-link"), folder);
+        handler = newHandler(link);
+        Path other = descriptor("a-other.goplugin", "kv.go", "version=2.0\n");
+        PluginFileException e = assertThrows(PluginFileException.class,
+                () -> handler.install(link.resolve("a-other.goplugin")));
+        assertEquals(link.resolve("a-other.goplugin") + " declares the plugin kv.go, which ran from " + first
+                + " before; that file keeps the name: give this one another name (key \"name\") or remove " + first
+                + " first", e.getMessage());
+        handler.install(link.resolve("kv-go.goplugin"));
+
+        assertEquals(List.of(link.resolve("kv-go.goplugin")), handler.installed().stream().map(PluginFile::file).toList());
+        assertTrue(Files.exists(other));
     }
 
     @Test
