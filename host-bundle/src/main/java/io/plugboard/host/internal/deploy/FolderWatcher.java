@@ -25,6 +25,7 @@ import org.osgi.service.log.Logger;
 import org.osgi.service.log.LoggerFactory;
 
 import io.plugboard.host.internal.state.StateLedger;
+import io.plugboard.host.internal.text.NumberProperty;
 
 /**
  * Watches the folder named by the framework property {@value #PLUGINS_DIR}: a jar added is
@@ -252,37 +253,11 @@ public final class FolderWatcher {
 
     /** How many of the handlers' files may be worked on at once: {@value #HANDLER_THREADS_PROPERTY}, 1 or more. */
     private static int threads(BundleContext context, Logger logger) {
-        String value = context.getProperty(HANDLER_THREADS_PROPERTY);
-        if (value == null || value.isBlank()) {
-            return HANDLER_THREADS;
-        }
-        try {
-            int threads = Integer.parseInt(value.trim());
-            if (threads >= 1) {
-                return threads;
-            }
-        } catch (NumberFormatException e) {
-            // Reported below, like 0.
-        }
-        logger.warn("{}={} is not a number of threads (1 or more); using {}", HANDLER_THREADS_PROPERTY, value,
-                HANDLER_THREADS);
-        return HANDLER_THREADS;
+        return NumberProperty.count(HANDLER_THREADS_PROPERTY, context.getProperty(HANDLER_THREADS_PROPERTY), 1,
+                HANDLER_THREADS, "threads", logger);
     }
 
     private static long millis(BundleContext context, String property, long defaultValue, Logger logger) {
-        String value = context.getProperty(property);
-        if (value == null || value.isBlank()) {
-            return defaultValue;
-        }
-        try {
-            long millis = Long.parseLong(value.trim());
-            if (millis >= 0) {
-                return millis;
-            }
-        } catch (NumberFormatException e) {
-            // Reported below, like a negative number.
-        }
-        logger.warn("{}={} is not a number of milliseconds; using {}", property, value, defaultValue);
-        return defaultValue;
+        return NumberProperty.millis(property, context.getProperty(property), 0, defaultValue, logger);
     }
 }

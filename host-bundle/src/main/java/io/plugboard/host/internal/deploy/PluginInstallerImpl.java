@@ -54,6 +54,7 @@ import io.plugboard.api.deploy.PluginFile;
 import io.plugboard.api.deploy.PluginFileHandler;
 import io.plugboard.host.internal.leaks.ThreadScan;
 import io.plugboard.host.internal.registry.ReplacementNotice;
+import io.plugboard.host.internal.text.NumberProperty;
 import io.plugboard.host.internal.text.ThrowableText;
 import io.plugboard.host.internal.weaving.ExitCallGuard;
 
@@ -174,22 +175,14 @@ public final class PluginInstallerImpl implements PluginInstaller {
 
     /** Reads the start timeout; a bad value is reported and the default used. */
     private static Duration startTimeout(String millis, Logger logger) {
-        Optional<Duration> timeout = TimedStarts.timeout(millis);
-        if (timeout.isEmpty() && millis != null && !millis.isBlank()) {
-            logger.warn("{} is '{}', not a number of milliseconds (more than 0); using {}",
-                    TimedStarts.TIMEOUT_PROPERTY, millis, TimedStarts.DEFAULT_TIMEOUT.toMillis());
-        }
-        return timeout.orElse(TimedStarts.DEFAULT_TIMEOUT);
+        return Duration.ofMillis(NumberProperty.millis(TimedStarts.TIMEOUT_PROPERTY, millis, 1,
+                TimedStarts.DEFAULT_TIMEOUT.toMillis(), logger));
     }
 
     /** Reads the download timeout; a bad value is reported and the default used. */
     private static Duration downloadTimeout(String millis, Logger logger) {
-        Optional<Duration> timeout = PluginSource.downloadTimeout(millis);
-        if (timeout.isEmpty() && millis != null && !millis.isBlank()) {
-            logger.warn("{} is '{}', not a number of milliseconds (more than 0); using {}",
-                    PluginSource.DOWNLOAD_TIMEOUT_PROPERTY, millis, PluginSource.DOWNLOAD_TIMEOUT.toMillis());
-        }
-        return timeout.orElse(PluginSource.DOWNLOAD_TIMEOUT);
+        return Duration.ofMillis(NumberProperty.millis(PluginSource.DOWNLOAD_TIMEOUT_PROPERTY, millis, 1,
+                PluginSource.DOWNLOAD_TIMEOUT.toMillis(), logger));
     }
 
     /** The source a user typed, with the download timeout. */

@@ -92,19 +92,6 @@ final class PluginSource {
         return new PluginSource(location, file, url, connectTimeout, readTimeout, downloadTimeout, bytes);
     }
 
-    /** Reads {@link #DOWNLOAD_TIMEOUT_PROPERTY}; empty (the default then applies) when unset or not a positive number. */
-    static Optional<Duration> downloadTimeout(String millis) {
-        if (millis == null || millis.isBlank()) {
-            return Optional.empty();
-        }
-        try {
-            long value = Long.parseLong(millis.trim());
-            return value > 0 ? Optional.of(Duration.ofMillis(value)) : Optional.empty();
-        } catch (NumberFormatException e) {
-            return Optional.empty();
-        }
-    }
-
     /** Parses a path or URL as typed by a user; throws with a plain message if it is neither. */
     static PluginSource parse(String pathOrUrl) {
         if (pathOrUrl == null || pathOrUrl.isBlank()) {

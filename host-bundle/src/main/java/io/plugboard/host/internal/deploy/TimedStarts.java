@@ -53,11 +53,6 @@ final class TimedStarts {
         return thread;
     }
 
-    /** Reads the timeout property; empty when it is not a number of milliseconds above 0. */
-    static Optional<Duration> timeout(String millis) {
-        return PluginSource.downloadTimeout(millis);
-    }
-
     Duration timeout() {
         return timeout;
     }

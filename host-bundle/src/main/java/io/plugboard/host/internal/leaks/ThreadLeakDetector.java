@@ -27,6 +27,7 @@ import org.osgi.service.log.Logger;
 import org.osgi.service.log.LoggerFactory;
 
 import io.plugboard.host.internal.deploy.PluginInstaller;
+import io.plugboard.host.internal.text.NumberProperty;
 
 /**
  * Reports a plugin that leaves a thread running after it stops (also before an update or an
@@ -164,19 +165,6 @@ public final class ThreadLeakDetector {
 
     /** Parses the grace period; a bad value is reported and the default used. */
     private long graceMillis(String text) {
-        if (text == null || text.isBlank()) {
-            return DEFAULT_GRACE_MILLIS;
-        }
-        try {
-            long millis = Long.parseLong(text.trim());
-            if (millis >= 0) {
-                return millis;
-            }
-        } catch (NumberFormatException e) {
-            // Reported below, as a negative number is.
-        }
-        logger.warn("{} '{}' is not a number of milliseconds (0 or more); using {}", GRACE_PROPERTY, text,
-                DEFAULT_GRACE_MILLIS);
-        return DEFAULT_GRACE_MILLIS;
+        return NumberProperty.millis(GRACE_PROPERTY, text, 0, DEFAULT_GRACE_MILLIS, logger);
     }
 }

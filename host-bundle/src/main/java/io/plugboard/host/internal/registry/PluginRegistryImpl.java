@@ -44,6 +44,7 @@ import io.plugboard.api.registry.PluginInfo;
 import io.plugboard.api.registry.PluginRegistry;
 import io.plugboard.host.internal.state.StateHandoverProvider;
 import io.plugboard.host.internal.state.StateLedger;
+import io.plugboard.host.internal.text.NumberProperty;
 
 /**
  * Tracks the plugin services of every API type and serves the active one per type. The OSGi
@@ -463,20 +464,8 @@ public final class PluginRegistryImpl implements PluginRegistry, ReplacementNoti
 
     /** Reads the call timeout; a bad value is reported and the default used. */
     static Duration callTimeout(String millis, Logger logger) {
-        if (millis == null || millis.isBlank()) {
-            return PluginTable.DEFAULT_CALL_TIMEOUT;
-        }
-        try {
-            long value = Long.parseLong(millis.trim());
-            if (value >= 0) {
-                return Duration.ofMillis(value);
-            }
-        } catch (NumberFormatException e) {
-            // reported below, as a negative value is
-        }
-        logger.warn("{} is '{}', not a number of milliseconds (0 or more); using {}", CALL_TIMEOUT_PROPERTY,
-                millis, PluginTable.DEFAULT_CALL_TIMEOUT.toMillis());
-        return PluginTable.DEFAULT_CALL_TIMEOUT;
+        return Duration.ofMillis(NumberProperty.millis(CALL_TIMEOUT_PROPERTY, millis, 0,
+                PluginTable.DEFAULT_CALL_TIMEOUT.toMillis(), logger));
     }
 
     /** Words what became of a bundle whose plugin went, for the message of a call that waited in vain. */

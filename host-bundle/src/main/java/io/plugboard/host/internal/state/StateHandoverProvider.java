@@ -26,6 +26,7 @@ import org.osgi.service.log.Logger;
 import org.osgi.service.log.LoggerFactory;
 
 import io.plugboard.api.state.StateHandover;
+import io.plugboard.host.internal.text.NumberProperty;
 
 /**
  * Offers {@link StateHandover} to plugins as a bundle-scoped service: the framework asks the
@@ -106,20 +107,7 @@ public final class StateHandoverProvider implements StateLedger {
 
     /** Reads the grace ({@value StateLedger#GRACE_PROPERTY}); a bad value is reported and the default used. */
     public static long graceMillis(String millis, Logger logger) {
-        if (millis == null || millis.isBlank()) {
-            return DEFAULT_GRACE_MILLIS;
-        }
-        try {
-            long value = Long.parseLong(millis.trim());
-            if (value >= 0) {
-                return value;
-            }
-        } catch (NumberFormatException e) {
-            // reported below, as a negative value is
-        }
-        logger.warn("{} is '{}', not a number of milliseconds (0 or more); using {}", GRACE_PROPERTY, millis,
-                DEFAULT_GRACE_MILLIS);
-        return DEFAULT_GRACE_MILLIS;
+        return NumberProperty.millis(GRACE_PROPERTY, millis, 0, DEFAULT_GRACE_MILLIS, logger);
     }
 
     @Override

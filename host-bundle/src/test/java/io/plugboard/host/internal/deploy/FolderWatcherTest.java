@@ -217,8 +217,8 @@ public class FolderWatcherTest {
         felix.restart();
         activate();
 
-        assertTrue(log.lines().toString(), log.lines().contains("warn: plugboard.watch.handler.threads=0 is not a number"
-                + " of threads (1 or more); using 4"));
+        assertTrue(log.lines().toString(), log.lines().contains("warn: plugboard.watch.handler.threads is '0', not a"
+                + " number of threads (1 or more); using 4"));
     }
 
     private void activate() {

@@ -319,14 +319,6 @@ public class PluginSourceTest {
         }
     }
 
-    @Test
-    public void theDownloadTimeoutIsAPositiveNumberOfMilliseconds() {
-        assertEquals(Optional.of(Duration.ofSeconds(5)), PluginSource.downloadTimeout(" 5000 "));
-        assertEquals(Optional.empty(), PluginSource.downloadTimeout(null));
-        assertEquals(Optional.empty(), PluginSource.downloadTimeout("0"));
-        assertEquals(Optional.empty(), PluginSource.downloadTimeout("2m"));
-    }
-
     /** Answers one request with the bytes, then closes the connection. */
     private static Thread answerOnce(ServerSocket server, String response) {
         Thread answer = new Thread(() -> {
