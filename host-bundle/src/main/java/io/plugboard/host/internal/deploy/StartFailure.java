@@ -25,12 +25,12 @@ final class StartFailure {
             return e instanceof BundleException || e instanceof IllegalStateException ? message(e)
                     : ThrowableText.describe(e);
         }
-        Throwable root = root(thrown);
+        Throwable root = ThrowableText.root(thrown);
         StringBuilder text = new StringBuilder("its activator threw ").append(ThrowableText.describe(thrown));
         if (root != thrown) {
             text.append(", caused by ").append(ThrowableText.describe(root));
         }
-        StackTraceElement[] frames = frames(root);
+        StackTraceElement[] frames = ThrowableText.stackTraceOf(root);
         if (frames.length > 0) {
             text.append(" (at ").append(frames[0]).append(')');
         }
@@ -46,21 +46,8 @@ final class StartFailure {
         }
     }
 
-    private static StackTraceElement[] frames(Throwable thrown) {
-        try {
-            return thrown.getStackTrace();
-        } catch (RuntimeException e) {
-            return new StackTraceElement[0];
-        }
-    }
-
     /** What the bundle's activator threw (the framework's exception's cause), or null when it was not that. */
     static Throwable thrownByActivator(Throwable e) {
         return e instanceof BundleException be && be.getType() == BundleException.ACTIVATOR_ERROR ? be.getCause() : null;
-    }
-
-    /** The last cause of the chain; a cycle ends it where it would repeat. */
-    static Throwable root(Throwable thrown) {
-        return ThrowableText.root(thrown);
     }
 }

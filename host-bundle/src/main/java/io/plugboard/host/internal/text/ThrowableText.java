@@ -130,7 +130,8 @@ public final class ThrowableText {
         return first;
     }
 
-    private static StackTraceElement[] stackTraceOf(Throwable thrown) {
+    /** Its stack trace, or none when asking throws. */
+    public static StackTraceElement[] stackTraceOf(Throwable thrown) {
         try {
             return thrown.getStackTrace();
         } catch (Throwable e) {

@@ -34,15 +34,6 @@ public class StartFailureTest {
     }
 
     @Test
-    public void aCauseCycleEndsTheChain() {
-        RuntimeException a = new RuntimeException("a");
-        RuntimeException b = new RuntimeException("b", a);
-        a.initCause(b);
-
-        assertSame(b, StartFailure.root(a));
-    }
-
-    @Test
     public void otherFailuresKeepTheFrameworksMessage() {
         BundleException unresolved = new BundleException("Unable to resolve io.example [7]: missing requirement",
                 BundleException.RESOLVE_ERROR);
